@@ -1,0 +1,56 @@
+// What the API needs to know about one kind of resource. Everything that differs between
+// kinds lives in one ResourceKind value per file in this folder, never in API branches.
+import type { FieldError } from "../../../kube/field-errors.ts";
+import type { KubeObject, TableColumnDefinition } from "../../../kube/types.ts";
+
+export interface PrintContext {
+  /** Milliseconds since the epoch, for AGE-style columns. */
+  now: number;
+}
+
+export interface Column extends TableColumnDefinition {
+  cell(obj: KubeObject, ctx: PrintContext): unknown;
+}
+
+/** The scale subresource (autoscaling/v1 Scale) of a workload kind. */
+export interface ScaleAccess {
+  /** The label selector in string form, as Scale.status.selector carries it. */
+  selector(obj: KubeObject): string;
+}
+
+export type NameRule = "subdomain" | "label" | "path-segment";
+
+export interface ResourceKind {
+  group: string; // "" for the core group
+  version: string;
+  kind: string;
+  plural: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  /** Discovery categories; "all" puts the kind into `kubectl get all`. */
+  categories?: string[];
+  /** Which rule metadata.name must follow (upstream's per-kind ValidateXName). */
+  nameRule: NameRule;
+  /** Subresources served besides the object itself. */
+  subresources?: { status?: boolean; scale?: ScaleAccess; binding?: boolean };
+  /** Whether a spec change increments metadata.generation (kinds with a spec and status do). */
+  tracksGeneration?: boolean;
+  /** Server-side Table columns after NAME, in upstream's order; priority 1 means `-o wide` only. */
+  columns: Column[];
+  /** Field-selector fields beyond metadata.name and metadata.namespace, as upstream supports them. */
+  fields?: Record<string, (obj: KubeObject) => string>;
+  /** Fills upstream's defaults in place; runs on create and update. */
+  defaults?(obj: KubeObject): void;
+  /** Resets what a client may not set on create (e.g. status), before validation. */
+  prepareForCreate?(obj: KubeObject): void;
+  /** Validation of the kind's own fields (metadata is validated generically). */
+  validate?(obj: KubeObject): FieldError[];
+  /** Extra validation on update: immutable fields and allowed transitions. */
+  validateUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
+  /**
+   * Seconds a delete waits before the object goes (pods bound to a node wait for their
+   * kubelet); undefined or 0 removes the object at once.
+   */
+  gracePeriod?(obj: KubeObject, requested: number | undefined): number | undefined;
+}

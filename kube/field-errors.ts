@@ -1,0 +1,66 @@
+// field.ErrorList from k8s.io/apimachinery/pkg/util/validation/field, kept as data so the API
+// layer can render upstream's 422 message: `<Kind> "<name>" is invalid: <field>: <Type>: <detail>`.
+
+export type FieldErrorType =
+  | "FieldValueRequired"
+  | "FieldValueInvalid"
+  | "FieldValueNotSupported"
+  | "FieldValueDuplicate"
+  | "FieldValueForbidden"
+  | "FieldValueTooLong"
+  | "FieldValueTooMany";
+
+export interface FieldError {
+  type: FieldErrorType;
+  field: string;
+  /** The offending value, rendered into the message for Invalid/NotSupported/Duplicate. */
+  value?: unknown;
+  detail?: string;
+}
+
+const typeText: Record<FieldErrorType, string> = {
+  FieldValueRequired: "Required value",
+  FieldValueInvalid: "Invalid value",
+  FieldValueNotSupported: "Unsupported value",
+  FieldValueDuplicate: "Duplicate value",
+  FieldValueForbidden: "Forbidden",
+  FieldValueTooLong: "Too long",
+  FieldValueTooMany: "Too many",
+};
+
+export const required = (field: string, detail = ""): FieldError => ({ type: "FieldValueRequired", field, detail });
+export const invalid = (field: string, value: unknown, detail: string): FieldError => ({
+  type: "FieldValueInvalid",
+  field,
+  value,
+  detail,
+});
+export const notSupported = (field: string, value: unknown, allowed: string[]): FieldError => ({
+  type: "FieldValueNotSupported",
+  field,
+  value,
+  detail: `supported values: ${allowed.map((v) => JSON.stringify(v)).join(", ")}`,
+});
+export const duplicate = (field: string, value: unknown): FieldError => ({ type: "FieldValueDuplicate", field, value });
+export const forbidden = (field: string, detail: string): FieldError => ({ type: "FieldValueForbidden", field, detail });
+
+function renderValue(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value === null || value === undefined) return "null";
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
+/** Renders one error as upstream's field.Error.Error() does. */
+export function fieldErrorText(e: FieldError): string {
+  const head = `${e.field}: ${typeText[e.type]}`;
+  const showsValue = e.type === "FieldValueInvalid" || e.type === "FieldValueNotSupported" || e.type === "FieldValueDuplicate";
+  const withValue = showsValue ? `${head}: ${renderValue(e.value)}` : head;
+  return e.detail ? `${withValue}: ${e.detail}` : withValue;
+}
+
+/** Renders the aggregate as upstream does: one error alone, several in brackets. */
+export function fieldErrorsText(errors: FieldError[]): string {
+  const texts = errors.map(fieldErrorText);
+  return texts.length === 1 ? texts[0] : `[${texts.join(", ")}]`;
+}

@@ -1,0 +1,8 @@
+import { defineConfig } from "vitest/config";
+
+// Pure code (kube/, scripts/, agent/) runs under plain Node.
+export default defineConfig({
+  test: {
+    include: ["kube/**/*.test.ts", "scripts/**/*.test.ts", "durable-objects/**/registry/**/*.test.ts"],
+  },
+});
