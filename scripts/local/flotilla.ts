@@ -1,0 +1,125 @@
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { ensureCertificates } from "./ca.ts";
+import { bootstrapCluster, clusterUrl, loadOrCreateDemoCluster } from "./demo-cluster.ts";
+import { ensureHome, repoRoot, writePrivateFile } from "./home.ts";
+import { waitForHealthz } from "./https-client.ts";
+import { renderKubeconfig } from "./kubeconfig.ts";
+import { type ExitInfo, spawnWranglerDev } from "./wrangler-dev.ts";
+
+export interface StartFlotillaOptions {
+  /** FLOTILLA_HOME: certificates, persisted state, demo cluster, kubeconfig. */
+  home: string;
+  port: number;
+  /** Only errors from wrangler reach the terminal. */
+  quiet?: boolean;
+  /** How long to wait for /healthz (the first start bundles the worker). */
+  readyTimeoutMs?: number;
+  /** Directory with wrangler.toml and node_modules; the checkout unless a test runs a stand-in worker. */
+  root?: string;
+}
+
+export interface RunningFlotilla {
+  /** https://127.0.0.1:<port> */
+  url: string;
+  /** The demo cluster's Kubernetes API root: <url>/clusters/<clusterId>. */
+  clusterUrl: string;
+  clusterId: string;
+  adminToken: string;
+  home: string;
+  port: number;
+  kubeconfigPath: string;
+  caPath: string;
+  /** PEM of the local CA, for HTTPS clients in tests. */
+  caPem: string;
+  /** Resolves when the server stops, whether through stop() or on its own. */
+  exited: Promise<ExitInfo>;
+  stop(): Promise<void>;
+}
+
+const LISTEN_IP = "127.0.0.1";
+
+/** Starts wrangler dev on workerd over HTTPS, waits for it, provisions the demo cluster, writes the kubeconfig. */
+export async function startFlotilla(opts: StartFlotillaOptions): Promise<RunningFlotilla> {
+  const paths = ensureHome(opts.home);
+  const { caPem } = ensureCertificates(paths);
+  const cluster = loadOrCreateDemoCluster(paths.demoCluster);
+  await assertPortFree(LISTEN_IP, opts.port);
+  fs.mkdirSync(paths.state, { recursive: true });
+
+  const url = `https://${LISTEN_IP}:${opts.port}`;
+  const wrangler = spawnWranglerDev({
+    root: opts.root ?? repoRoot,
+    ip: LISTEN_IP,
+    port: opts.port,
+    certPath: paths.serverCert,
+    keyPath: paths.serverKey,
+    persistTo: paths.state,
+    vars: { FLOTILLA_LOCAL_BOOTSTRAP: "true" },
+    quiet: opts.quiet ?? false,
+    registryPath: path.join(paths.home, "wrangler-registry"),
+  });
+  try {
+    await waitForHealthz(url, {
+      ca: caPem,
+      timeoutMs: opts.readyTimeoutMs ?? 90_000,
+      abort: wrangler.exited.then((e) => `wrangler dev exited (code ${e.code}, signal ${e.signal})`),
+    });
+    await bootstrapCluster(url, caPem, cluster);
+  } catch (err) {
+    await wrangler.stop();
+    throw new Error(`${(err as Error).message}\n--- wrangler dev output (last lines) ---\n${wrangler.recentOutput()}`);
+  }
+
+  const apiUrl = clusterUrl(url, cluster.clusterId);
+  writePrivateFile(paths.kubeconfig, renderKubeconfig({ server: apiUrl, caPem, token: cluster.adminToken }));
+
+  // Local node agent: a later issue starts it here (after the cluster exists and the kubeconfig is written),
+  // and stops it in stop() below before wrangler.
+
+  return {
+    url,
+    clusterUrl: apiUrl,
+    clusterId: cluster.clusterId,
+    adminToken: cluster.adminToken,
+    home: paths.home,
+    port: opts.port,
+    kubeconfigPath: paths.kubeconfig,
+    caPath: paths.caCert,
+    caPem,
+    exited: wrangler.exited,
+    stop: async () => {
+      await wrangler.stop();
+    },
+  };
+}
+
+/** Checked up front: one clear sentence beats a bind error buried in wrangler's output. */
+export function assertPortFree(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", (err: NodeJS.ErrnoException) =>
+      reject(
+        new Error(
+          err.code === "EADDRINUSE"
+            ? `port ${port} on ${host} is already in use (another npm start?); set PORT to use another one`
+            : `cannot listen on ${host}:${port}: ${err.message}`,
+        ),
+      ),
+    );
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}
+
+/** A port the OS considers free right now (there is a small race until someone binds it). */
+export function findFreePort(host = LISTEN_IP): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, host, () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,143 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+import { createInterface } from "node:readline";
+
+export interface WranglerDevOptions {
+  /** Directory holding wrangler.toml and node_modules (the checkout). */
+  root: string;
+  ip: string;
+  port: number;
+  certPath: string;
+  keyPath: string;
+  persistTo: string;
+  vars: Record<string, string>;
+  /** Only error lines reach the terminal; everything is still kept for error reports. */
+  quiet: boolean;
+  /** Isolates wrangler's dev registry per home so parallel test servers never see each other. */
+  registryPath?: string;
+}
+
+export function wranglerBinary(root: string): string {
+  return path.join(root, "node_modules", ".bin", "wrangler");
+}
+
+export function wranglerDevArgs(opts: WranglerDevOptions): string[] {
+  return [
+    "dev",
+    "--ip",
+    opts.ip,
+    "--port",
+    String(opts.port),
+    "--local-protocol",
+    "https",
+    "--https-key-path",
+    opts.keyPath,
+    "--https-cert-path",
+    opts.certPath,
+    "--persist-to",
+    opts.persistTo,
+    ...Object.entries(opts.vars).flatMap(([key, value]) => ["--var", `${key}:${value}`]),
+    "--show-interactive-dev-session=false",
+    "--log-level",
+    "log",
+  ];
+}
+
+/** Quiet, offline, never opens a browser: metrics and Cloudflare's cf-object fetch both reach the internet. */
+export function wranglerDevEnv(base: NodeJS.ProcessEnv, registryPath?: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...base,
+    WRANGLER_SEND_METRICS: "false",
+    CLOUDFLARE_CF_FETCH_ENABLED: "false",
+    BROWSER: "none",
+    NO_COLOR: "1",
+    FORCE_COLOR: "0",
+  };
+  if (registryPath) env.WRANGLER_REGISTRY_PATH = registryPath;
+  return env;
+}
+
+/** Lines worth showing even in quiet mode: wrangler marks errors with ✘ / [ERROR]; workerd prints "Uncaught". */
+export function isErrorLine(line: string): boolean {
+  return /✘|\[ERROR\]|\bUncaught\b|^\s*Error\b|\bERR_[A-Z_]+\b/.test(line);
+}
+
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface WranglerDevProcess {
+  pid: number;
+  /** Resolves when wrangler exits, for whatever reason. */
+  exited: Promise<ExitInfo>;
+  /** The last lines wrangler printed, for error messages. */
+  recentOutput(): string;
+  /** SIGTERM to the whole process group (wrangler, esbuild, workerd), SIGKILL after a grace period. */
+  stop(graceMs?: number): Promise<ExitInfo>;
+}
+
+const KEEP_LINES = 200;
+
+export function spawnWranglerDev(opts: WranglerDevOptions): WranglerDevProcess {
+  // detached: its own process group, so stop() can reach workerd and nothing lingers after us.
+  const child = spawn(wranglerBinary(opts.root), wranglerDevArgs(opts), {
+    cwd: opts.root,
+    env: wranglerDevEnv(process.env, opts.registryPath),
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  if (child.pid === undefined) throw new Error(`could not start ${wranglerBinary(opts.root)}`);
+  const pid = child.pid;
+  const recent: string[] = [];
+  const onLine = (line: string) => {
+    recent.push(line);
+    if (recent.length > KEEP_LINES) recent.shift();
+    if (!opts.quiet) process.stdout.write(`[wrangler] ${line}\n`);
+    else if (isErrorLine(line)) process.stderr.write(`[wrangler] ${line}\n`);
+  };
+  for (const stream of [child.stdout, child.stderr]) {
+    if (stream) createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on("line", onLine);
+  }
+  const exited = exitPromise(child);
+  // Last resort if our own process exits without stop(): never leave a workerd behind holding the port.
+  const killOnExit = () => signalGroup(pid, "SIGKILL");
+  process.on("exit", killOnExit);
+  exited.then(() => process.off("exit", killOnExit));
+
+  return {
+    pid,
+    exited,
+    recentOutput: () => recent.join("\n"),
+    stop: (graceMs = 5_000) => stopGroup(pid, exited, graceMs),
+  };
+}
+
+function exitPromise(child: ChildProcess): Promise<ExitInfo> {
+  return new Promise((resolve) => {
+    child.on("exit", (code, signal) => resolve({ code, signal }));
+    child.on("error", () => resolve({ code: child.exitCode ?? 127, signal: null }));
+  });
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false; // group already gone
+  }
+}
+
+async function stopGroup(pid: number, exited: Promise<ExitInfo>, graceMs: number): Promise<ExitInfo> {
+  signalGroup(pid, "SIGTERM");
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), graceMs);
+  });
+  const first = await Promise.race([exited, timedOut]);
+  clearTimeout(timer);
+  // wrangler may exit before workerd does; a final SIGKILL to the group catches stragglers either way.
+  signalGroup(pid, "SIGKILL");
+  return first === "timeout" ? exited : first;
+}
