@@ -58,7 +58,7 @@ export async function startFlotilla(opts: StartFlotillaOptions): Promise<Running
     persistTo: paths.state,
     vars: { FLOTILLA_LOCAL_BOOTSTRAP: "true" },
     quiet: opts.quiet ?? false,
-    registryPath: path.join(paths.home, "wrangler-registry"),
+    wranglerDirs: { registry: path.join(paths.home, "wrangler-registry"), logs: path.join(paths.home, "logs") },
   });
   try {
     await waitForHealthz(url, {

@@ -41,18 +41,24 @@ describe("wranglerDevArgs", () => {
 
 describe("wranglerDevEnv", () => {
   it("keeps the caller's env and forces offline, quiet settings", () => {
-    const env = wranglerDevEnv({ PATH: "/bin", WRANGLER_SEND_METRICS: "true" }, "/home/registry");
+    const env = wranglerDevEnv(
+      { PATH: "/bin", WRANGLER_SEND_METRICS: "true" },
+      { registry: "/home/registry", logs: "/home/logs" },
+    );
     expect(env).toMatchObject({
       PATH: "/bin",
       WRANGLER_SEND_METRICS: "false",
       CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      WRANGLER_HIDE_BANNER: "true",
       BROWSER: "none",
       WRANGLER_REGISTRY_PATH: "/home/registry",
+      WRANGLER_LOG_PATH: "/home/logs",
     });
   });
 
-  it("leaves the registry alone when none is given", () => {
+  it("leaves wrangler's own directories alone when none are given", () => {
     expect(wranglerDevEnv({}).WRANGLER_REGISTRY_PATH).toBeUndefined();
+    expect(wranglerDevEnv({}).WRANGLER_LOG_PATH).toBeUndefined();
   });
 });
 

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline";
+import { stripVTControlCharacters } from "node:util";
 
 export interface WranglerDevOptions {
   /** Directory holding wrangler.toml and node_modules (the checkout). */
@@ -13,8 +14,15 @@ export interface WranglerDevOptions {
   vars: Record<string, string>;
   /** Only error lines reach the terminal; everything is still kept for error reports. */
   quiet: boolean;
-  /** Isolates wrangler's dev registry per home so parallel test servers never see each other. */
-  registryPath?: string;
+  /** Where wrangler keeps state outside the worker's own: kept per home, not in ~/.config/.wrangler. */
+  wranglerDirs?: WranglerDirs;
+}
+
+export interface WranglerDirs {
+  /** The dev registry, per home so parallel test servers never see each other's workers. */
+  registry: string;
+  /** wrangler's debug log files. */
+  logs: string;
 }
 
 export function wranglerBinary(root: string): string {
@@ -43,17 +51,24 @@ export function wranglerDevArgs(opts: WranglerDevOptions): string[] {
   ];
 }
 
-/** Quiet, offline, never opens a browser: metrics and Cloudflare's cf-object fetch both reach the internet. */
-export function wranglerDevEnv(base: NodeJS.ProcessEnv, registryPath?: string): NodeJS.ProcessEnv {
+/**
+ * Quiet, offline, never opens a browser. Metrics, the cf-object fetch and the banner's npm update check
+ * (skipped when the banner is hidden) would all reach the internet.
+ */
+export function wranglerDevEnv(base: NodeJS.ProcessEnv, dirs?: WranglerDirs): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...base,
     WRANGLER_SEND_METRICS: "false",
     CLOUDFLARE_CF_FETCH_ENABLED: "false",
+    WRANGLER_HIDE_BANNER: "true",
     BROWSER: "none",
     NO_COLOR: "1",
     FORCE_COLOR: "0",
   };
-  if (registryPath) env.WRANGLER_REGISTRY_PATH = registryPath;
+  if (dirs) {
+    env.WRANGLER_REGISTRY_PATH = dirs.registry;
+    env.WRANGLER_LOG_PATH = dirs.logs;
+  }
   return env;
 }
 
@@ -71,7 +86,7 @@ export interface WranglerDevProcess {
   pid: number;
   /** Resolves when wrangler exits, for whatever reason. */
   exited: Promise<ExitInfo>;
-  /** The last lines wrangler printed, for error messages. */
+  /** The last lines wrangler printed (without colour codes), for error messages. */
   recentOutput(): string;
   /** SIGTERM to the whole process group (wrangler, esbuild, workerd), SIGKILL after a grace period. */
   stop(graceMs?: number): Promise<ExitInfo>;
@@ -83,7 +98,7 @@ export function spawnWranglerDev(opts: WranglerDevOptions): WranglerDevProcess {
   // detached: its own process group, so stop() can reach workerd and nothing lingers after us.
   const child = spawn(wranglerBinary(opts.root), wranglerDevArgs(opts), {
     cwd: opts.root,
-    env: wranglerDevEnv(process.env, opts.registryPath),
+    env: wranglerDevEnv(process.env, opts.wranglerDirs),
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -91,7 +106,7 @@ export function spawnWranglerDev(opts: WranglerDevOptions): WranglerDevProcess {
   const pid = child.pid;
   const recent: string[] = [];
   const onLine = (line: string) => {
-    recent.push(line);
+    recent.push(stripVTControlCharacters(line));
     if (recent.length > KEEP_LINES) recent.shift();
     if (!opts.quiet) process.stdout.write(`[wrangler] ${line}\n`);
     else if (isErrorLine(line)) process.stderr.write(`[wrangler] ${line}\n`);
