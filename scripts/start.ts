@@ -5,7 +5,8 @@ import { type RunningFlotilla, startFlotilla } from "./local/flotilla.ts";
 import { resolveHome, resolvePort } from "./local/home.ts";
 
 function banner(f: RunningFlotilla): string {
-  const kubeconfig = path.relative(process.cwd(), f.kubeconfigPath) || f.kubeconfigPath;
+  const relative = path.relative(process.cwd(), f.kubeconfigPath);
+  const kubeconfig = relative && !relative.startsWith("..") ? relative : f.kubeconfigPath;
   return [
     "",
     `Flotilla is running at ${f.url}`,
@@ -13,7 +14,7 @@ function banner(f: RunningFlotilla): string {
     `  local CA: ${f.caPath}`,
     "",
     "Point kubectl at it:",
-    `  export KUBECONFIG=${kubeconfig.startsWith("..") ? f.kubeconfigPath : kubeconfig}`,
+    `  export KUBECONFIG=${kubeconfig}`,
     "  kubectl get namespaces",
     "",
     "Press Ctrl-C to stop.",
@@ -21,23 +22,31 @@ function banner(f: RunningFlotilla): string {
   ].join("\n");
 }
 
+// Signals are handled from the start: during startup they abort it (stopping wrangler), afterwards they stop.
+const starting = new AbortController();
+let started: Promise<RunningFlotilla> | undefined;
+let stopping = false;
+
 async function main(): Promise<void> {
   const home = resolveHome();
   const port = resolvePort();
-  console.log(`Starting Flotilla (FLOTILLA_HOME=${home}, port ${port})…`);
-  const flotilla = await startFlotilla({ home, port, quiet: process.env.FLOTILLA_QUIET === "1" });
-  console.log(banner(flotilla));
-
-  let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping Flotilla…`);
-    await flotilla.stop();
+    starting.abort();
+    // An aborted start stops wrangler itself before it rejects; a finished one is stopped here.
+    const flotilla = await started?.catch(() => undefined);
+    await flotilla?.stop();
     process.exit(0);
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
+
+  console.log(`Starting Flotilla (FLOTILLA_HOME=${home}, port ${port})…`);
+  started = startFlotilla({ home, port, quiet: process.env.FLOTILLA_QUIET === "1", signal: starting.signal });
+  const flotilla = await started;
+  console.log(banner(flotilla));
 
   const exit = await flotilla.exited;
   if (!stopping) {
@@ -47,6 +56,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  if (stopping) return; // shutdown() exits once wrangler is down
   console.error(`npm start failed: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });

@@ -16,6 +16,8 @@ export interface StartFlotillaOptions {
   quiet?: boolean;
   /** How long to wait for /healthz (the first start bundles the worker). */
   readyTimeoutMs?: number;
+  /** Aborting while starting (Ctrl-C) stops wrangler instead of leaving it running unattended. */
+  signal?: AbortSignal;
   /** Directory with wrangler.toml and node_modules; the checkout unless a test runs a stand-in worker. */
   root?: string;
 }
@@ -64,8 +66,12 @@ export async function startFlotilla(opts: StartFlotillaOptions): Promise<Running
     await waitForHealthz(url, {
       ca: caPem,
       timeoutMs: opts.readyTimeoutMs ?? 90_000,
-      abort: wrangler.exited.then((e) => `wrangler dev exited (code ${e.code}, signal ${e.signal})`),
+      abort: Promise.race([
+        wrangler.exited.then((e) => `wrangler dev exited (code ${e.code}, signal ${e.signal})`),
+        aborted(opts.signal),
+      ]),
     });
+    opts.signal?.throwIfAborted();
     await bootstrapCluster(url, caPem, cluster);
   } catch (err) {
     await wrangler.stop();
@@ -93,6 +99,12 @@ export async function startFlotilla(opts: StartFlotillaOptions): Promise<Running
       await wrangler.stop();
     },
   };
+}
+
+function aborted(signal: AbortSignal | undefined): Promise<string> {
+  if (!signal) return new Promise(() => {});
+  if (signal.aborted) return Promise.resolve("start aborted");
+  return new Promise((resolve) => signal.addEventListener("abort", () => resolve("start aborted"), { once: true }));
 }
 
 /** Checked up front: one clear sentence beats a bind error buried in wrangler's output. */
