@@ -151,7 +151,7 @@ export function kubeFinalizerErrors(name: string, field: string): FieldError[] {
 }
 
 function coreFinalizerErrors(meta: ObjectMeta, kind: ResourceKind | undefined): FieldError[] {
-  if (!kind || kind.group !== "") return [];
+  if (kind?.group !== "") return [];
   return (meta.finalizers ?? []).flatMap((f, i) => kubeFinalizerErrors(f, `metadata.finalizers[${i}]`));
 }
 

@@ -1,0 +1,46 @@
+// core/v1 Namespace: cluster-scoped, DNS-1123 label names, created Active with the
+// "kubernetes" finalizer (pkg/registry/core/namespace/strategy.go).
+import { type FieldError, invalid } from "../../../kube/field-errors.ts";
+import { isQualifiedName } from "../../../kube/names.ts";
+import type { KubeObject } from "../../../kube/types.ts";
+import { ageColumn, column } from "./columns.ts";
+import { kubeFinalizerErrors } from "./meta.ts";
+import type { ResourceKind } from "./types.ts";
+
+const phase = (o: KubeObject): string => o.status?.phase ?? "";
+
+/** Upstream labels every named namespace with its own name (SetDefaults_Namespace / Canonicalize). */
+export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+
+function specFinalizerErrors(o: KubeObject): FieldError[] {
+  const field = "spec.finalizers";
+  return ((o.spec?.finalizers as string[] | undefined) ?? []).flatMap((f) => [
+    ...isQualifiedName(f).map((msg) => invalid(field, f, msg)),
+    ...kubeFinalizerErrors(f, field),
+  ]);
+}
+
+export const namespaces: ResourceKind = {
+  group: "",
+  version: "v1",
+  kind: "Namespace",
+  plural: "namespaces",
+  singular: "namespace",
+  namespaced: false,
+  shortNames: ["ns"],
+  nameRule: "label",
+  subresources: { status: true },
+  columns: [column("Status", "string", "The status of the namespace", phase), ageColumn],
+  fields: { "status.phase": phase },
+  defaults(o) {
+    if (!o.status?.phase) o.status = { ...(o.status ?? {}), phase: "Active" };
+    // Nameless (generateName) namespaces get the label once the name exists.
+    if (o.metadata.name) o.metadata.labels = { ...(o.metadata.labels ?? {}), [NAMESPACE_NAME_LABEL]: o.metadata.name };
+  },
+  prepareForCreate(o) {
+    o.status = { phase: "Active" };
+    const finalizers: string[] = o.spec?.finalizers ?? [];
+    if (!finalizers.includes("kubernetes")) o.spec = { ...(o.spec ?? {}), finalizers: [...finalizers, "kubernetes"] };
+  },
+  validate: specFinalizerErrors,
+};
