@@ -1,0 +1,15 @@
+// What every API operation works with: the store, the served kinds and a clock.
+import type { KindIndex } from "../registry/lookup.ts";
+import type { ObjectStore } from "../store/object-store.ts";
+
+export interface ApiContext {
+  store: ObjectStore;
+  kinds: KindIndex;
+  /** Milliseconds since the epoch; injectable so tests control time. */
+  now(): number;
+}
+
+/** RFC 3339 in whole seconds, as metav1.Time serializes. */
+export function timestamp(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+}

@@ -1,0 +1,63 @@
+// Create: upstream's generic registry Create (rest.BeforeCreate): system metadata, defaults,
+// validation, then one stored write.
+import { alreadyExists, badRequest } from "../../../kube/status.ts";
+import type { KubeObject } from "../../../kube/types.ts";
+import { resourceId } from "../registry/lookup.ts";
+import type { ResourceKind } from "../registry/types.ts";
+import { admitIntoNamespace } from "./admission.ts";
+import { type ApiContext, timestamp } from "./context.ts";
+import type { WriteOptions } from "./options.ts";
+import { runAfterCreate } from "./side-effects.ts";
+import { checkObjectSize, validateCreate } from "./validate.ts";
+
+// Upstream's SimpleNameGenerator alphabet: no vowels (no words) and no look-alike characters.
+const ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+
+function randomSuffix(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(5));
+  return [...bytes].map((b) => ALPHABET[b % ALPHABET.length]).join("");
+}
+
+/** Fills the metadata the server owns, as rest.FillObjectMetaSystemFields and BeforeCreate do. */
+function prepareMetadata(ctx: ApiContext, kind: ResourceKind, obj: KubeObject, namespace: string | undefined): void {
+  const meta = obj.metadata;
+  if (kind.namespaced) {
+    if (meta.namespace && namespace !== undefined && meta.namespace !== namespace)
+      throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+    meta.namespace = namespace ?? meta.namespace;
+  } else {
+    delete meta.namespace;
+  }
+  if (meta.resourceVersion) throw badRequest("resourceVersion should not be set on objects to be created");
+  if (!meta.name && meta.generateName) meta.name = meta.generateName + randomSuffix();
+  meta.uid = crypto.randomUUID();
+  meta.creationTimestamp = timestamp(ctx.now());
+  delete meta.deletionTimestamp;
+  delete meta.deletionGracePeriodSeconds;
+  if (kind.tracksGeneration) meta.generation = 1;
+  else delete meta.generation;
+}
+
+export function createObject(
+  ctx: ApiContext,
+  kind: ResourceKind,
+  namespace: string | undefined,
+  obj: KubeObject,
+  options: WriteOptions,
+): KubeObject {
+  prepareMetadata(ctx, kind, obj, namespace);
+  admitIntoNamespace(ctx, kind, obj.metadata.namespace, obj.metadata.name ?? "");
+  kind.prepareForCreate?.(obj);
+  kind.defaults?.(obj);
+  validateCreate(kind, obj);
+  const name = obj.metadata.name!;
+  const resource = resourceId(kind);
+  if (ctx.store.get(resource, obj.metadata.namespace, name)) throw alreadyExists(kind.group, kind.plural, name);
+  checkObjectSize(JSON.stringify(obj));
+  if (options.dryRun) return obj;
+  return ctx.store.transaction(() => {
+    const entry = ctx.store.put(resource, obj, "ADDED");
+    runAfterCreate(ctx, kind, entry.object);
+    return entry.object;
+  });
+}

@@ -1,0 +1,95 @@
+// Query parameters of the Kubernetes API (metav1.ListOptions, CreateOptions, DeleteOptions …)
+// read once into typed values, with upstream's errors for values that do not parse.
+import { badRequest } from "../../../kube/status.ts";
+
+export interface ListOptions {
+  labelSelector: string;
+  fieldSelector: string;
+  limit: number;
+  continueToken: string;
+  resourceVersion: string;
+  watch: boolean;
+  allowWatchBookmarks: boolean;
+  sendInitialEvents: boolean | undefined;
+  timeoutSeconds: number | undefined;
+}
+
+export interface WriteOptions {
+  dryRun: boolean;
+  fieldManager: string;
+  fieldValidation: "Strict" | "Warn" | "Ignore" | "";
+}
+
+function integer(params: URLSearchParams, name: string): number | undefined {
+  const raw = params.get(name);
+  if (raw === null || raw === "") return undefined;
+  if (!/^-?\d+$/.test(raw)) throw badRequest(`invalid value for ${name}: ${raw}: strconv.ParseInt: parsing "${raw}": invalid syntax`);
+  return Number(raw);
+}
+
+function bool(params: URLSearchParams, name: string): boolean | undefined {
+  const raw = params.get(name);
+  if (raw === null || raw === "") return undefined;
+  if (raw === "true" || raw === "1") return true;
+  if (raw === "false" || raw === "0") return false;
+  throw badRequest(`invalid value for ${name}: ${raw}: strconv.ParseBool: parsing "${raw}": invalid syntax`);
+}
+
+export function listOptions(params: URLSearchParams): ListOptions {
+  const limit = integer(params, "limit") ?? 0;
+  return {
+    labelSelector: params.get("labelSelector") ?? "",
+    fieldSelector: params.get("fieldSelector") ?? "",
+    limit: limit > 0 ? limit : 0,
+    continueToken: params.get("continue") ?? "",
+    resourceVersion: params.get("resourceVersion") ?? "",
+    watch: bool(params, "watch") ?? false,
+    allowWatchBookmarks: bool(params, "allowWatchBookmarks") ?? false,
+    sendInitialEvents: bool(params, "sendInitialEvents"),
+    timeoutSeconds: integer(params, "timeoutSeconds"),
+  };
+}
+
+export function writeOptions(params: URLSearchParams): WriteOptions {
+  const dryRun = params.getAll("dryRun");
+  for (const value of dryRun)
+    if (value !== "All") throw badRequest(`dryRun: Unsupported value: "${value}": supported values: "All"`);
+  const validation = params.get("fieldValidation") ?? "";
+  if (!["", "Strict", "Warn", "Ignore"].includes(validation))
+    throw badRequest(
+      `fieldValidation: Unsupported value: "${validation}": supported values: "Ignore", "Strict", "Warn"`,
+    );
+  return {
+    dryRun: dryRun.length > 0,
+    fieldManager: params.get("fieldManager") ?? "",
+    fieldValidation: validation as WriteOptions["fieldValidation"],
+  };
+}
+
+export interface DeleteOptions extends WriteOptions {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: "Orphan" | "Background" | "Foreground";
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+const policies = ["Orphan", "Background", "Foreground"];
+
+/** DeleteOptions come from the body (kubectl sends one) and may be overridden by the query. */
+export function deleteOptions(params: URLSearchParams, body: unknown): DeleteOptions {
+  const fromBody = (body && typeof body === "object" ? body : {}) as Record<string, unknown>;
+  const grace = integer(params, "gracePeriodSeconds") ?? (fromBody.gracePeriodSeconds as number | undefined);
+  let policy = (params.get("propagationPolicy") ?? fromBody.propagationPolicy) as string | undefined;
+  const orphan = bool(params, "orphanDependents") ?? (fromBody.orphanDependents as boolean | undefined);
+  if (policy === undefined && orphan !== undefined) policy = orphan ? "Orphan" : "Background";
+  if (policy !== undefined && !policies.includes(policy))
+    throw badRequest(`propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
+  const bodyDryRun = Array.isArray(fromBody.dryRun) ? (fromBody.dryRun as string[]) : [];
+  const merged = new URLSearchParams(params);
+  for (const v of bodyDryRun) merged.append("dryRun", v);
+  return {
+    ...writeOptions(merged),
+    gracePeriodSeconds: grace,
+    propagationPolicy: policy as DeleteOptions["propagationPolicy"],
+    preconditions: fromBody.preconditions as DeleteOptions["preconditions"],
+  };
+}

@@ -1,0 +1,162 @@
+// The verbs on /api/v1/... and /apis/<group>/<version>/...: get, list, watch, create,
+// update, patch, delete and deletecollection, on objects and their subresources.
+import { methodNotAllowed, pathNotFound, statusSuccess } from "../../../kube/status.ts";
+import type { KubeObject } from "../../../kube/types.ts";
+import { resourceId } from "../registry/lookup.ts";
+import type { ResourceKind } from "../registry/types.ts";
+import type { StoredEntry } from "../store/object-store.ts";
+import type { ApiContext } from "./context.ts";
+import { createObject } from "./create.ts";
+import { asObjectOf, mediaType, parseDocument, readBody } from "./decode.ts";
+import { deleteObject } from "./delete.ts";
+import { listEntries, listJson } from "./list.ts";
+import { parseAccept, wantsTable } from "./negotiate.ts";
+import { deleteOptions, listOptions, writeOptions } from "./options.ts";
+import { applyPatch, checkPatchType } from "./patch.ts";
+import type { ResourceTarget } from "./paths.ts";
+import { json, stream } from "./respond.ts";
+import { selection } from "./selection.ts";
+import { bindPod, type Scale, scaleOf, updateScale } from "./subresources.ts";
+import { buildTable, includeObjectOption, tableRow } from "./table.ts";
+import { updateObject } from "./update.ts";
+import { watch } from "./watch.ts";
+import { notFound } from "../../../kube/status.ts";
+
+const TABLE_TYPE = "application/json;as=Table;v=v1;g=meta.k8s.io";
+
+function current(ctx: ApiContext, kind: ResourceKind, t: ResourceTarget): StoredEntry {
+  const entry = ctx.store.get(resourceId(kind), t.namespace, t.name!);
+  if (!entry) throw notFound(kind.group, kind.plural, t.name!);
+  return entry;
+}
+
+function checkSubresource(t: ResourceTarget): void {
+  const sub = t.subresource;
+  if (sub === undefined) return;
+  const has = t.kind.subresources as Record<string, unknown> | undefined;
+  if (!has?.[sub]) throw pathNotFound();
+}
+
+/** Renders one object as JSON or, when asked, as a one-row Table. */
+function objectResponse(ctx: ApiContext, request: Request, kind: ResourceKind, obj: KubeObject, status = 200): Response {
+  const url = new URL(request.url);
+  if (wantsTable(parseAccept(request.headers.get("accept")))) {
+    const table = buildTable(kind, [obj], { resourceVersion: obj.metadata.resourceVersion }, {
+      now: ctx.now(),
+      include: includeObjectOption(url.searchParams),
+      withColumns: true,
+    });
+    return json(table, status, TABLE_TYPE);
+  }
+  return json(obj, status);
+}
+
+async function readObject(request: Request, kind: ResourceKind): Promise<KubeObject> {
+  return asObjectOf(kind, parseDocument(await readBody(request), mediaType(request)));
+}
+
+function get(ctx: ApiContext, request: Request, t: ResourceTarget): Response {
+  const entry = current(ctx, t.kind, t);
+  if (t.subresource === "scale") return json(scaleOf(t.kind, entry.object));
+  if (t.subresource === undefined && !wantsTable(parseAccept(request.headers.get("accept"))))
+    return json(entry.json);
+  return objectResponse(ctx, request, t.kind, entry.object);
+}
+
+function list(ctx: ApiContext, request: Request, t: ResourceTarget): Response {
+  const params = new URL(request.url).searchParams;
+  const options = listOptions(params);
+  const table = wantsTable(parseAccept(request.headers.get("accept")));
+  if (options.watch || t.legacyWatch) {
+    const matches = selection(t.kind, options.labelSelector, options.fieldSelector);
+    let first = true;
+    const include = includeObjectOption(params);
+    const render = table
+      ? (e: StoredEntry) => {
+          const out = buildTable(t.kind, [e.object], {}, { now: ctx.now(), include, withColumns: first });
+          first = false;
+          return JSON.stringify(out);
+        }
+      : (e: StoredEntry) => e.json;
+    return stream(watch(ctx, t.kind, t.namespace, options, matches, render), table ? TABLE_TYPE : "application/json");
+  }
+  const result = listEntries(ctx, t.kind, t.namespace, options);
+  if (!table) return json(listJson(t.kind, result));
+  const objects = result.entries.map((e) => e.object);
+  const include = includeObjectOption(params);
+  return json(buildTable(t.kind, objects, result.metadata, { now: ctx.now(), include, withColumns: true }), 200, TABLE_TYPE);
+}
+
+async function create(ctx: ApiContext, request: Request, t: ResourceTarget): Promise<Response> {
+  const options = writeOptions(new URL(request.url).searchParams);
+  if (t.subresource === "binding") {
+    const body = parseDocument(await readBody(request), mediaType(request)) as KubeObject;
+    bindPod(ctx, t.kind, t.namespace!, t.name!, body, options);
+    return json({ ...statusSuccess(), code: 201 }, 201);
+  }
+  if (t.name !== undefined) throw methodNotAllowed(`the server does not allow this method on the requested resource`);
+  const obj = await readObject(request, t.kind);
+  return objectResponse(ctx, request, t.kind, createObject(ctx, t.kind, t.namespace, obj, options), 201);
+}
+
+async function update(ctx: ApiContext, request: Request, t: ResourceTarget): Promise<Response> {
+  const options = writeOptions(new URL(request.url).searchParams);
+  const target = { namespace: t.namespace, name: t.name!, subresource: t.subresource };
+  if (t.subresource === "scale") {
+    const scale = parseDocument(await readBody(request), mediaType(request)) as Scale;
+    return json(updateScale(ctx, t.kind, target, scale, options));
+  }
+  const obj = await readObject(request, t.kind);
+  return objectResponse(ctx, request, t.kind, updateObject(ctx, t.kind, target, obj, options));
+}
+
+async function patch(ctx: ApiContext, request: Request, t: ResourceTarget): Promise<Response> {
+  const type = mediaType(request);
+  checkPatchType(type);
+  const body = parseDocument(await readBody(request), type);
+  const options = writeOptions(new URL(request.url).searchParams);
+  const target = { namespace: t.namespace, name: t.name!, subresource: t.subresource };
+  const entry = current(ctx, t.kind, t);
+  if (t.subresource === "scale") {
+    const patched = applyPatch(type, scaleOf(t.kind, entry.object), body, t.kind) as Scale;
+    return json(updateScale(ctx, t.kind, target, patched, options));
+  }
+  const patched = applyPatch(type, entry.object, body, t.kind);
+  return objectResponse(ctx, request, t.kind, updateObject(ctx, t.kind, target, patched, options));
+}
+
+async function remove(ctx: ApiContext, request: Request, t: ResourceTarget): Promise<Response> {
+  const text = await readBody(request);
+  const body = text.trim() ? parseDocument(text, "application/json") : undefined;
+  const params = new URL(request.url).searchParams;
+  const options = deleteOptions(params, body);
+  if (t.name !== undefined) return json(deleteObject(ctx, t.kind, t.namespace, t.name, options).object);
+  const { entries, metadata } = listEntries(ctx, t.kind, t.namespace, listOptions(params));
+  const deleted = entries
+    .filter((e) => ctx.store.getByKey(e.key))
+    .map((e) => deleteObject(ctx, t.kind, e.object.metadata.namespace, e.object.metadata.name!, options).object);
+  return json({ kind: `${t.kind.kind}List`, apiVersion: t.kind.group ? `${t.kind.group}/${t.kind.version}` : t.kind.version, metadata, items: deleted });
+}
+
+/** Dispatches one request on a resource path to its verb. */
+export async function handleResource(ctx: ApiContext, request: Request, t: ResourceTarget): Promise<Response> {
+  checkSubresource(t);
+  if (t.kind.namespaced && t.name !== undefined && t.namespace === undefined) throw pathNotFound();
+  const named = t.name !== undefined;
+  switch (request.method) {
+    case "GET":
+      return named ? get(ctx, request, t) : list(ctx, request, t);
+    case "POST":
+      return create(ctx, request, t);
+    case "PUT":
+      if (named) return update(ctx, request, t);
+      break;
+    case "PATCH":
+      if (named) return patch(ctx, request, t);
+      break;
+    case "DELETE":
+      return remove(ctx, request, t);
+  }
+  await request.body?.cancel();
+  throw methodNotAllowed("the server does not allow this method on the requested resource");
+}

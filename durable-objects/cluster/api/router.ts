@@ -1,0 +1,84 @@
+// The Kubernetes API of one cluster: authentication, then version, discovery, OpenAPI and
+// the resource verbs. Paths here are relative to the cluster (the Worker strips /clusters/<id>).
+import { Hono } from "hono";
+import { pathNotFound, unauthorized } from "../../../kube/status.ts";
+import { authorize } from "../auth/authorize.ts";
+import type { Credential, Credentials } from "../auth/credentials.ts";
+import type { ApiContext } from "./context.ts";
+import {
+  aggregatedContentType,
+  aggregatedDiscovery,
+  apiGroupDocument,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+} from "./discovery.ts";
+import { parseAccept, wantsAggregatedDiscovery } from "./negotiate.ts";
+import { groupVersionDocument, openApiRoot } from "./openapi.ts";
+import { parseResourcePath } from "./paths.ts";
+import { handleResource } from "./resources.ts";
+import { errorResponse, json } from "./respond.ts";
+import { versionInfo } from "./version.ts";
+
+type Vars = { Variables: { credential: Credential } };
+
+function bearer(header: string | undefined): string {
+  const match = /^Bearer\s+(.+)$/i.exec(header ?? "");
+  return match ? match[1].trim() : "";
+}
+
+function orNotFound<T>(doc: T | undefined): T {
+  if (doc === undefined) throw pathNotFound();
+  return doc;
+}
+
+export function kubernetesApi(ctx: ApiContext, credentials: Credentials): Hono<Vars> {
+  const app = new Hono<Vars>();
+  app.onError((err) => errorResponse(err));
+  app.notFound(() => errorResponse(pathNotFound()));
+
+  app.use(async (c, next) => {
+    const credential = await credentials.verify(bearer(c.req.header("authorization")), ctx.now());
+    if (!credential || credential.role === "join") {
+      await c.req.raw.body?.cancel();
+      return errorResponse(unauthorized());
+    }
+    c.set("credential", credential);
+    await next();
+  });
+
+  const discovery = (core: boolean, legacy: () => unknown) => (c: { req: { header(name: string): string | undefined } }) => {
+    const aggregated = wantsAggregatedDiscovery(parseAccept(c.req.header("accept") ?? null));
+    if (aggregated) return json(aggregatedDiscovery(ctx.kinds, core, aggregated), 200, aggregatedContentType(aggregated));
+    return json(legacy());
+  };
+
+  app.get("/version", () => json(versionInfo));
+  app.get("/api", (c) => discovery(true, () => apiVersions(new URL(c.req.url).host))(c));
+  app.get("/apis", discovery(false, () => apiGroupList(ctx.kinds)));
+  app.get("/api/:version", (c) => json(orNotFound(apiResourceList(ctx.kinds, "", c.req.param("version")))));
+  app.get("/apis/:group", (c) => json(orNotFound(apiGroupDocument(ctx.kinds, c.req.param("group")))));
+  app.get("/apis/:group/:version", (c) =>
+    json(orNotFound(apiResourceList(ctx.kinds, c.req.param("group"), c.req.param("version")))),
+  );
+  app.get("/openapi/v3", () => json(openApiRoot(ctx.kinds)));
+  app.get("/openapi/v3/api/:version", (c) => json(orNotFound(groupVersionDocument(ctx.kinds, "", c.req.param("version")))));
+  app.get("/openapi/v3/apis/:group/:version", (c) =>
+    json(orNotFound(groupVersionDocument(ctx.kinds, c.req.param("group"), c.req.param("version")))),
+  );
+
+  app.all("/api/*", (c) => resource(c.req.raw, c.get("credential")));
+  app.all("/apis/*", (c) => resource(c.req.raw, c.get("credential")));
+
+  async function resource(request: Request, credential: Credential): Promise<Response> {
+    try {
+      const target = parseResourcePath(new URL(request.url).pathname, ctx.kinds);
+      authorize(credential, request.method, target.kind.plural, target.namespace, target.kind.group);
+      return await handleResource(ctx, request, target);
+    } catch (err) {
+      await request.body?.cancel().catch(() => {});
+      return errorResponse(err);
+    }
+  }
+  return app;
+}

@@ -1,0 +1,29 @@
+// Runs generic metadata validation and the kind's own, turning problems into upstream's 422.
+import type { FieldError } from "../../../kube/field-errors.ts";
+import { invalid, tooLarge } from "../../../kube/status.ts";
+import type { KubeObject } from "../../../kube/types.ts";
+import { validateObjectMeta, validateObjectMetaUpdate } from "../registry/meta.ts";
+import type { ResourceKind } from "../registry/types.ts";
+import { MAX_OBJECT_BYTES } from "./decode.ts";
+
+function reject(kind: ResourceKind, obj: KubeObject, errors: FieldError[]): void {
+  if (errors.length > 0) throw invalid(kind.group, kind.kind, obj.metadata.name ?? "", errors);
+}
+
+export function validateCreate(kind: ResourceKind, obj: KubeObject): void {
+  reject(kind, obj, [...validateObjectMeta(obj, kind), ...(kind.validate?.(obj) ?? [])]);
+}
+
+export function validateUpdate(kind: ResourceKind, obj: KubeObject, old: KubeObject): void {
+  reject(kind, obj, [
+    ...validateObjectMeta(obj, kind),
+    ...validateObjectMetaUpdate(obj, old),
+    ...(kind.validate?.(obj) ?? []),
+    ...(kind.validateUpdate?.(obj, old) ?? []),
+  ]);
+}
+
+/** The serialized object must fit upstream's storage limit. */
+export function checkObjectSize(json: string): void {
+  if (json.length > MAX_OBJECT_BYTES) throw tooLarge(`Request entity too large: limit is ${MAX_OBJECT_BYTES}`);
+}

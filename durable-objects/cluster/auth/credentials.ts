@@ -1,0 +1,55 @@
+// The cluster's own credentials, checked inside its object so a kubectl request costs one
+// hop. Only SHA-256 hashes of tokens are stored; lookups go through an in-memory map
+// keyed by hash, so comparing a token never branches on its characters.
+import { eq } from "drizzle-orm";
+import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
+import { credentials } from "../store/schema.ts";
+
+export type Role = "admin" | "view" | "join" | "node";
+
+export interface Credential {
+  id: string;
+  role: Role;
+  subject: string | null;
+  expiresAt: number | null;
+}
+
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export class Credentials {
+  #db: DrizzleSqliteDODatabase;
+  #byHash = new Map<string, Credential>();
+
+  constructor(db: DrizzleSqliteDODatabase) {
+    this.#db = db;
+    for (const row of db.select().from(credentials).all())
+      this.#byHash.set(row.hash, { id: row.id, role: row.role, subject: row.subject, expiresAt: row.expiresAt });
+  }
+
+  /** The credential a bearer token stands for, if it exists and has not expired. */
+  async verify(token: string, now: number): Promise<Credential | undefined> {
+    if (!token) return undefined;
+    const found = this.#byHash.get(await sha256Hex(token));
+    if (!found || (found.expiresAt !== null && found.expiresAt <= now)) return undefined;
+    return found;
+  }
+
+  /** Stores (or replaces, by id) a credential for a token the caller generated. */
+  async put(id: string, token: string, role: Role, now: number, options: { subject?: string; expiresAt?: number } = {}) {
+    const hash = await sha256Hex(token);
+    this.revoke(id);
+    const row = { id, hash, role, subject: options.subject ?? null, expiresAt: options.expiresAt ?? null, createdAt: now };
+    this.#db.insert(credentials).values(row).run();
+    this.#byHash.set(hash, { id, role, subject: row.subject, expiresAt: row.expiresAt });
+  }
+
+  revoke(id: string): void {
+    const existing = this.#db.select().from(credentials).where(eq(credentials.id, id)).get();
+    if (!existing) return;
+    this.#db.delete(credentials).where(eq(credentials.id, id)).run();
+    this.#byHash.delete(existing.hash);
+  }
+}

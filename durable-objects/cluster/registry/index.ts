@@ -1,0 +1,50 @@
+// Every kind the cluster serves, in discovery order (core first, as upstream lists them).
+import { configMaps } from "./configmaps.ts";
+import { cronJobs } from "./cronjobs.ts";
+import { daemonSets } from "./daemonsets.ts";
+import { deployments } from "./deployments.ts";
+import { endpoints } from "./endpoints.ts";
+import { endpointSlices } from "./endpointslices.ts";
+import { coreEvents } from "./events.ts";
+import { events } from "./events-v1.ts";
+import { jobs } from "./jobs.ts";
+import { leases } from "./leases.ts";
+import { KindIndex } from "./lookup.ts";
+import { namespaces } from "./namespaces.ts";
+import { nodes } from "./nodes.ts";
+import { pods } from "./pods.ts";
+import { replicaSets } from "./replicasets.ts";
+import { secrets } from "./secrets.ts";
+import { serviceAccounts } from "./serviceaccounts.ts";
+import { services } from "./services.ts";
+import { statefulSets } from "./statefulsets.ts";
+import type { ResourceKind } from "./types.ts";
+
+export const allKinds: readonly ResourceKind[] = [
+  // core/v1
+  configMaps,
+  endpoints,
+  coreEvents,
+  namespaces,
+  nodes,
+  pods,
+  secrets,
+  serviceAccounts,
+  services,
+  // apps/v1
+  daemonSets,
+  deployments,
+  replicaSets,
+  statefulSets,
+  // events.k8s.io/v1
+  events,
+  // batch/v1
+  cronJobs,
+  jobs,
+  // coordination.k8s.io/v1
+  leases,
+  // discovery.k8s.io/v1
+  endpointSlices,
+];
+
+export const kindIndex = new KindIndex(allKinds);

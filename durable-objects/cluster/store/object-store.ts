@@ -1,0 +1,257 @@
+// The object store: every object held in memory (parsed and serialized), SQLite as the
+// durable copy. Each write bumps the cluster's one revision counter, stamps
+// metadata.resourceVersion, and lands in `objects` and the `changes` log inside the same
+// synchronous transaction, so memory is never ahead of disk.
+import { eq, sql } from "drizzle-orm";
+import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
+import type { KubeObject } from "../../../kube/types.ts";
+import { ChangeLog, type ChangeType } from "./change-log.ts";
+import { byOwnerUid, byUid, SecondaryIndex } from "./index-by.ts";
+import { objectKey } from "./keys.ts";
+import { objects } from "./schema.ts";
+
+export interface StoredEntry {
+  readonly key: string;
+  readonly resource: string;
+  readonly object: KubeObject;
+  /** The object serialized once at write time, so lists and watches never re-serialize it. */
+  readonly json: string;
+  readonly revision: number;
+}
+
+export interface Change {
+  type: ChangeType;
+  entry: StoredEntry;
+  /** The state before this change, when known (live changes; not those replayed from the log). */
+  previous?: StoredEntry;
+}
+
+export type ChangeListener = (change: Change) => void;
+
+export class ObjectStore {
+  #db: DrizzleSqliteDODatabase;
+  #storage: DurableObjectStorage;
+  #log: ChangeLog;
+  #tables = new Map<string, ResourceTable>();
+  #revision = 0;
+  #listeners = new Set<ChangeListener>();
+  readonly owners = new SecondaryIndex(byOwnerUid);
+  readonly uids = new SecondaryIndex(byUid);
+  /** Set while a transaction runs: how to undo memory, and the changes to announce on commit. */
+  #txn: { undo: (() => void)[]; changes: Change[] } | null = null;
+  #upsert;
+  #remove;
+
+  constructor(db: DrizzleSqliteDODatabase, storage: DurableObjectStorage, logLimit: number) {
+    this.#db = db;
+    this.#storage = storage;
+    this.#log = new ChangeLog(db, logLimit);
+    this.#upsert = db
+      .insert(objects)
+      .values({
+        key: sql.placeholder("key"),
+        resource: sql.placeholder("resource"),
+        revision: sql.placeholder("revision"),
+        body: sql.placeholder("body"),
+      })
+      .onConflictDoUpdate({
+        target: objects.key,
+        set: { revision: sql`excluded.revision`, body: sql`excluded.body` },
+      })
+      .prepare();
+    this.#remove = db
+      .delete(objects)
+      .where(eq(objects.key, sql.placeholder("key")))
+      .prepare();
+    this.#load();
+  }
+
+  #load(): void {
+    const rows = this.#db.select().from(objects).all();
+    for (const row of rows) {
+      const object = JSON.parse(row.body) as KubeObject;
+      this.#table(row.resource).set({ key: row.key, resource: row.resource, object, json: row.body, revision: row.revision });
+      this.owners.update(row.resource, row.key, undefined, object);
+      this.uids.update(row.resource, row.key, undefined, object);
+      if (row.revision > this.#revision) this.#revision = row.revision;
+    }
+    this.#revision = Math.max(this.#revision, this.#log.latestRevision());
+  }
+
+  get revision(): number {
+    return this.#revision;
+  }
+
+  /** The oldest revision a watch may resume from; older ones answer 410 Gone. */
+  get oldestResumableRevision(): number {
+    return this.#log.compactedThrough;
+  }
+
+  onChange(listener: ChangeListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** An entry by its full store key (as secondary indexes return them). */
+  getByKey(key: string): StoredEntry | undefined {
+    return this.#tables.get(key.slice(0, key.indexOf("/")))?.get(key);
+  }
+
+  get(resource: string, namespace: string | undefined, name: string): StoredEntry | undefined {
+    return this.#tables.get(resource)?.get(objectKey(resource, namespace, name));
+  }
+
+  /** Objects of a resource in key order (namespace, then name), optionally in one namespace. */
+  list(resource: string, namespace?: string): readonly StoredEntry[] {
+    const table = this.#tables.get(resource);
+    if (!table) return [];
+    return namespace === undefined ? table.sorted() : table.sortedIn(`${resource}/${namespace}/`);
+  }
+
+  count(resource?: string): number {
+    if (resource !== undefined) return this.#tables.get(resource)?.size ?? 0;
+    let n = 0;
+    for (const t of this.#tables.values()) n += t.size;
+    return n;
+  }
+
+  /** Writes an object (create or update), stamping resourceVersion with a new revision. */
+  put(resource: string, object: KubeObject, type: "ADDED" | "MODIFIED"): StoredEntry {
+    return this.transaction(() => {
+      const revision = this.#revision + 1;
+      object.metadata.resourceVersion = String(revision);
+      const key = objectKey(resource, object.metadata.namespace, object.metadata.name!);
+      const entry: StoredEntry = { key, resource, object, json: JSON.stringify(object), revision };
+      this.#upsert.run({ key, resource, revision, body: entry.json });
+      this.#log.append(revision, type, key, entry.json);
+      this.#commitToMemory(entry, type);
+      return entry;
+    });
+  }
+
+  /** Removes an object; the DELETED change carries its last state at a new revision. */
+  delete(resource: string, object: KubeObject): StoredEntry {
+    return this.transaction(() => {
+      const revision = this.#revision + 1;
+      const last = structuredClone(object);
+      last.metadata.resourceVersion = String(revision);
+      const key = objectKey(resource, object.metadata.namespace, object.metadata.name!);
+      const entry: StoredEntry = { key, resource, object: last, json: JSON.stringify(last), revision };
+      this.#remove.run({ key });
+      this.#log.append(revision, "DELETED", key, entry.json);
+      this.#commitToMemory(entry, "DELETED");
+      return entry;
+    });
+  }
+
+  /**
+   * Runs writes atomically: SQLite through transactionSync, memory through an undo log, and
+   * listeners hear of the changes only after the commit. Nested calls join the outer one.
+   */
+  transaction<T>(fn: () => T): T {
+    if (this.#txn) return fn();
+    const txn = { undo: [] as (() => void)[], changes: [] as Change[] };
+    this.#txn = txn;
+    let result: T;
+    try {
+      result = this.#storage.transactionSync(() => {
+        const value = fn();
+        this.#log.compactIfDue();
+        return value;
+      });
+    } catch (err) {
+      for (const undo of txn.undo.reverse()) undo();
+      throw err;
+    } finally {
+      this.#txn = null;
+    }
+    for (const change of txn.changes) for (const listener of this.#listeners) listener(change);
+    return result;
+  }
+
+  /** Changes after `revision`, oldest first; callers check oldestResumableRevision first. */
+  changesSince(revision: number): Change[] {
+    return this.#log.since(revision).map((row) => {
+      const resource = row.key.slice(0, row.key.indexOf("/"));
+      const object = JSON.parse(row.body) as KubeObject;
+      return { type: row.type, entry: { key: row.key, resource, object, json: row.body, revision: row.revision } };
+    });
+  }
+
+  #commitToMemory(entry: StoredEntry, type: ChangeType): void {
+    const txn = this.#txn!;
+    const table = this.#table(entry.resource);
+    const previous = table.get(entry.key);
+    const previousRevision = this.#revision;
+    const after = type === "DELETED" ? undefined : entry;
+    this.#place(table, entry.key, previous, after);
+    this.#revision = entry.revision;
+    txn.undo.push(() => {
+      this.#place(table, entry.key, after, previous);
+      this.#revision = previousRevision;
+    });
+    txn.changes.push({ type, entry, previous });
+  }
+
+  #place(table: ResourceTable, key: string, before: StoredEntry | undefined, after: StoredEntry | undefined): void {
+    if (after) table.set(after);
+    else table.delete(key);
+    this.owners.update(table.resource, key, before?.object, after?.object);
+    this.uids.update(table.resource, key, before?.object, after?.object);
+  }
+
+  #table(resource: string): ResourceTable {
+    let table = this.#tables.get(resource);
+    if (!table) {
+      table = new ResourceTable(resource);
+      this.#tables.set(resource, table);
+    }
+    return table;
+  }
+}
+
+/** One resource's objects with a lazily rebuilt sorted key order (rebuilt only when keys come or go). */
+class ResourceTable {
+  readonly resource: string;
+  #entries = new Map<string, StoredEntry>();
+  #sortedKeys: string[] | null = null;
+
+  constructor(resource: string) {
+    this.resource = resource;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+  get(key: string): StoredEntry | undefined {
+    return this.#entries.get(key);
+  }
+  set(entry: StoredEntry): void {
+    if (!this.#entries.has(entry.key)) this.#sortedKeys = null;
+    this.#entries.set(entry.key, entry);
+  }
+  delete(key: string): void {
+    if (this.#entries.delete(key)) this.#sortedKeys = null;
+  }
+  #keys(): string[] {
+    if (!this.#sortedKeys) this.#sortedKeys = [...this.#entries.keys()].sort();
+    return this.#sortedKeys;
+  }
+  sorted(): StoredEntry[] {
+    return this.#keys().map((k) => this.#entries.get(k)!);
+  }
+  /** The entries whose keys start with prefix, found by binary search in the sorted order. */
+  sortedIn(prefix: string): StoredEntry[] {
+    const keys = this.#keys();
+    let lo = 0;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (keys[mid] < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: StoredEntry[] = [];
+    for (let i = lo; i < keys.length && keys[i].startsWith(prefix); i++) out.push(this.#entries.get(keys[i])!);
+    return out;
+  }
+}

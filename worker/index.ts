@@ -1,0 +1,44 @@
+// The edge entry: health, the local bootstrap route, and routing of /clusters/<id>/… to
+// that cluster's Durable Object. It knows the object only by its class and typed surface.
+import { Hono } from "hono";
+import { ClusterObject } from "../durable-objects/cluster/object.ts";
+import type { Env } from "./env.ts";
+
+export { ClusterObject };
+
+/** Cluster ids are random lowercase base32/hex text; anything else names no cluster. */
+const CLUSTER_ID = /^[a-z0-9]{8,64}$/;
+
+const app = new Hono<{ Bindings: Env }>();
+
+app.get("/healthz", (c) => c.text("ok"));
+
+app.post("/__local/bootstrap", async (c) => {
+  if (c.env.FLOTILLA_LOCAL_BOOTSTRAP !== "true") return c.notFound();
+  const body = await c.req.json<{ clusterId?: unknown; adminToken?: unknown }>().catch(() => ({}) as Record<string, unknown>);
+  const { clusterId, adminToken } = body;
+  if (typeof clusterId !== "string" || !CLUSTER_ID.test(clusterId) || typeof adminToken !== "string" || adminToken.length < 16)
+    return c.json({ error: "clusterId (8-64 lowercase alphanumerics) and adminToken (16+ chars) are required" }, 400);
+  const stub = c.env.CLUSTER.get(c.env.CLUSTER.idFromName(clusterId));
+  await stub.bootstrap({ adminToken });
+  return c.json({ clusterId });
+});
+
+app.all("/clusters/:id/*", (c) => {
+  const id = c.req.param("id");
+  if (!CLUSTER_ID.test(id)) return notFoundStatus();
+  const url = new URL(c.req.url);
+  const prefix = `/clusters/${id}`;
+  url.pathname = url.pathname.slice(prefix.length) || "/";
+  const stub = c.env.CLUSTER.get(c.env.CLUSTER.idFromName(id));
+  return stub.fetch(new Request(url, c.req.raw));
+});
+
+app.notFound(() => notFoundStatus());
+
+function notFoundStatus(): Response {
+  const status = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "the server could not find the requested resource", reason: "NotFound", code: 404 };
+  return new Response(JSON.stringify(status), { status: 404, headers: { "content-type": "application/json" } });
+}
+
+export default app;
