@@ -152,6 +152,10 @@ describe("validateObjectMetaUpdate", () => {
     generation: 2,
   });
 
+  it("leaves label and annotation rules to validateObjectMeta", () => {
+    expect(validateObjectMetaUpdate(obj({ ...old.metadata, labels: { a: "-bad" } }), old)).toEqual([]);
+  });
+
   it("accepts an unchanged identity", () => {
     expect(validateObjectMetaUpdate(obj({ ...old.metadata, labels: { a: "b" } }), old)).toEqual([]);
   });

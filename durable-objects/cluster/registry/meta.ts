@@ -150,8 +150,8 @@ export function kubeFinalizerErrors(name: string, field: string): FieldError[] {
   return [invalid(field, name, "name is neither a standard finalizer name nor is it fully qualified")];
 }
 
-function coreFinalizerErrors(meta: ObjectMeta, kind: ResourceKind | undefined): FieldError[] {
-  if (kind?.group !== "") return [];
+function coreFinalizerErrors(meta: ObjectMeta, kind: ResourceKind): FieldError[] {
+  if (kind.group !== "") return [];
   return (meta.finalizers ?? []).flatMap((f, i) => kubeFinalizerErrors(f, `metadata.finalizers[${i}]`));
 }
 
@@ -220,18 +220,19 @@ const IMMUTABLE_META: (keyof ObjectMeta)[] = [
 ];
 
 /**
- * ValidateObjectMetaUpdate: immutable identity fields plus the create-time rules for labels,
- * annotations, owner references and finalizers. Pass the kind to get the core group's
- * finalizer-name rule. The resourceVersion rule is left to the API layer (unconditional updates).
+ * The update-only part of ValidateObjectMetaUpdate: no new finalizers while deleting, no
+ * generation decrement, immutable identity fields. Call it together with validateObjectMeta,
+ * which covers what upstream re-checks on update (labels, annotations, owner references,
+ * finalizers). The resourceVersion rule is left to the API layer (unconditional updates).
  */
-export function validateObjectMetaUpdate(obj: KubeObject, old: KubeObject, kind?: ResourceKind): FieldError[] {
+export function validateObjectMetaUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
   const meta = obj.metadata ?? {};
   const before = old.metadata ?? {};
   const errs = noNewFinalizers(meta, before);
   if ((meta.generation ?? 0) < (before.generation ?? 0))
     errs.push(invalid("metadata.generation", meta.generation ?? 0, "must not be decremented"));
   for (const key of IMMUTABLE_META) errs.push(...immutable(`metadata.${key}`, meta[key], before[key]));
-  return [...errs, ...validateCommon(meta), ...coreFinalizerErrors(meta, kind)];
+  return errs;
 }
 
 /**
