@@ -5,6 +5,7 @@ import type { KubeObject } from "../../../kube/types.ts";
 import { resourceId } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import { admitIntoNamespace } from "./admission.ts";
+import { allocate } from "./allocation.ts";
 import { type ApiContext, timestamp } from "./context.ts";
 import type { WriteOptions } from "./options.ts";
 import { runAfterCreate } from "./side-effects.ts";
@@ -53,6 +54,7 @@ export function createObject(
   const name = obj.metadata.name!;
   const resource = resourceId(kind);
   if (ctx.store.get(resource, obj.metadata.namespace, name)) throw alreadyExists(kind.group, kind.plural, name);
+  allocate(ctx, kind, obj);
   checkObjectSize(JSON.stringify(obj));
   if (options.dryRun) return obj;
   return ctx.store.transaction(() => {

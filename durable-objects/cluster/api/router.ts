@@ -20,6 +20,8 @@ import { handleResource } from "./resources.ts";
 import { errorResponse, json } from "./respond.ts";
 import { versionInfo } from "./version.ts";
 
+const OPENAPI_V2_PROTOBUF = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
+
 type Vars = { Variables: { credential: Credential } };
 
 function bearer(header: string | undefined): string {
@@ -62,6 +64,10 @@ export function kubernetesApi(ctx: ApiContext, credentials: Credentials): Hono<V
     json(orNotFound(apiResourceList(ctx.kinds, c.req.param("group"), c.req.param("version")))),
   );
   app.get("/openapi/v3", () => json(openApiRoot(ctx.kinds)));
+  // OpenAPI v2 is served as an empty document (kubectl asks for it in protobuf, and an empty
+  // message is a valid one): schemas live in v3, and kubectl's v2 validation then skips kinds
+  // it cannot find, leaving an unknown kind to the "no matches for kind" error upstream users know.
+  app.get("/openapi/v2", () => new Response(new Uint8Array(0), { headers: { "content-type": OPENAPI_V2_PROTOBUF } }));
   app.get("/openapi/v3/api/:version", (c) => json(orNotFound(groupVersionDocument(ctx.kinds, "", c.req.param("version")))));
   app.get("/openapi/v3/apis/:group/:version", (c) =>
     json(orNotFound(groupVersionDocument(ctx.kinds, c.req.param("group"), c.req.param("version")))),

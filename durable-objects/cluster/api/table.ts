@@ -6,8 +6,9 @@ import type { Column, ResourceKind } from "../registry/types.ts";
 
 export type IncludeObject = "None" | "Metadata" | "Object";
 
+/** NAME comes first unless the kind places its own name column (upstream's Event table puts it last, wide only). */
 function columnsOf(kind: ResourceKind): Column[] {
-  return [nameColumn, ...kind.columns];
+  return kind.columns.some((c) => c.format === "name") ? kind.columns : [nameColumn, ...kind.columns];
 }
 
 function definition(c: Column): TableColumnDefinition {

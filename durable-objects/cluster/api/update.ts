@@ -7,6 +7,7 @@ import { badRequest, invalid, notFound, staleConflict } from "../../../kube/stat
 import type { KubeObject } from "../../../kube/types.ts";
 import { resourceId } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
+import { allocate } from "./allocation.ts";
 import type { ApiContext } from "./context.ts";
 import { finishDeletionIfReady } from "./delete.ts";
 import type { WriteOptions } from "./options.ts";
@@ -83,6 +84,7 @@ export function updateObject(
   if (rv && rv !== current.object.metadata.resourceVersion) throw staleConflict(kind.group, kind.plural, target.name);
   const old = current.object;
   const next = merge(kind, old, incoming, target.subresource);
+  if (target.subresource !== "status") allocate(ctx, kind, next, old);
   kind.defaults?.(next);
   next.metadata.resourceVersion = old.metadata.resourceVersion;
   validateUpdate(kind, next, old);

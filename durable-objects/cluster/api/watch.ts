@@ -59,8 +59,8 @@ export function watch(
   settings: WatchSettings = defaultWatchSettings,
 ): ReadableStream<Uint8Array> {
   const resource = resourceId(kind);
+  // The writable side queues up to maxBufferedBytes for a reader that falls behind.
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>(
-    undefined,
     undefined,
     new ByteLengthQueuingStrategy({ highWaterMark: settings.maxBufferedBytes }),
   );
