@@ -1,6 +1,11 @@
 // Table columns shared by the workload kinds (the CONTAINERS / IMAGES / SELECTOR wide columns and
 // the integer status counters of upstream's printers.go).
-import { formatLabelSelector, labelsToString } from "../../../kube/labels.ts";
+import {
+  formatLabelSelector,
+  labelSelectorString,
+  labelsToString,
+  requirementsFromLabelSelector,
+} from "../../../kube/labels.ts";
 import type { KubeObject, LabelSelector } from "../../../kube/types.ts";
 import { column, wide } from "./columns.ts";
 import type { Column } from "./types.ts";
@@ -57,3 +62,15 @@ export function statusCount(name: string, field: string, description: string): C
 /** A "ready/desired" string cell (Deployments and StatefulSets). */
 export const readyOfDesired = (o: KubeObject): string =>
   `${Number(o.status?.readyReplicas ?? 0)}/${Number(o.spec?.replicas ?? 0)}`;
+
+/**
+ * LabelSelectorAsSelector(sel).String(): what Scale.status.selector and the Deployment SELECTOR
+ * column carry ("" when nothing is required, unlike FormatLabelSelector's "<none>").
+ */
+export function selectorString(sel: LabelSelector | undefined): string {
+  try {
+    return labelSelectorString(requirementsFromLabelSelector(sel));
+  } catch {
+    return "<invalid>";
+  }
+}

@@ -5,6 +5,7 @@ import { matchesLabels, requirementsFromLabelSelector } from "../../../kube/labe
 import { isQualifiedName, isValidLabelValue } from "../../../kube/names.ts";
 import type { LabelSelector } from "../../../kube/types.ts";
 import { validateLabels } from "./meta.ts";
+import { validatePodTemplate } from "./pod-spec.ts";
 
 export const SELECTOR_MISMATCH = "`selector` does not match template `labels`";
 
@@ -127,4 +128,22 @@ export function appsTemplateRules(
       ),
     );
   return errs;
+}
+
+/**
+ * The selector and template of an apps kind, in upstream's order: replicas, the selector block,
+ * the template (ValidatePodTemplateSpec), then the apps-only template rules.
+ */
+export function validateAppsSpec(
+  // biome-ignore lint/suspicious/noExplicitAny: workload specs are plain JSON from the client
+  spec: Record<string, any> | undefined,
+  words: { empty: string; template: string },
+): FieldError[] {
+  const s = spec ?? {};
+  return [
+    ...nonNegative(s.replicas, "spec.replicas"),
+    ...validateWorkloadSelector(s, { emptyWord: words.empty }),
+    ...validatePodTemplate(s.template, "spec.template"),
+    ...appsTemplateRules(s.template, words.template),
+  ];
 }
