@@ -18,6 +18,13 @@ const DEFAULT_CHANGE_LOG_LIMIT = 50_000;
 /** Namespaces every cluster starts with, as upstream's apiserver creates them. */
 const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
+const KUBERNETES_SERVICE = {
+  apiVersion: "v1",
+  kind: "Service",
+  metadata: { name: "kubernetes", labels: { component: "apiserver", provider: "kubernetes" } },
+  spec: { clusterIP: "10.96.0.1", ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }] },
+};
+
 export interface BootstrapRequest {
   adminToken: string;
 }
@@ -38,17 +45,20 @@ export class ClusterObject extends DurableObject {
       this.#ctx = { store, kinds: kindIndex, now: () => Date.now() };
       this.#credentials = new Credentials(db);
       this.#api = kubernetesApi(this.#ctx, this.#credentials);
-      this.#ensureSystemNamespaces();
+      this.#ensureSystemObjects();
     });
   }
 
-  #ensureSystemNamespaces(): void {
-    const kind = kindIndex.byResource("namespaces")!;
+  /** The objects upstream's apiserver creates for itself: system namespaces and the `kubernetes` service. */
+  #ensureSystemObjects(): void {
+    const options = { dryRun: false, fieldManager: "", fieldValidation: "" } as const;
+    const namespaces = kindIndex.byResource("namespaces")!;
     for (const name of SYSTEM_NAMESPACES) {
       if (this.#ctx.store.get("namespaces", undefined, name)) continue;
-      const ns = { apiVersion: "v1", kind: "Namespace", metadata: { name } };
-      createObject(this.#ctx, kind, undefined, ns, { dryRun: false, fieldManager: "", fieldValidation: "" });
+      createObject(this.#ctx, namespaces, undefined, { apiVersion: "v1", kind: "Namespace", metadata: { name } }, options);
     }
+    if (!this.#ctx.store.get("services", "default", "kubernetes"))
+      createObject(this.#ctx, kindIndex.byResource("services")!, "default", structuredClone(KUBERNETES_SERVICE), options);
   }
 
   override async fetch(request: Request): Promise<Response> {

@@ -20,7 +20,7 @@ import { handleResource } from "./resources.ts";
 import { errorResponse, json } from "./respond.ts";
 import { versionInfo } from "./version.ts";
 
-const OPENAPI_V2_PROTOBUF = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
+const OPENAPI_V2_PROTOBUF = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
 
 type Vars = { Variables: { credential: Credential } };
 
