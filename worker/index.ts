@@ -6,6 +6,9 @@ import type { Env } from "./env.ts";
 
 export { ClusterObject };
 
+/** Upstream's request body limit (apiserver MaxRequestBodyBytes); the object enforces it too. */
+const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
 /** Cluster ids are random lowercase base32/hex text; anything else names no cluster. */
 const CLUSTER_ID = /^[a-z0-9]{8,64}$/;
 
@@ -15,9 +18,16 @@ app.get("/healthz", (c) => c.text("ok"));
 
 app.post("/__local/bootstrap", async (c) => {
   if (c.env.FLOTILLA_LOCAL_BOOTSTRAP !== "true") return c.notFound();
-  const body = await c.req.json<{ clusterId?: unknown; adminToken?: unknown }>().catch(() => ({}) as Record<string, unknown>);
+  const body = await c.req
+    .json<{ clusterId?: unknown; adminToken?: unknown }>()
+    .catch(() => ({}) as Record<string, unknown>);
   const { clusterId, adminToken } = body;
-  if (typeof clusterId !== "string" || !CLUSTER_ID.test(clusterId) || typeof adminToken !== "string" || adminToken.length < 16)
+  if (
+    typeof clusterId !== "string" ||
+    !CLUSTER_ID.test(clusterId) ||
+    typeof adminToken !== "string" ||
+    adminToken.length < 16
+  )
     return c.json({ error: "clusterId (8-64 lowercase alphanumerics) and adminToken (16+ chars) are required" }, 400);
   const stub = c.env.CLUSTER.get(c.env.CLUSTER.idFromName(clusterId));
   await stub.bootstrap({ adminToken });
@@ -27,6 +37,8 @@ app.post("/__local/bootstrap", async (c) => {
 app.all("/clusters/:id/*", (c) => {
   const id = c.req.param("id");
   if (!CLUSTER_ID.test(id)) return notFoundStatus();
+  // Refused here rather than streamed to the object only to be cut off there.
+  if (Number(c.req.header("content-length") ?? 0) > MAX_BODY_BYTES) return tooLargeStatus();
   const url = new URL(c.req.url);
   const prefix = `/clusters/${id}`;
   url.pathname = url.pathname.slice(prefix.length) || "/";
@@ -36,8 +48,33 @@ app.all("/clusters/:id/*", (c) => {
 
 app.notFound(() => notFoundStatus());
 
+function tooLargeStatus(): Response {
+  const message = `Request entity too large: limit is ${MAX_BODY_BYTES}`;
+  const status = {
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: "Failure",
+    message,
+    reason: "RequestEntityTooLarge",
+    code: 413,
+  };
+  return new Response(JSON.stringify(status), {
+    status: 413,
+    headers: { "content-type": "application/json", connection: "close" },
+  });
+}
+
 function notFoundStatus(): Response {
-  const status = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "the server could not find the requested resource", reason: "NotFound", code: 404 };
+  const status = {
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: "Failure",
+    message: "the server could not find the requested resource",
+    reason: "NotFound",
+    code: 404,
+  };
   return new Response(JSON.stringify(status), { status: 404, headers: { "content-type": "application/json" } });
 }
 

@@ -55,10 +55,22 @@ export class ClusterObject extends DurableObject {
     const namespaces = kindIndex.byResource("namespaces")!;
     for (const name of SYSTEM_NAMESPACES) {
       if (this.#ctx.store.get("namespaces", undefined, name)) continue;
-      createObject(this.#ctx, namespaces, undefined, { apiVersion: "v1", kind: "Namespace", metadata: { name } }, options);
+      createObject(
+        this.#ctx,
+        namespaces,
+        undefined,
+        { apiVersion: "v1", kind: "Namespace", metadata: { name } },
+        options,
+      );
     }
     if (!this.#ctx.store.get("services", "default", "kubernetes"))
-      createObject(this.#ctx, kindIndex.byResource("services")!, "default", structuredClone(KUBERNETES_SERVICE), options);
+      createObject(
+        this.#ctx,
+        kindIndex.byResource("services")!,
+        "default",
+        structuredClone(KUBERNETES_SERVICE),
+        options,
+      );
   }
 
   override async fetch(request: Request): Promise<Response> {

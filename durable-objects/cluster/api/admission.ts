@@ -5,7 +5,12 @@ import { resourceId } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import type { ApiContext } from "./context.ts";
 
-export function admitIntoNamespace(ctx: ApiContext, kind: ResourceKind, namespace: string | undefined, name: string): void {
+export function admitIntoNamespace(
+  ctx: ApiContext,
+  kind: ResourceKind,
+  namespace: string | undefined,
+  name: string,
+): void {
   if (!kind.namespaced || namespace === undefined) return;
   const ns = ctx.store.get("namespaces", undefined, namespace);
   if (!ns) throw notFound("", "namespaces", namespace);

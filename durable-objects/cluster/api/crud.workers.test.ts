@@ -42,7 +42,9 @@ describe("create", () => {
     const res = await c.request("POST", PODS, pod("Web_1"));
     expect(res.status).toBe(422);
     expect(res.body.reason).toBe("Invalid");
-    expect(res.body.message).toContain('Pod "Web_1" is invalid: metadata.name: Invalid value: "Web_1": a lowercase RFC 1123 subdomain');
+    expect(res.body.message).toContain(
+      'Pod "Web_1" is invalid: metadata.name: Invalid value: "Web_1": a lowercase RFC 1123 subdomain',
+    );
     const after = await c.request("GET", PODS);
     expect(after.body.items).toHaveLength(0);
     expect(after.body.metadata.resourceVersion).toBe(before.body.metadata.resourceVersion);
@@ -69,7 +71,12 @@ describe("create", () => {
     expect((await c.request("POST", PODS, big)).status).toBe(413);
     expect((await c.request("GET", `${PODS}/big`)).status).toBe(404);
     // ConfigMaps have their own, smaller limit: upstream answers 422 past 1 MiB of data.
-    const cm = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "big" }, data: { blob: "x".repeat(1_100_000) } };
+    const cm = {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "big" },
+      data: { blob: "x".repeat(1_100_000) },
+    };
     expect((await c.request("POST", "/api/v1/namespaces/default/configmaps", cm)).status).toBe(422);
   });
 
@@ -89,12 +96,14 @@ describe("create", () => {
 describe("update", () => {
   it("answers 409 Conflict on a stale resourceVersion and keeps the newer state", async () => {
     const c = await newCluster();
-    const created = (await c.request("POST", "/api/v1/namespaces/default/configmaps", {
-      apiVersion: "v1",
-      kind: "ConfigMap",
-      metadata: { name: "cfg" },
-      data: { a: "1" },
-    })).body;
+    const created = (
+      await c.request("POST", "/api/v1/namespaces/default/configmaps", {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "cfg" },
+        data: { a: "1" },
+      })
+    ).body;
     const first = await c.request("PUT", "/api/v1/namespaces/default/configmaps/cfg", { ...created, data: { a: "2" } });
     expect(first.status).toBe(200);
     expect(Number(first.body.metadata.resourceVersion)).toBeGreaterThan(Number(created.metadata.resourceVersion));
@@ -123,14 +132,24 @@ describe("update", () => {
     const withStatus = await c.request("PUT", `${path}/web/status`, { ...created, status: { replicas: 1 } });
     expect(withStatus.status).toBe(200);
     expect(withStatus.body.metadata.generation).toBe(1);
-    const relabel = await c.request("PATCH", `${path}/web`, { metadata: { labels: { tier: "front" } } }, {
-      "content-type": "application/merge-patch+json",
-    });
+    const relabel = await c.request(
+      "PATCH",
+      `${path}/web`,
+      { metadata: { labels: { tier: "front" } } },
+      {
+        "content-type": "application/merge-patch+json",
+      },
+    );
     expect(relabel.body.metadata.generation).toBe(1);
     expect(relabel.body.status).toEqual({ replicas: 1 });
-    const scaled = await c.request("PATCH", `${path}/web/scale`, { spec: { replicas: 3 } }, {
-      "content-type": "application/merge-patch+json",
-    });
+    const scaled = await c.request(
+      "PATCH",
+      `${path}/web/scale`,
+      { spec: { replicas: 3 } },
+      {
+        "content-type": "application/merge-patch+json",
+      },
+    );
     expect(scaled.status).toBe(200);
     expect(scaled.body).toMatchObject({ kind: "Scale", spec: { replicas: 3 }, status: { selector: "app=web" } });
     const after = (await c.request("GET", `${path}/web`)).body;
@@ -146,7 +165,10 @@ describe("update", () => {
       spec: { ...created.spec, containers: [{ ...created.spec.containers[0], image: "nginx:1.28" }] },
     });
     expect(image.status).toBe(200);
-    const restart = await c.request("PUT", `${PODS}/web`, { ...image.body, spec: { ...image.body.spec, restartPolicy: "Never" } });
+    const restart = await c.request("PUT", `${PODS}/web`, {
+      ...image.body,
+      spec: { ...image.body.spec, restartPolicy: "Never" },
+    });
     expect(restart.status).toBe(422);
     expect(restart.body.message).toContain("pod updates may not change fields other than");
   });
@@ -156,15 +178,24 @@ describe("delete", () => {
   it("holds an object with finalizers until the last one is removed", async () => {
     const c = await newCluster();
     const path = "/api/v1/namespaces/default/configmaps";
-    await c.request("POST", path, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "held", finalizers: ["example.com/hold"] } });
+    await c.request("POST", path, {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "held", finalizers: ["example.com/hold"] },
+    });
     const del = await c.request("DELETE", `${path}/held`, { kind: "DeleteOptions", apiVersion: "v1" });
     expect(del.status).toBe(200);
     expect(del.body.metadata.deletionTimestamp).toBeTruthy();
     const still = (await c.request("GET", `${path}/held`)).body;
     expect(still.metadata.deletionTimestamp).toBeTruthy();
-    const release = await c.request("PATCH", `${path}/held`, { metadata: { finalizers: null } }, {
-      "content-type": "application/merge-patch+json",
-    });
+    const release = await c.request(
+      "PATCH",
+      `${path}/held`,
+      { metadata: { finalizers: null } },
+      {
+        "content-type": "application/merge-patch+json",
+      },
+    );
     expect(release.status).toBe(200);
     expect((await c.request("GET", `${path}/held`)).status).toBe(404);
   });
@@ -180,15 +211,25 @@ describe("delete", () => {
   it("deletes dependents in the background and orphans them when asked", async () => {
     const c = await newCluster();
     const cms = "/api/v1/namespaces/default/configmaps";
-    const owner = (await c.request("POST", cms, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "owner" } })).body;
+    const owner = (await c.request("POST", cms, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "owner" } }))
+      .body;
     const ref = { apiVersion: "v1", kind: "ConfigMap", name: "owner", uid: owner.metadata.uid };
-    await c.request("POST", cms, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "dep", ownerReferences: [ref] } });
+    await c.request("POST", cms, {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "dep", ownerReferences: [ref] },
+    });
     await c.request("DELETE", `${cms}/owner`);
     expect((await c.request("GET", `${cms}/dep`)).status).toBe(404);
 
-    const owner2 = (await c.request("POST", cms, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "owner2" } })).body;
+    const owner2 = (await c.request("POST", cms, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "owner2" } }))
+      .body;
     const ref2 = { ...ref, name: "owner2", uid: owner2.metadata.uid };
-    await c.request("POST", cms, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "dep2", ownerReferences: [ref2] } });
+    await c.request("POST", cms, {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "dep2", ownerReferences: [ref2] },
+    });
     await c.request("DELETE", `${cms}/owner2`, { propagationPolicy: "Orphan" });
     const orphan = await c.request("GET", `${cms}/dep2`);
     expect(orphan.status).toBe(200);

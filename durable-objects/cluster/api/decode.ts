@@ -73,7 +73,9 @@ export function asObjectOf(kind: ResourceKind, value: unknown): KubeObject {
   const obj = value as KubeObject;
   const expected = apiVersionOf(kind);
   if (obj.apiVersion !== undefined && obj.apiVersion !== expected)
-    throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${expected})`);
+    throw badRequest(
+      `the API version in the data (${obj.apiVersion}) does not match the expected API version (${expected})`,
+    );
   if (obj.kind !== undefined && obj.kind !== kind.kind)
     throw badRequest(`the kind in the data (${obj.kind}) does not match the expected kind (${kind.kind})`);
   obj.apiVersion = expected;

@@ -21,7 +21,12 @@ export interface DeleteResult {
 function checkPreconditions(kind: ResourceKind, obj: KubeObject, pre: DeleteOptions["preconditions"]): void {
   const name = obj.metadata.name!;
   if (pre?.uid && pre.uid !== obj.metadata.uid)
-    throw conflict(kind.group, kind.plural, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid}`);
+    throw conflict(
+      kind.group,
+      kind.plural,
+      name,
+      `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid}`,
+    );
   if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion)
     throw conflict(
       kind.group,
@@ -50,7 +55,8 @@ export function deleteObject(
     if (options.propagationPolicy === "Orphan") orphanDependents(ctx, obj);
     if (options.propagationPolicy === "Foreground" && dependentsOf(ctx, obj).length > 0)
       obj.metadata.finalizers = [...new Set([...(obj.metadata.finalizers ?? []), FOREGROUND_FINALIZER])];
-    if ((obj.metadata.finalizers ?? []).length === 0 && grace === 0) return { object: removeObject(ctx, kind, obj), removed: true };
+    if ((obj.metadata.finalizers ?? []).length === 0 && grace === 0)
+      return { object: removeObject(ctx, kind, obj), removed: true };
     return { object: markDeleting(ctx, kind, obj, grace), removed: false };
   });
 }
@@ -74,12 +80,17 @@ function markDeleting(ctx: ApiContext, kind: ResourceKind, obj: KubeObject, grac
 function deleteDependent(ctx: ApiContext, dependent: { kind: ResourceKind; object: KubeObject }): void {
   const { kind, object } = dependent;
   if (!ctx.store.get(resourceId(kind), object.metadata.namespace, object.metadata.name!)) return;
-  deleteObject(ctx, kind, object.metadata.namespace, object.metadata.name!, { dryRun: false, fieldManager: "", fieldValidation: "" });
+  deleteObject(ctx, kind, object.metadata.namespace, object.metadata.name!, {
+    dryRun: false,
+    fieldManager: "",
+    fieldValidation: "",
+  });
 }
 
 /** Drops the foreground finalizer once no dependents remain, which may finish the deletion. */
 export function releaseForeground(ctx: ApiContext, kind: ResourceKind, owner: KubeObject): KubeObject | undefined {
-  if (!owner.metadata.finalizers?.includes(FOREGROUND_FINALIZER) || dependentsOf(ctx, owner).length > 0) return undefined;
+  if (!owner.metadata.finalizers?.includes(FOREGROUND_FINALIZER) || dependentsOf(ctx, owner).length > 0)
+    return undefined;
   const next = structuredClone(owner);
   next.metadata.finalizers = next.metadata.finalizers!.filter((f) => f !== FOREGROUND_FINALIZER);
   if (next.metadata.finalizers.length === 0) delete next.metadata.finalizers;

@@ -16,7 +16,8 @@ interface Subresource {
 function subresourcesOf(k: ResourceKind): Subresource[] {
   const out: Subresource[] = [];
   const self = { group: k.group, version: k.version, kind: k.kind };
-  if (k.subresources?.binding) out.push({ name: "binding", group: "", version: "v1", kind: "Binding", verbs: ["create"] });
+  if (k.subresources?.binding)
+    out.push({ name: "binding", group: "", version: "v1", kind: "Binding", verbs: ["create"] });
   if (k.subresources?.scale)
     out.push({ name: "scale", group: "autoscaling", version: "v1", kind: "Scale", verbs: ["get", "patch", "update"] });
   if (k.subresources?.status) out.push({ name: "status", ...self, verbs: ["get", "patch", "update"] });

@@ -41,7 +41,12 @@ function decodeContinue(text: string): ContinueToken {
  * they show the current state (not a snapshot at the first page's revision), and carry that
  * first revision so a client sees one resourceVersion for the whole list.
  */
-export function listEntries(ctx: ApiContext, kind: ResourceKind, namespace: string | undefined, options: ListOptions): ListResult {
+export function listEntries(
+  ctx: ApiContext,
+  kind: ResourceKind,
+  namespace: string | undefined,
+  options: ListOptions,
+): ListResult {
   const matches = selection(kind, options.labelSelector, options.fieldSelector);
   const token = options.continueToken ? decodeContinue(options.continueToken) : undefined;
   const revision = token?.rv ?? ctx.store.revision;

@@ -23,7 +23,11 @@ export function beginNamespaceDeletion(ctx: ApiContext, ns: KubeObject): KubeObj
     if (!kind.namespaced) continue;
     for (const entry of ctx.store.list(resourceId(kind), name)) {
       if (entry.object.metadata.deletionTimestamp) continue;
-      deleteObject(ctx, kind, name, entry.object.metadata.name!, { dryRun: false, fieldManager: "", fieldValidation: "" });
+      deleteObject(ctx, kind, name, entry.object.metadata.name!, {
+        dryRun: false,
+        fieldManager: "",
+        fieldValidation: "",
+      });
     }
   }
   finishNamespaceIfEmpty(ctx, name);

@@ -22,8 +22,16 @@ const param = (name: string, location: "query" | "path", description: string) =>
 
 const writeParams = [
   param("dryRun", "query", "When present, indicates that modifications should not be persisted."),
-  param("fieldManager", "query", "fieldManager is a name associated with the actor or entity that is making these changes."),
-  param("fieldValidation", "query", "fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields. Valid values are: Ignore, Warn, Strict."),
+  param(
+    "fieldManager",
+    "query",
+    "fieldManager is a name associated with the actor or entity that is making these changes.",
+  ),
+  param(
+    "fieldValidation",
+    "query",
+    "fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields. Valid values are: Ignore, Warn, Strict.",
+  ),
 ];
 
 function operation(k: ResourceKind, action: string, id: string, params: object[]) {
@@ -51,7 +59,11 @@ function pathsFor(k: ResourceKind): Record<string, object> {
     [`${base}/{name}`]: {
       get: operation(k, "get", `read${id}`, named),
       put: operation(k, "put", `replace${id}`, [...named, ...writeParams]),
-      patch: operation(k, "patch", `patch${id}`, [...named, ...writeParams, param("force", "query", "Force is going to \"force\" Apply requests.")]),
+      patch: operation(k, "patch", `patch${id}`, [
+        ...named,
+        ...writeParams,
+        param("force", "query", 'Force is going to "force" Apply requests.'),
+      ]),
       delete: operation(k, "delete", `delete${id}`, named),
     },
   };
@@ -61,9 +73,19 @@ function schemaFor(k: ResourceKind) {
   return {
     type: "object",
     properties: {
-      apiVersion: { type: "string", description: "APIVersion defines the versioned schema of this representation of an object." },
-      kind: { type: "string", description: "Kind is a string value representing the REST resource this object represents." },
-      metadata: { type: "object", description: "Standard object's metadata.", "x-kubernetes-preserve-unknown-fields": true },
+      apiVersion: {
+        type: "string",
+        description: "APIVersion defines the versioned schema of this representation of an object.",
+      },
+      kind: {
+        type: "string",
+        description: "Kind is a string value representing the REST resource this object represents.",
+      },
+      metadata: {
+        type: "object",
+        description: "Standard object's metadata.",
+        "x-kubernetes-preserve-unknown-fields": true,
+      },
       spec: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
       status: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
     },

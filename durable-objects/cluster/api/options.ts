@@ -23,7 +23,8 @@ export interface WriteOptions {
 function integer(params: URLSearchParams, name: string): number | undefined {
   const raw = params.get(name);
   if (raw === null || raw === "") return undefined;
-  if (!/^-?\d+$/.test(raw)) throw badRequest(`invalid value for ${name}: ${raw}: strconv.ParseInt: parsing "${raw}": invalid syntax`);
+  if (!/^-?\d+$/.test(raw))
+    throw badRequest(`invalid value for ${name}: ${raw}: strconv.ParseInt: parsing "${raw}": invalid syntax`);
   return Number(raw);
 }
 
@@ -40,7 +41,7 @@ export function listOptions(params: URLSearchParams): ListOptions {
   return {
     labelSelector: params.get("labelSelector") ?? "",
     fieldSelector: params.get("fieldSelector") ?? "",
-    limit: limit > 0 ? limit : 0,
+    limit: Math.max(limit, 0),
     continueToken: params.get("continue") ?? "",
     resourceVersion: params.get("resourceVersion") ?? "",
     watch: bool(params, "watch") ?? false,
@@ -82,7 +83,9 @@ export function deleteOptions(params: URLSearchParams, body: unknown): DeleteOpt
   const orphan = bool(params, "orphanDependents") ?? (fromBody.orphanDependents as boolean | undefined);
   if (policy === undefined && orphan !== undefined) policy = orphan ? "Orphan" : "Background";
   if (policy !== undefined && !policies.includes(policy))
-    throw badRequest(`propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
+    throw badRequest(
+      `propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`,
+    );
   const bodyDryRun = Array.isArray(fromBody.dryRun) ? (fromBody.dryRun as string[]) : [];
   const merged = new URLSearchParams(params);
   for (const v of bodyDryRun) merged.append("dryRun", v);

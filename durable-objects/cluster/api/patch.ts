@@ -27,7 +27,9 @@ const patchers: Record<string, Patcher> = {
 
 export function checkPatchType(type: string): void {
   if (!patchers[type])
-    throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(", ")}`);
+    throw unsupportedMediaType(
+      `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(", ")}`,
+    );
 }
 
 export function applyPatch(type: string, original: KubeObject, patch: unknown, kind: ResourceKind): KubeObject {

@@ -14,7 +14,8 @@ export interface ResourceTarget {
 
 /** Splits `/api/v1/...` or `/apis/group/version/...` into group, version and the rest. */
 export function splitGroupVersion(segments: string[]): { group: string; version: string; rest: string[] } | null {
-  if (segments[0] === "api" && segments.length >= 2) return { group: "", version: segments[1], rest: segments.slice(2) };
+  if (segments[0] === "api" && segments.length >= 2)
+    return { group: "", version: segments[1], rest: segments.slice(2) };
   if (segments[0] === "apis" && segments.length >= 3)
     return { group: segments[1], version: segments[2], rest: segments.slice(3) };
   return null;

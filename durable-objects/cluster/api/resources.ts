@@ -17,7 +17,7 @@ import type { ResourceTarget } from "./paths.ts";
 import { json, stream } from "./respond.ts";
 import { selection } from "./selection.ts";
 import { bindPod, type Scale, scaleOf, updateScale } from "./subresources.ts";
-import { buildTable, includeObjectOption, tableRow } from "./table.ts";
+import { buildTable, includeObjectOption } from "./table.ts";
 import { updateObject } from "./update.ts";
 import { watch } from "./watch.ts";
 import { notFound } from "../../../kube/status.ts";
@@ -38,14 +38,25 @@ function checkSubresource(t: ResourceTarget): void {
 }
 
 /** Renders one object as JSON or, when asked, as a one-row Table. */
-function objectResponse(ctx: ApiContext, request: Request, kind: ResourceKind, obj: KubeObject, status = 200): Response {
+function objectResponse(
+  ctx: ApiContext,
+  request: Request,
+  kind: ResourceKind,
+  obj: KubeObject,
+  status = 200,
+): Response {
   const url = new URL(request.url);
   if (wantsTable(parseAccept(request.headers.get("accept")))) {
-    const table = buildTable(kind, [obj], { resourceVersion: obj.metadata.resourceVersion }, {
-      now: ctx.now(),
-      include: includeObjectOption(url.searchParams),
-      withColumns: true,
-    });
+    const table = buildTable(
+      kind,
+      [obj],
+      { resourceVersion: obj.metadata.resourceVersion },
+      {
+        now: ctx.now(),
+        include: includeObjectOption(url.searchParams),
+        withColumns: true,
+      },
+    );
     return json(table, status, TABLE_TYPE);
   }
   return json(obj, status);
@@ -58,8 +69,7 @@ async function readObject(request: Request, kind: ResourceKind): Promise<KubeObj
 function get(ctx: ApiContext, request: Request, t: ResourceTarget): Response {
   const entry = current(ctx, t.kind, t);
   if (t.subresource === "scale") return json(scaleOf(t.kind, entry.object));
-  if (t.subresource === undefined && !wantsTable(parseAccept(request.headers.get("accept"))))
-    return json(entry.json);
+  if (t.subresource === undefined && !wantsTable(parseAccept(request.headers.get("accept")))) return json(entry.json);
   return objectResponse(ctx, request, t.kind, entry.object);
 }
 
@@ -84,7 +94,11 @@ function list(ctx: ApiContext, request: Request, t: ResourceTarget): Response {
   if (!table) return json(listJson(t.kind, result));
   const objects = result.entries.map((e) => e.object);
   const include = includeObjectOption(params);
-  return json(buildTable(t.kind, objects, result.metadata, { now: ctx.now(), include, withColumns: true }), 200, TABLE_TYPE);
+  return json(
+    buildTable(t.kind, objects, result.metadata, { now: ctx.now(), include, withColumns: true }),
+    200,
+    TABLE_TYPE,
+  );
 }
 
 async function create(ctx: ApiContext, request: Request, t: ResourceTarget): Promise<Response> {
@@ -135,7 +149,12 @@ async function remove(ctx: ApiContext, request: Request, t: ResourceTarget): Pro
   const deleted = entries
     .filter((e) => ctx.store.getByKey(e.key))
     .map((e) => deleteObject(ctx, t.kind, e.object.metadata.namespace, e.object.metadata.name!, options).object);
-  return json({ kind: `${t.kind.kind}List`, apiVersion: t.kind.group ? `${t.kind.group}/${t.kind.version}` : t.kind.version, metadata, items: deleted });
+  return json({
+    kind: `${t.kind.kind}List`,
+    apiVersion: t.kind.group ? `${t.kind.group}/${t.kind.version}` : t.kind.version,
+    metadata,
+    items: deleted,
+  });
 }
 
 /** Dispatches one request on a resource path to its verb. */

@@ -49,15 +49,20 @@ export function kubernetesApi(ctx: ApiContext, credentials: Credentials): Hono<V
     await next();
   });
 
-  const discovery = (core: boolean, legacy: () => unknown) => (c: { req: { header(name: string): string | undefined } }) => {
-    const aggregated = wantsAggregatedDiscovery(parseAccept(c.req.header("accept") ?? null));
-    if (aggregated) return json(aggregatedDiscovery(ctx.kinds, core, aggregated), 200, aggregatedContentType(aggregated));
-    return json(legacy());
-  };
+  const discovery =
+    (core: boolean, legacy: () => unknown) => (c: { req: { header(name: string): string | undefined } }) => {
+      const aggregated = wantsAggregatedDiscovery(parseAccept(c.req.header("accept") ?? null));
+      if (aggregated)
+        return json(aggregatedDiscovery(ctx.kinds, core, aggregated), 200, aggregatedContentType(aggregated));
+      return json(legacy());
+    };
 
   app.get("/version", () => json(versionInfo));
   app.get("/api", (c) => discovery(true, () => apiVersions(new URL(c.req.url).host))(c));
-  app.get("/apis", discovery(false, () => apiGroupList(ctx.kinds)));
+  app.get(
+    "/apis",
+    discovery(false, () => apiGroupList(ctx.kinds)),
+  );
   app.get("/api/:version", (c) => json(orNotFound(apiResourceList(ctx.kinds, "", c.req.param("version")))));
   app.get("/apis/:group", (c) => json(orNotFound(apiGroupDocument(ctx.kinds, c.req.param("group")))));
   app.get("/apis/:group/:version", (c) =>
@@ -68,7 +73,9 @@ export function kubernetesApi(ctx: ApiContext, credentials: Credentials): Hono<V
   // message is a valid one): schemas live in v3, and kubectl's v2 validation then skips kinds
   // it cannot find, leaving an unknown kind to the "no matches for kind" error upstream users know.
   app.get("/openapi/v2", () => new Response(new Uint8Array(0), { headers: { "content-type": OPENAPI_V2_PROTOBUF } }));
-  app.get("/openapi/v3/api/:version", (c) => json(orNotFound(groupVersionDocument(ctx.kinds, "", c.req.param("version")))));
+  app.get("/openapi/v3/api/:version", (c) =>
+    json(orNotFound(groupVersionDocument(ctx.kinds, "", c.req.param("version")))),
+  );
   app.get("/openapi/v3/apis/:group/:version", (c) =>
     json(orNotFound(groupVersionDocument(ctx.kinds, c.req.param("group"), c.req.param("version")))),
   );

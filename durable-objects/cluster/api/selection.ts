@@ -1,6 +1,12 @@
 // Which objects a list or watch wants: namespace, label selector and field selector,
 // compiled once per request into one predicate.
-import { checkFieldLabels, fieldLabelNotSupported, matchesFields, parseFieldSelector, unknownFieldSelector } from "../../../kube/fields.ts";
+import {
+  checkFieldLabels,
+  fieldLabelNotSupported,
+  matchesFields,
+  parseFieldSelector,
+  unknownFieldSelector,
+} from "../../../kube/fields.ts";
 import { matchesLabels, parseLabelSelector } from "../../../kube/labels.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import type { ResourceKind } from "../registry/types.ts";

@@ -47,7 +47,14 @@ export function updateScale(
 }
 
 /** pods/binding: assigns a pod to a node once, as the scheduler does. */
-export function bindPod(ctx: ApiContext, kind: ResourceKind, namespace: string, name: string, binding: KubeObject, options: WriteOptions): void {
+export function bindPod(
+  ctx: ApiContext,
+  kind: ResourceKind,
+  namespace: string,
+  name: string,
+  binding: KubeObject,
+  options: WriteOptions,
+): void {
   const current = ctx.store.get(resourceId(kind), namespace, name);
   if (!current) throw notFound(kind.group, kind.plural, name);
   const nodeName = (binding.target as { name?: string } | undefined)?.name;
@@ -55,11 +62,17 @@ export function bindPod(ctx: ApiContext, kind: ResourceKind, namespace: string, 
   const pod = current.object;
   if (pod.spec?.nodeName)
     throw conflict("", "pods/binding", name, `pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
-  if (pod.metadata.deletionTimestamp) throw conflict("", "pods/binding", name, `pod ${name} is being deleted, cannot be assigned to a host`);
+  if (pod.metadata.deletionTimestamp)
+    throw conflict("", "pods/binding", name, `pod ${name} is being deleted, cannot be assigned to a host`);
   const next = structuredClone(pod);
   next.spec = { ...next.spec, nodeName };
   const conditions = (next.status?.conditions ?? []).filter((c: { type: string }) => c.type !== "PodScheduled");
-  conditions.push({ type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: timestamp(ctx.now()) });
+  conditions.push({
+    type: "PodScheduled",
+    status: "True",
+    lastProbeTime: null,
+    lastTransitionTime: timestamp(ctx.now()),
+  });
   next.status = { ...next.status, conditions };
   if (options.dryRun) return;
   // Binding writes spec and status together, bypassing the spec immutability of updates.

@@ -20,7 +20,13 @@ export interface UpdateTarget {
 }
 
 /** Metadata only the server may set; an update keeps the stored values. */
-const SYSTEM_FIELDS = ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"] as const;
+const SYSTEM_FIELDS = [
+  "uid",
+  "creationTimestamp",
+  "deletionTimestamp",
+  "deletionGracePeriodSeconds",
+  "generation",
+] as const;
 
 /** Everything but metadata and status: what a generation counts changes of. */
 function specOf(obj: KubeObject): string {
@@ -42,7 +48,8 @@ function merge(kind: ResourceKind, old: KubeObject, incoming: KubeObject, subres
     if (oldMeta[field] === undefined) delete meta[field];
     else meta[field] = oldMeta[field];
   }
-  if (kind.tracksGeneration && specOf(next) !== specOf(old)) next.metadata.generation = (old.metadata.generation ?? 0) + 1;
+  if (kind.tracksGeneration && specOf(next) !== specOf(old))
+    next.metadata.generation = (old.metadata.generation ?? 0) + 1;
   return next;
 }
 
@@ -65,7 +72,10 @@ function checkFinalizers(kind: ResourceKind, next: KubeObject, old: KubeObject):
   const added = (next.metadata.finalizers ?? []).filter((f) => !before.has(f));
   if (added.length > 0)
     throw invalid(kind.group, kind.kind, old.metadata.name!, [
-      forbiddenField("metadata.finalizers", `no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`),
+      forbiddenField(
+        "metadata.finalizers",
+        `no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`,
+      ),
     ]);
 }
 

@@ -120,7 +120,8 @@ export function watch(
     for (const entry of ctx.store.list(resource, namespace)) if (matches(entry.object)) sendEntry("ADDED", entry);
     if (options.sendInitialEvents && options.allowWatchBookmarks) bookmark({ "k8s.io/initial-events-end": "true" });
   } else {
-    for (const change of ctx.store.changesSince(fromRevision)) if (inScope(change.entry, resource, namespace)) emit(change);
+    for (const change of ctx.store.changesSince(fromRevision))
+      if (inScope(change.entry, resource, namespace)) emit(change);
   }
   live = true;
   for (const change of pending) emit(change);

@@ -17,7 +17,12 @@ describe("watch", () => {
     const w = new WatchReader(res);
     expect((await w.next(1)).map((e) => [e.type, e.object.metadata.name])).toEqual([["ADDED", "before"]]);
     await c.request("POST", PODS, pod("web"));
-    await c.request("PATCH", `${PODS}/web`, { metadata: { labels: { x: "y" } } }, { "content-type": "application/merge-patch+json" });
+    await c.request(
+      "PATCH",
+      `${PODS}/web`,
+      { metadata: { labels: { x: "y" } } },
+      { "content-type": "application/merge-patch+json" },
+    );
     await c.request("DELETE", `${PODS}/web`);
     const events = await w.next(3);
     expect(events.map((e) => [e.type, e.object.metadata.name])).toEqual([
@@ -51,7 +56,12 @@ describe("watch", () => {
     await c.request("POST", cms, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "n" }, data: { i: "0" } });
     // The test worker keeps 50 changes; write well past that.
     for (let i = 1; i <= 70; i++)
-      await c.request("PUT", `${cms}/n`, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "n" }, data: { i: String(i) } });
+      await c.request("PUT", `${cms}/n`, {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "n" },
+        data: { i: String(i) },
+      });
     const w = new WatchReader(await c.raw("GET", `${cms}?watch=true&resourceVersion=2`));
     const [event] = await w.next(1);
     expect(event.type).toBe("ERROR");
@@ -77,7 +87,10 @@ describe("watch", () => {
     const c = await newCluster();
     await c.request("POST", PODS, pod("web"));
     const w = new WatchReader(
-      await c.raw("GET", `${PODS}?watch=true&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan&timeoutSeconds=1`),
+      await c.raw(
+        "GET",
+        `${PODS}?watch=true&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan&timeoutSeconds=1`,
+      ),
     );
     const [added, bookmark] = await w.next(2);
     expect(added.type).toBe("ADDED");

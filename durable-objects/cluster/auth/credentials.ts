@@ -38,10 +38,23 @@ export class Credentials {
   }
 
   /** Stores (or replaces, by id) a credential for a token the caller generated. */
-  async put(id: string, token: string, role: Role, now: number, options: { subject?: string; expiresAt?: number } = {}) {
+  async put(
+    id: string,
+    token: string,
+    role: Role,
+    now: number,
+    options: { subject?: string; expiresAt?: number } = {},
+  ) {
     const hash = await sha256Hex(token);
     this.revoke(id);
-    const row = { id, hash, role, subject: options.subject ?? null, expiresAt: options.expiresAt ?? null, createdAt: now };
+    const row = {
+      id,
+      hash,
+      role,
+      subject: options.subject ?? null,
+      expiresAt: options.expiresAt ?? null,
+      createdAt: now,
+    };
     this.#db.insert(credentials).values(row).run();
     this.#byHash.set(hash, { id, role, subject: row.subject, expiresAt: row.expiresAt });
   }

@@ -20,7 +20,9 @@ export class ChangeLog {
     this.#limit = limit;
     const row = db.select().from(meta).where(sql`${meta.key} = ${COMPACTED_KEY}`).get();
     this.#compactedThrough = row ? Number(row.value) : 0;
-    this.#latest = db.select({ revision: changes.revision }).from(changes).orderBy(desc(changes.revision)).limit(1).get()?.revision ?? this.#compactedThrough;
+    this.#latest =
+      db.select({ revision: changes.revision }).from(changes).orderBy(desc(changes.revision)).limit(1).get()
+        ?.revision ?? this.#compactedThrough;
     this.#insert = db
       .insert(changes)
       .values({

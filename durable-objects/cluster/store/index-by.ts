@@ -33,7 +33,8 @@ export class SecondaryIndex {
 }
 
 /** Dependents by the uid of each owner reference: the garbage collector's question. */
-export const byOwnerUid: IndexFunction = (_resource, object) => object.metadata.ownerReferences?.map((r) => r.uid) ?? [];
+export const byOwnerUid: IndexFunction = (_resource, object) =>
+  object.metadata.ownerReferences?.map((r) => r.uid) ?? [];
 
 /** Every object by its own uid, to find an owner from a dependent's reference. */
 export const byUid: IndexFunction = (_resource, object) => (object.metadata.uid ? [object.metadata.uid] : []);

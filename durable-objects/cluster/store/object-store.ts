@@ -70,7 +70,13 @@ export class ObjectStore {
     const rows = this.#db.select().from(objects).all();
     for (const row of rows) {
       const object = JSON.parse(row.body) as KubeObject;
-      this.#table(row.resource).set({ key: row.key, resource: row.resource, object, json: row.body, revision: row.revision });
+      this.#table(row.resource).set({
+        key: row.key,
+        resource: row.resource,
+        object,
+        json: row.body,
+        revision: row.revision,
+      });
       this.owners.update(row.resource, row.key, undefined, object);
       this.uids.update(row.resource, row.key, undefined, object);
       if (row.revision > this.#revision) this.#revision = row.revision;

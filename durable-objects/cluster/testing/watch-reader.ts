@@ -42,7 +42,10 @@ export class WatchReader {
 
   /** True when the server ends the stream within `timeoutMs`. */
   async ended(timeoutMs = 5000): Promise<boolean> {
-    const result = await Promise.race([this.#reader.read(), new Promise<null>((r) => setTimeout(() => r(null), timeoutMs))]);
+    const result = await Promise.race([
+      this.#reader.read(),
+      new Promise<null>((r) => setTimeout(() => r(null), timeoutMs)),
+    ]);
     return result !== null && result.done === true;
   }
 
