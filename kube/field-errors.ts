@@ -3,6 +3,7 @@
 
 export type FieldErrorType =
   | "FieldValueRequired"
+  | "FieldValueNotFound"
   | "FieldValueInvalid"
   | "FieldValueNotSupported"
   | "FieldValueDuplicate"
@@ -20,6 +21,7 @@ export interface FieldError {
 
 const typeText: Record<FieldErrorType, string> = {
   FieldValueRequired: "Required value",
+  FieldValueNotFound: "Not found",
   FieldValueInvalid: "Invalid value",
   FieldValueNotSupported: "Unsupported value",
   FieldValueDuplicate: "Duplicate value",
@@ -29,6 +31,7 @@ const typeText: Record<FieldErrorType, string> = {
 };
 
 export const required = (field: string, detail = ""): FieldError => ({ type: "FieldValueRequired", field, detail });
+export const notFound = (field: string, value: unknown): FieldError => ({ type: "FieldValueNotFound", field, value });
 export const invalid = (field: string, value: unknown, detail: string): FieldError => ({
   type: "FieldValueInvalid",
   field,
@@ -42,7 +45,11 @@ export const notSupported = (field: string, value: unknown, allowed: string[]): 
   detail: `supported values: ${allowed.map((v) => JSON.stringify(v)).join(", ")}`,
 });
 export const duplicate = (field: string, value: unknown): FieldError => ({ type: "FieldValueDuplicate", field, value });
-export const forbidden = (field: string, detail: string): FieldError => ({ type: "FieldValueForbidden", field, detail });
+export const forbidden = (field: string, detail: string): FieldError => ({
+  type: "FieldValueForbidden",
+  field,
+  detail,
+});
 
 function renderValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
@@ -54,7 +61,11 @@ function renderValue(value: unknown): string {
 /** Renders one error as upstream's field.Error.Error() does. */
 export function fieldErrorText(e: FieldError): string {
   const head = `${e.field}: ${typeText[e.type]}`;
-  const showsValue = e.type === "FieldValueInvalid" || e.type === "FieldValueNotSupported" || e.type === "FieldValueDuplicate";
+  const showsValue =
+    e.type === "FieldValueInvalid" ||
+    e.type === "FieldValueNotSupported" ||
+    e.type === "FieldValueDuplicate" ||
+    e.type === "FieldValueNotFound";
   const withValue = showsValue ? `${head}: ${renderValue(e.value)}` : head;
   return e.detail ? `${withValue}: ${e.detail}` : withValue;
 }

@@ -1,6 +1,14 @@
 // Container validation shared by pods and pod templates (validateContainers,
 // validateInitContainers and validateContainerCommon in pkg/apis/core/validation).
-import { type FieldError, duplicate, forbidden, invalid, notSupported, required } from "../../../kube/field-errors.ts";
+import {
+  duplicate,
+  type FieldError,
+  forbidden,
+  invalid,
+  notFound,
+  notSupported,
+  required,
+} from "../../../kube/field-errors.ts";
 import { isDNS1123Label } from "../../../kube/names.ts";
 import { validateResources } from "./pod-resources.ts";
 
@@ -8,7 +16,6 @@ import { validateResources } from "./pod-resources.ts";
 type Container = Record<string, any>;
 
 // field.NotFound. kube/field-errors.ts has no NotFound type yet, so this renders as Invalid until it does.
-const notFound = (field: string, value: unknown): FieldError => invalid(field, value, "");
 
 const PULL_POLICIES = ["Always", "IfNotPresent", "Never"];
 const TERMINATION_MESSAGE_POLICIES = ["File", "FallbackToLogsOnError"];

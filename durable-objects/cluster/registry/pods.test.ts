@@ -263,8 +263,7 @@ describe("pod validation", () => {
     [
       "a mount of a missing volume",
       { containers: [{ name: "a", image: "x", volumeMounts: [{ name: "data", mountPath: "/data" }] }] },
-      // Rendered as Invalid until kube/field-errors.ts has NotFound ("Not found: \"data\"").
-      ['spec.containers[0].volumeMounts[0].name: Invalid value: "data"'],
+      ['spec.containers[0].volumeMounts[0].name: Not found: "data"'],
     ],
     [
       "two volume types",
