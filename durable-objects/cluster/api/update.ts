@@ -1,7 +1,7 @@
 // Update (PUT, and the last step of every PATCH): optimistic concurrency on resourceVersion,
 // the split between an object and its status subresource, generation tracking, and the
 // end of a deletion once the last finalizer is gone.
-import { deepEqual } from "../../../kube/deep-equal.ts";
+import { jsonEqual } from "../../../kube/patch/json-values.ts";
 import { forbidden as forbiddenField } from "../../../kube/field-errors.ts";
 import { badRequest, invalid, notFound, staleConflict } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
@@ -99,7 +99,7 @@ export function updateObject(
   next.metadata.resourceVersion = old.metadata.resourceVersion;
   validateUpdate(kind, next, old);
   checkFinalizers(kind, next, old);
-  if (deepEqual(next, old)) return old;
+  if (jsonEqual(next, old)) return old;
   checkObjectSize(JSON.stringify(next));
   if (options.dryRun) return next;
   return ctx.store.transaction(() => {
