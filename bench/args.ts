@@ -1,0 +1,39 @@
+// Command-line flags of `npm run bench`.
+
+export interface BenchArgs {
+  pods: number;
+  concurrency: number;
+  /** Keep FLOTILLA_HOME after the run (to inspect the SQLite file or rerun against it). */
+  keep: boolean;
+  /** Instead of the full run: 1,000 creates and the per-phase latencies measurable from outside. */
+  profile: boolean;
+  /** Serve the checkout itself rather than a snapshot (others' edits then restart workerd mid-run). */
+  live: boolean;
+}
+
+export const USAGE = `usage: npm run bench -- [--pods N] [--concurrency N] [--keep] [--profile] [--live]
+  --pods N          pods to create (default 10000)
+  --concurrency N   concurrent clients (default 16)
+  --keep            keep the temporary FLOTILLA_HOME
+  --profile         1,000 creates; prints where a request's time goes, phase by phase
+  --live            serve the checkout itself, not a snapshot of its sources (edits then reload workerd)`;
+
+function positiveInt(flag: string, raw: string | undefined): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+export function parseArgs(argv: string[]): BenchArgs {
+  const args: BenchArgs = { pods: 10_000, concurrency: 16, keep: false, profile: false, live: false };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    if (flag === "--pods") args.pods = positiveInt(flag, argv[++i]);
+    else if (flag === "--concurrency") args.concurrency = positiveInt(flag, argv[++i]);
+    else if (flag === "--keep") args.keep = true;
+    else if (flag === "--profile") args.profile = true;
+    else if (flag === "--live") args.live = true;
+    else throw new Error(`unknown flag ${flag}\n${USAGE}`);
+  }
+  return args;
+}

@@ -1,0 +1,31 @@
+// `npm run bench`: one cluster object behind the Worker under wrangler dev (workerd, HTTPS):
+// no-op baseline, N pod creates with a watch counting them, full lists (JSON and Table),
+// workerd's memory, and a restart that reloads the pods from SQLite. Prints figures only.
+import { parseArgs } from "./args.ts";
+import { createClient } from "./http.ts";
+import { workerdByRole } from "./procs.ts";
+import { runProfile } from "./profile.ts";
+import { collect } from "./collect.ts";
+import { printResults } from "./results.ts";
+import { startBenchServer } from "./server.ts";
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  console.error(`starting wrangler dev (temporary FLOTILLA_HOME) …`);
+  const server = await startBenchServer({ keep: args.keep, live: args.live });
+  try {
+    const { url, clusterUrl, adminToken, caPem } = server.flotilla;
+    const newClient = (baseUrl = clusterUrl) =>
+      createClient({ baseUrl, token: adminToken, caPem, maxSockets: Math.max(16, args.concurrency) });
+    if (args.profile)
+      await runProfile(workerdByRole(server.flotilla.port), newClient(url), newClient(), args.concurrency);
+    else printResults(args, await collect(server, () => newClient(), args));
+  } finally {
+    await server.dispose();
+  }
+}
+
+main().catch((err: Error) => {
+  console.error(err.stack ?? err.message);
+  process.exitCode = 1;
+});
