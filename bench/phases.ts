@@ -19,6 +19,8 @@ export interface LoadFigures {
   serverCpuUsPerRequest: number;
   /** CPU time per request of wrangler's proxy workerd (TLS, forwarding), µs: a local-dev-only cost. */
   proxyCpuUsPerRequest: number;
+  /** CPU time per request of wrangler's node processes and esbuild, µs: local-dev-only too. */
+  toolingCpuUsPerRequest: number;
   /** This process's CPU per request, µs: if near 1e6/perSecond, the client is the bottleneck. */
   clientCpuUsPerRequest: number;
 }
@@ -33,6 +35,7 @@ export async function measuredLoad(
 ): Promise<{ figures: LoadFigures; raw: LoadResult }> {
   const server0 = cpuMs(roles.user);
   const proxy0 = cpuMs(roles.proxy);
+  const tooling0 = cpuMs(roles.tooling);
   const client0 = selfCpuMs();
   const raw = await runLoad(total, concurrency, send, check);
   const perReq = (ms: number) => (ms * 1000) / total;
@@ -44,6 +47,7 @@ export async function measuredLoad(
       latency: summarize(raw.latenciesMs),
       serverCpuUsPerRequest: perReq(cpuMs(roles.user) - server0),
       proxyCpuUsPerRequest: perReq(cpuMs(roles.proxy) - proxy0),
+      toolingCpuUsPerRequest: perReq(cpuMs(roles.tooling) - tooling0),
       clientCpuUsPerRequest: perReq(selfCpuMs() - client0),
     },
   };

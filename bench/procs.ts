@@ -90,11 +90,17 @@ export interface WorkerdPids {
   proxy: number[];
   /** The user worker: the Worker, the asset router and the cluster Durable Object. */
   user: number[];
+  /** wrangler's own node processes (it logs every request it relays) and esbuild. */
+  tooling: number[];
 }
 
 /** wrangler dev runs two workerds; the proxy is the one listening on the public port. */
 export function workerdByRole(port: number): WorkerdPids {
-  const roles: WorkerdPids = { proxy: [], user: [] };
+  const roles: WorkerdPids = {
+    proxy: [],
+    user: [],
+    tooling: [...descendantsNamed(process.pid, "node"), ...descendantsNamed(process.pid, "esbuild")],
+  };
   for (const pid of workerdPids()) {
     const args = readOrEmpty(`/proc/${pid}/cmdline`).split("\0");
     (args.includes(`--socket-addr=entry=127.0.0.1:${port}`) ? roles.proxy : roles.user).push(pid);

@@ -117,8 +117,10 @@ function printProfile(results: Measured[], concurrency: number): void {
     "serial mean",
     `req/s @${concurrency}`,
     `p99 @${concurrency}`,
-    "workerd CPU/req",
-    "Δ CPU",
+    "user CPU/req",
+    "Δ user CPU",
+    "proxy CPU/req",
+    "wrangler CPU/req",
     "what the step adds",
   ];
   const rows = results.map((r, i) => {
@@ -133,6 +135,8 @@ function printProfile(results: Measured[], concurrency: number): void {
       ms(r.concurrent.latency.p99Ms),
       us(r.concurrent.serverCpuUsPerRequest),
       prev ? us(r.concurrent.serverCpuUsPerRequest - prev.concurrent.serverCpuUsPerRequest) : "",
+      us(r.concurrent.proxyCpuUsPerRequest),
+      us(r.concurrent.toolingCpuUsPerRequest),
       r.what,
     ];
   });
@@ -141,6 +145,9 @@ function printProfile(results: Measured[], concurrency: number): void {
     cells.map((cell, c) => (c < cells.length - 1 ? cell.padEnd(widths[c]) : cell)).join("  ");
   console.log(line(head));
   for (const row of rows) console.log(line(row));
-  console.log("workerd CPU/req: utime+stime of the workerd processes during the concurrent run, per request.");
+  console.log(
+    "CPU/req: utime+stime during the concurrent run, per request, of the user workerd (Worker + object), " +
+      "wrangler's proxy workerd (TLS, relaying) and wrangler's node processes.",
+  );
   printJson({ profile: results.map((r) => ({ name: r.name, serial: r.serial, concurrent: r.concurrent })) });
 }

@@ -22,7 +22,7 @@ export function printResults(args: BenchArgs, r: Results): void {
     {
       metric: "  user workerd CPU / no-op",
       value: us(r.noop.serverCpuUsPerRequest),
-      note: `Worker+object process; proxy workerd ${us(r.noop.proxyCpuUsPerRequest)}, client ${us(r.noop.clientCpuUsPerRequest)} per req`,
+      note: `Worker+object process; proxy workerd ${us(r.noop.proxyCpuUsPerRequest)}, wrangler node ${us(r.noop.toolingCpuUsPerRequest)}, client ${us(r.noop.clientCpuUsPerRequest)} per req`,
     },
     {
       metric: "creates",
@@ -42,7 +42,7 @@ export function printResults(args: BenchArgs, r: Results): void {
     {
       metric: "  user workerd CPU / create",
       value: us(r.create.serverCpuUsPerRequest),
-      note: `proxy workerd ${us(r.create.proxyCpuUsPerRequest)}, client ${us(r.create.clientCpuUsPerRequest)} per req`,
+      note: `proxy workerd ${us(r.create.proxyCpuUsPerRequest)}, wrangler node ${us(r.create.toolingCpuUsPerRequest)}, client ${us(r.create.clientCpuUsPerRequest)} per req`,
     },
     {
       metric: "create / no-op throughput",
