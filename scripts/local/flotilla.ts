@@ -68,6 +68,7 @@ export async function startFlotilla(opts: StartFlotillaOptions): Promise<Running
       timeoutMs: opts.readyTimeoutMs ?? 90_000,
       abort: Promise.race([
         wrangler.exited.then((e) => `wrangler dev exited (code ${e.code}, signal ${e.signal})`),
+        wrangler.buildFailed.then((line) => `the worker did not build (${line})`),
         aborted(opts.signal),
       ]),
     });

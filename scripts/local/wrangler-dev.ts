@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { stripVTControlCharacters } from "node:util";
+import { startOrphanWatchdog } from "./watchdog.ts";
 
 export interface WranglerDevOptions {
   /** Directory holding wrangler.toml and node_modules (the checkout). */
@@ -86,6 +87,11 @@ export interface WranglerDevProcess {
   pid: number;
   /** Resolves when wrangler exits, for whatever reason. */
   exited: Promise<ExitInfo>;
+  /**
+   * Resolves with the line when a build fails. wrangler then waits for a file change instead of exiting,
+   * so a start would otherwise only time out.
+   */
+  buildFailed: Promise<string>;
   /** The last lines wrangler printed (without colour codes), for error messages. */
   recentOutput(): string;
   /** SIGTERM to the whole process group (wrangler, esbuild, workerd), SIGKILL after a grace period. */
@@ -105,26 +111,42 @@ export function spawnWranglerDev(opts: WranglerDevOptions): WranglerDevProcess {
   if (child.pid === undefined) throw new Error(`could not start ${wranglerBinary(opts.root)}`);
   const pid = child.pid;
   const recent: string[] = [];
+  let reportBuildFailure: (line: string) => void = () => {};
+  const buildFailed = new Promise<string>((resolve) => {
+    reportBuildFailure = resolve;
+  });
   const onLine = (line: string) => {
-    recent.push(stripVTControlCharacters(line));
+    const plain = stripVTControlCharacters(line);
+    recent.push(plain);
+    if (/Build failed/.test(plain)) reportBuildFailure(plain.trim());
     if (recent.length > KEEP_LINES) recent.shift();
     if (!opts.quiet) process.stdout.write(`[wrangler] ${line}\n`);
-    else if (isErrorLine(line)) process.stderr.write(`[wrangler] ${line}\n`);
+    else if (isErrorLine(plain)) process.stderr.write(`[wrangler] ${line}\n`);
   };
   for (const stream of [child.stdout, child.stderr]) {
     if (stream) createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on("line", onLine);
   }
   const exited = exitPromise(child);
-  // Last resort if our own process exits without stop(): never leave a workerd behind holding the port.
+  // Never leave a workerd behind holding the port: an exit handler covers process.exit(), the watchdog
+  // covers deaths by signal.
+  const watchdog = startOrphanWatchdog(pid);
   const killOnExit = () => signalGroup(pid, "SIGKILL");
   process.on("exit", killOnExit);
-  exited.then(() => process.off("exit", killOnExit));
+  exited.then(() => {
+    process.off("exit", killOnExit);
+    signalGroup(pid, "SIGKILL"); // wrangler is gone: nothing left in its group should outlive it
+    watchdog.disarm();
+  });
 
   return {
     pid,
     exited,
+    buildFailed,
     recentOutput: () => recent.join("\n"),
-    stop: (graceMs = 5_000) => stopGroup(pid, exited, graceMs),
+    stop: async (graceMs = 5_000) => {
+      watchdog.disarm();
+      return stopGroup(pid, exited, graceMs);
+    },
   };
 }
 
