@@ -40,8 +40,8 @@ async function main(): Promise<void> {
     await flotilla?.stop();
     process.exit(0);
   };
-  process.on("SIGINT", shutdown);
-  process.on("SIGTERM", shutdown);
+  // SIGHUP: the terminal closed; wrangler sits in its own process group and would not get it.
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, shutdown);
 
   console.log(`Starting Flotilla (FLOTILLA_HOME=${home}, port ${port})…`);
   started = startFlotilla({ home, port, quiet: process.env.FLOTILLA_QUIET === "1", signal: starting.signal });
