@@ -9,14 +9,17 @@ export interface BenchArgs {
   profile: boolean;
   /** Serve the checkout itself rather than a snapshot (others' edits then restart workerd mid-run). */
   live: boolean;
+  /** Send the load to the user workerd's own socket, skipping wrangler's proxy (local-dev plumbing). */
+  direct: boolean;
 }
 
-export const USAGE = `usage: npm run bench -- [--pods N] [--concurrency N] [--keep] [--profile] [--live]
+export const USAGE = `usage: npm run bench -- [--pods N] [--concurrency N] [--keep] [--profile] [--live] [--direct]
   --pods N          pods to create (default 10000)
   --concurrency N   concurrent clients (default 16)
   --keep            keep the temporary FLOTILLA_HOME
   --profile         1,000 creates; prints where a request's time goes, phase by phase
-  --live            serve the checkout itself, not a snapshot of its sources (edits then reload workerd)`;
+  --live            serve the checkout itself, not a snapshot of its sources (edits then reload workerd)
+  --direct          load the user workerd's own HTTP socket, skipping wrangler's proxy (restart still uses it)`;
 
 function positiveInt(flag: string, raw: string | undefined): number {
   const n = Number(raw);
@@ -25,7 +28,7 @@ function positiveInt(flag: string, raw: string | undefined): number {
 }
 
 export function parseArgs(argv: string[]): BenchArgs {
-  const args: BenchArgs = { pods: 10_000, concurrency: 16, keep: false, profile: false, live: false };
+  const args: BenchArgs = { pods: 10_000, concurrency: 16, keep: false, profile: false, live: false, direct: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (flag === "--pods") args.pods = positiveInt(flag, argv[++i]);
@@ -33,6 +36,7 @@ export function parseArgs(argv: string[]): BenchArgs {
     else if (flag === "--keep") args.keep = true;
     else if (flag === "--profile") args.profile = true;
     else if (flag === "--live") args.live = true;
+    else if (flag === "--direct") args.direct = true;
     else throw new Error(`unknown flag ${flag}\n${USAGE}`);
   }
   return args;

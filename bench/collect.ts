@@ -29,8 +29,15 @@ const NOOP_REQUESTS = 3_000;
 
 const log = (text: string) => console.error(`[bench] ${text}`);
 
-export async function collect(server: BenchServer, newClient: () => BenchClient, args: BenchArgs): Promise<Results> {
-  let client = newClient();
+export interface Clients {
+  /** For the measured phases: through wrangler's public HTTPS port, or the direct entry with --direct. */
+  load(): BenchClient;
+  /** After the restart: always the public port (the direct entry's port changes with the new workerd). */
+  public(): BenchClient;
+}
+
+export async function collect(server: BenchServer, clients: Clients, args: BenchArgs): Promise<Results> {
+  let client = clients.load();
   try {
     log(`no-op baseline: ${NOOP_REQUESTS} × GET /version, ${args.concurrency} clients`);
     const roles = workerdByRole(server.flotilla.port);
@@ -49,7 +56,7 @@ export async function collect(server: BenchServer, newClient: () => BenchClient,
 
     log("restarting on the same FLOTILLA_HOME");
     // A fresh client: the old one's sockets went down with the old server.
-    client = newClient();
+    client = clients.public();
     const restartClient = client;
     let firstList: Promise<number> | undefined;
     const timings = await server.restart(() => {

@@ -1,5 +1,6 @@
 // A keep-alive HTTPS client for the benchmark: one Agent shared by all requests, bodies read
 // to the end, elapsed time measured from request start to the last body byte.
+import http from "node:http";
 import https from "node:https";
 import { performance } from "node:perf_hooks";
 
@@ -17,12 +18,12 @@ export interface BenchClient {
     opts?: { body?: string; headers?: Record<string, string> },
   ): Promise<BenchResponse>;
   /** A streaming GET (watch): the raw response, for the caller to read. */
-  stream(path: string): Promise<import("node:http").IncomingMessage>;
+  stream(path: string): Promise<http.IncomingMessage>;
   close(): void;
 }
 
 export interface ClientOptions {
-  /** The cluster's API root: https://127.0.0.1:<port>/clusters/<id>. */
+  /** The cluster's API root: https://127.0.0.1:<port>/clusters/<id> (or http:// for the direct entry). */
   baseUrl: string;
   token: string;
   caPem: string;
@@ -30,8 +31,13 @@ export interface ClientOptions {
 }
 
 export function createClient(opts: ClientOptions): BenchClient {
-  const agent = new https.Agent({ keepAlive: true, maxSockets: opts.maxSockets, ca: opts.caPem });
   const base = new URL(opts.baseUrl);
+  const plain = base.protocol === "http:";
+  const agent = plain
+    ? new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets })
+    : new https.Agent({ keepAlive: true, maxSockets: opts.maxSockets, ca: opts.caPem });
+  const send = (options: https.RequestOptions, cb: (res: http.IncomingMessage) => void) =>
+    plain ? http.request(options, cb) : https.request(options, cb);
   const auth = { authorization: `Bearer ${opts.token}` };
   const target = (path: string) => ({
     hostname: base.hostname,
@@ -43,7 +49,7 @@ export function createClient(opts: ClientOptions): BenchClient {
   const request: BenchClient["request"] = (method, path, { body, headers } = {}) =>
     new Promise((resolve, reject) => {
       const started = performance.now();
-      const req = https.request({ ...target(path), method, headers: { ...auth, ...headers } }, (res) => {
+      const req = send({ ...target(path), method, headers: { ...auth, ...headers } }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("error", reject);

@@ -1,5 +1,6 @@
 // The workerd processes serving this benchmark, found from /proc as descendants of this
 // process (we spawn wrangler, wrangler spawns workerd), and their RSS and CPU time.
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 
 interface ProcInfo {
@@ -106,4 +107,14 @@ export function workerdByRole(port: number): WorkerdPids {
     (args.includes(`--socket-addr=entry=127.0.0.1:${port}`) ? roles.proxy : roles.user).push(pid);
   }
   return roles;
+}
+
+/** TCP ports the process listens on (from `ss`, which maps sockets to pids). */
+export function listeningPorts(pid: number): number[] {
+  const out = spawnSync("ss", ["-tlnpH"], { encoding: "utf8" }).stdout ?? "";
+  return out
+    .split("\n")
+    .filter((line) => line.includes(`pid=${pid},`))
+    .map((line) => Number(/:(\d+)\s/.exec(line.split(/\s+/)[3] + " ")?.[1]))
+    .filter((port) => Number.isInteger(port) && port > 0);
 }

@@ -113,8 +113,11 @@ export function printResults(args: BenchArgs, r: Results): void {
   ];
   if (r.reloaded)
     console.error("WARNING: the user workerd restarted during the run (source change?); figures are suspect");
-  printTable(`Flotilla bench: one cluster object, ${args.pods} pods, ${args.concurrency} clients`, rows);
-  printJson({ pods: args.pods, concurrency: args.concurrency, ratio, targets: TARGETS, ...r });
+  printTable(
+    `Flotilla bench: one cluster object, ${args.pods} pods, ${args.concurrency} clients, ${args.direct ? "direct to the user workerd (no wrangler proxy)" : "through wrangler dev's HTTPS port"}`,
+    rows,
+  );
+  printJson({ pods: args.pods, concurrency: args.concurrency, direct: args.direct, ratio, targets: TARGETS, ...r });
 }
 
 function othersNote(other: Record<string, number>): string {

@@ -2,6 +2,7 @@
 // no-op baseline, N pod creates with a watch counting them, full lists (JSON and Table),
 // workerd's memory, and a restart that reloads the pods from SQLite. Prints figures only.
 import { parseArgs } from "./args.ts";
+import { directEntryUrl } from "./direct.ts";
 import { createClient } from "./http.ts";
 import { workerdByRole } from "./procs.ts";
 import { runProfile } from "./profile.ts";
@@ -14,12 +15,16 @@ async function main(): Promise<void> {
   console.error(`starting wrangler dev (temporary FLOTILLA_HOME) …`);
   const server = await startBenchServer({ keep: args.keep, live: args.live });
   try {
-    const { url, clusterUrl, adminToken, caPem } = server.flotilla;
-    const newClient = (baseUrl = clusterUrl) =>
+    const { url, clusterUrl, clusterId, adminToken, caPem } = server.flotilla;
+    const newClient = (baseUrl: string) =>
       createClient({ baseUrl, token: adminToken, caPem, maxSockets: Math.max(16, args.concurrency) });
+    const root = args.direct ? await directEntryUrl(server.flotilla.port) : url;
+    if (args.direct)
+      console.error(`--direct: requests go to the user workerd at ${root}, not through wrangler's proxy`);
+    const cluster = () => newClient(`${root}/clusters/${clusterId}`);
     if (args.profile)
-      await runProfile(workerdByRole(server.flotilla.port), newClient(url), newClient(), args.concurrency);
-    else printResults(args, await collect(server, () => newClient(), args));
+      await runProfile(workerdByRole(server.flotilla.port), newClient(root), cluster(), args.concurrency);
+    else printResults(args, await collect(server, { load: cluster, public: () => newClient(clusterUrl) }, args));
   } finally {
     await server.dispose();
   }
