@@ -97,7 +97,8 @@ export function runKubectl(env: NodeJS.ProcessEnv, args: string[], opts: Kubectl
       const command = `${path.basename(binary)} ${args.join(" ")}`;
       if (timedOut)
         reject(new Error(`${command} timed out after ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-      else if (code !== 0 && !opts.allowFail) reject(new Error(`${command} exited ${code}\nstderr: ${stderr}`));
+      else if (code !== 0 && !opts.allowFail)
+        reject(new Error(`${command} exited ${code}\nstderr: ${stderr}\nstdout: ${stdout.slice(0, 2000)}`));
       else resolve(result);
     });
     child.stdin.on("error", () => {}); // kubectl may exit before reading stdin; its exit code tells the story
