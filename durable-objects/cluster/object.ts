@@ -7,6 +7,7 @@ import type { Hono } from "hono";
 import migrations from "../../migrations/cluster/migrations.js";
 import type { ApiContext } from "./api/context.ts";
 import { createObject } from "./api/create.ts";
+import { SYSTEM_WRITE } from "./api/options.ts";
 import { kubernetesApi } from "./api/router.ts";
 import { Credentials } from "./auth/credentials.ts";
 import { kindIndex } from "./registry/index.ts";
@@ -51,7 +52,7 @@ export class ClusterObject extends DurableObject {
 
   /** The objects upstream's apiserver creates for itself: system namespaces and the `kubernetes` service. */
   #ensureSystemObjects(): void {
-    const options = { dryRun: false, fieldManager: "", fieldValidation: "" } as const;
+    const options = SYSTEM_WRITE;
     const namespaces = kindIndex.byResource("namespaces")!;
     for (const name of SYSTEM_NAMESPACES) {
       if (this.#ctx.store.get("namespaces", undefined, name)) continue;

@@ -1,8 +1,9 @@
 // Create: upstream's generic registry Create (rest.BeforeCreate): system metadata, defaults,
 // validation, then one stored write.
 import { alreadyExists, badRequest } from "../../../kube/status.ts";
+import { recordUpdate } from "../../../kube/managed-fields/record-update.ts";
 import type { KubeObject } from "../../../kube/types.ts";
-import { resourceId } from "../registry/lookup.ts";
+import { apiVersionOf, resourceId } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import { admitIntoNamespace } from "./admission.ts";
 import { allocate } from "./allocation.ts";
@@ -55,6 +56,14 @@ export function createObject(
   const resource = resourceId(kind);
   if (ctx.store.get(resource, obj.metadata.namespace, name)) throw alreadyExists(kind.group, kind.plural, name);
   allocate(ctx, kind, obj);
+  if (!options.managedFieldsDone) {
+    const managed = recordUpdate(undefined, obj, {
+      manager: options.fieldManager,
+      apiVersion: apiVersionOf(kind),
+      now: ctx.now(),
+    });
+    if (managed) obj.metadata.managedFields = managed;
+  }
   checkObjectSize(JSON.stringify(obj));
   if (options.dryRun) return obj;
   return ctx.store.transaction(() => {

@@ -8,7 +8,7 @@ import type { ResourceKind } from "../registry/types.ts";
 import { type ApiContext, timestamp } from "./context.ts";
 import { dependentsOf, orphanDependents, releaseOwners } from "./garbage-collector.ts";
 import { beginNamespaceDeletion, finishNamespaceIfEmpty } from "./namespace-lifecycle.ts";
-import type { DeleteOptions } from "./options.ts";
+import { type DeleteOptions, SYSTEM_WRITE } from "./options.ts";
 
 export const FOREGROUND_FINALIZER = "foregroundDeletion";
 
@@ -80,11 +80,7 @@ function markDeleting(ctx: ApiContext, kind: ResourceKind, obj: KubeObject, grac
 function deleteDependent(ctx: ApiContext, dependent: { kind: ResourceKind; object: KubeObject }): void {
   const { kind, object } = dependent;
   if (!ctx.store.get(resourceId(kind), object.metadata.namespace, object.metadata.name!)) return;
-  deleteObject(ctx, kind, object.metadata.namespace, object.metadata.name!, {
-    dryRun: false,
-    fieldManager: "",
-    fieldValidation: "",
-  });
+  deleteObject(ctx, kind, object.metadata.namespace, object.metadata.name!, SYSTEM_WRITE);
 }
 
 /** Drops the foreground finalizer once no dependents remain, which may finish the deletion. */

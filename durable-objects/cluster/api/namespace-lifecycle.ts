@@ -5,6 +5,7 @@ import type { KubeObject } from "../../../kube/types.ts";
 import { resourceId } from "../registry/lookup.ts";
 import { type ApiContext, timestamp } from "./context.ts";
 import { deleteObject } from "./delete.ts";
+import { SYSTEM_WRITE } from "./options.ts";
 
 function isTerminating(ns: KubeObject): boolean {
   return ns.metadata.deletionTimestamp !== undefined;
@@ -23,11 +24,7 @@ export function beginNamespaceDeletion(ctx: ApiContext, ns: KubeObject): KubeObj
     if (!kind.namespaced) continue;
     for (const entry of ctx.store.list(resourceId(kind), name)) {
       if (entry.object.metadata.deletionTimestamp) continue;
-      deleteObject(ctx, kind, name, entry.object.metadata.name!, {
-        dryRun: false,
-        fieldManager: "",
-        fieldValidation: "",
-      });
+      deleteObject(ctx, kind, name, entry.object.metadata.name!, SYSTEM_WRITE);
     }
   }
   finishNamespaceIfEmpty(ctx, name);

@@ -16,8 +16,26 @@ export interface ListOptions {
 
 export interface WriteOptions {
   dryRun: boolean;
+  /** Who makes the change, for managedFields; defaults to the client's user-agent name. */
   fieldManager: string;
   fieldValidation: "Strict" | "Warn" | "Ignore" | "";
+  /** Server-side apply only: take fields other managers own. */
+  force: boolean;
+  /** Set by server-side apply, which computes managedFields itself. */
+  managedFieldsDone?: boolean;
+}
+
+/** Writes the server makes on its own behalf (system namespaces, cascading deletes). */
+export const SYSTEM_WRITE: WriteOptions = {
+  dryRun: false,
+  fieldManager: "flotilla",
+  fieldValidation: "",
+  force: false,
+};
+
+/** Upstream's default field manager: the user agent up to its first "/" (kubectl/v1.32 → kubectl). */
+export function managerFromUserAgent(userAgent: string | null): string {
+  return (userAgent ?? "").split("/")[0].slice(0, 128) || "unknown";
 }
 
 function integer(params: URLSearchParams, name: string): number | undefined {
@@ -51,7 +69,7 @@ export function listOptions(params: URLSearchParams): ListOptions {
   };
 }
 
-export function writeOptions(params: URLSearchParams): WriteOptions {
+export function writeOptions(params: URLSearchParams, userAgent: string | null = null): WriteOptions {
   const dryRun = params.getAll("dryRun");
   for (const value of dryRun)
     if (value !== "All") throw badRequest(`dryRun: Unsupported value: "${value}": supported values: "All"`);
@@ -60,10 +78,13 @@ export function writeOptions(params: URLSearchParams): WriteOptions {
     throw badRequest(
       `fieldValidation: Unsupported value: "${validation}": supported values: "Ignore", "Strict", "Warn"`,
     );
+  const manager = params.get("fieldManager") ?? "";
+  if (manager.length > 128) throw badRequest("fieldManager: Too long: may not be more than 128 bytes");
   return {
     dryRun: dryRun.length > 0,
-    fieldManager: params.get("fieldManager") ?? "",
+    fieldManager: manager || managerFromUserAgent(userAgent),
     fieldValidation: validation as WriteOptions["fieldValidation"],
+    force: bool(params, "force") ?? false,
   };
 }
 
@@ -76,7 +97,7 @@ export interface DeleteOptions extends WriteOptions {
 const policies = ["Orphan", "Background", "Foreground"];
 
 /** DeleteOptions come from the body (kubectl sends one) and may be overridden by the query. */
-export function deleteOptions(params: URLSearchParams, body: unknown): DeleteOptions {
+export function deleteOptions(params: URLSearchParams, body: unknown, userAgent: string | null = null): DeleteOptions {
   const fromBody = (body && typeof body === "object" ? body : {}) as Record<string, unknown>;
   const grace = integer(params, "gracePeriodSeconds") ?? (fromBody.gracePeriodSeconds as number | undefined);
   let policy = (params.get("propagationPolicy") ?? fromBody.propagationPolicy) as string | undefined;
@@ -90,7 +111,7 @@ export function deleteOptions(params: URLSearchParams, body: unknown): DeleteOpt
   const merged = new URLSearchParams(params);
   for (const v of bodyDryRun) merged.append("dryRun", v);
   return {
-    ...writeOptions(merged),
+    ...writeOptions(merged, userAgent),
     gracePeriodSeconds: grace,
     propagationPolicy: policy as DeleteOptions["propagationPolicy"],
     preconditions: fromBody.preconditions as DeleteOptions["preconditions"],

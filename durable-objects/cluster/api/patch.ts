@@ -20,21 +20,25 @@ const patchers: Record<string, Patcher> = {
   "application/json-patch+json": (o, p) => applyJsonPatch(o, p),
   "application/merge-patch+json": (o, p) => applyMergePatch(o, p),
   "application/strategic-merge-patch+json": (o, p, k) => applyStrategicMergePatch(o, p, k.kind),
-  // Server-side apply without field ownership yet: the applied configuration is merged
-  // like a strategic merge patch. Field managers and conflicts come with managedFields.
-  "application/apply-patch+yaml": (o, p, k) => applyStrategicMergePatch(o, p, k.kind),
 };
 
+/** Server-side apply: handled by apply.ts, not as a patch of the stored object. */
+export const APPLY_PATCH_TYPE = "application/apply-patch+yaml";
+
 export function checkPatchType(type: string): void {
-  if (!patchers[type])
+  if (!patchers[type] && type !== APPLY_PATCH_TYPE)
     throw unsupportedMediaType(
       `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(", ")}`,
     );
 }
 
 export function applyPatch(type: string, original: KubeObject, patch: unknown, kind: ResourceKind): KubeObject {
-  checkPatchType(type);
-  const result = patchers[type](structuredClone(original), patch, kind);
+  const patcher = patchers[type];
+  if (!patcher)
+    throw unsupportedMediaType(
+      `the body of the request was in an unknown format - accepted media types include: ${Object.keys(patchers).join(", ")}`,
+    );
+  const result = patcher(structuredClone(original), patch, kind);
   if (!result || typeof result !== "object" || Array.isArray(result))
     throw badRequest("the patch result must be an object");
   return result as KubeObject;

@@ -12,7 +12,8 @@ import { deleteObject } from "./delete.ts";
 import { listEntries, listJson } from "./list.ts";
 import { parseAccept, wantsTable } from "./negotiate.ts";
 import { deleteOptions, listOptions, writeOptions } from "./options.ts";
-import { applyPatch, checkPatchType } from "./patch.ts";
+import { serverSideApply } from "./apply.ts";
+import { APPLY_PATCH_TYPE, applyPatch, checkPatchType } from "./patch.ts";
 import type { ResourceTarget } from "./paths.ts";
 import { json, stream } from "./respond.ts";
 import { selection } from "./selection.ts";
@@ -102,7 +103,7 @@ function list(ctx: ApiContext, request: Request, t: ResourceTarget): Response {
 }
 
 async function create(ctx: ApiContext, request: Request, t: ResourceTarget): Promise<Response> {
-  const options = writeOptions(new URL(request.url).searchParams);
+  const options = writeOptions(new URL(request.url).searchParams, request.headers.get("user-agent"));
   if (t.subresource === "binding") {
     const body = parseDocument(await readBody(request), mediaType(request)) as KubeObject;
     bindPod(ctx, t.kind, t.namespace!, t.name!, body, options);
@@ -114,7 +115,7 @@ async function create(ctx: ApiContext, request: Request, t: ResourceTarget): Pro
 }
 
 async function update(ctx: ApiContext, request: Request, t: ResourceTarget): Promise<Response> {
-  const options = writeOptions(new URL(request.url).searchParams);
+  const options = writeOptions(new URL(request.url).searchParams, request.headers.get("user-agent"));
   const target = { namespace: t.namespace, name: t.name!, subresource: t.subresource };
   if (t.subresource === "scale") {
     const scale = parseDocument(await readBody(request), mediaType(request)) as Scale;
@@ -128,8 +129,13 @@ async function patch(ctx: ApiContext, request: Request, t: ResourceTarget): Prom
   const type = mediaType(request);
   checkPatchType(type);
   const body = parseDocument(await readBody(request), type);
-  const options = writeOptions(new URL(request.url).searchParams);
+  const options = writeOptions(new URL(request.url).searchParams, request.headers.get("user-agent"));
   const target = { namespace: t.namespace, name: t.name!, subresource: t.subresource };
+  if (type === APPLY_PATCH_TYPE && t.subresource === undefined) {
+    const explicitManager = new URL(request.url).searchParams.has("fieldManager");
+    const result = serverSideApply(ctx, t.kind, target, body, { ...options, explicitManager });
+    return objectResponse(ctx, request, t.kind, result.object, result.created ? 201 : 200);
+  }
   const entry = current(ctx, t.kind, t);
   if (t.subresource === "scale") {
     const patched = applyPatch(type, scaleOf(t.kind, entry.object), body, t.kind) as Scale;
@@ -143,7 +149,7 @@ async function remove(ctx: ApiContext, request: Request, t: ResourceTarget): Pro
   const text = await readBody(request);
   const body = text.trim() ? parseDocument(text, "application/json") : undefined;
   const params = new URL(request.url).searchParams;
-  const options = deleteOptions(params, body);
+  const options = deleteOptions(params, body, request.headers.get("user-agent"));
   if (t.name !== undefined) return json(deleteObject(ctx, t.kind, t.namespace, t.name, options).object);
   const { entries, metadata } = listEntries(ctx, t.kind, t.namespace, listOptions(params));
   const deleted = entries

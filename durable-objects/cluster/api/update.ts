@@ -3,9 +3,10 @@
 // end of a deletion once the last finalizer is gone.
 import { jsonEqual } from "../../../kube/patch/json-values.ts";
 import { forbidden as forbiddenField } from "../../../kube/field-errors.ts";
+import { recordUpdate } from "../../../kube/managed-fields/record-update.ts";
 import { badRequest, invalid, notFound, staleConflict } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
-import { resourceId } from "../registry/lookup.ts";
+import { apiVersionOf, resourceId } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import { allocate } from "./allocation.ts";
 import type { ApiContext } from "./context.ts";
@@ -99,6 +100,16 @@ export function updateObject(
   next.metadata.resourceVersion = old.metadata.resourceVersion;
   validateUpdate(kind, next, old);
   checkFinalizers(kind, next, old);
+  if (!options.managedFieldsDone) {
+    const managed = recordUpdate(old, next, {
+      manager: options.fieldManager,
+      apiVersion: apiVersionOf(kind),
+      now: ctx.now(),
+      subresource: target.subresource,
+    });
+    if (managed) next.metadata.managedFields = managed as never;
+    else delete next.metadata.managedFields;
+  }
   if (jsonEqual(next, old)) return old;
   checkObjectSize(JSON.stringify(next));
   if (options.dryRun) return next;

@@ -1,5 +1,6 @@
 // Runs generic metadata validation and the kind's own, turning problems into upstream's 422.
 import type { FieldError } from "../../../kube/field-errors.ts";
+import { validateManagedFields } from "../../../kube/managed-fields/entries.ts";
 import { invalid, tooLarge } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import { validateObjectMeta, validateObjectMetaUpdate } from "../registry/meta.ts";
@@ -11,13 +12,18 @@ function reject(kind: ResourceKind, obj: KubeObject, errors: FieldError[]): void
 }
 
 export function validateCreate(kind: ResourceKind, obj: KubeObject): void {
-  reject(kind, obj, [...validateObjectMeta(obj, kind), ...(kind.validate?.(obj) ?? [])]);
+  reject(kind, obj, [
+    ...validateObjectMeta(obj, kind),
+    ...validateManagedFields(obj.metadata.managedFields),
+    ...(kind.validate?.(obj) ?? []),
+  ]);
 }
 
 export function validateUpdate(kind: ResourceKind, obj: KubeObject, old: KubeObject): void {
   reject(kind, obj, [
     ...validateObjectMeta(obj, kind),
     ...validateObjectMetaUpdate(obj, old),
+    ...validateManagedFields(obj.metadata.managedFields),
     ...(kind.validate?.(obj) ?? []),
     ...(kind.validateUpdate?.(obj, old) ?? []),
   ]);

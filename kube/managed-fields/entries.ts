@@ -1,0 +1,72 @@
+// metadata.managedFields entries: read from and written to their JSON form, and checked, since
+// a malformed entry makes kubectl fail when it reads the object.
+import { type FieldError, invalid, notSupported, required } from "../field-errors.ts";
+import { FieldSet } from "./field-set.ts";
+
+export interface ManagedFieldsEntry {
+  manager: string;
+  operation: "Apply" | "Update";
+  apiVersion: string;
+  time: string;
+  subresource?: string;
+  fields: FieldSet;
+}
+
+type Raw = Record<string, unknown>;
+
+/** RFC 3339 in whole seconds, as metav1.Time. */
+export function timeNow(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+}
+
+export function readEntries(raw: unknown): ManagedFieldsEntry[] {
+  if (!Array.isArray(raw)) return [];
+  return raw
+    .filter((e): e is Raw => typeof e === "object" && e !== null)
+    .map((e) => ({
+      manager: String(e.manager ?? ""),
+      operation: e.operation === "Apply" ? "Apply" : "Update",
+      apiVersion: String(e.apiVersion ?? ""),
+      time: String(e.time ?? ""),
+      ...(typeof e.subresource === "string" && e.subresource ? { subresource: e.subresource } : {}),
+      fields: FieldSet.fromFieldsV1(e.fieldsV1),
+    }));
+}
+
+/** The JSON form; entries that own nothing are dropped, as upstream drops them. */
+export function writeEntries(entries: readonly ManagedFieldsEntry[]): Raw[] {
+  return entries
+    .filter((e) => e.fields.size > 0)
+    .map((e) => ({
+      manager: e.manager,
+      operation: e.operation,
+      apiVersion: e.apiVersion,
+      time: e.time,
+      fieldsType: "FieldsV1",
+      fieldsV1: e.fields.toFieldsV1(),
+      ...(e.subresource ? { subresource: e.subresource } : {}),
+    }));
+}
+
+function validFieldsV1(v: unknown): boolean {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+  return Object.values(v).every(validFieldsV1);
+}
+
+/** Upstream's checks on client-supplied managedFields. */
+export function validateManagedFields(raw: unknown): FieldError[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) return [invalid("metadata.managedFields", raw, "must be a list")];
+  const errs: FieldError[] = [];
+  raw.forEach((e: Raw, i) => {
+    const at = `metadata.managedFields[${i}]`;
+    if (typeof e !== "object" || e === null) return errs.push(invalid(at, e, "must be an object"));
+    if (e.operation !== "Apply" && e.operation !== "Update")
+      errs.push(notSupported(`${at}.operation`, e.operation ?? "", ["Apply", "Update"]));
+    if (e.fieldsType !== "FieldsV1") errs.push(notSupported(`${at}.fieldsType`, e.fieldsType ?? "", ["FieldsV1"]));
+    if (e.fieldsV1 !== undefined && !validFieldsV1(e.fieldsV1))
+      errs.push(invalid(`${at}.fieldsV1`, "", "must be a FieldsV1 object"));
+    if (typeof e.manager !== "string") errs.push(required(`${at}.manager`));
+  });
+  return errs;
+}
