@@ -60,7 +60,10 @@ export function validateManagedFields(raw: unknown): FieldError[] {
   const errs: FieldError[] = [];
   raw.forEach((e: Raw, i) => {
     const at = `metadata.managedFields[${i}]`;
-    if (typeof e !== "object" || e === null) return errs.push(invalid(at, e, "must be an object"));
+    if (typeof e !== "object" || e === null) {
+      errs.push(invalid(at, e, "must be an object"));
+      return;
+    }
     if (e.operation !== "Apply" && e.operation !== "Update")
       errs.push(notSupported(`${at}.operation`, e.operation ?? "", ["Apply", "Update"]));
     if (e.fieldsType !== "FieldsV1") errs.push(notSupported(`${at}.fieldsType`, e.fieldsType ?? "", ["FieldsV1"]));
