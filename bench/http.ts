@@ -69,9 +69,8 @@ export function createClient(opts: ClientOptions): BenchClient {
   const stream: BenchClient["stream"] = (path) =>
     new Promise((resolve, reject) => {
       // Its own connection: a watch must not hold one of the load's sockets.
-      const req = https.request(
-        { ...target(path), agent: false, ca: opts.caPem, method: "GET", headers: auth },
-        (res) => (res.statusCode === 200 ? resolve(res) : reject(new Error(`watch answered HTTP ${res.statusCode}`))),
+      const req = send({ ...target(path), agent: false, ca: opts.caPem, method: "GET", headers: auth }, (res) =>
+        res.statusCode === 200 ? resolve(res) : reject(new Error(`watch answered HTTP ${res.statusCode}`)),
       );
       req.on("error", reject);
       req.end();

@@ -60,7 +60,7 @@ export function printResults(args: BenchArgs, r: Results): void {
     {
       metric: "watch lag",
       value: ms(r.create.watch.lagMs),
-      note: "last create's response → last watch event received",
+      note: "last create's response → last watch event received (negative: the event came first)",
     },
     {
       metric: "list JSON (median of 5)",
