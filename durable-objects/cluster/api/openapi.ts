@@ -1,16 +1,27 @@
-// OpenAPI v3 documents: the root index and one document per group version, derived from
-// the registry. Each write operation lists the `fieldValidation` parameter, which is how
-// kubectl learns that the server validates fields itself (cli-runtime's query param verifier).
+// OpenAPI v3 documents: the root index and one document per group version. Paths come from the
+// registry; schemas come from kube/schema, the single source of truth for every kind's shape.
+// Each write operation lists the `fieldValidation` parameter, which is how kubectl learns that
+// the server validates fields itself (cli-runtime's query param verifier).
+import { type Definitions, listObject, preserveUnknown, type Schema } from "../../../kube/schema/dsl.ts";
+import { componentSchemas } from "../../../kube/schema/openapi.ts";
+import { definitionNameFor, definitions } from "../../../kube/schema/registry.ts";
 import type { KindIndex } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
 
+const SCALE = "io.k8s.api.autoscaling.v1.Scale";
+
 const gvPath = (group: string, version: string) => (group ? `apis/${group}/${version}` : `api/${version}`);
+const gvkOf = (k: ResourceKind) => ({ group: k.group, version: k.version, kind: k.kind });
 
 /** Upstream's definition names: io.k8s.api.<package>.<version>.<Kind>. */
 export function definitionName(k: ResourceKind): string {
+  const known = definitionNameFor(gvkOf(k));
+  if (known) return known;
   const pkg = k.group === "" ? "core" : k.group.split(".")[0];
   return `io.k8s.api.${pkg}.${k.version}.${k.kind}`;
 }
+
+const listName = (k: ResourceKind) => `${definitionName(k)}List`;
 
 const param = (name: string, location: "query" | "path", description: string) => ({
   name,
@@ -33,75 +44,112 @@ const writeParams = [
     "fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields. Valid values are: Ignore, Warn, Strict.",
   ),
 ];
+const patchParams = [...writeParams, param("force", "query", 'Force is going to "force" Apply requests.')];
 
-function operation(k: ResourceKind, action: string, id: string, params: object[]) {
-  const ref = { $ref: `#/components/schemas/${definitionName(k)}` };
+function operation(k: ResourceKind, action: string, id: string, params: object[], schemaName = definitionName(k)) {
+  const ref = { $ref: `#/components/schemas/${schemaName}` };
   return {
     operationId: id,
     parameters: params,
     responses: { "200": { description: "OK", content: { "application/json": { schema: ref } } } },
     "x-kubernetes-action": action,
-    "x-kubernetes-group-version-kind": { group: k.group, version: k.version, kind: k.kind },
+    "x-kubernetes-group-version-kind":
+      schemaName === SCALE ? { group: "autoscaling", version: "v1", kind: "Scale" } : gvkOf(k),
   };
+}
+
+function subresourcePaths(k: ResourceKind, named: string, params: object[]): Record<string, object> {
+  const out: Record<string, object> = {};
+  const id = k.kind;
+  if (k.subresources?.status)
+    out[`${named}/status`] = {
+      get: operation(k, "get", `read${id}Status`, params),
+      put: operation(k, "put", `replace${id}Status`, [...params, ...writeParams]),
+      patch: operation(k, "patch", `patch${id}Status`, [...params, ...patchParams]),
+    };
+  if (k.subresources?.scale)
+    out[`${named}/scale`] = {
+      get: operation(k, "get", `read${id}Scale`, params, SCALE),
+      put: operation(k, "put", `replace${id}Scale`, [...params, ...writeParams], SCALE),
+      patch: operation(k, "patch", `patch${id}Scale`, [...params, ...patchParams], SCALE),
+    };
+  return out;
 }
 
 function pathsFor(k: ResourceKind): Record<string, object> {
   const base = `/${gvPath(k.group, k.version)}${k.namespaced ? "/namespaces/{namespace}" : ""}/${k.plural}`;
   const scope = k.namespaced ? [param("namespace", "path", "object name and auth scope")] : [];
   const named = [param("name", "path", `name of the ${k.kind}`), ...scope];
-  const id = `${k.kind}`;
+  const id = k.kind;
   return {
     [base]: {
-      get: operation(k, "list", `list${id}`, scope),
+      get: operation(k, "list", `list${id}`, scope, listName(k)),
       post: operation(k, "post", `create${id}`, [...scope, ...writeParams]),
       delete: operation(k, "deletecollection", `deleteCollection${id}`, scope),
     },
     [`${base}/{name}`]: {
       get: operation(k, "get", `read${id}`, named),
       put: operation(k, "put", `replace${id}`, [...named, ...writeParams]),
-      patch: operation(k, "patch", `patch${id}`, [
-        ...named,
-        ...writeParams,
-        param("force", "query", 'Force is going to "force" Apply requests.'),
-      ]),
+      patch: operation(k, "patch", `patch${id}`, [...named, ...patchParams]),
       delete: operation(k, "delete", `delete${id}`, named),
     },
+    ...subresourcePaths(k, `${base}/{name}`, named),
   };
 }
 
-function schemaFor(k: ResourceKind) {
-  return {
-    type: "object",
-    properties: {
-      apiVersion: {
-        type: "string",
-        description: "APIVersion defines the versioned schema of this representation of an object.",
-      },
-      kind: {
-        type: "string",
-        description: "Kind is a string value representing the REST resource this object represents.",
-      },
-      metadata: {
-        type: "object",
-        description: "Standard object's metadata.",
-        "x-kubernetes-preserve-unknown-fields": true,
-      },
-      spec: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
-      status: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
-    },
-    "x-kubernetes-group-version-kind": [{ group: k.group, version: k.version, kind: k.kind }],
-  };
+/** A kind without a modelled schema still gets a valid, permissive one. */
+function placeholder(k: ResourceKind): Schema {
+  return { ...preserveUnknown(`${k.kind} (schema not modelled).`), gvk: [gvkOf(k)] };
 }
 
-export function groupVersionDocument(kinds: KindIndex, group: string, version: string) {
+/** The definitions of this group version's kinds, their lists and Scale where used. */
+function documentDefinitions(kinds: ResourceKind[]): { defs: Definitions; roots: string[] } {
+  const defs: Record<string, Schema> = { ...definitions };
+  const roots: string[] = [];
+  for (const k of kinds) {
+    const name = definitionName(k);
+    if (!Object.hasOwn(defs, name)) defs[name] = placeholder(k);
+    defs[listName(k)] = listObject({ group: k.group, version: k.version, kind: `${k.kind}List` }, name);
+    roots.push(name, listName(k));
+    if (k.subresources?.scale) roots.push(SCALE);
+  }
+  return { defs, roots };
+}
+
+function buildDocument(kinds: KindIndex, group: string, version: string) {
   const inGv = kinds.inGroupVersion(group, version);
   if (inGv.length === 0) return undefined;
+  const { defs, roots } = documentDefinitions(inGv);
   return {
     openapi: "3.0.0",
     info: { title: "Kubernetes", version: "v1.32.0" },
     paths: Object.assign({}, ...inGv.map(pathsFor)),
-    components: { schemas: Object.fromEntries(inGv.map((k) => [definitionName(k), schemaFor(k)])) },
+    components: { schemas: componentSchemas(defs, roots) },
   };
+}
+
+type Document = ReturnType<typeof buildDocument>;
+// Documents depend only on the (immutable) kind index: build each once.
+const cache = new WeakMap<KindIndex, Map<string, { doc: Document; hash: string }>>();
+
+function cached(kinds: KindIndex, group: string, version: string) {
+  let perIndex = cache.get(kinds);
+  if (!perIndex) {
+    perIndex = new Map();
+    cache.set(kinds, perIndex);
+  }
+  const key = `${group}/${version}`;
+  let entry = perIndex.get(key);
+  if (!entry) {
+    const doc = buildDocument(kinds, group, version);
+    entry = { doc, hash: hashOf(JSON.stringify(doc)) };
+    perIndex.set(key, entry);
+  }
+  return entry;
+}
+
+export function groupVersionDocument(kinds: KindIndex, group: string, version: string) {
+  return cached(kinds, group, version).doc;
 }
 
 /** FNV-1a of the document, so clients may cache a group version's document by its URL. */
@@ -118,8 +166,7 @@ export function openApiRoot(kinds: KindIndex) {
   const paths: Record<string, { serverRelativeURL: string }> = {};
   for (const gv of kinds.groupVersions()) {
     const path = gvPath(gv.group, gv.version);
-    const hash = hashOf(JSON.stringify(groupVersionDocument(kinds, gv.group, gv.version)));
-    paths[path] = { serverRelativeURL: `/openapi/v3/${path}?hash=${hash}` };
+    paths[path] = { serverRelativeURL: `/openapi/v3/${path}?hash=${cached(kinds, gv.group, gv.version).hash}` };
   }
   return { paths };
 }
