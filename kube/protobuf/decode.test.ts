@@ -142,7 +142,7 @@ describe("decodeKubernetesProtobuf", () => {
   it("refuses nesting deeper than any Kubernetes type", () => {
     // The built-in types nest only a few levels; a message that contains itself stands in for hostile depth.
     const table = { Loop: { 1: { name: "next", type: "message:Loop" as const } } };
-    let body = new Uint8Array(0);
+    let body: Uint8Array = new Uint8Array(0);
     for (let i = 0; i < 100; i++) body = message(1, body);
     expect(() => decodeMessage(body, "Loop", table)).toThrow(/nested deeper than 64 levels/);
   });
