@@ -8,6 +8,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { ensureCertificates, generateCa, generateServerCert, LOCAL_SERVER_NAMES, serverCertUsable } from "./ca.ts";
 import { homePaths } from "./home.ts";
 
+// Tests here generate RSA keys (CPU-bound): leave room on a loaded machine.
+const KEYGEN_TIMEOUT = { timeout: 30_000 };
+
 const ca = generateCa();
 const otherCa = generateCa();
 const server = generateServerCert(ca, LOCAL_SERVER_NAMES);
@@ -35,7 +38,7 @@ describe("generateCa", () => {
   });
 });
 
-describe("generateServerCert", () => {
+describe("generateServerCert", KEYGEN_TIMEOUT, () => {
   const cert = x509(server.certPem);
 
   it("is signed by the CA and not by another one", () => {
@@ -102,7 +105,7 @@ describe("serverCertUsable", () => {
   });
 });
 
-describe("ensureCertificates", () => {
+describe("ensureCertificates", KEYGEN_TIMEOUT, () => {
   it("creates the CA and server cert once, then reuses them", () => {
     const paths = homePaths(tmpHome());
     const first = ensureCertificates(paths);

@@ -12,6 +12,9 @@ import {
 } from "./demo-cluster.ts";
 import { readBody, startTestHttpsServer } from "./test-server.ts";
 
+// Tests here generate RSA keys (CPU-bound): leave room on a loaded machine.
+const KEYGEN_TIMEOUT = { timeout: 30_000 };
+
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "flotilla-demo-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -60,7 +63,7 @@ describe("loadOrCreateDemoCluster", () => {
   });
 });
 
-describe("bootstrapCluster", () => {
+describe("bootstrapCluster", KEYGEN_TIMEOUT, () => {
   const cluster = { clusterId: "abcdefghijklmnopqrst", adminToken: "t".repeat(43) };
 
   it("POSTs the cluster as JSON over HTTPS trusting the given CA", async () => {

@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { httpsRequest, waitForHealthz } from "./https-client.ts";
 import { startTestHttpsServer } from "./test-server.ts";
 
-describe("waitForHealthz", () => {
+// Tests here generate RSA keys (CPU-bound): leave room on a loaded machine.
+const KEYGEN_TIMEOUT = { timeout: 30_000 };
+
+describe("waitForHealthz", KEYGEN_TIMEOUT, () => {
   it("keeps polling through errors until /healthz answers 200", async () => {
     let calls = 0;
     const server = await startTestHttpsServer((req, res) => {
@@ -41,7 +44,7 @@ describe("waitForHealthz", () => {
   });
 });
 
-describe("httpsRequest", () => {
+describe("httpsRequest", KEYGEN_TIMEOUT, () => {
   it("rejects a server whose certificate the given CA did not sign", async () => {
     const a = await startTestHttpsServer((_req, res) => res.end("ok"));
     const b = await startTestHttpsServer((_req, res) => res.end("ok"));
