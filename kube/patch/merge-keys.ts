@@ -1,7 +1,10 @@
-// Strategic merge patch metadata as data: upstream reads it from the Go struct tags
-// (`patchStrategy:"merge" patchMergeKey:"name"`) of the typed API objects; we keep the same
-// facts per kind here. Fields not listed behave as upstream's untagged fields: maps merge key by
-// key, lists are replaced whole. To support a new field or kind, add it below.
+// Strategic merge patch metadata, derived from the kind schemas in kube/schema: upstream reads it
+// from the Go struct tags (`patchStrategy:"merge" patchMergeKey:"name"`) of the typed API
+// objects; our schemas carry the same tags, so the table can never drift from the OpenAPI
+// documents. Fields without tags behave as upstream's untagged fields: maps merge key by key,
+// lists are replaced whole.
+import { type Definitions, resolve, type Schema } from "../schema/dsl.ts";
+import { definitionNamesForKind, definitions } from "../schema/registry.ts";
 
 export interface FieldPatchMeta {
   /** "merge": lists merge by mergeKey (or as a set for primitives). "replace": taken whole. */
@@ -16,89 +19,61 @@ export interface FieldPatchMeta {
 
 export type PatchSchema = { readonly [field: string]: FieldPatchMeta };
 
-const mergeBy = (mergeKey: string, fields?: PatchSchema): FieldPatchMeta => ({ strategy: "merge", mergeKey, fields });
-/** A list of primitives merged as a set (finalizers, podCIDRs). */
-const mergeSet: FieldPatchMeta = { strategy: "merge" };
-const nested = (fields: PatchSchema): FieldPatchMeta => ({ fields });
-const conditionsByType = mergeBy("type");
+const OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
 
-export const objectMetaSchema: PatchSchema = {
-  finalizers: mergeSet,
-  ownerReferences: mergeBy("uid"),
-};
+class Deriver {
+  readonly #byName = new Map<string, PatchSchema>();
+  readonly #inProgress = new Set<string>();
+  constructor(readonly defs: Definitions) {}
 
-/** core/v1 Container and EphemeralContainer. */
-export const containerSchema: PatchSchema = {
-  ports: mergeBy("containerPort"),
-  env: mergeBy("name"),
-  volumeMounts: mergeBy("mountPath"),
-  volumeDevices: mergeBy("devicePath"),
-  // envFrom, resizePolicy, command, args: untagged upstream, so replaced.
-};
+  /** The patch schema of a named object definition (empty for non-objects and cycles). */
+  named(name: string): PatchSchema {
+    const known = this.#byName.get(name);
+    if (known) return known;
+    if (this.#inProgress.has(name) || !Object.hasOwn(this.defs, name)) return {};
+    this.#inProgress.add(name);
+    const out = this.of(this.defs[name]);
+    this.#inProgress.delete(name);
+    this.#byName.set(name, out);
+    return out;
+  }
 
-/** core/v1 PodSpec. tolerations, readinessGates and the rest are untagged upstream: replaced. */
-export const podSpecSchema: PatchSchema = {
-  volumes: { ...mergeBy("name"), retainKeys: true },
-  initContainers: mergeBy("name", containerSchema),
-  containers: mergeBy("name", containerSchema),
-  ephemeralContainers: mergeBy("name", containerSchema),
-  imagePullSecrets: mergeBy("name"),
-  hostAliases: mergeBy("ip"),
-  topologySpreadConstraints: mergeBy("topologyKey"),
-  schedulingGates: mergeBy("name"),
-  resourceClaims: { ...mergeBy("name"), retainKeys: true },
-};
+  /** The patch schema of an object node: one entry per field that has patch behaviour. */
+  of(schema: Schema): PatchSchema {
+    if (schema.kind === "ref") return this.named(schema.name);
+    const s = schema;
+    if (s.kind !== "object") return {};
+    const out: Record<string, FieldPatchMeta> = {};
+    for (const [field, fs] of Object.entries(s.properties)) {
+      const meta = this.field(fs);
+      if (Object.keys(meta).length) out[field] = meta;
+    }
+    return out;
+  }
 
-export const podStatusSchema: PatchSchema = {
-  conditions: conditionsByType,
-  podIPs: mergeBy("ip"),
-  hostIPs: mergeBy("ip"),
-  resourceClaimStatuses: { ...mergeBy("name"), retainKeys: true },
-};
+  field(s: Schema): FieldPatchMeta {
+    const parts = (s.patchStrategy ?? "").split(",");
+    const meta: FieldPatchMeta = {};
+    if (parts.includes("merge")) meta.strategy = "merge";
+    else if (parts.includes("replace")) meta.strategy = "replace";
+    if (parts.includes("retainKeys")) meta.retainKeys = true;
+    if (s.patchMergeKey) meta.mergeKey = s.patchMergeKey;
+    const inner = s.kind === "array" ? s.items : s;
+    if (resolve(this.defs, inner)?.kind === "object") {
+      const fields = this.of(inner);
+      if (Object.keys(fields).length) meta.fields = fields;
+    }
+    return meta;
+  }
+}
 
-export const podTemplateSpecSchema: PatchSchema = {
-  metadata: nested(objectMetaSchema),
-  spec: nested(podSpecSchema),
-};
+const deriver = new Deriver(definitions);
 
-/** Workloads: a pod template under spec.template, conditions by type in status. */
-const workloadSchema = (specExtra: PatchSchema = {}): PatchSchema => ({
-  spec: nested({ template: nested(podTemplateSpecSchema), ...specExtra }),
-  status: nested({ conditions: conditionsByType }),
-});
-
-const jobSpecSchema: PatchSchema = { template: nested(podTemplateSpecSchema) };
-
-const kindSchemas: Record<string, PatchSchema> = {
-  Pod: { spec: nested(podSpecSchema), status: nested(podStatusSchema) },
-  PodTemplate: { template: nested(podTemplateSpecSchema) },
-  ReplicationController: workloadSchema(),
-  ReplicaSet: workloadSchema(),
-  Deployment: workloadSchema({ strategy: { retainKeys: true } }),
-  DaemonSet: workloadSchema(),
-  StatefulSet: workloadSchema(),
-  Job: workloadSchema(),
-  CronJob: {
-    spec: nested({ jobTemplate: nested({ metadata: nested(objectMetaSchema), spec: nested(jobSpecSchema) }) }),
-  },
-  Service: {
-    // Upstream's list-map key is (port, protocol); strategic merge uses port alone.
-    spec: nested({ ports: mergeBy("port") }),
-    status: nested({ conditions: conditionsByType }),
-  },
-  Node: {
-    spec: nested({ podCIDRs: mergeSet }),
-    status: nested({ conditions: conditionsByType, addresses: mergeBy("type") }),
-  },
-  Namespace: { status: nested({ conditions: conditionsByType }) },
-  PersistentVolumeClaim: { status: nested({ conditions: conditionsByType }) },
-  // Endpoints' subsets and addresses are untagged upstream: replaced whole.
-};
-
-/** The schema for a kind's objects; every kind gets ObjectMeta's merge lists. */
+/** The schema for a kind's objects ("Pod", "Deployment", …); every kind gets ObjectMeta's merge lists. */
 export function patchSchemaForKind(kind: string): PatchSchema {
-  const own = Object.hasOwn(kindSchemas, kind) ? kindSchemas[kind] : {};
-  return { ...own, metadata: nested(objectMetaSchema) };
+  const [name] = definitionNamesForKind(kind);
+  const own = name ? deriver.named(name) : {};
+  return { ...own, metadata: { fields: deriver.named(OBJECT_META) } };
 }
 
 /** Metadata for one field of a schema; unknown fields get {} (merge maps, replace lists). */

@@ -5,10 +5,12 @@ import {
   bytes,
   core,
   type Definitions,
+  int64,
   integer,
   keyedList,
   kindObject,
   map,
+  meta,
   microTime,
   object,
   ref,
@@ -114,6 +116,35 @@ export const coreMiscDefinitions: Definitions = {
       reportingInstance: string("The instance of that controller, such as the node's name."),
     },
     { required: ["metadata", "involvedObject"] },
+  ),
+  [core("ReplicationController")]: kindObject(
+    v1("ReplicationController"),
+    "The predecessor of ReplicaSet: keeps a set number of pods matching an equality selector running.",
+    {
+      spec: ref(core("ReplicationControllerSpec"), "The desired state."),
+      status: ref(core("ReplicationControllerStatus"), "The last observed state. Read-only."),
+    },
+  ),
+  [core("ReplicationControllerSpec")]: object(
+    {
+      replicas: integer("How many pods to run. Defaults to 1."),
+      minReadySeconds: integer("Seconds a new pod must be ready before it counts as available."),
+      selector: stringMap("Labels the managed pods must carry; defaults to the template's labels."),
+      template: ref(core("PodTemplateSpec"), "The pods to create."),
+    },
+    "The desired state of a replication controller.",
+  ),
+  [core("ReplicationControllerStatus")]: object(
+    {
+      replicas: integer("Pods currently owned."),
+      fullyLabeledReplicas: integer("Pods whose labels match the template's labels."),
+      readyReplicas: integer("Pods that are ready."),
+      availableReplicas: integer("Pods ready for at least minReadySeconds."),
+      observedGeneration: int64("The generation last acted on."),
+      conditions: keyedList(ref(meta("Condition")), "type", "The latest observations of its state."),
+    },
+    "The observed state of a replication controller.",
+    { required: ["replicas"] },
   ),
   [core("EventSource")]: object(
     { component: string("The component reporting."), host: string("The node the component runs on.") },
