@@ -199,4 +199,49 @@ export const KUBECTL_BODIES: CapturedBody[] = [
       binaryData: { "bin.dat": "AAH/" },
     },
   },
+  {
+    name: "job-from-cronjob",
+    command: "kubectl create job fromcron2 --from=cronjob/c (the cronjob as the server defaulted it)",
+    body: "azhzAAoPCghiYXRjaC92MRIDSm9iEr4CCoYBCglmcm9tY3JvbjISABoAIgAqADIAOABCAGIrCiFjcm9uam9iLmt1YmVybmV0ZXMuaW8vaW5zdGFudGlhdGUSBm1hbnVhbGo+CgdDcm9uSm9iGgFjIiQ3ZDQzMGYxYy02ZDM0LTQzZTItYTAwZi1hYTNkYzljYTM1ZTEqCGJhdGNoL3YxMAESqAEypQEKEAoAEgAaACIAKgAyADgAQgASkAESSAoBYxIHYnVzeWJveBoEZWNobxoCaGkqAEIAahQvZGV2L3Rlcm1pbmF0aW9uLWxvZ3IGQWx3YXlzgAEAiAEAkAEAogEERmlsZRoJT25GYWlsdXJlIB4yDENsdXN0ZXJGaXJzdEIASgBSAFgAYABoAHIAggEAigEAmgERZGVmYXVsdC1zY2hlZHVsZXLCAQAaCCAAKAAwADoAGgAiAA==",
+    expected: {
+      kind: "Job",
+      apiVersion: "batch/v1",
+      metadata: {
+        name: "fromcron2",
+        annotations: { "cronjob.kubernetes.io/instantiate": "manual" },
+        ownerReferences: [
+          {
+            apiVersion: "batch/v1",
+            kind: "CronJob",
+            name: "c",
+            uid: "7d430f1c-6d34-43e2-a00f-aa3dc9ca35e1",
+            controller: true,
+          },
+        ],
+      },
+      spec: {
+        template: {
+          metadata: {},
+          spec: {
+            containers: [
+              {
+                name: "c",
+                image: "busybox",
+                command: ["echo", "hi"],
+                resources: {},
+                terminationMessagePath: "/dev/termination-log",
+                terminationMessagePolicy: "File",
+                imagePullPolicy: "Always",
+              },
+            ],
+            restartPolicy: "OnFailure",
+            terminationGracePeriodSeconds: 30,
+            dnsPolicy: "ClusterFirst",
+            securityContext: {},
+            schedulerName: "default-scheduler",
+          },
+        },
+      },
+    },
+  },
 ];
