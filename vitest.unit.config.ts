@@ -3,6 +3,11 @@ import { defineConfig } from "vitest/config";
 // Pure code (kube/, scripts/, agent/) runs under plain Node.
 export default defineConfig({
   test: {
-    include: ["kube/**/*.test.ts", "scripts/**/*.test.ts", "durable-objects/**/registry/**/*.test.ts"],
+    include: [
+      "kube/**/*.test.ts",
+      "scripts/**/*.test.ts",
+      "durable-objects/**/registry/**/*.test.ts",
+      "durable-objects/**/scheduler/**/*.test.ts",
+    ],
   },
 });

@@ -11,6 +11,7 @@ import { SYSTEM_WRITE } from "./api/options.ts";
 import { kubernetesApi } from "./api/router.ts";
 import { Credentials } from "./auth/credentials.ts";
 import { kindIndex } from "./registry/index.ts";
+import { Scheduler } from "./scheduler/scheduler.ts";
 import { ObjectStore } from "./store/object-store.ts";
 
 /** How many changes the watch log keeps (watches older than that relist); tests set less. */
@@ -33,6 +34,7 @@ export interface BootstrapRequest {
 export class ClusterObject extends DurableObject {
   #ctx!: ApiContext;
   #credentials!: Credentials;
+  #scheduler!: Scheduler;
   // biome-ignore lint/suspicious/noExplicitAny: hono's generic app type varies with its route table
   #api!: Hono<any>;
 
@@ -47,6 +49,8 @@ export class ClusterObject extends DurableObject {
       this.#credentials = new Credentials(db);
       this.#api = kubernetesApi(this.#ctx, this.#credentials);
       this.#ensureSystemObjects();
+      this.#scheduler = new Scheduler(this.#ctx);
+      this.#scheduler.start();
     });
   }
 

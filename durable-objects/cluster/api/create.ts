@@ -5,6 +5,7 @@ import { recordUpdate } from "../../../kube/managed-fields/record-update.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import { apiVersionOf, resourceId } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
+import { admitPodPriority } from "../scheduler/priority-admission.ts";
 import { admitIntoNamespace } from "./admission.ts";
 import { allocate } from "./allocation.ts";
 import { type ApiContext, timestamp } from "./context.ts";
@@ -49,6 +50,7 @@ export function createObject(
 ): KubeObject {
   prepareMetadata(ctx, kind, obj, namespace);
   admitIntoNamespace(ctx, kind, obj.metadata.namespace, obj.metadata.name ?? "");
+  admitPodPriority(ctx, kind, obj);
   kind.prepareForCreate?.(obj);
   kind.defaults?.(obj);
   validateCreate(kind, obj);

@@ -13,6 +13,7 @@ import { KindIndex } from "./lookup.ts";
 import { namespaces } from "./namespaces.ts";
 import { nodes } from "./nodes.ts";
 import { pods } from "./pods.ts";
+import { priorityClasses } from "./priorityclasses.ts";
 import { replicaSets } from "./replicasets.ts";
 import { secrets } from "./secrets.ts";
 import { serviceAccounts } from "./serviceaccounts.ts";
@@ -45,6 +46,8 @@ export const allKinds: readonly ResourceKind[] = [
   leases,
   // discovery.k8s.io/v1
   endpointSlices,
+  // scheduling.k8s.io/v1
+  priorityClasses,
 ];
 
 export const kindIndex = new KindIndex(allKinds);
