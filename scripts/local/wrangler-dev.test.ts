@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isErrorLine, type WranglerDevOptions, wranglerDevArgs, wranglerDevEnv } from "./wrangler-dev.ts";
+import { devWorkerArgs, isErrorLine, type WranglerDevOptions, wranglerDevEnv } from "./wrangler-dev.ts";
 
 const opts: WranglerDevOptions = {
   root: "/repo",
@@ -12,30 +12,23 @@ const opts: WranglerDevOptions = {
   quiet: true,
 };
 
-describe("wranglerDevArgs", () => {
-  const args = wranglerDevArgs(opts);
-  const flag = (name: string) => args[args.indexOf(name) + 1];
+describe("devWorkerArgs", () => {
+  const [script, json] = devWorkerArgs(opts);
 
-  it.each([
-    ["--ip", "127.0.0.1"],
-    ["--port", "9123"],
-    ["--local-protocol", "https"],
-    ["--https-key-path", "/home/server-key.pem"],
-    ["--https-cert-path", "/home/server.pem"],
-    ["--persist-to", "/home/state"],
-  ])("%s %s", (name, value) => {
-    expect(args).toContain(name);
-    expect(flag(name)).toBe(value);
+  it("runs the dev-worker entry of the checkout", () => {
+    expect(script).toBe("/repo/scripts/local/dev-worker.ts");
   });
 
-  it("passes vars as KEY:VALUE (wrangler splits on the first colon)", () => {
-    const vars = args.flatMap((a, i) => (args[i - 1] === "--var" ? [a] : []));
-    expect(vars).toEqual(["FLOTILLA_LOCAL_BOOTSTRAP:true", "WITH_COLON:a:b"]);
-  });
-
-  it("starts with dev and turns the interactive session off", () => {
-    expect(args[0]).toBe("dev");
-    expect(args).toContain("--show-interactive-dev-session=false");
+  it("passes the server, persistence and vars as one JSON argument", () => {
+    expect(JSON.parse(json)).toEqual({
+      root: "/repo",
+      ip: "127.0.0.1",
+      port: 9123,
+      certPath: "/home/server.pem",
+      keyPath: "/home/server-key.pem",
+      persistTo: "/home/state",
+      vars: { FLOTILLA_LOCAL_BOOTSTRAP: "true", WITH_COLON: "a:b" },
+    });
   });
 });
 

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { stripVTControlCharacters } from "node:util";
+import type { DevWorkerOptions } from "./dev-worker.ts";
 import { startOrphanWatchdog } from "./watchdog.ts";
 
 export interface WranglerDevOptions {
@@ -26,30 +27,20 @@ export interface WranglerDirs {
   logs: string;
 }
 
-export function wranglerBinary(root: string): string {
-  return path.join(root, "node_modules", ".bin", "wrangler");
+/** tsx runs the TypeScript dev-worker entry with the checkout's own toolchain. */
+export function devWorkerCommand(root: string): string {
+  return path.join(root, "node_modules", ".bin", "tsx");
 }
 
-export function wranglerDevArgs(opts: WranglerDevOptions): string[] {
-  return [
-    "dev",
-    "--ip",
-    opts.ip,
-    "--port",
-    String(opts.port),
-    "--local-protocol",
-    "https",
-    "--https-key-path",
-    opts.keyPath,
-    "--https-cert-path",
-    opts.certPath,
-    "--persist-to",
-    opts.persistTo,
-    ...Object.entries(opts.vars).flatMap(([key, value]) => ["--var", `${key}:${value}`]),
-    "--show-interactive-dev-session=false",
-    "--log-level",
-    "log",
-  ];
+/**
+ * wrangler's dev server through its programmatic API (scripts/local/dev-worker.ts), which unlike
+ * the `wrangler dev` CLI can turn the DevTools inspector off: with it on, wrangler's inspector
+ * proxy costs several milliseconds of CPU on every request that reaches a Durable Object.
+ */
+export function devWorkerArgs(opts: WranglerDevOptions): string[] {
+  const { root, ip, port, certPath, keyPath, persistTo, vars } = opts;
+  const options: DevWorkerOptions = { root, ip, port, certPath, keyPath, persistTo, vars };
+  return [path.join(root, "scripts", "local", "dev-worker.ts"), JSON.stringify(options)];
 }
 
 /**
@@ -102,13 +93,13 @@ const KEEP_LINES = 200;
 
 export function spawnWranglerDev(opts: WranglerDevOptions): WranglerDevProcess {
   // detached: its own process group, so stop() can reach workerd and nothing lingers after us.
-  const child = spawn(wranglerBinary(opts.root), wranglerDevArgs(opts), {
+  const child = spawn(devWorkerCommand(opts.root), devWorkerArgs(opts), {
     cwd: opts.root,
     env: wranglerDevEnv(process.env, opts.wranglerDirs),
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });
-  if (child.pid === undefined) throw new Error(`could not start ${wranglerBinary(opts.root)}`);
+  if (child.pid === undefined) throw new Error(`could not start ${devWorkerCommand(opts.root)}`);
   const pid = child.pid;
   const recent: string[] = [];
   let reportBuildFailure: (line: string) => void = () => {};
