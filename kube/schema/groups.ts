@@ -1,5 +1,5 @@
 // The small API groups: events.k8s.io/v1 Event, coordination.k8s.io/v1 Lease,
-// discovery.k8s.io/v1 EndpointSlice and autoscaling/v1 Scale.
+// discovery.k8s.io/v1 EndpointSlice, scheduling.k8s.io/v1 PriorityClass and autoscaling/v1 Scale.
 import {
   array,
   atomicList,
@@ -21,6 +21,7 @@ const events = (t: string) => `io.k8s.api.events.v1.${t}`;
 const coordination = (t: string) => `io.k8s.api.coordination.v1.${t}`;
 const discovery = (t: string) => `io.k8s.api.discovery.v1.${t}`;
 const autoscaling = (t: string) => `io.k8s.api.autoscaling.v1.${t}`;
+const scheduling = (t: string) => `io.k8s.api.scheduling.v1.${t}`;
 
 export const groupDefinitions: Definitions = {
   [events("Event")]: kindObject(
@@ -119,6 +120,24 @@ export const groupDefinitions: Definitions = {
     },
     "A port of the endpoints of a slice.",
     { mapType: "atomic" },
+  ),
+  [scheduling("PriorityClass")]: kindObject(
+    { group: "scheduling.k8s.io", version: "v1", kind: "PriorityClass" },
+    "Maps a class name to a pod priority. Cluster-scoped; pods refer to it by priorityClassName.",
+    {
+      value: integer(
+        "The priority given to pods that name this class; higher values are scheduled first and may preempt lower ones. At most 1000000000 for user classes.",
+      ),
+      globalDefault: boolean(
+        "Whether pods that name no class get this one. At most one class may be the default; without one, pods get priority 0.",
+      ),
+      description: string("What the class is for, in words."),
+      preemptionPolicy: enumOf(
+        ["Never", "PreemptLowerPriority"],
+        "Whether pods of this class may evict lower-priority pods: PreemptLowerPriority (the default) or Never.",
+      ),
+    },
+    { required: ["value"] },
   ),
   [autoscaling("Scale")]: kindObject(
     { group: "autoscaling", version: "v1", kind: "Scale" },
