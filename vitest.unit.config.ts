@@ -7,7 +7,7 @@ export default defineConfig({
       "kube/**/*.test.ts",
       "scripts/**/*.test.ts",
       "durable-objects/**/registry/**/*.test.ts",
-      "durable-objects/**/scheduler/**/*.test.ts",
+      "durable-objects/**/scheduler/**/!(*.workers).test.ts",
     ],
   },
 });

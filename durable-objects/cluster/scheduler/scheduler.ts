@@ -97,7 +97,7 @@ export class Scheduler {
         change.type === "DELETED" ? undefined : (object.metadata.labels ?? {}),
       );
     else return;
-    this.#armDrain();
+    this.#armBackoff();
   }
 
   #onPod(change: Change): void {
@@ -167,6 +167,11 @@ export class Scheduler {
       return;
     }
     const pod = podInfo(key, entry.object);
+    if (this.cache.nodes().length === 0) {
+      // No node at all: park silently until one joins, so a cluster without nodes writes nothing.
+      this.queue.markUnschedulable(key, pod.priority, pod.created, new Set(), this.#ctx.now());
+      return;
+    }
     try {
       const attempt = this.framework.schedule(pod);
       if (attempt.node) {
