@@ -114,14 +114,33 @@ describe("applyConfiguration", () => {
     }
     expect(error).toBeInstanceOf(StatusError);
     expect((error as StatusError).code).toBe(409);
-    expect((error as StatusError).message).toBe(
-      'Apply failed with 1 conflict: conflict with "alice" using apps/v1: .spec.replicas',
-    );
+    expect((error as StatusError).message).toBe('Apply failed with 1 conflict: conflict with "alice": .spec.replicas');
     const forced = applyConfiguration(created, structuredClone(bob), opts("bob", true));
     expect(forced.spec.replicas).toBe(5);
     expect(owned(forced, "bob")).toContain("f:spec f:replicas");
     expect(owned(forced, "alice")).not.toContain("f:spec f:replicas");
     expect(forced.spec.template.spec.containers[0].image).toBe("nginx:1");
+  });
+
+  it("names Update managers with apiVersion and time and groups several conflicts by manager", () => {
+    const created = applyConfiguration(undefined, structuredClone(v1), opts("alice"));
+    const edited = structuredClone(created);
+    edited.spec.paused = true;
+    edited.metadata.managedFields = recordUpdate(created, edited, {
+      manager: "kubectl-edit",
+      apiVersion: "apps/v1",
+      now,
+    }) as never;
+    const bob = deployment({ replicas: 5, paused: false });
+    expect(() => applyConfiguration(edited, bob, opts("bob"))).toThrow(
+      'Apply failed with 2 conflicts: conflicts with "alice":\n- .spec.replicas\nconflicts with "kubectl-edit" using apps/v1 at 2026-11-24T12:00:00Z:\n- .spec.paused',
+    );
+  });
+
+  it("keeps the entry's time when an apply changes nothing", () => {
+    const created = applyConfiguration(undefined, structuredClone(v1), opts("alice"));
+    const again = applyConfiguration(created, structuredClone(v1), { ...opts("alice"), now: now + 60_000 });
+    expect(again.metadata.managedFields).toEqual(created.metadata.managedFields);
   });
 
   it("shares a field without conflict when both managers apply the same value", () => {

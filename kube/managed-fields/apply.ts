@@ -47,27 +47,41 @@ function valueAt(obj: Json, path: FieldPath, schema: PatchSchema): unknown {
   return locate(obj, path, schema)?.value;
 }
 
-function conflictError(
-  conflicts: { manager: string; path: FieldPath }[],
-  apiVersion: string,
-  name: string,
-  kind: string,
-): StatusError {
-  const byManager = new Map<string, string[]>();
-  for (const c of conflicts) byManager.set(c.manager, [...(byManager.get(c.manager) ?? []), formatPath(c.path)]);
+/** How upstream names a manager in conflicts: Update managers with their apiVersion and time. */
+function describeManager(e: ManagedFieldsEntry): string {
+  let text = JSON.stringify(e.manager);
+  if (e.subresource) text += ` with subresource ${JSON.stringify(e.subresource)}`;
+  if (e.operation === "Update") text += e.time ? ` using ${e.apiVersion} at ${e.time}` : ` using ${e.apiVersion}`;
+  return text;
+}
+
+interface Conflict {
+  entry: ManagedFieldsEntry;
+  path: FieldPath;
+}
+
+function conflictError(conflicts: Conflict[], name: string, kind: string): StatusError {
   const n = conflicts.length;
-  const parts = [...byManager].map(([manager, paths]) =>
-    paths.length === 1
-      ? `conflict with "${manager}" using ${apiVersion}: ${paths[0]}`
-      : `conflicts with "${manager}" using ${apiVersion}:\n${paths.map((p) => `- ${p}`).join("\n")}`,
-  );
-  const message = `Apply failed with ${n} conflict${n === 1 ? "" : "s"}: ${parts.join("\n")}`;
+  let detail: string;
+  if (n === 1) detail = `conflict with ${describeManager(conflicts[0].entry)}: ${formatPath(conflicts[0].path)}`;
+  else {
+    const byManager = new Map<string, string[]>();
+    for (const c of conflicts) {
+      const who = describeManager(c.entry);
+      byManager.set(who, [...(byManager.get(who) ?? []), `- ${formatPath(c.path)}`]);
+    }
+    detail = [...byManager].flatMap(([who, paths]) => [`conflicts with ${who}:`, ...paths]).join("\n");
+  }
   const causes = conflicts.map((c) => ({
     reason: "FieldManagerConflict",
-    message: `conflict with "${c.manager}" using ${apiVersion}`,
+    message: `conflict with ${describeManager(c.entry)}`,
     field: formatPath(c.path),
   }));
-  return new StatusError(409, "Conflict", message, { name, kind, causes });
+  return new StatusError(409, "Conflict", `Apply failed with ${n} conflict${n === 1 ? "" : "s"}: ${detail}`, {
+    name,
+    kind,
+    causes,
+  });
 }
 
 /** Applies `config` to `live` (undefined on create) and returns the new object with its managedFields. */
@@ -78,21 +92,21 @@ export function applyConfiguration(live: KubeObject | undefined, config: KubeObj
   const applied = fieldSetOf(config as Json, schema);
   const isMine = (e: ManagedFieldsEntry) => e.manager === opts.manager && e.operation === "Apply";
 
-  const conflicts: { manager: string; path: FieldPath }[] = [];
+  const conflicts: Conflict[] = [];
   for (const e of entries) {
     if (isMine(e)) continue;
     for (const path of applied.intersection(e.fields).paths()) {
       if (path.at(-1) === ".") continue;
       if (!jsonEqual(valueAt(liveJson, path, schema), valueAt(config as Json, path, schema)))
-        conflicts.push({ manager: e.manager, path });
+        conflicts.push({ entry: e, path });
     }
   }
-  if (conflicts.length > 0 && !opts.force)
-    throw conflictError(conflicts, opts.apiVersion, config.metadata.name ?? "", config.kind);
+  if (conflicts.length > 0 && !opts.force) throw conflictError(conflicts, config.metadata.name ?? "", config.kind);
 
   const taken = new FieldSet(conflicts.map((c) => c.path));
   const others = entries.filter((e) => !isMine(e)).map((e) => ({ ...e, fields: e.fields.difference(taken) }));
-  const previous = entries.find(isMine)?.fields ?? new FieldSet();
+  const previousEntry = entries.find(isMine);
+  const previous = previousEntry?.fields ?? new FieldSet();
   const ownedByOthers = others.reduce((acc, e) => acc.union(e.fields), new FieldSet());
 
   const next = merge(liveJson, config, schema) as KubeObject;
@@ -100,11 +114,14 @@ export function applyConfiguration(live: KubeObject | undefined, config: KubeObj
   for (const path of previous.difference(applied).paths())
     if (!ownedByOthers.has(path)) removeAt(next as Json, path, schema);
 
+  // An apply that owns the same fields as before keeps its time, so a repeated apply writes nothing.
+  const sameFields = previous.size === applied.size && previous.difference(applied).size === 0;
+  const keepTime = previousEntry !== undefined && sameFields && previousEntry.apiVersion === opts.apiVersion;
   const mine: ManagedFieldsEntry = {
     manager: opts.manager,
     operation: "Apply",
     apiVersion: opts.apiVersion,
-    time: timeNow(opts.now),
+    time: keepTime ? previousEntry.time : timeNow(opts.now),
     fields: applied,
   };
   next.metadata.managedFields = writeEntries([...others, mine]);
