@@ -13,11 +13,6 @@ export function feasibleNodesToFind(numAll: number): number {
   return Math.max(Math.floor((numAll * percentage) / 100), MIN_FEASIBLE);
 }
 
-export interface Feasible {
-  node: NodeInfoView;
-  score: number;
-}
-
 export type Attempt =
   | { node: NodeInfoView; evaluated: number; feasible: number }
   | { node: undefined; numAllNodes: number; statuses: Map<string, Status>; rejectedBy: Set<string> };
@@ -76,12 +71,12 @@ export class Framework {
     }
     this.#nextStart = start + i;
     if (feasible.length === 0) return { node: undefined, numAllNodes: nodes.length, statuses, rejectedBy };
-    const node = feasible.length === 1 ? feasible[0] : this.#select(pod, this.score(state, pod, feasible));
+    const node = feasible.length === 1 ? feasible[0] : this.#select(pod, feasible, this.score(state, pod, feasible));
     return { node, evaluated: i, feasible: feasible.length };
   }
 
-  /** Weighted sum of every score plugin's normalized scores, per feasible node. */
-  score(state: CycleState, pod: PodInfo, nodes: readonly NodeInfoView[]): Feasible[] {
+  /** Weighted sum of every score plugin's normalized scores, per feasible node (same order). */
+  score(state: CycleState, pod: PodInfo, nodes: readonly NodeInfoView[]): number[] {
     const totals = new Array<number>(nodes.length).fill(0);
     const raw = new Array<number>(nodes.length);
     for (const p of this.plugins) {
@@ -92,19 +87,20 @@ export class Framework {
       const w = p.weight ?? 1;
       for (let i = 0; i < nodes.length; i++) totals[i] += raw[i] * w;
     }
-    return nodes.map((node, i) => ({ node, score: totals[i] }));
+    return totals;
   }
 
   /** Highest score; among equals the node with fewest pods of the same owner, then rotating. */
-  #select(pod: PodInfo, scored: Feasible[]): NodeInfoView {
+  #select(pod: PodInfo, nodes: readonly NodeInfoView[], totals: number[]): NodeInfoView {
     let best = Number.NEGATIVE_INFINITY;
-    for (const f of scored) if (f.score > best) best = f.score;
-    let ties = scored.filter((f) => f.score === best);
+    for (const t of totals) if (t > best) best = t;
+    let ties: NodeInfoView[] = [];
+    for (let i = 0; i < nodes.length; i++) if (totals[i] === best) ties.push(nodes[i]);
     if (ties.length > 1 && pod.ownerUid) {
       const counts = this.view.ownerCounts(pod.ownerUid);
-      const fewest = Math.min(...ties.map((f) => counts?.get(f.node.name) ?? 0));
-      ties = ties.filter((f) => (counts?.get(f.node.name) ?? 0) === fewest);
+      const fewest = Math.min(...ties.map((n) => counts?.get(n.name) ?? 0));
+      ties = ties.filter((n) => (counts?.get(n.name) ?? 0) === fewest);
     }
-    return ties[this.#tie++ % ties.length].node;
+    return ties[this.#tie++ % ties.length];
   }
 }

@@ -3,6 +3,18 @@
 // score is the LeastAllocated strategy over cpu and memory (weights 1 and 1).
 import { MAX_NODE_SCORE, type NodeInfoView, type PodInfo, type Plugin, type Status } from "../types.ts";
 
+/** The common case without allocating: cpu, memory and pod count fit, nothing else asked. */
+function fitsQuickly(pod: PodInfo, node: NodeInfoView): boolean {
+  const want = pod.requests;
+  return (
+    node.pods.size < node.allowedPods &&
+    want.cpu <= node.allocatable.cpu - node.requested.cpu &&
+    want.memory <= node.allocatable.memory - node.requested.memory &&
+    want.ephemeral === 0 &&
+    isEmpty(want.scalar)
+  );
+}
+
 /** fitsRequest: every resource the pod asks for, in upstream's order. */
 export function insufficient(pod: PodInfo, node: NodeInfoView): string[] {
   const reasons: string[] = [];
@@ -42,6 +54,7 @@ export const nodeResourcesFit: Plugin = {
   weight: 1,
   filter: {
     filter(_state, pod, node): Status | null {
+      if (fitsQuickly(pod, node)) return null;
       const reasons = insufficient(pod, node);
       return reasons.length ? { reasons, unresolvable: false } : null;
     },
