@@ -13,6 +13,8 @@ import { listEntries, listJson } from "./list.ts";
 import { parseAccept, wantsTable } from "./negotiate.ts";
 import { deleteOptions, listOptions, writeOptions } from "./options.ts";
 import { serverSideApply } from "./apply.ts";
+import { checkFields, type FieldValidationMode, warningHeaderValue } from "./field-validation.ts";
+import { definitionName } from "./openapi.ts";
 import { APPLY_PATCH_TYPE, applyPatch, checkPatchType } from "./patch.ts";
 import type { ResourceTarget } from "./paths.ts";
 import { json, stream } from "./respond.ts";
@@ -63,8 +65,16 @@ function objectResponse(
   return json(obj, status);
 }
 
-async function readObject(request: Request, kind: ResourceKind): Promise<KubeObject> {
-  return asObjectOf(kind, parseDocument(await readBody(request), mediaType(request)));
+/** Reads an object body and applies field validation (Strict refuses, Warn and Ignore prune). */
+async function readObject(request: Request, kind: ResourceKind, mode: FieldValidationMode) {
+  const text = await readBody(request);
+  const obj = asObjectOf(kind, parseDocument(text, mediaType(request)));
+  return { obj, warnings: checkFields(mode, definitionName(kind), obj, text).warnings };
+}
+
+function withWarnings(response: Response, warnings: readonly string[]): Response {
+  for (const w of warnings) response.headers.append("warning", warningHeaderValue(w));
+  return response;
 }
 
 function get(ctx: ApiContext, request: Request, t: ResourceTarget): Response {
@@ -110,8 +120,9 @@ async function create(ctx: ApiContext, request: Request, t: ResourceTarget): Pro
     return json({ ...statusSuccess(), code: 201 }, 201);
   }
   if (t.name !== undefined) throw methodNotAllowed(`the server does not allow this method on the requested resource`);
-  const obj = await readObject(request, t.kind);
-  return objectResponse(ctx, request, t.kind, createObject(ctx, t.kind, t.namespace, obj, options), 201);
+  const { obj, warnings } = await readObject(request, t.kind, options.fieldValidation);
+  const created = createObject(ctx, t.kind, t.namespace, obj, options);
+  return withWarnings(objectResponse(ctx, request, t.kind, created, 201), warnings);
 }
 
 async function update(ctx: ApiContext, request: Request, t: ResourceTarget): Promise<Response> {
@@ -121,14 +132,15 @@ async function update(ctx: ApiContext, request: Request, t: ResourceTarget): Pro
     const scale = parseDocument(await readBody(request), mediaType(request)) as Scale;
     return json(updateScale(ctx, t.kind, target, scale, options));
   }
-  const obj = await readObject(request, t.kind);
-  return objectResponse(ctx, request, t.kind, updateObject(ctx, t.kind, target, obj, options));
+  const { obj, warnings } = await readObject(request, t.kind, options.fieldValidation);
+  return withWarnings(objectResponse(ctx, request, t.kind, updateObject(ctx, t.kind, target, obj, options)), warnings);
 }
 
 async function patch(ctx: ApiContext, request: Request, t: ResourceTarget): Promise<Response> {
   const type = mediaType(request);
   checkPatchType(type);
-  const body = parseDocument(await readBody(request), type);
+  const text = await readBody(request);
+  const body = parseDocument(text, type);
   const options = writeOptions(new URL(request.url).searchParams, request.headers.get("user-agent"));
   const target = { namespace: t.namespace, name: t.name!, subresource: t.subresource };
   if (type === APPLY_PATCH_TYPE && t.subresource === undefined) {
@@ -142,7 +154,11 @@ async function patch(ctx: ApiContext, request: Request, t: ResourceTarget): Prom
     return json(updateScale(ctx, t.kind, target, patched, options));
   }
   const patched = applyPatch(type, entry.object, body, t.kind);
-  return objectResponse(ctx, request, t.kind, updateObject(ctx, t.kind, target, patched, options));
+  const { warnings } = checkFields(options.fieldValidation, definitionName(t.kind), patched, text, { patch: true });
+  return withWarnings(
+    objectResponse(ctx, request, t.kind, updateObject(ctx, t.kind, target, patched, options)),
+    warnings,
+  );
 }
 
 async function remove(ctx: ApiContext, request: Request, t: ResourceTarget): Promise<Response> {
