@@ -47,11 +47,14 @@ function valueAt(obj: Json, path: FieldPath, schema: PatchSchema): unknown {
   return locate(obj, path, schema)?.value;
 }
 
-/** How upstream names a manager in conflicts: Update managers with their apiVersion and time. */
+/**
+ * How upstream names a manager in conflicts: Update managers with their apiVersion (the
+ * manager identifier upstream prints carries no time).
+ */
 function describeManager(e: ManagedFieldsEntry): string {
   let text = JSON.stringify(e.manager);
   if (e.subresource) text += ` with subresource ${JSON.stringify(e.subresource)}`;
-  if (e.operation === "Update") text += e.time ? ` using ${e.apiVersion} at ${e.time}` : ` using ${e.apiVersion}`;
+  if (e.operation === "Update") text += ` using ${e.apiVersion}`;
   return text;
 }
 

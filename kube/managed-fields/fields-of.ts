@@ -23,8 +23,15 @@ const IGNORED_META = new Set([
   "selfLink",
 ]);
 
-function keyElement(item: Json, mergeKey: string): string {
-  return `k:${JSON.stringify({ [mergeKey]: item[mergeKey] })}`;
+/** Key fields the server defaults, so a configuration that leaves them out names the same item. */
+const DEFAULT_KEY_VALUES: Record<string, unknown> = { protocol: "TCP" };
+
+function keyValue(item: Json, key: string): unknown {
+  return item[key] ?? DEFAULT_KEY_VALUES[key];
+}
+
+function keyElement(item: Json, keys: readonly string[]): string {
+  return `k:${JSON.stringify(Object.fromEntries(keys.map((k) => [k, keyValue(item, k)])))}`;
 }
 
 function walk(value: Json, schema: PatchSchema | undefined, prefix: string[], out: string[][]): void {
@@ -33,9 +40,10 @@ function walk(value: Json, schema: PatchSchema | undefined, prefix: string[], ou
     const at = [...prefix, `f:${field}`];
     const meta = fieldPatchMeta(schema, field);
     if (Array.isArray(v)) {
-      if (meta.mergeKey && v.every(isObject)) {
+      const keys = meta.listMapKeys ?? (meta.mergeKey ? [meta.mergeKey] : undefined);
+      if (keys && v.every(isObject)) {
         for (const item of v) {
-          const itemPath = [...at, keyElement(item, meta.mergeKey)];
+          const itemPath = [...at, keyElement(item, keys)];
           out.push([...itemPath, "."]);
           walk(item, meta.fields, itemPath, out);
         }
@@ -89,7 +97,7 @@ export function locate(obj: Json, path: FieldPath, schema: PatchSchema): Located
       if (!Array.isArray(current)) return undefined;
       const keys = JSON.parse(el.slice(2)) as Json;
       const index = current.findIndex(
-        (item) => isObject(item) && Object.entries(keys).every(([k, v]) => item[k] === v),
+        (item) => isObject(item) && Object.entries(keys).every(([k, v]) => keyValue(item, k) === v),
       );
       if (index < 0) return undefined;
       parent = current;

@@ -8,7 +8,8 @@ function at(kind: string, path: string[]): FieldPatchMeta {
   return meta;
 }
 
-const strip = ({ fields: _fields, ...rest }: FieldPatchMeta) => rest;
+// The strategic-merge part of the metadata; listMapKeys (server-side apply) is checked separately.
+const strip = ({ fields: _fields, listMapKeys: _keys, ...rest }: FieldPatchMeta) => rest;
 
 describe("merge-key table derived from the schemas", () => {
   it.each<[string, string[], FieldPatchMeta]>([
@@ -55,5 +56,16 @@ describe("merge-key table derived from the schemas", () => {
 
   it("returns the same tables on every call (derived once)", () => {
     expect(patchSchemaForKind("Deployment").spec).toBe(patchSchemaForKind("Deployment").spec);
+  });
+});
+
+describe("listMapKeys", () => {
+  it.each<[string, string[], readonly string[] | undefined]>([
+    ["Pod", ["spec", "containers"], ["name"]],
+    ["Pod", ["spec", "containers", "ports"], ["containerPort", "protocol"]],
+    ["Service", ["spec", "ports"], ["port", "protocol"]],
+    ["Pod", ["spec", "tolerations"], undefined],
+  ])("%s %j", (kind, path, keys) => {
+    expect(at(kind, path).listMapKeys).toEqual(keys);
   });
 });

@@ -13,6 +13,8 @@ export interface FieldPatchMeta {
   retainKeys?: boolean;
   /** For merge lists of objects: the field that identifies an element. */
   mergeKey?: string;
+  /** For lists of type map: the fields that together identify an element (server-side apply). */
+  listMapKeys?: readonly string[];
   /** Metadata of the value's own fields (of each element, for lists). */
   fields?: PatchSchema;
 }
@@ -58,6 +60,7 @@ class Deriver {
     else if (parts.includes("replace")) meta.strategy = "replace";
     if (parts.includes("retainKeys")) meta.retainKeys = true;
     if (s.patchMergeKey) meta.mergeKey = s.patchMergeKey;
+    if (s.kind === "array" && s.listType === "map" && s.mapKeys?.length) meta.listMapKeys = s.mapKeys;
     const inner = s.kind === "array" ? s.items : s;
     if (resolve(this.defs, inner)?.kind === "object") {
       const fields = this.of(inner);
