@@ -4,30 +4,54 @@ import type { KubeObject } from "../../../kube/types.ts";
 
 export type IndexFunction = (resource: string, object: KubeObject) => readonly string[];
 
+export interface IndexedEntry {
+  readonly key: string;
+  readonly resource: string;
+  readonly object: KubeObject;
+}
+
+/**
+ * Built on first use from every stored entry, then kept current by `update`: a restarted
+ * object answers its first requests without parsing every object just to index it.
+ */
 export class SecondaryIndex {
   readonly #valuesOf: IndexFunction;
-  #keys = new Map<string, Set<string>>();
+  readonly #source: () => Iterable<IndexedEntry>;
+  #keys: Map<string, Set<string>> | null = null;
 
-  constructor(valuesOf: IndexFunction) {
+  constructor(valuesOf: IndexFunction, source: () => Iterable<IndexedEntry>) {
     this.#valuesOf = valuesOf;
+    this.#source = source;
+  }
+
+  #build(): Map<string, Set<string>> {
+    if (!this.#keys) {
+      this.#keys = new Map();
+      for (const e of this.#source()) this.#add(e.resource, e.key, e.object);
+    }
+    return this.#keys;
+  }
+
+  #add(resource: string, key: string, object: KubeObject): void {
+    for (const v of this.#valuesOf(resource, object)) {
+      let set = this.#keys!.get(v);
+      if (!set) {
+        set = new Set();
+        this.#keys!.set(v, set);
+      }
+      set.add(key);
+    }
   }
 
   /** Moves `key` from the values of its old object (if any) to those of its new one (if any). */
   update(resource: string, key: string, before: KubeObject | undefined, after: KubeObject | undefined): void {
+    if (!this.#keys) return;
     if (before) for (const v of this.#valuesOf(resource, before)) this.#keys.get(v)?.delete(key);
-    if (after)
-      for (const v of this.#valuesOf(resource, after)) {
-        let set = this.#keys.get(v);
-        if (!set) {
-          set = new Set();
-          this.#keys.set(v, set);
-        }
-        set.add(key);
-      }
+    if (after) this.#add(resource, key, after);
   }
 
   keys(value: string): readonly string[] {
-    const set = this.#keys.get(value);
+    const set = this.#build().get(value);
     return set ? [...set] : [];
   }
 }

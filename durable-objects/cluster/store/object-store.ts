@@ -35,8 +35,8 @@ export class ObjectStore {
   #tables = new Map<string, ResourceTable>();
   #revision = 0;
   #listeners = new Set<ChangeListener>();
-  readonly owners = new SecondaryIndex(byOwnerUid);
-  readonly uids = new SecondaryIndex(byUid);
+  readonly owners = new SecondaryIndex(byOwnerUid, () => this.#allEntries());
+  readonly uids = new SecondaryIndex(byUid, () => this.#allEntries());
   /** Set while a transaction runs: how to undo memory, and the changes to announce on commit. */
   #txn: { undo: (() => void)[]; changes: Change[] } | null = null;
   #upsert;
@@ -66,22 +66,18 @@ export class ObjectStore {
     this.#load();
   }
 
+  /** Loads every row as text; each object is parsed the first time something reads it. */
   #load(): void {
     const rows = this.#db.select().from(objects).all();
     for (const row of rows) {
-      const object = JSON.parse(row.body) as KubeObject;
-      this.#table(row.resource).set({
-        key: row.key,
-        resource: row.resource,
-        object,
-        json: row.body,
-        revision: row.revision,
-      });
-      this.owners.update(row.resource, row.key, undefined, object);
-      this.uids.update(row.resource, row.key, undefined, object);
+      this.#table(row.resource).set(new LoadedEntry(row.key, row.resource, row.body, row.revision));
       if (row.revision > this.#revision) this.#revision = row.revision;
     }
     this.#revision = Math.max(this.#revision, this.#log.latestRevision());
+  }
+
+  *#allEntries(): Iterable<StoredEntry> {
+    for (const table of this.#tables.values()) yield* table.entries();
   }
 
   get revision(): number {
@@ -216,6 +212,27 @@ export class ObjectStore {
   }
 }
 
+/** An entry read from SQLite: its JSON is parsed on first use. */
+class LoadedEntry implements StoredEntry {
+  readonly key: string;
+  readonly resource: string;
+  readonly json: string;
+  readonly revision: number;
+  #object: KubeObject | undefined;
+
+  constructor(key: string, resource: string, json: string, revision: number) {
+    this.key = key;
+    this.resource = resource;
+    this.json = json;
+    this.revision = revision;
+  }
+
+  get object(): KubeObject {
+    this.#object ??= JSON.parse(this.json) as KubeObject;
+    return this.#object;
+  }
+}
+
 /** One resource's objects with a lazily rebuilt sorted key order (rebuilt only when keys come or go). */
 class ResourceTable {
   readonly resource: string;
@@ -231,6 +248,9 @@ class ResourceTable {
   }
   get(key: string): StoredEntry | undefined {
     return this.#entries.get(key);
+  }
+  entries(): Iterable<StoredEntry> {
+    return this.#entries.values();
   }
   set(entry: StoredEntry): void {
     if (!this.#entries.has(entry.key)) this.#sortedKeys = null;
