@@ -1,0 +1,98 @@
+// The node agent protocol (DESIGN.md, "The agent protocol"): pure wire types shared by the agent and the
+// cluster object. Both requests are JSON POSTs under the cluster URL:
+//   POST <cluster>/agent/join   Authorization: Bearer <join token>        JoinRequest  → JoinResponse
+//   POST <cluster>/agent/sync   Authorization: Bearer <node credential>   SyncRequest  → SyncResponse
+// Errors are Kubernetes Status objects (401 for a bad token, 403 for a credential acting beyond its node).
+import type { ConfigMap, NodeAddress, NodeCondition, NodeSystemInfo, Pod, PodStatus, Secret } from "./pod-types.ts";
+
+export const AGENT_JOIN_PATH = "/agent/join";
+export const AGENT_SYNC_PATH = "/agent/sync";
+
+/** The heartbeat interval the object uses unless it chooses a longer one. */
+export const DEFAULT_HEARTBEAT_SECONDS = 10;
+
+export interface JoinRequest {
+  nodeName: string;
+  capacity: Record<string, string>;
+  allocatable: Record<string, string>;
+  nodeInfo: NodeSystemInfo;
+  addresses: NodeAddress[];
+  /** Extra labels for the Node; the object adds kubernetes.io/hostname, os and arch itself as well. */
+  labels: Record<string, string>;
+}
+
+export interface JoinResponse {
+  nodeName: string;
+  /** A bearer token with role "node" whose subject is nodeName. Shown only once. */
+  nodeCredential: string;
+  heartbeatSeconds: number;
+}
+
+/** The node's status as the agent sees it. Sent in full, but only when it changed since the last sync. */
+export interface AgentNodeStatus {
+  capacity: Record<string, string>;
+  allocatable: Record<string, string>;
+  conditions: NodeCondition[];
+  addresses: NodeAddress[];
+  nodeInfo: NodeSystemInfo;
+}
+
+export interface PodStatusUpdate {
+  uid: string;
+  namespace: string;
+  name: string;
+  status: PodStatus;
+}
+
+/** An event about one pod (pulls, starts, kills, probe failures, back-offs). */
+export interface AgentEvent {
+  podUID: string;
+  namespace: string;
+  podName: string;
+  /** e.g. "spec.containers{web}", as upstream's involvedObject.fieldPath. */
+  fieldPath?: string;
+  type: "Normal" | "Warning";
+  reason: string;
+  message: string;
+  count: number;
+  firstTimestamp: string;
+  lastTimestamp: string;
+}
+
+export interface KnownPod {
+  uid: string;
+  resourceVersion: string;
+}
+
+export interface SyncRequest {
+  nodeName: string;
+  /** Present on the first sync after start and whenever the node's status changed. */
+  nodeStatus?: AgentNodeStatus;
+  /** Pod statuses that changed since the last acknowledged sync. */
+  podStatuses: PodStatusUpdate[];
+  /** Pods being deleted whose containers are all gone: the object may now remove them. */
+  terminated: string[];
+  events: AgentEvent[];
+  /** Every pod the agent holds, with the resourceVersion it last received (or was acknowledged). */
+  known: KnownPod[];
+  /** The longest the object may hold the request open when nothing changes for the node. 0: answer at once. */
+  waitSeconds: number;
+}
+
+/** A pod to run, with the config maps and secrets its env, envFrom and volumes reference. */
+export interface PodAssignment {
+  pod: Pod;
+  configMaps: Record<string, ConfigMap>;
+  secrets: Record<string, Secret>;
+}
+
+export interface SyncResponse {
+  /** Pods bound to the node that are new or changed relative to `known` (including ones being deleted). */
+  pods: PodAssignment[];
+  /** Known pod uids that no longer exist for this node: stop and forget them at once. */
+  stop: string[];
+  /** resourceVersions the object gave pods whose status it wrote from this request (uid → rv). */
+  acknowledged: Record<string, string>;
+  /** Seconds until the next sync should start (the object may lengthen it as the cluster grows). */
+  heartbeatSeconds: number;
+}
