@@ -1,4 +1,4 @@
-import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig, type Plugin } from "vitest/config";
 
 // drizzle-kit's migrations import .sql files; wrangler bundles them as Text (wrangler.toml
@@ -13,14 +13,23 @@ const sqlAsText: Plugin = {
 export default defineConfig({
   plugins: [
     sqlAsText,
-    cloudflareTest({
+    cloudflareTest(async () => ({
       main: "./worker/index.ts",
       wrangler: { configPath: "./wrangler.toml" },
-      miniflare: { bindings: { FLOTILLA_LOCAL_BOOTSTRAP: "true", CHANGE_LOG_LIMIT: "50" } },
-    }),
+      miniflare: {
+        // DEFAULT_PLAN "local": clusters made by tests are not rate limited; limit tests pick their own plans.
+        bindings: {
+          DEFAULT_PLAN: "local",
+          CHANGE_LOG_LIMIT: "50",
+          TEST_D1_MIGRATIONS: await readD1Migrations("./migrations/d1"),
+        },
+      },
+    })),
   ],
   test: {
     include: ["durable-objects/**/*.workers.test.ts", "worker/**/*.workers.test.ts"],
+    // Applies migrations/d1 to the test D1 database before each file.
+    setupFiles: ["./worker/testing/apply-d1-migrations.ts"],
     testTimeout: 30_000,
   },
 });

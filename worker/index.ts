@@ -1,38 +1,24 @@
-// The edge entry: health, the local bootstrap route, and routing of /clusters/<id>/… to
-// that cluster's Durable Object. It knows the object only by its class and typed surface.
+// The edge entry: health, the public API (/v1), and routing of /clusters/<id>/… to that
+// cluster's Durable Object, which checks the request's token itself (one hop per kubectl call).
+// It knows the object only by its class and typed surface.
 import { Hono } from "hono";
 import { ClusterObject } from "../durable-objects/cluster/object.ts";
 import type { Env } from "./env.ts";
+import { v1Api } from "./v1/router.ts";
 
 export { ClusterObject };
 
 /** Upstream's request body limit (apiserver MaxRequestBodyBytes); the object enforces it too. */
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
-/** Cluster ids are random lowercase base32/hex text; anything else names no cluster. */
+/** Cluster ids are random lowercase base32 text; anything else names no cluster. */
 const CLUSTER_ID = /^[a-z0-9]{8,64}$/;
 
 const app = new Hono<{ Bindings: Env }>();
 
 app.get("/healthz", (c) => c.text("ok"));
 
-app.post("/__local/bootstrap", async (c) => {
-  if (c.env.FLOTILLA_LOCAL_BOOTSTRAP !== "true") return c.notFound();
-  const body = await c.req
-    .json<{ clusterId?: unknown; adminToken?: unknown }>()
-    .catch(() => ({}) as Record<string, unknown>);
-  const { clusterId, adminToken } = body;
-  if (
-    typeof clusterId !== "string" ||
-    !CLUSTER_ID.test(clusterId) ||
-    typeof adminToken !== "string" ||
-    adminToken.length < 16
-  )
-    return c.json({ error: "clusterId (8-64 lowercase alphanumerics) and adminToken (16+ chars) are required" }, 400);
-  const stub = c.env.CLUSTER.get(c.env.CLUSTER.idFromName(clusterId));
-  await stub.bootstrap({ adminToken });
-  return c.json({ clusterId });
-});
+app.route("/v1", v1Api());
 
 app.all("/clusters/:id/*", (c) => {
   const id = c.req.param("id");

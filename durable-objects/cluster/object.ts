@@ -1,18 +1,35 @@
 // ClusterObject: one tenant cluster. It holds the object store and serves the Kubernetes
-// API; its typed surface for the Worker is `fetch` (the API) and `bootstrap` (local dev).
+// API. Its typed surface for the Worker: `fetch` (the API) and the RPC methods below
+// (provision, tokens, status, destroy). An object that was never provisioned (or was
+// destroyed) stores nothing and answers every request 401.
 import { DurableObject } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import type { Hono } from "hono";
+import { unauthorized } from "../../kube/status.ts";
 import migrations from "../../migrations/cluster/migrations.js";
 import type { ApiContext } from "./api/context.ts";
 import { createObject } from "./api/create.ts";
 import { SYSTEM_WRITE } from "./api/options.ts";
+import { errorResponse } from "./api/respond.ts";
 import { kubernetesApi } from "./api/router.ts";
-import { Credentials } from "./auth/credentials.ts";
+import { Credentials, type IssuedToken, type Role, type TokenInfo } from "./auth/credentials.ts";
+import { ClusterGuard } from "./limits/guard.ts";
+import { attachGuard, detachGuard } from "./limits/hooks.ts";
+import {
+  Activity,
+  type ClusterRecord,
+  markExpiredInIndex,
+  readRecord,
+  storedBytes,
+  writeRecord,
+} from "./limits/lifecycle.ts";
+import { type ClusterPlan, type ClusterUsage, isClusterPlan } from "./limits/types.ts";
 import { kindIndex } from "./registry/index.ts";
 import { Scheduler } from "./scheduler/scheduler.ts";
 import { ObjectStore } from "./store/object-store.ts";
+
+export type { ClusterPlan, ClusterUsage, IssuedToken, Role, TokenInfo };
 
 /** How many changes the watch log keeps (watches older than that relist); tests set less. */
 const DEFAULT_CHANGE_LOG_LIMIT = 50_000;
@@ -27,68 +44,174 @@ const KUBERNETES_SERVICE = {
   spec: { clusterIP: "10.96.0.1", ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }] },
 };
 
-export interface BootstrapRequest {
-  adminToken: string;
+/** Roles the owner may hand out; node credentials come only from the join protocol. */
+export type IssuableRole = Exclude<Role, "node">;
+
+export interface ProvisionRequest {
+  clusterId: string;
+  plan: ClusterPlan;
 }
 
-export class ClusterObject extends DurableObject {
-  #ctx!: ApiContext;
-  #credentials!: Credentials;
-  #scheduler!: Scheduler;
-  // biome-ignore lint/suspicious/noExplicitAny: hono's generic app type varies with its route table
-  #api!: Hono<any>;
+export interface ProvisionResult {
+  admin: IssuedToken;
+  join: IssuedToken;
+  expiresAt: number | null;
+}
 
-  constructor(state: DurableObjectState, env: { CHANGE_LOG_LIMIT?: string }) {
-    super(state, env as never);
-    const logLimit = Number(env.CHANGE_LOG_LIMIT) || DEFAULT_CHANGE_LOG_LIMIT;
+export interface ClusterStatus {
+  id: string;
+  plan: ClusterPlan;
+  createdAt: number;
+  lastActiveAt: number;
+  /** When the idle cluster will be deleted (extended by any authenticated use); null: never. */
+  expiresAt: number | null;
+  usage: ClusterUsage;
+}
+
+interface ClusterEnv {
+  CHANGE_LOG_LIMIT?: string;
+  /** The cluster index, told when this cluster expires on its own. */
+  DB?: D1Database;
+}
+
+/** Everything a provisioned cluster holds in memory. */
+interface Live {
+  record: ClusterRecord;
+  ctx: ApiContext;
+  credentials: Credentials;
+  scheduler: Scheduler;
+  activity: Activity;
+  guard: ClusterGuard;
+  // biome-ignore lint/suspicious/noExplicitAny: hono's generic app type varies with its route table
+  api: Hono<any>;
+}
+
+export class ClusterObject extends DurableObject<ClusterEnv> {
+  #live: Live | undefined;
+  #logLimit: number;
+
+  constructor(state: DurableObjectState, env: ClusterEnv) {
+    super(state, env);
+    this.#logLimit = Number(env.CHANGE_LOG_LIMIT) || DEFAULT_CHANGE_LOG_LIMIT;
     state.blockConcurrencyWhile(async () => {
-      const db = drizzle(state.storage, { logger: false });
-      await migrate(db, migrations);
-      const store = new ObjectStore(db, state.storage, logLimit);
-      this.#ctx = { store, kinds: kindIndex, now: () => Date.now() };
-      this.#credentials = new Credentials(db);
-      this.#api = kubernetesApi(this.#ctx, this.#credentials);
-      this.#ensureSystemObjects();
-      this.#scheduler = new Scheduler(this.#ctx);
-      this.#scheduler.start();
+      const record = readRecord(state.storage.sql);
+      if (record) await this.#start(record);
     });
   }
 
-  /** The objects upstream's apiserver creates for itself: system namespaces and the `kubernetes` service. */
-  #ensureSystemObjects(): void {
-    const options = SYSTEM_WRITE;
-    const namespaces = kindIndex.byResource("namespaces")!;
-    for (const name of SYSTEM_NAMESPACES) {
-      if (this.#ctx.store.get("namespaces", undefined, name)) continue;
-      createObject(
-        this.#ctx,
-        namespaces,
-        undefined,
-        { apiVersion: "v1", kind: "Namespace", metadata: { name } },
-        options,
-      );
-    }
-    if (!this.#ctx.store.get("services", "default", "kubernetes"))
-      createObject(
-        this.#ctx,
-        kindIndex.byResource("services")!,
-        "default",
-        structuredClone(KUBERNETES_SERVICE),
-        options,
-      );
+  /** Opens the store and starts serving; on a provisioned object's every wake-up. */
+  async #start(record: ClusterRecord): Promise<Live> {
+    const storage = this.ctx.storage;
+    const db = drizzle(storage, { logger: false });
+    await migrate(db, migrations);
+    const store = new ObjectStore(db, storage, this.#logLimit);
+    const ctx: ApiContext = { store, kinds: kindIndex, now: () => Date.now() };
+    const credentials = new Credentials(db);
+    ensureSystemObjects(ctx);
+    const activity = new Activity(storage.sql, record);
+    const guard = new ClusterGuard(record.plan, store, storedBytes(storage.sql), ctx.now());
+    attachGuard(ctx, { guard, onActivity: (now) => activity.touch(now) });
+    const scheduler = new Scheduler(ctx);
+    scheduler.start();
+    const api = kubernetesApi(ctx, credentials);
+    this.#live = { record, ctx, credentials, scheduler, activity, guard, api };
+    return this.#live;
   }
 
   override async fetch(request: Request): Promise<Response> {
-    return this.#api.fetch(request);
+    if (!this.#live) {
+      await request.body?.cancel().catch(() => {});
+      return errorResponse(unauthorized());
+    }
+    return this.#live.api.fetch(request);
   }
 
-  /** Local development only: installs (or replaces) the admin token of the demo cluster. */
-  async bootstrap(request: BootstrapRequest): Promise<void> {
-    await this.#credentials.put("bootstrap-admin", request.adminToken, "admin", Date.now());
+  /** Makes this object a cluster: its store, plan, first admin and join tokens, expiry alarm. */
+  async provision(request: ProvisionRequest): Promise<ProvisionResult> {
+    if (this.#live || readRecord(this.ctx.storage.sql)) throw new Error("cluster is already provisioned");
+    if (!isClusterPlan(request.plan)) throw new Error("invalid plan");
+    const now = Date.now();
+    const record: ClusterRecord = { id: request.clusterId, plan: request.plan, createdAt: now };
+    const storage = this.ctx.storage;
+    await migrate(drizzle(storage, { logger: false }), migrations);
+    writeRecord(storage.sql, record);
+    const live = await this.#start(record);
+    const admin = await live.credentials.issue("admin", now);
+    const join = await live.credentials.issue("join", now);
+    const expiresAt = live.activity.deadline;
+    if (expiresAt !== null) await storage.setAlarm(expiresAt);
+    return { admin, join, expiresAt };
+  }
+
+  /** A new token of `role`, or undefined when this object is no cluster. */
+  async createToken(role: IssuableRole, ttlSeconds?: number): Promise<IssuedToken | undefined> {
+    return this.#live?.credentials.issue(role, Date.now(), ttlSeconds);
+  }
+
+  async listTokens(): Promise<TokenInfo[] | undefined> {
+    return this.#live?.credentials.list();
+  }
+
+  /** True if the token existed; it stops working for the very next request. */
+  async revokeToken(id: string): Promise<boolean> {
+    return this.#live?.credentials.revoke(id) ?? false;
+  }
+
+  /** The cluster's plan, usage and expiry; undefined when this object is no cluster (deleted or expired). */
+  async status(): Promise<ClusterStatus | undefined> {
+    const live = this.#live;
+    if (!live) return undefined;
+    const { record, activity, guard } = live;
+    return {
+      id: record.id,
+      plan: record.plan,
+      createdAt: record.createdAt,
+      lastActiveAt: activity.lastActive,
+      expiresAt: activity.deadline,
+      usage: guard.usage(),
+    };
+  }
+
+  /** Deletes everything the cluster stored: objects, tokens, alarm. Afterwards the object is empty. */
+  async destroy(): Promise<void> {
+    const live = this.#live;
+    this.#live = undefined;
+    if (live) {
+      live.scheduler.stop();
+      detachGuard(live.ctx);
+    }
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+  }
+
+  /** The idle deadline: armed only for it, re-armed only when use moved it later. */
+  override async alarm(): Promise<void> {
+    const live = this.#live;
+    const deadline = live?.activity.deadline;
+    if (!live || deadline == null) return;
+    const now = Date.now();
+    if (now < deadline) {
+      await this.ctx.storage.setAlarm(deadline);
+      return;
+    }
+    await this.destroy();
+    await markExpiredInIndex(this.env.DB, live.record.id, now);
   }
 
   /** Figures for benchmarks and tests: objects held and the revision reached. */
   async stats(): Promise<{ objects: number; revision: number }> {
-    return { objects: this.#ctx.store.count(), revision: this.#ctx.store.revision };
+    const store = this.#live?.ctx.store;
+    return { objects: store?.count() ?? 0, revision: store?.revision ?? 0 };
   }
+}
+
+/** The objects upstream's apiserver creates for itself: system namespaces and the `kubernetes` service. */
+function ensureSystemObjects(ctx: ApiContext): void {
+  const namespaces = kindIndex.byResource("namespaces")!;
+  for (const name of SYSTEM_NAMESPACES) {
+    if (ctx.store.get("namespaces", undefined, name)) continue;
+    createObject(ctx, namespaces, undefined, { apiVersion: "v1", kind: "Namespace", metadata: { name } }, SYSTEM_WRITE);
+  }
+  if (!ctx.store.get("services", "default", "kubernetes"))
+    createObject(ctx, kindIndex.byResource("services")!, "default", structuredClone(KUBERNETES_SERVICE), SYSTEM_WRITE);
 }

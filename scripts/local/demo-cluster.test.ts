@@ -1,14 +1,16 @@
 import fs from "node:fs";
+import type http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
-  bootstrapCluster,
   clusterUrl,
-  isDemoCluster,
-  loadOrCreateDemoCluster,
-  newAdminToken,
-  newClusterId,
+  DEMO_EMAIL,
+  type DemoAccount,
+  ensureDemoCluster,
+  isDemoAccount,
+  loadOrCreateDemoAccount,
+  newPassword,
 } from "./demo-cluster.ts";
 import { readBody, startTestHttpsServer } from "./test-server.ts";
 
@@ -18,83 +20,117 @@ const KEYGEN_TIMEOUT = { timeout: 30_000 };
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "flotilla-demo-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-describe("newClusterId / newAdminToken", () => {
-  it("maps random bytes onto 20 lowercase base32 characters", () => {
-    const bytes = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => i * 8 + 7));
-    expect(newClusterId(bytes)).toBe("hpx7hpx7hpx7hpx7hpx7");
-  });
-
-  it("produces distinct DNS-label ids and 43-char base64url tokens", () => {
-    const ids = new Set(Array.from({ length: 50 }, () => newClusterId()));
-    expect(ids.size).toBe(50);
-    for (const id of ids) expect(id).toMatch(/^[a-z2-7]{20}$/);
-    expect(newAdminToken()).toMatch(/^[A-Za-z0-9_-]{43}$/);
+describe("newPassword", () => {
+  it("is 32 base64url characters, different each time", () => {
+    const a = newPassword();
+    expect(a).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(newPassword()).not.toBe(a);
   });
 });
 
-describe("isDemoCluster", () => {
+describe("isDemoAccount", () => {
+  const pw = "p".repeat(32);
   it.each([
-    [{ clusterId: "abc", adminToken: "x".repeat(43) }, true],
-    [{ clusterId: "ABC", adminToken: "x".repeat(43) }, false],
-    [{ clusterId: "a/b", adminToken: "x".repeat(43) }, false],
-    [{ clusterId: "abc", adminToken: "short" }, false],
-    [{ clusterId: "abc" }, false],
+    [{ email: "demo@x.local", password: pw }, true],
+    [{ email: "demo@x.local", password: pw, clusterId: "abc", adminToken: "t".repeat(43) }, true],
+    [{ email: "demo@x.local", password: pw, clusterId: "ABC", adminToken: "t".repeat(43) }, false],
+    [{ email: "demo@x.local", password: pw, clusterId: "abc" }, false],
+    [{ email: "demo", password: pw }, false],
+    [{ email: "demo@x.local", password: "short" }, false],
+    [{ clusterId: "abc", adminToken: "t".repeat(43) }, false],
     [null, false],
-    ["abc", false],
   ])("%j → %s", (value, ok) => {
-    expect(isDemoCluster(value)).toBe(ok);
+    expect(isDemoAccount(value)).toBe(ok);
   });
 });
 
-describe("loadOrCreateDemoCluster", () => {
-  it("creates a private file once and returns the same cluster afterwards", () => {
+describe("loadOrCreateDemoAccount", () => {
+  it("creates a private file once and returns the same account afterwards", () => {
     const file = path.join(dir, "demo-cluster.json");
-    const first = loadOrCreateDemoCluster(file);
-    expect(isDemoCluster(first)).toBe(true);
+    const first = loadOrCreateDemoAccount(file);
+    expect(first.email).toBe(DEMO_EMAIL);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-    expect(loadOrCreateDemoCluster(file)).toEqual(first);
+    expect(loadOrCreateDemoAccount(file)).toEqual(first);
   });
 
   it("refuses to overwrite a damaged file", () => {
     const file = path.join(dir, "damaged.json");
     fs.writeFileSync(file, "{not json");
-    expect(() => loadOrCreateDemoCluster(file)).toThrow(/not a valid demo cluster file/);
+    expect(() => loadOrCreateDemoAccount(file)).toThrow(/not a valid demo account file/);
     expect(fs.readFileSync(file, "utf8")).toBe("{not json");
+  });
+
+  it("replaces a file of the removed bootstrap route with a new account", () => {
+    const file = path.join(dir, "legacy.json");
+    fs.writeFileSync(file, JSON.stringify({ clusterId: "abcdefghij", adminToken: "t".repeat(43) }));
+    const account = loadOrCreateDemoAccount(file);
+    expect(account.clusterId).toBeUndefined();
+    expect(JSON.parse(fs.readFileSync(file, "utf8"))).toEqual(account);
   });
 });
 
-describe("bootstrapCluster", KEYGEN_TIMEOUT, () => {
-  const cluster = { clusterId: "abcdefghijklmnopqrst", adminToken: "t".repeat(43) };
+/** A stand-in /v1 that records requests and answers from a table of method+path. */
+async function fakeApi(answers: Record<string, [number, unknown]>) {
+  const seen: string[] = [];
+  const server = await startTestHttpsServer(async (req: http.IncomingMessage, res) => {
+    const body = await readBody(req);
+    seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? "-"} ${body}`);
+    const [status, answer] = answers[`${req.method} ${req.url}`] ?? [404, { error: { code: "not_found" } }];
+    res.statusCode = status;
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify(answer));
+  });
+  return { server, seen };
+}
 
-  it("POSTs the cluster as JSON over HTTPS trusting the given CA", async () => {
-    const seen: { method?: string; url?: string; type?: string; body?: string } = {};
-    const server = await startTestHttpsServer(async (req, res) => {
-      Object.assign(seen, { method: req.method, url: req.url, type: req.headers["content-type"] });
-      seen.body = await readBody(req);
-      res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ clusterId: cluster.clusterId }));
+describe("ensureDemoCluster", KEYGEN_TIMEOUT, () => {
+  const account: DemoAccount = { email: DEMO_EMAIL, password: "p".repeat(32) };
+
+  it("signs up when login fails, creates the cluster and saves it", async () => {
+    const { server, seen } = await fakeApi({
+      "POST /v1/login": [401, { error: { code: "unauthenticated" } }],
+      "POST /v1/signup": [201, { token: "flta_x" }],
+      "POST /v1/clusters": [201, { id: "abcdefghijklmnopqrstuvwxyz", adminToken: "t".repeat(43) }],
     });
+    const file = path.join(dir, "fresh.json");
     try {
-      await bootstrapCluster(server.url, server.caPem, cluster);
-      expect(seen).toEqual({
-        method: "POST",
-        url: "/__local/bootstrap",
-        type: "application/json",
-        body: JSON.stringify(cluster),
+      const cluster = await ensureDemoCluster(server.url, server.caPem, file, account);
+      expect(cluster).toEqual({ clusterId: "abcdefghijklmnopqrstuvwxyz", adminToken: "t".repeat(43) });
+      expect(seen.map((s) => s.split(" ").slice(0, 3).join(" "))).toEqual([
+        "POST /v1/login -",
+        "POST /v1/signup -",
+        "POST /v1/clusters Bearer",
+      ]);
+      expect(seen[2]).toContain('{"name":"demo"}');
+      expect(JSON.parse(fs.readFileSync(file, "utf8"))).toEqual({
+        ...account,
+        ...{ clusterId: cluster.clusterId, adminToken: cluster.adminToken },
       });
     } finally {
       await server.close();
     }
   });
 
-  it("fails with the status and a hint when the route is off", async () => {
-    const server = await startTestHttpsServer((_req, res) => {
-      res.statusCode = 404;
-      res.end("404 page not found");
+  it("keeps a saved cluster the server still has", async () => {
+    const saved = { ...account, clusterId: "abcdefghijklmnopqrstuvwxyz", adminToken: "t".repeat(43) };
+    const { server, seen } = await fakeApi({
+      "POST /v1/login": [200, { token: "flta_x" }],
+      "GET /v1/clusters/abcdefghijklmnopqrstuvwxyz": [200, { id: saved.clusterId }],
     });
     try {
-      await expect(bootstrapCluster(server.url, server.caPem, cluster)).rejects.toThrow(
-        /answered 404 \(is FLOTILLA_LOCAL_BOOTSTRAP set to true\?\): 404 page not found/,
+      const cluster = await ensureDemoCluster(server.url, server.caPem, path.join(dir, "kept.json"), saved);
+      expect(cluster).toEqual({ clusterId: saved.clusterId, adminToken: saved.adminToken });
+      expect(seen).toHaveLength(2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("fails with the status and body when the API refuses", async () => {
+    const { server } = await fakeApi({ "POST /v1/login": [500, { error: { code: "internal" } }] });
+    try {
+      await expect(ensureDemoCluster(server.url, server.caPem, path.join(dir, "x.json"), account)).rejects.toThrow(
+        /POST \/v1\/login answered 500: .*internal/,
       );
     } finally {
       await server.close();

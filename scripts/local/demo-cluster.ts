@@ -1,29 +1,37 @@
 import crypto from "node:crypto";
 import { readIfExists, writePrivateFile } from "./home.ts";
-import { httpsRequest } from "./https-client.ts";
+import { type HttpsResponse, httpsRequest } from "./https-client.ts";
 
-/** The one cluster `npm start` provisions; kept in FLOTILLA_HOME so its id and token survive restarts. */
+/**
+ * The demo account and cluster `npm start` makes through the public API (/v1), kept in
+ * FLOTILLA_HOME (mode 0600) so the account, cluster id and token survive restarts.
+ */
+export interface DemoAccount {
+  email: string;
+  password: string;
+  /** Set once the demo cluster exists. */
+  clusterId?: string;
+  adminToken?: string;
+}
+
 export interface DemoCluster {
   clusterId: string;
   adminToken: string;
 }
 
-const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
-const CLUSTER_ID_LENGTH = 20;
+export const DEMO_EMAIL = "demo@flotilla.local";
+export const DEMO_CLUSTER_NAME = "demo";
 
-/** 20 lowercase base32 characters (100 random bits): a valid DNS label and URL segment. */
-export function newClusterId(random: (n: number) => Buffer = crypto.randomBytes): string {
-  // 256 is a multiple of 32, so masking each byte keeps the distribution uniform.
-  return Array.from(random(CLUSTER_ID_LENGTH), (b) => BASE32[b & 31]).join("");
+export function newPassword(random: (n: number) => Buffer = crypto.randomBytes): string {
+  return random(24).toString("base64url");
 }
 
-export function newAdminToken(random: (n: number) => Buffer = crypto.randomBytes): string {
-  return random(32).toString("base64url");
-}
-
-export function isDemoCluster(value: unknown): value is DemoCluster {
+export function isDemoAccount(value: unknown): value is DemoAccount {
   if (typeof value !== "object" || value === null) return false;
-  const { clusterId, adminToken } = value as Record<string, unknown>;
+  const { email, password, clusterId, adminToken } = value as Record<string, unknown>;
+  if (typeof email !== "string" || !email.includes("@") || typeof password !== "string" || password.length < 10)
+    return false;
+  if (clusterId === undefined && adminToken === undefined) return true;
   return (
     typeof clusterId === "string" &&
     /^[a-z0-9]{1,63}$/.test(clusterId) &&
@@ -32,8 +40,13 @@ export function isDemoCluster(value: unknown): value is DemoCluster {
   );
 }
 
-/** Reads the demo cluster's id and token, creating (and saving, mode 0600) new ones on first start. */
-export function loadOrCreateDemoCluster(file: string): DemoCluster {
+/** A file from before sign-up existed ({clusterId, adminToken} for the removed bootstrap route). */
+function isLegacyFile(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !("email" in value) && "clusterId" in value;
+}
+
+/** Reads the demo account, creating (and saving) new credentials on first start. */
+export function loadOrCreateDemoAccount(file: string): DemoAccount {
   const raw = readIfExists(file);
   if (raw !== undefined) {
     let parsed: unknown;
@@ -42,27 +55,69 @@ export function loadOrCreateDemoCluster(file: string): DemoCluster {
     } catch {
       parsed = undefined;
     }
-    if (isDemoCluster(parsed)) return { clusterId: parsed.clusterId, adminToken: parsed.adminToken };
+    if (isDemoAccount(parsed)) return parsed;
     // Never silently replace credentials someone may still use: make them fix or delete the file.
-    throw new Error(`${file} is not a valid demo cluster file; delete it to create a new demo cluster`);
+    // The one exception is a file of the removed bootstrap route: its cluster can no longer be reached.
+    if (!isLegacyFile(parsed))
+      throw new Error(`${file} is not a valid demo account file; delete it to create a new demo account`);
   }
-  const cluster = { clusterId: newClusterId(), adminToken: newAdminToken() };
-  writePrivateFile(file, `${JSON.stringify(cluster, null, 2)}\n`);
-  return cluster;
+  const account: DemoAccount = { email: DEMO_EMAIL, password: newPassword() };
+  saveDemoAccount(file, account);
+  return account;
 }
 
-/** Provisions the cluster object (idempotent on the server side) through the local-only bootstrap route. */
-export async function bootstrapCluster(baseUrl: string, caPem: string, cluster: DemoCluster): Promise<void> {
-  const res = await httpsRequest(new URL("/__local/bootstrap", baseUrl), {
-    method: "POST",
+export function saveDemoAccount(file: string, account: DemoAccount): void {
+  writePrivateFile(file, `${JSON.stringify(account, null, 2)}\n`);
+}
+
+function apiError(what: string, res: HttpsResponse): Error {
+  return new Error(`${what} answered ${res.status}: ${res.body.slice(0, 500)}`);
+}
+
+async function call(baseUrl: string, caPem: string, method: string, path: string, body?: unknown, token?: string) {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers["content-type"] = "application/json";
+  if (token) headers.authorization = `Bearer ${token}`;
+  return httpsRequest(new URL(path, baseUrl), {
+    method,
     ca: caPem,
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(cluster),
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (res.status !== 200) {
-    const hint = res.status === 404 ? " (is FLOTILLA_LOCAL_BOOTSTRAP set to true?)" : "";
-    throw new Error(`POST /__local/bootstrap answered ${res.status}${hint}: ${res.body.slice(0, 500)}`);
+}
+
+/** Logs the demo account in, signing it up first if this server has never seen it. Returns an account token. */
+export async function demoAccountToken(baseUrl: string, caPem: string, account: DemoAccount): Promise<string> {
+  const credentials = { email: account.email, password: account.password };
+  const login = await call(baseUrl, caPem, "POST", "/v1/login", credentials);
+  if (login.status === 200) return JSON.parse(login.body).token;
+  if (login.status !== 401) throw apiError("POST /v1/login", login);
+  const signup = await call(baseUrl, caPem, "POST", "/v1/signup", credentials);
+  if (signup.status !== 201) throw apiError("POST /v1/signup", signup);
+  return JSON.parse(signup.body).token;
+}
+
+/**
+ * The demo cluster: the saved one if the server still has it, otherwise a new one created
+ * through POST /v1/clusters (and saved).
+ */
+export async function ensureDemoCluster(
+  baseUrl: string,
+  caPem: string,
+  file: string,
+  account: DemoAccount,
+): Promise<DemoCluster> {
+  const token = await demoAccountToken(baseUrl, caPem, account);
+  if (account.clusterId && account.adminToken) {
+    const res = await call(baseUrl, caPem, "GET", `/v1/clusters/${account.clusterId}`, undefined, token);
+    if (res.status === 200) return { clusterId: account.clusterId, adminToken: account.adminToken };
+    if (res.status !== 404) throw apiError(`GET /v1/clusters/${account.clusterId}`, res);
   }
+  const created = await call(baseUrl, caPem, "POST", "/v1/clusters", { name: DEMO_CLUSTER_NAME }, token);
+  if (created.status !== 201) throw apiError("POST /v1/clusters", created);
+  const { id, adminToken } = JSON.parse(created.body) as { id: string; adminToken: string };
+  saveDemoAccount(file, { ...account, clusterId: id, adminToken });
+  return { clusterId: id, adminToken };
 }
 
 export function clusterUrl(baseUrl: string, clusterId: string): string {

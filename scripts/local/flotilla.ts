@@ -2,7 +2,8 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { ensureCertificates } from "./ca.ts";
-import { bootstrapCluster, clusterUrl, loadOrCreateDemoCluster } from "./demo-cluster.ts";
+import { applyLocalD1Migrations } from "./d1-migrations.ts";
+import { clusterUrl, ensureDemoCluster, loadOrCreateDemoAccount } from "./demo-cluster.ts";
 import { ensureHome, repoRoot, writePrivateFile } from "./home.ts";
 import { waitForHealthz } from "./https-client.ts";
 import { renderKubeconfig } from "./kubeconfig.ts";
@@ -42,26 +43,39 @@ export interface RunningFlotilla {
 
 const LISTEN_IP = "127.0.0.1";
 
-/** Starts wrangler dev on workerd over HTTPS, waits for it, provisions the demo cluster, writes the kubeconfig. */
+/**
+ * Applies D1 migrations, starts wrangler dev on workerd over HTTPS, waits for it, signs in the demo
+ * account and creates (or finds) the demo cluster through /v1, writes the kubeconfig.
+ */
 export async function startFlotilla(opts: StartFlotillaOptions): Promise<RunningFlotilla> {
   const paths = ensureHome(opts.home);
   const { caPem } = ensureCertificates(paths);
-  const cluster = loadOrCreateDemoCluster(paths.demoCluster);
+  const account = loadOrCreateDemoAccount(paths.demoCluster);
   await assertPortFree(LISTEN_IP, opts.port);
   fs.mkdirSync(paths.state, { recursive: true });
+  const root = opts.root ?? repoRoot;
+  const wranglerDirs = { registry: path.join(paths.home, "wrangler-registry"), logs: path.join(paths.home, "logs") };
+  await applyLocalD1Migrations({ root, persistTo: paths.state, wranglerDirs, signal: opts.signal });
 
   const url = `https://${LISTEN_IP}:${opts.port}`;
   const wrangler = spawnWranglerDev({
-    root: opts.root ?? repoRoot,
+    root,
     ip: LISTEN_IP,
     port: opts.port,
     certPath: paths.serverCert,
     keyPath: paths.serverKey,
     persistTo: paths.state,
-    vars: { FLOTILLA_LOCAL_BOOTSTRAP: "true" },
+    // Your own machine: the "local" plan (no rate limit worth the name), and kubeconfigs from /v1
+    // carry the local CA so kubectl trusts the server.
+    vars: {
+      DEFAULT_PLAN: "local",
+      PUBLIC_URL: url,
+      KUBECONFIG_CA_DATA: Buffer.from(caPem, "utf8").toString("base64"),
+    },
     quiet: opts.quiet ?? false,
-    wranglerDirs: { registry: path.join(paths.home, "wrangler-registry"), logs: path.join(paths.home, "logs") },
+    wranglerDirs,
   });
+  let cluster: { clusterId: string; adminToken: string };
   try {
     await waitForHealthz(url, {
       ca: caPem,
@@ -73,7 +87,7 @@ export async function startFlotilla(opts: StartFlotillaOptions): Promise<Running
       ]),
     });
     opts.signal?.throwIfAborted();
-    await bootstrapCluster(url, caPem, cluster);
+    cluster = await ensureDemoCluster(url, caPem, paths.demoCluster, account);
   } catch (err) {
     await wrangler.stop();
     throw new Error(`${(err as Error).message}\n--- wrangler dev output (last lines) ---\n${wrangler.recentOutput()}`);

@@ -4,6 +4,7 @@ import { alreadyExists, badRequest } from "../../../kube/status.ts";
 import { recordUpdate } from "../../../kube/managed-fields/record-update.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import { apiVersionOf, resourceId } from "../registry/lookup.ts";
+import { checkCreateQuota } from "../limits/hooks.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import { admitPodPriority } from "../scheduler/priority-admission.ts";
 import { admitIntoNamespace } from "./admission.ts";
@@ -66,7 +67,9 @@ export function createObject(
     });
     if (managed) obj.metadata.managedFields = managed;
   }
-  checkObjectSize(JSON.stringify(obj));
+  const json = JSON.stringify(obj);
+  checkObjectSize(json);
+  checkCreateQuota(ctx, kind, obj, json.length);
   if (options.dryRun) return obj;
   return ctx.store.transaction(() => {
     const entry = ctx.store.put(resource, obj, "ADDED");

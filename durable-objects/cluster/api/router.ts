@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import { pathNotFound, unauthorized } from "../../../kube/status.ts";
 import { authorize } from "../auth/authorize.ts";
 import type { Credential, Credentials } from "../auth/credentials.ts";
+import { requestLimits } from "../limits/hooks.ts";
 import type { ApiContext } from "./context.ts";
 import {
   aggregatedContentType,
@@ -48,6 +49,7 @@ export function kubernetesApi(ctx: ApiContext, credentials: Credentials): Hono<V
     c.set("credential", credential);
     await next();
   });
+  app.use(requestLimits(ctx));
 
   const discovery =
     (core: boolean, legacy: () => unknown) => (c: { req: { header(name: string): string | undefined } }) => {

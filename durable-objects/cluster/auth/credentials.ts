@@ -4,6 +4,7 @@
 import { eq } from "drizzle-orm";
 import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import { credentials } from "../store/schema.ts";
+import { newClusterSecret, newTokenId } from "./tokens.ts";
 
 export type Role = "admin" | "view" | "join" | "node";
 
@@ -12,6 +13,19 @@ export interface Credential {
   role: Role;
   subject: string | null;
   expiresAt: number | null;
+}
+
+/** A token as listed: never the secret itself. */
+export interface TokenInfo {
+  id: string;
+  role: Role;
+  createdAt: number;
+  expiresAt: number | null;
+}
+
+/** A token just issued: the only time its secret is seen. */
+export interface IssuedToken extends TokenInfo {
+  token: string;
 }
 
 export async function sha256Hex(text: string): Promise<string> {
@@ -59,10 +73,34 @@ export class Credentials {
     this.#byHash.set(hash, { id, role, subject: row.subject, expiresAt: row.expiresAt });
   }
 
-  revoke(id: string): void {
+  /** Generates a new random token of `role` and stores its hash. */
+  async issue(role: Role, now: number, ttlSeconds?: number): Promise<IssuedToken> {
+    const id = newTokenId(role);
+    const token = newClusterSecret();
+    const expiresAt = ttlSeconds ? now + ttlSeconds * 1000 : null;
+    await this.put(id, token, role, now, expiresAt === null ? {} : { expiresAt });
+    return { id, role, token, createdAt: now, expiresAt };
+  }
+
+  list(): TokenInfo[] {
+    return this.#db
+      .select({
+        id: credentials.id,
+        role: credentials.role,
+        createdAt: credentials.createdAt,
+        expiresAt: credentials.expiresAt,
+      })
+      .from(credentials)
+      .orderBy(credentials.createdAt, credentials.id)
+      .all();
+  }
+
+  /** Removes a credential; true if it existed. Requests presenting it fail from now on. */
+  revoke(id: string): boolean {
     const existing = this.#db.select().from(credentials).where(eq(credentials.id, id)).get();
-    if (!existing) return;
+    if (!existing) return false;
     this.#db.delete(credentials).where(eq(credentials.id, id)).run();
     this.#byHash.delete(existing.hash);
+    return true;
   }
 }

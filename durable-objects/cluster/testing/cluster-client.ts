@@ -30,14 +30,29 @@ function randomId(): string {
 
 const worker = () => (exports as unknown as { default: Fetcher }).default;
 
-export async function newCluster(): Promise<ClusterClient> {
-  const id = randomId();
-  const token = `${randomId()}${randomId()}`;
-  const res = await worker().fetch("https://flotilla.test/__local/bootstrap", {
+async function postJson(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Json> {
+  const res = await worker().fetch(`https://flotilla.test${path}`, {
     method: "POST",
-    body: JSON.stringify({ clusterId: id, adminToken: token }),
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
   });
-  if (res.status !== 200) throw new Error(`bootstrap failed: ${res.status} ${await res.text()}`);
+  const text = await res.text();
+  if (res.status !== 201) throw new Error(`POST ${path} failed: ${res.status} ${text}`);
+  return JSON.parse(text);
+}
+
+/** A cluster made the way users make one: sign up (a fresh account and address each time), then create. */
+export async function newCluster(): Promise<ClusterClient> {
+  // Each call its own client address: sign-ups are limited per address per hour.
+  const address = `10.${[...crypto.getRandomValues(new Uint8Array(3))].join(".")}`;
+  const signup = await postJson(
+    "/v1/signup",
+    { email: `test-${randomId()}@flotilla.test`, password: `pw-${randomId()}` },
+    { "cf-connecting-ip": address },
+  );
+  const created = await postJson("/v1/clusters", { name: "test" }, { authorization: `Bearer ${signup.token}` });
+  const id: string = created.id;
+  const token: string = created.adminToken;
   const raw = (method: string, path: string, init: RequestInit = {}) =>
     worker().fetch(`https://flotilla.test/clusters/${id}${path}`, {
       ...init,

@@ -1,0 +1,35 @@
+// Quota and rate errors in the words of upstream's ResourceQuota admission
+// ("exceeded quota: <name>, requested: …, used: …, limited: …") and its 429.
+import { forbidden, groupResource, tooManyRequests } from "../../../kube/status.ts";
+
+export interface QuotaBreach {
+  /** What is counted, as in a ResourceQuota's hard limits: "pods", "nodes", "count/objects", "storage/bytes". */
+  counted: string;
+  requested: number;
+  used: number;
+  limited: number;
+}
+
+export function quotaName(plan: string): string {
+  return `flotilla-plan-${plan}`;
+}
+
+export function quotaExceeded(
+  plan: string,
+  target: { group: string; resource: string; name: string },
+  breach: QuotaBreach,
+) {
+  const { counted, requested, used, limited } = breach;
+  const what = target.name ? `${groupResource(target.group, target.resource)} "${target.name}"` : target.resource;
+  return forbidden(
+    `${what} is forbidden: exceeded quota: ${quotaName(plan)}, requested: ${counted}=${requested}, used: ${counted}=${used}, limited: ${counted}=${limited} (the "${plan}" plan allows ${limited} ${counted}; delete some to make room)`,
+    { name: target.name || undefined, group: target.group || undefined, kind: target.resource },
+  );
+}
+
+export function rateLimited(plan: string, requestsPerSecond: number, retryAfterSeconds: number) {
+  return tooManyRequests(
+    `too many requests: the "${plan}" plan allows ${requestsPerSecond} requests per second for this cluster; retry after ${retryAfterSeconds}s`,
+    retryAfterSeconds,
+  );
+}

@@ -1,0 +1,42 @@
+// What a cluster's plan allows, as the Worker hands it over when it provisions the cluster.
+// The object keeps its own copy, so enforcing a limit never needs a trip to D1.
+
+export interface ClusterPlan {
+  /** The plan's id (e.g. "playground"); named in quota errors. */
+  name: string;
+  nodes: number;
+  pods: number;
+  /** All stored objects of every kind, system ones included. */
+  objects: number;
+  /** Serialized size of the stored objects. */
+  storedBytes: number;
+  requestsPerSecond: number;
+  /** A cluster unused this long is deleted by its own alarm; 0 keeps it forever. */
+  idleTtlSeconds: number;
+}
+
+export interface ClusterUsage {
+  nodes: number;
+  pods: number;
+  objects: number;
+  storedBytes: number;
+}
+
+/** Fields a plan must carry, with their smallest allowed value: checked when a cluster is provisioned. */
+const MINIMUMS: Record<Exclude<keyof ClusterPlan, "name">, number> = {
+  nodes: 0,
+  pods: 0,
+  objects: 0,
+  storedBytes: 0,
+  requestsPerSecond: 1,
+  idleTtlSeconds: 0,
+};
+
+export function isClusterPlan(value: unknown): value is ClusterPlan {
+  if (typeof value !== "object" || value === null) return false;
+  const plan = value as Record<string, unknown>;
+  if (typeof plan.name !== "string" || !plan.name) return false;
+  return Object.entries(MINIMUMS).every(
+    ([field, min]) => Number.isSafeInteger(plan[field]) && (plan[field] as number) >= min,
+  );
+}
