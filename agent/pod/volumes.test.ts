@@ -1,0 +1,129 @@
+import { describe, expect, it } from "vitest";
+import type { Pod, Volume } from "../../kube/pod-types.ts";
+import type { PodReferences } from "./env.ts";
+import { containerMounts, planVolume, planVolumes } from "./volumes.ts";
+
+const pod = (volumes: Volume[]): Pod => ({
+  apiVersion: "v1",
+  kind: "Pod",
+  metadata: { name: "p", namespace: "ns", uid: "u" },
+  spec: { containers: [], volumes },
+});
+
+const refsFor = (volumes: Volume[]): PodReferences => ({
+  pod: pod(volumes),
+  configMaps: {
+    cfg: {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "cfg" },
+      data: { "a.conf": "A", b: "B" },
+      binaryData: { bin: btoa("\x01\x02") },
+    },
+  },
+  secrets: { sec: { apiVersion: "v1", kind: "Secret", metadata: { name: "sec" }, data: { token: btoa("t0k") } } },
+});
+
+const files = (plan: ReturnType<typeof planVolume>) =>
+  plan.files?.map((f) => [f.path, f.content.toString("latin1"), f.mode.toString(8)]);
+
+describe("planVolume", () => {
+  it("lays out emptyDir, configMap and secret under the pod directory", () => {
+    const volumes: Volume[] = [
+      { name: "scratch", emptyDir: {} },
+      { name: "conf", configMap: { name: "cfg" } },
+      { name: "s", secret: { secretName: "sec", defaultMode: 0o400 } },
+    ];
+    const [empty, conf, secret] = planVolumes(refsFor(volumes), "/var/lib/flotilla/pods/u");
+    expect(empty).toMatchObject({
+      hostPath: "/var/lib/flotilla/pods/u/volumes/kubernetes.io~empty-dir/scratch",
+      readOnly: false,
+      external: false,
+    });
+    expect(conf.hostPath).toBe("/var/lib/flotilla/pods/u/volumes/kubernetes.io~configmap/conf");
+    expect(conf.readOnly).toBe(true);
+    expect(files(conf)).toEqual([
+      ["a.conf", "A", "644"],
+      ["b", "B", "644"],
+      ["bin", "\x01\x02", "644"],
+    ]);
+    expect(secret.hostPath).toBe("/var/lib/flotilla/pods/u/volumes/kubernetes.io~secret/s");
+    expect(files(secret)).toEqual([["token", "t0k", "400"]]);
+  });
+
+  it("maps items to paths with their modes", () => {
+    const volume: Volume = {
+      name: "conf",
+      configMap: { name: "cfg", items: [{ key: "b", path: "dir/b.txt", mode: 0o600 }] },
+    };
+    expect(files(planVolume(refsFor([volume]), "/p", volume))).toEqual([["dir/b.txt", "B", "600"]]);
+  });
+
+  it.each<[Volume, string]>([
+    [{ name: "v", configMap: { name: "gone" } }, 'configmap "gone" not found'],
+    [{ name: "v", secret: { secretName: "gone" } }, 'secret "gone" not found'],
+    [
+      { name: "v", configMap: { name: "cfg", items: [{ key: "zzz", path: "z" }] } },
+      "configmap references non-existent config key: zzz",
+    ],
+    [
+      { name: "v", secret: { secretName: "sec", items: [{ key: "zzz", path: "z" }] } },
+      "references non-existent secret key: zzz",
+    ],
+    [{ name: "v", configMap: { name: "cfg", items: [{ key: "b", path: "../escape" }] } }, "invalid path ../escape"],
+  ])("refuses %j", (volume, message) => {
+    expect(() => planVolume(refsFor([volume]), "/p", volume)).toThrow(message);
+  });
+
+  it("an optional missing source is an empty volume", () => {
+    const volume: Volume = { name: "v", secret: { secretName: "gone", optional: true } };
+    expect(planVolume(refsFor([volume]), "/p", volume).files).toEqual([]);
+  });
+
+  it("hostPath is external and created only when asked", () => {
+    const plain: Volume = { name: "h", hostPath: { path: "/data" } };
+    const create: Volume = { name: "h", hostPath: { path: "/data", type: "DirectoryOrCreate" } };
+    expect(planVolume(refsFor([plain]), "/p", plain)).toMatchObject({
+      hostPath: "/data",
+      external: true,
+      createHostPath: undefined,
+    });
+    expect(planVolume(refsFor([create]), "/p", create).createHostPath).toBe("Directory");
+  });
+});
+
+describe("containerMounts", () => {
+  const volumes: Volume[] = [
+    { name: "scratch", emptyDir: {} },
+    { name: "conf", configMap: { name: "cfg" } },
+  ];
+  const plans = planVolumes(refsFor(volumes), "/p");
+
+  it("binds volumes, read-only for configMaps and when asked, with subPath", () => {
+    const mounts = containerMounts(
+      {
+        name: "c",
+        volumeMounts: [
+          { name: "scratch", mountPath: "/data" },
+          { name: "scratch", mountPath: "/ro", readOnly: true, subPath: "sub" },
+          { name: "conf", mountPath: "/etc/app" },
+        ],
+      },
+      plans,
+    );
+    expect(mounts).toEqual([
+      { source: "/p/volumes/kubernetes.io~empty-dir/scratch", target: "/data", readOnly: false },
+      { source: "/p/volumes/kubernetes.io~empty-dir/scratch/sub", target: "/ro", readOnly: true },
+      { source: "/p/volumes/kubernetes.io~configmap/conf", target: "/etc/app", readOnly: true },
+    ]);
+  });
+
+  it("refuses undeclared volumes and escaping subPaths", () => {
+    expect(() => containerMounts({ name: "c", volumeMounts: [{ name: "x", mountPath: "/x" }] }, plans)).toThrow(
+      'cannot find volume "x"',
+    );
+    expect(() =>
+      containerMounts({ name: "c", volumeMounts: [{ name: "scratch", mountPath: "/x", subPath: "../../etc" }] }, plans),
+    ).toThrow("invalid subPath");
+  });
+});
