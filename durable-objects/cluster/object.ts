@@ -120,7 +120,7 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
 
   override async fetch(request: Request): Promise<Response> {
     if (!this.#live) {
-      await request.body?.cancel().catch(() => {});
+      await drain(request);
       return errorResponse(unauthorized());
     }
     return this.#live.api.fetch(request);
@@ -202,6 +202,29 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
   async stats(): Promise<{ objects: number; revision: number }> {
     const store = this.#live?.ctx.store;
     return { objects: store?.count() ?? 0, revision: store?.revision ?? 0 };
+  }
+}
+
+/** Upstream's request body limit; reading stops there. */
+const MAX_DRAIN_BYTES = 3 * 1024 * 1024;
+
+/**
+ * Reads (up to a limit) a body nobody wants. Cancelling it instead makes the Worker that streams
+ * it here fail with "Can't read from request stream after response has been sent".
+ */
+async function drain(request: Request): Promise<void> {
+  const reader = request.body?.getReader();
+  if (!reader) return;
+  let read = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      read += value.byteLength;
+      if (read > MAX_DRAIN_BYTES) return void (await reader.cancel());
+    }
+  } catch {
+    // the client went away: nothing left to drain
   }
 }
 

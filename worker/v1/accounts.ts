@@ -18,7 +18,7 @@ import type { V1 } from "./types.ts";
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 const credentialsSpec = {
-  email: string({ min: 3, max: 254, pattern: EMAIL, hint: "must be an email address (name@example.com)" }),
+  email: string({ min: 3, max: 254, trim: true, pattern: EMAIL, hint: "must be an email address (name@example.com)" }),
   password: string({ min: 10, max: 256 }),
 };
 
@@ -35,7 +35,7 @@ async function issueToken(db: Db, accountId: string, now: number): Promise<strin
 export function accountRoutes(app: Hono<V1>): void {
   app.post("/signup", async (c) => {
     const fields = parseFields(await readJsonObject(c.req.raw), credentialsSpec);
-    const email = fields.email.trim().toLowerCase();
+    const email = fields.email.toLowerCase();
     if (fields.password.toLowerCase() === email)
       throw new ApiError(400, "invalid_request", '"password" must not be the email address', { field: "password" });
     const db = c.var.db;
@@ -70,7 +70,7 @@ export function accountRoutes(app: Hono<V1>): void {
 
   app.post("/login", async (c) => {
     const fields = parseFields(await readJsonObject(c.req.raw), credentialsSpec);
-    const email = fields.email.trim().toLowerCase();
+    const email = fields.email.toLowerCase();
     const db = c.var.db;
     const now = Date.now();
     const address = clientAddress(c.req.raw);

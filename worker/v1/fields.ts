@@ -6,9 +6,17 @@ export type Rule<T> = (value: unknown, field: string) => T;
 
 const describe = (value: unknown) => (value === null ? "null" : Array.isArray(value) ? "an array" : typeof value);
 
-export function string(opts: { min?: number; max: number; pattern?: RegExp; hint?: string }): Rule<string> {
-  return (value, field) => {
-    if (typeof value !== "string") throw badRequest(`"${field}" must be a string, not ${describe(value)}`, field);
+export function string(opts: {
+  min?: number;
+  max: number;
+  pattern?: RegExp;
+  hint?: string;
+  /** Surrounding whitespace is dropped before the checks (and from the result). */
+  trim?: boolean;
+}): Rule<string> {
+  return (raw, field) => {
+    if (typeof raw !== "string") throw badRequest(`"${field}" must be a string, not ${describe(raw)}`, field);
+    const value = opts.trim ? raw.trim() : raw;
     if (value.length < (opts.min ?? 1))
       throw badRequest(`"${field}" must be at least ${opts.min ?? 1} characters long`, field);
     if (value.length > opts.max) throw badRequest(`"${field}" must be at most ${opts.max} characters long`, field);

@@ -10,10 +10,6 @@ import type { V1 } from "./types.ts";
 export function v1Api(): Hono<V1> {
   const app = new Hono<V1>();
   app.onError((err) => errorJson(err));
-  app.notFound(async (c) => {
-    await c.req.raw.body?.cancel().catch(() => {});
-    return errorJson(notFound(`no route for ${c.req.method} ${new URL(c.req.url).pathname}`));
-  });
   app.use(async (c, next) => {
     c.set("db", openDb(c.env.DB));
     await next();
@@ -21,6 +17,11 @@ export function v1Api(): Hono<V1> {
   accountRoutes(app);
   clusterRoutes(app);
   tokenRoutes(app);
+  // A catch-all rather than notFound(): a mounted app's notFound is not consulted by its parent.
+  app.all("*", async (c) => {
+    await c.req.raw.body?.cancel().catch(() => {});
+    return errorJson(notFound(`no route for ${c.req.method} ${new URL(c.req.url).pathname}`));
+  });
   return app;
 }
 
