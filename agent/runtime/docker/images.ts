@@ -66,12 +66,13 @@ export type EnsureResult = { pulled: false } | { pulled: true; ms: number };
  * Makes the container's image present as its pull policy says. Throws PullError for a failed pull and
  * for Never with the image missing (upstream's ErrImageNeverPull).
  */
-export async function ensureImage(docker: Docker, container: Container): Promise<EnsureResult> {
+export async function ensureImage(docker: Docker, container: Container, onPull = () => {}): Promise<EnsureResult> {
   const image = container.image ?? "";
   const policy = pullPolicyOf(container);
   if (policy !== "Always" && (await imagePresent(docker, image))) return { pulled: false };
   if (policy === "Never")
     throw new NeverPullError(`Container image "${image}" is not present with pull policy of Never`);
+  onPull();
   const start = Date.now();
   await pullImage(docker, image);
   return { pulled: true, ms: Date.now() - start };

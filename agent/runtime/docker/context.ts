@@ -1,0 +1,25 @@
+// What a pod worker shares with the runtime around it.
+import type Docker from "dockerode";
+import type { PodStatusUpdate } from "../../../kube/agent-protocol.ts";
+import type { RestartBackoff } from "../../backoff.ts";
+import type { EventRecorder } from "../events.ts";
+
+export interface WorkerContext {
+  docker: Docker;
+  nodeName: string;
+  hostIP: string;
+  /** Per-pod directories (volumes) live under here: <podsDir>/<uid>. */
+  podsDir: string;
+  infraImage: string;
+  crashBackoff: RestartBackoff;
+  pullBackoff: RestartBackoff;
+  events: EventRecorder;
+  nodeAllocatable: Record<string, string>;
+  /** The pod's containers, inspected (cached by the runtime while a container's state is unchanged). */
+  containersOf(uid: string, fresh: boolean): Promise<Docker.ContainerInspectInfo[]>;
+  report(update: PodStatusUpdate): void;
+  terminated(uid: string): void;
+  /** Asks for another reconcile pass soon (a probe verdict changed). */
+  kick(): void;
+  now(): number;
+}

@@ -1,0 +1,302 @@
+// One pod's reconcile loop, the kubelet's SyncPod in small: infra container (network namespace), volumes,
+// init containers in order, app containers with restart policy and CrashLoopBackOff, probes, teardown.
+// Passes for one pod never overlap; the runtime calls tick() about once a second and on container events.
+import type Docker from "dockerode";
+import type { PodAssignment } from "../../../kube/agent-protocol.ts";
+import type { Container, Pod, PodStatus } from "../../../kube/pod-types.ts";
+import { ContainerConfigError, type PodReferences } from "../../pod/env.ts";
+import { computePodStatus } from "../../pod/status.ts";
+import { planVolumes, type VolumePlan } from "../../pod/volumes.ts";
+import { containerFieldPath } from "../events.ts";
+import { backOffEventMessage, crashLoopMessage, startContainer, type Waiting } from "./container-start.ts";
+import { infraCreateOptions } from "./container-spec.ts";
+import type { WorkerContext } from "./context.ts";
+import { ensureImage } from "./images.ts";
+import { attemptOf, finishedAtMs, groupInstances, isExited, type PodInstances, podIPOf } from "./instances.ts";
+import { buildContainerStatuses, ProbeSet } from "./pod-probes.ts";
+import { teardownPod } from "./teardown.ts";
+import { materializeVolumes } from "./volumes-fs.ts";
+
+const DEFAULT_GRACE_SECONDS = 30;
+
+export class PodWorker {
+  #assignment: PodAssignment;
+  #forgotten = false;
+  #done = false;
+  #busy = false;
+  #waiting = new Map<string, Waiting>();
+  #retryAt = new Map<string, number>();
+  #probes: ProbeSet;
+  #plans: VolumePlan[] = [];
+  #volumesKey = "";
+  #lastSent = "";
+  #lastStatus?: PodStatus;
+  #podIP?: string;
+  #startTime: string;
+
+  constructor(
+    private readonly ctx: WorkerContext,
+    assignment: PodAssignment,
+  ) {
+    this.#assignment = assignment;
+    this.#lastStatus = assignment.pod.status as PodStatus | undefined;
+    this.#startTime = assignment.pod.status?.startTime ?? new Date(ctx.now()).toISOString().replace(/\.\d+Z$/, "Z");
+    this.#probes = new ProbeSet(ctx, () => this.pod);
+  }
+
+  get pod(): Pod {
+    return this.#assignment.pod;
+  }
+  get uid(): string {
+    return this.pod.metadata.uid ?? "";
+  }
+  get done(): boolean {
+    return this.#done;
+  }
+
+  update(assignment: PodAssignment): void {
+    this.#assignment = assignment;
+  }
+
+  /** The pod is gone from the cluster: tear it down without reporting. */
+  forget(): void {
+    this.#forgotten = true;
+  }
+
+  async tick(): Promise<void> {
+    if (this.#busy || this.#done) return;
+    this.#busy = true;
+    try {
+      await this.#reconcile();
+    } catch (error) {
+      console.error(`pod ${this.pod.metadata.namespace}/${this.pod.metadata.name}: ${(error as Error).message}`);
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  get #refs(): PodReferences {
+    const { configMaps, secrets } = this.#assignment;
+    return {
+      pod: this.pod,
+      configMaps,
+      secrets,
+      podIP: this.#podIP,
+      hostIP: this.ctx.hostIP,
+      nodeAllocatable: this.ctx.nodeAllocatable,
+    };
+  }
+
+  async #reconcile(): Promise<void> {
+    let instances = groupInstances(await this.ctx.containersOf(this.uid, false), this.ctx.nodeName);
+    if (this.#forgotten || this.pod.metadata.deletionTimestamp) return this.#teardown(instances);
+    const terminal = this.#lastStatus?.phase === "Succeeded" || this.#lastStatus?.phase === "Failed";
+    let changed = false;
+    if (!terminal && (await this.#prepareVolumes())) {
+      const infra = await this.#ensureInfra(instances);
+      if (infra) {
+        changed = infra.Id !== instances.infra?.Id;
+        if (changed) instances = groupInstances(await this.ctx.containersOf(this.uid, true), this.ctx.nodeName);
+        this.#podIP = this.pod.spec.hostNetwork ? this.ctx.hostIP : podIPOf(infra);
+        changed = (await this.#runContainers(instances, infra.Id)) || changed;
+      }
+    }
+    if (changed) instances = groupInstances(await this.ctx.containersOf(this.uid, true), this.ctx.nodeName);
+    if (await this.#probes.enforceLiveness(instances, this.#graceSeconds())) {
+      instances = groupInstances(await this.ctx.containersOf(this.uid, true), this.ctx.nodeName);
+    }
+    this.#probes.schedule(instances, this.#podIP ?? "", this.pod.spec.hostNetwork === true);
+    const status = this.#report(instances);
+    if ((status.phase === "Succeeded" || status.phase === "Failed") && instances.infra?.State.Running)
+      await this.ctx.docker
+        .getContainer(instances.infra.Id)
+        .kill()
+        .catch(() => {});
+  }
+
+  #graceSeconds(): number {
+    return this.pod.spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
+  }
+
+  /** Writes volumes when the pod or its references changed. False when a volume cannot be set up. */
+  async #prepareVolumes(): Promise<boolean> {
+    const key = JSON.stringify([this.pod.spec.volumes, this.#assignment.configMaps, this.#assignment.secrets]);
+    if (key === this.#volumesKey) return true;
+    try {
+      this.#plans = planVolumes(this.#refs, `${this.ctx.podsDir}/${this.uid}`);
+      await materializeVolumes(this.#plans);
+      this.#volumesKey = key;
+      return true;
+    } catch (error) {
+      if (!(error instanceof ContainerConfigError)) throw error;
+      const failing = (this.pod.spec.volumes ?? []).find((v) =>
+        error.message.includes(`"${v.configMap?.name ?? v.secret?.secretName}"`),
+      );
+      const message = `MountVolume.SetUp failed for volume "${failing?.name ?? ""}" : ${error.message}`;
+      this.ctx.events.record(this.pod, "Warning", "FailedMount", message);
+      return false;
+    }
+  }
+
+  async #ensureInfra(instances: PodInstances): Promise<Docker.ContainerInspectInfo | undefined> {
+    const current = instances.infra;
+    if (current?.State.Running) return current;
+    if (current) {
+      // The sandbox died: its network namespace is gone, so the pod's running containers go with it.
+      this.ctx.events.record(
+        this.pod,
+        "Normal",
+        "SandboxChanged",
+        "Pod sandbox changed, it will be killed and re-created.",
+      );
+      for (const info of instances.all)
+        if (info.State.Running)
+          await this.ctx.docker
+            .getContainer(info.Id)
+            .kill()
+            .catch(() => {});
+      await this.ctx.docker
+        .getContainer(current.Id)
+        .remove({ force: true })
+        .catch(() => {});
+    }
+    await ensureImage(this.ctx.docker, { name: "infra", image: this.ctx.infraImage, imagePullPolicy: "IfNotPresent" });
+    const created = await this.ctx.docker.createContainer(
+      infraCreateOptions(this.ctx.nodeName, this.pod, this.ctx.infraImage),
+    );
+    await created.start();
+    return created.inspect();
+  }
+
+  /** Init containers in order, then app containers. True when something was started. */
+  async #runContainers(instances: PodInstances, infraId: string): Promise<boolean> {
+    let changed = false;
+    for (const spec of this.pod.spec.initContainers ?? []) {
+      const latest = instances.byName.get(spec.name)?.[0];
+      if (latest && isExited(latest) && latest.State.ExitCode === 0) continue;
+      if (latest && !isExited(latest)) return changed;
+      if (latest && (this.pod.spec.restartPolicy ?? "Always") === "Never") return changed;
+      return (await this.#startOrWait(spec, "init", instances, infraId)) || changed;
+    }
+    for (const spec of this.pod.spec.containers) {
+      const latest = instances.byName.get(spec.name)?.[0];
+      if (latest && !isExited(latest)) continue;
+      if (latest && !this.#shouldRestart(latest.State.ExitCode)) continue;
+      changed = (await this.#startOrWait(spec, "app", instances, infraId)) || changed;
+    }
+    return changed;
+  }
+
+  #shouldRestart(exitCode: number): boolean {
+    const policy = this.pod.spec.restartPolicy ?? "Always";
+    return policy === "Always" || (policy === "OnFailure" && exitCode !== 0);
+  }
+
+  async #startOrWait(
+    spec: Container,
+    kind: "init" | "app",
+    instances: PodInstances,
+    infraId: string,
+  ): Promise<boolean> {
+    const now = this.ctx.now();
+    const list = instances.byName.get(spec.name) ?? [];
+    const latest = list[0];
+    const waitUntil = this.#retryAt.get(spec.name) ?? 0;
+    if (waitUntil > now) {
+      const waiting = this.#waiting.get(spec.name);
+      if (waiting?.reason === "ErrImagePull") this.#backOffPull(spec, kind);
+      return false;
+    }
+    if (latest) {
+      const key = `${this.uid}/${spec.name}`;
+      const finished = finishedAtMs(latest);
+      if (this.ctx.crashBackoff.inBackoffSince(key, finished, now)) {
+        const delay = this.ctx.crashBackoff.current(key, now) ?? 0;
+        this.#waiting.set(spec.name, {
+          reason: "CrashLoopBackOff",
+          message: crashLoopMessage(this.pod, spec.name, delay),
+        });
+        this.ctx.events.record(
+          this.pod,
+          "Warning",
+          "BackOff",
+          backOffEventMessage(this.pod, spec.name),
+          containerFieldPath(spec.name, kind === "init"),
+        );
+        return false;
+      }
+      this.ctx.crashBackoff.next(key, finished);
+    }
+    const attempt = latest ? attemptOf(latest, this.ctx.nodeName) + 1 : 0;
+    const outcome = await startContainer(this.ctx, {
+      pod: this.pod,
+      refs: this.#refs,
+      container: spec,
+      kind,
+      attempt,
+      infraId,
+      plans: this.#plans,
+    });
+    if (!outcome.started) {
+      this.#waiting.set(spec.name, outcome.waiting);
+      this.#retryAt.set(spec.name, now + outcome.retryInMs);
+      return false;
+    }
+    this.#waiting.delete(spec.name);
+    this.#retryAt.delete(spec.name);
+    // Keep the new instance and the one before it (lastState); older ones go.
+    for (const old of list.slice(1))
+      await this.ctx.docker
+        .getContainer(old.Id)
+        .remove({ force: true })
+        .catch(() => {});
+    return true;
+  }
+
+  #backOffPull(spec: Container, kind: "init" | "app"): void {
+    const message = `Back-off pulling image "${spec.image}"`;
+    this.#waiting.set(spec.name, { reason: "ImagePullBackOff", message });
+    this.ctx.events.record(this.pod, "Normal", "BackOff", message, containerFieldPath(spec.name, kind === "init"));
+  }
+
+  #report(instances: PodInstances): PodStatus {
+    const { init, app } = buildContainerStatuses(this.pod, instances, this.#waiting, this.#probes);
+    const status = computePodStatus({
+      pod: this.pod,
+      initContainerStatuses: init,
+      containerStatuses: app,
+      sandboxReady: instances.infra?.State.Running === true,
+      podIP: this.#podIP,
+      hostIP: this.ctx.hostIP,
+      startTime: this.#startTime,
+      previous: this.#lastStatus,
+      now: new Date(this.ctx.now()).toISOString().replace(/\.\d+Z$/, "Z"),
+    });
+    const json = JSON.stringify(status);
+    if (json !== this.#lastSent) {
+      this.#lastSent = json;
+      this.#lastStatus = status;
+      const { namespace = "default", name = "" } = this.pod.metadata;
+      this.ctx.report({ uid: this.uid, namespace, name, status });
+    }
+    return status;
+  }
+
+  async #teardown(instances: PodInstances): Promise<void> {
+    const grace = this.#forgotten ? 2 : (this.pod.metadata.deletionGracePeriodSeconds ?? this.#graceSeconds());
+    await teardownPod(this.ctx, this.pod, instances, grace);
+    if (!this.#forgotten) {
+      this.#report(groupInstances(await this.ctx.containersOf(this.uid, true), this.ctx.nodeName));
+    }
+    for (const info of await this.ctx.containersOf(this.uid, true))
+      await this.ctx.docker
+        .getContainer(info.Id)
+        .remove({ force: true, v: true })
+        .catch(() => {});
+    this.ctx.crashBackoff.forget(`${this.uid}/`);
+    this.ctx.pullBackoff.forget(`${this.uid}/`);
+    this.ctx.events.forget(this.uid);
+    this.#done = true;
+    if (!this.#forgotten) this.ctx.terminated(this.uid);
+  }
+}

@@ -1,0 +1,226 @@
+// The Docker Engine API runtime (Docker or Podman): one worker per pod, a pass about once a second and at
+// once on container events, containers found by labels so a restarted agent adopts what already runs.
+import { readdir } from "node:fs/promises";
+import type Docker from "dockerode";
+import type { PodAssignment, PodStatusUpdate } from "../../../kube/agent-protocol.ts";
+import { RestartBackoff } from "../../backoff.ts";
+import { EventRecorder } from "../events.ts";
+import type { PodRuntime, RuntimeReport } from "../types.ts";
+import { DEFAULT_INFRA_IMAGE } from "./container-spec.ts";
+import type { WorkerContext } from "./context.ts";
+import { connectDocker, runtimeVersion } from "./connect.ts";
+import { identityOf, LABEL_NODE, LABEL_POD_UID } from "./labels.ts";
+import { PodWorker } from "./pod-worker.ts";
+import { removeDir } from "./volumes-fs.ts";
+
+export interface DockerRuntimeOptions {
+  dockerHost: string;
+  nodeName: string;
+  hostIP: string;
+  /** Pod directories (volumes): <stateDir>/pods/<uid>. */
+  podsDir: string;
+  nodeAllocatable: Record<string, string>;
+  infraImage?: string;
+  /** Reconcile period; tests shorten it. */
+  periodMs?: number;
+}
+
+export class DockerRuntime implements PodRuntime {
+  readonly docker: Docker;
+  #workers = new Map<string, PodWorker>();
+  #statuses = new Map<string, PodStatusUpdate>();
+  #terminated = new Set<string>();
+  #listeners: (() => void)[] = [];
+  #events: EventRecorder;
+  #inspected = new Map<string, { state: string; info: Docker.ContainerInspectInfo }>();
+  #timer?: NodeJS.Timeout;
+  #eventStream?: NodeJS.ReadableStream;
+  #kicked = false;
+  #passing = false;
+  #closed = false;
+  readonly context: WorkerContext;
+
+  constructor(readonly options: DockerRuntimeOptions) {
+    this.docker = connectDocker(options.dockerHost);
+    this.#events = new EventRecorder(undefined, () => this.#changed());
+    this.context = {
+      docker: this.docker,
+      nodeName: options.nodeName,
+      hostIP: options.hostIP,
+      podsDir: options.podsDir,
+      infraImage: options.infraImage ?? DEFAULT_INFRA_IMAGE,
+      crashBackoff: new RestartBackoff(),
+      pullBackoff: new RestartBackoff(),
+      events: this.#events,
+      nodeAllocatable: options.nodeAllocatable,
+      containersOf: (uid, fresh) => this.#containersOf(uid, fresh),
+      report: (update) => {
+        this.#statuses.set(update.uid, update);
+        this.#changed();
+      },
+      terminated: (uid) => {
+        this.#terminated.add(uid);
+        this.#workers.delete(uid);
+        this.#changed();
+      },
+      kick: () => this.kick(),
+      now: () => Date.now(),
+    };
+  }
+
+  version(): Promise<string> {
+    return runtimeVersion(this.docker);
+  }
+
+  async start(restored: PodAssignment[]): Promise<void> {
+    for (const assignment of restored) this.apply(assignment);
+    await this.#watchEvents();
+    this.#schedule(0);
+  }
+
+  apply(assignment: PodAssignment): void {
+    const uid = assignment.pod.metadata.uid ?? "";
+    const worker = this.#workers.get(uid);
+    if (worker) worker.update(assignment);
+    else this.#workers.set(uid, new PodWorker(this.context, assignment));
+    this.kick();
+  }
+
+  forget(uid: string): void {
+    const worker = this.#workers.get(uid);
+    if (worker) worker.forget();
+    this.kick();
+  }
+
+  /** Containers of this node whose pod the agent does not hold, and their pod directories, are removed. */
+  async collectOrphans(known: Set<string>): Promise<void> {
+    const all = await this.docker.listContainers({
+      all: true,
+      filters: { label: [`${LABEL_NODE}=${this.options.nodeName}`] },
+    });
+    for (const summary of all) {
+      const uid = summary.Labels[LABEL_POD_UID];
+      if (known.has(uid) || this.#workers.has(uid)) continue;
+      await this.docker
+        .getContainer(summary.Id)
+        .remove({ force: true })
+        .catch(() => {});
+    }
+    for (const uid of await readdir(this.options.podsDir).catch(() => [] as string[]))
+      if (!known.has(uid) && !this.#workers.has(uid)) await removeDir(`${this.options.podsDir}/${uid}`);
+  }
+
+  drain(): RuntimeReport {
+    const report = {
+      statuses: [...this.#statuses.values()],
+      events: this.#events.drain(),
+      terminated: [...this.#terminated],
+    };
+    this.#statuses.clear();
+    this.#terminated.clear();
+    return report;
+  }
+
+  onChange(listener: () => void): void {
+    this.#listeners.push(listener);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    (this.#eventStream as unknown as { destroy?: () => void })?.destroy?.();
+  }
+
+  /** Runs a pass soon (coalesced). */
+  kick(): void {
+    if (this.#passing) this.#kicked = true;
+    else this.#schedule(10);
+  }
+
+  /** Worker uids held, for tests and diagnostics. */
+  get pods(): string[] {
+    return [...this.#workers.keys()];
+  }
+
+  #changed(): void {
+    for (const listener of this.#listeners) listener();
+  }
+
+  #schedule(ms: number): void {
+    if (this.#closed) return;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.#pass(), ms);
+  }
+
+  async #pass(): Promise<void> {
+    this.#passing = true;
+    try {
+      await this.#refreshInspections();
+      for (const worker of this.#workers.values()) void worker.tick();
+    } catch (error) {
+      console.error(`runtime: ${(error as Error).message}`);
+    } finally {
+      this.#passing = false;
+      const again = this.#kicked;
+      this.#kicked = false;
+      this.#schedule(again ? 10 : (this.options.periodMs ?? 1000));
+    }
+  }
+
+  /** One list call per pass; inspect only containers whose state changed since they were last inspected. */
+  async #refreshInspections(): Promise<void> {
+    const summaries = await this.docker.listContainers({
+      all: true,
+      filters: { label: [`${LABEL_NODE}=${this.options.nodeName}`] },
+    });
+    const seen = new Set<string>();
+    for (const summary of summaries) {
+      seen.add(summary.Id);
+      const cached = this.#inspected.get(summary.Id);
+      if (cached && cached.state === summary.State) continue;
+      const info = await this.docker
+        .getContainer(summary.Id)
+        .inspect()
+        .catch(() => undefined);
+      if (info) this.#inspected.set(summary.Id, { state: summary.State, info });
+    }
+    for (const id of this.#inspected.keys()) if (!seen.has(id)) this.#inspected.delete(id);
+  }
+
+  async #containersOf(uid: string, fresh: boolean): Promise<Docker.ContainerInspectInfo[]> {
+    if (fresh) {
+      const summaries = await this.docker.listContainers({
+        all: true,
+        filters: { label: [`${LABEL_POD_UID}=${uid}`, `${LABEL_NODE}=${this.options.nodeName}`] },
+      });
+      const infos: Docker.ContainerInspectInfo[] = [];
+      for (const summary of summaries) {
+        const info = await this.docker
+          .getContainer(summary.Id)
+          .inspect()
+          .catch(() => undefined);
+        if (!info) continue;
+        this.#inspected.set(summary.Id, { state: summary.State, info });
+        infos.push(info);
+      }
+      return infos;
+    }
+    return [...this.#inspected.values()]
+      .map((c) => c.info)
+      .filter((info) => identityOf(info.Config.Labels, this.options.nodeName)?.podUID === uid);
+  }
+
+  /** Container events (start, die …) trigger a pass at once instead of waiting for the next period. */
+  async #watchEvents(): Promise<void> {
+    try {
+      const stream = await this.docker.getEvents({
+        filters: { type: ["container"], label: [`${LABEL_NODE}=${this.options.nodeName}`] },
+      });
+      this.#eventStream = stream;
+      stream.on("data", () => this.kick());
+      stream.on("error", () => {});
+    } catch {
+      // Without events the periodic pass still converges, only more slowly.
+    }
+  }
+}
