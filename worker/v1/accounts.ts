@@ -13,6 +13,7 @@ import { readJsonObject } from "./body.ts";
 import { ApiError, conflict, unauthenticated, unavailable } from "./errors.ts";
 import { parseFields, string } from "./fields.ts";
 import type { V1 } from "./types.ts";
+import { isUniqueViolation } from "../db/errors.ts";
 
 /** Deliberately plain: one @, no spaces, a dot in the domain. Real verification would send mail. */
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -60,8 +61,7 @@ export function accountRoutes(app: Hono<V1>): void {
     try {
       await db.insert(accounts).values(account);
     } catch (err) {
-      if (/UNIQUE/i.test(String(err)))
-        throw conflict("an account with this email already exists; log in instead", "email");
+      if (isUniqueViolation(err)) throw conflict("an account with this email already exists; log in instead", "email");
       throw err;
     }
     const token = await issueToken(db, account.id, now);

@@ -11,6 +11,7 @@ import { conflict, notFound, quotaExceeded, unavailable } from "./errors.ts";
 import { parseFields, string } from "./fields.ts";
 import { renderKubeconfig } from "./kubeconfig.ts";
 import type { V1 } from "./types.ts";
+import { isUniqueViolation } from "../db/errors.ts";
 
 export type ClusterRow = typeof clusters.$inferSelect;
 
@@ -108,7 +109,7 @@ export function clusterRoutes(app: Hono<V1>): void {
     try {
       await db.insert(clusters).values(row);
     } catch (err) {
-      if (/UNIQUE/i.test(String(err))) throw conflict(`you already have a cluster named "${name}"`, "name");
+      if (isUniqueViolation(err)) throw conflict(`you already have a cluster named "${name}"`, "name");
       throw err;
     }
     let provisioned: Awaited<ReturnType<ReturnType<typeof stub>["provision"]>>;
