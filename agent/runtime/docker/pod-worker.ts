@@ -14,7 +14,7 @@ import type { WorkerContext } from "./context.ts";
 import { ensureImage } from "./images.ts";
 import { attemptOf, finishedAtMs, groupInstances, isExited, type PodInstances, podIPOf } from "./instances.ts";
 import { buildContainerStatuses, ProbeSet } from "./pod-probes.ts";
-import { teardownPod } from "./teardown.ts";
+import { removeAll, teardownPod } from "./teardown.ts";
 import { materializeVolumes } from "./volumes-fs.ts";
 
 const DEFAULT_GRACE_SECONDS = 30;
@@ -288,11 +288,7 @@ export class PodWorker {
     if (!this.#forgotten) {
       this.#report(groupInstances(await this.ctx.containersOf(this.uid, true), this.ctx.nodeName));
     }
-    for (const info of await this.ctx.containersOf(this.uid, true))
-      await this.ctx.docker
-        .getContainer(info.Id)
-        .remove({ force: true, v: true })
-        .catch(() => {});
+    await removeAll(this.ctx, await this.ctx.containersOf(this.uid, true));
     this.ctx.crashBackoff.forget(`${this.uid}/`);
     this.ctx.pullBackoff.forget(`${this.uid}/`);
     this.ctx.events.forget(this.uid);

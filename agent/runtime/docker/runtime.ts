@@ -9,7 +9,7 @@ import type { PodRuntime, RuntimeReport } from "../types.ts";
 import { DEFAULT_INFRA_IMAGE } from "./container-spec.ts";
 import type { WorkerContext } from "./context.ts";
 import { connectDocker, runtimeVersion } from "./connect.ts";
-import { identityOf, LABEL_NODE, LABEL_POD_UID } from "./labels.ts";
+import { identityOf, LABEL_CONTAINER_KIND, LABEL_NODE, LABEL_POD_UID } from "./labels.ts";
 import { PodWorker } from "./pod-worker.ts";
 import { removeDir } from "./volumes-fs.ts";
 
@@ -98,14 +98,18 @@ export class DockerRuntime implements PodRuntime {
       all: true,
       filters: { label: [`${LABEL_NODE}=${this.options.nodeName}`] },
     });
-    for (const summary of all) {
+    const orphans = all.filter((summary) => {
       const uid = summary.Labels[LABEL_POD_UID];
-      if (known.has(uid) || this.#workers.has(uid)) continue;
+      return !known.has(uid) && !this.#workers.has(uid);
+    });
+    // Infra containers last: Podman refuses to remove one while containers join its namespaces.
+    const isInfra = (labels: Record<string, string>) => Number(labels[LABEL_CONTAINER_KIND] === "infra");
+    orphans.sort((a, b) => isInfra(a.Labels) - isInfra(b.Labels));
+    for (const summary of orphans)
       await this.docker
         .getContainer(summary.Id)
         .remove({ force: true })
         .catch(() => {});
-    }
     for (const uid of await readdir(this.options.podsDir).catch(() => [] as string[]))
       if (!known.has(uid) && !this.#workers.has(uid)) await removeDir(`${this.options.podsDir}/${uid}`);
   }

@@ -1,5 +1,6 @@
 // Stopping a pod: app and init containers get SIGTERM and, after the grace period, SIGKILL (docker stop
 // with t = grace, in parallel); then the infra container goes and the pod's directory is removed.
+import type Docker from "dockerode";
 import type { Pod } from "../../../kube/pod-types.ts";
 import { containerFieldPath } from "../events.ts";
 import type { WorkerContext } from "./context.ts";
@@ -37,4 +38,14 @@ export async function teardownPod(
       .kill()
       .catch(() => {});
   await removeDir(`${ctx.podsDir}/${pod.metadata.uid}`);
+}
+
+/** Removes a pod's containers, the infra container last: Podman refuses to remove it while others join it. */
+export async function removeAll(ctx: WorkerContext, infos: Docker.ContainerInspectInfo[]): Promise<void> {
+  const isInfra = (info: Docker.ContainerInspectInfo) => identityOf(info.Config.Labels, ctx.nodeName)?.kind === "infra";
+  for (const info of [...infos.filter((i) => !isInfra(i)), ...infos.filter(isInfra)])
+    await ctx.docker
+      .getContainer(info.Id)
+      .remove({ force: true, v: true })
+      .catch(() => {});
 }

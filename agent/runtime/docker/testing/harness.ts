@@ -138,7 +138,12 @@ export class Harness {
   /** Removes everything this node created. */
   async cleanup(): Promise<void> {
     await this.runtime.close();
-    for (const c of await this.containers())
+    const list = await this.containers();
+    const infraLast = [
+      ...list.filter((c) => !c.name.startsWith("k8s_POD_")),
+      ...list.filter((c) => c.name.startsWith("k8s_POD_")),
+    ];
+    for (const c of infraLast)
       await this.runtime.docker
         .getContainer(c.id)
         .remove({ force: true })
