@@ -6,6 +6,7 @@ export default defineConfig({
     include: [
       "kube/**/*.test.ts",
       "scripts/**/*.test.ts",
+      "cli/**/*.test.ts",
       "agent/**/!(*.podman).test.ts",
       "durable-objects/**/registry/**/*.test.ts",
       "durable-objects/**/scheduler/**/!(*.workers).test.ts",
