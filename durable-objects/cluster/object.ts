@@ -13,6 +13,8 @@ import { createObject } from "./api/create.ts";
 import { SYSTEM_WRITE } from "./api/options.ts";
 import { errorResponse } from "./api/respond.ts";
 import { kubernetesApi } from "./api/router.ts";
+import { ObjectAlarm, startControllers } from "./controllers/index.ts";
+import type { Runner } from "./controllers/runner.ts";
 import { Credentials, type IssuedToken, type Role, type TokenInfo } from "./auth/credentials.ts";
 import { ClusterGuard } from "./limits/guard.ts";
 import { attachGuard, detachGuard } from "./limits/hooks.ts";
@@ -80,6 +82,8 @@ interface Live {
   ctx: ApiContext;
   credentials: Credentials;
   scheduler: Scheduler;
+  controllers: Runner;
+  alarm: ObjectAlarm;
   activity: Activity;
   guard: ClusterGuard;
   // biome-ignore lint/suspicious/noExplicitAny: hono's generic app type varies with its route table
@@ -113,8 +117,11 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     attachGuard(ctx, { guard, onActivity: (now) => activity.touch(now) });
     const scheduler = new Scheduler(ctx);
     scheduler.start();
+    // One alarm serves the controllers' due work and the idle deadline, whichever is first.
+    const alarm = new ObjectAlarm(storage, () => activity.deadline);
+    const controllers = startControllers(ctx, alarm);
     const api = kubernetesApi(ctx, credentials);
-    this.#live = { record, ctx, credentials, scheduler, activity, guard, api };
+    this.#live = { record, ctx, credentials, scheduler, controllers, alarm, activity, guard, api };
     return this.#live;
   }
 
@@ -178,20 +185,26 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     this.#live = undefined;
     if (live) {
       live.scheduler.stop();
+      live.controllers.stop();
       detachGuard(live.ctx);
     }
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
   }
 
-  /** The idle deadline: armed only for it, re-armed only when use moved it later. */
+  /**
+   * A controllers' tick, then the idle deadline: the alarm is re-armed for the earlier of the
+   * controllers' next due work and the deadline (moved later by use), or not at all.
+   */
   override async alarm(): Promise<void> {
     const live = this.#live;
-    const deadline = live?.activity.deadline;
-    if (!live || deadline == null) return;
+    if (!live) return;
+    live.alarm.fired();
+    live.controllers.tick();
+    const deadline = live.activity.deadline;
     const now = Date.now();
-    if (now < deadline) {
-      await this.ctx.storage.setAlarm(deadline);
+    if (deadline == null || now < deadline) {
+      live.alarm.sync();
       return;
     }
     await this.destroy();

@@ -127,6 +127,9 @@ export function applyConfiguration(live: KubeObject | undefined, config: KubeObj
     time: keepTime ? previousEntry.time : timeNow(opts.now),
     fields: applied,
   };
-  next.metadata.managedFields = writeEntries([...others, mine]);
+  // A re-apply keeps its entry's place, so applying the same config again changes nothing.
+  const at = entries.findIndex(isMine);
+  const ordered = at < 0 ? [...others, mine] : [...others.slice(0, at), mine, ...others.slice(at)];
+  next.metadata.managedFields = writeEntries(ordered);
   return next;
 }

@@ -1,0 +1,59 @@
+// The controllers a cluster runs, and the glue between the runner and the Durable Object's
+// one alarm, which it shares with the idle-expiry deadline: armed for whichever comes first.
+import type { ApiContext } from "../api/context.ts";
+import { DeploymentController } from "./deployment.ts";
+import { EndpointsController } from "./endpoints.ts";
+import { EndpointSliceController } from "./endpointslice.ts";
+import { ReplicaSetController } from "./replicaset.ts";
+import { type Alarm, Runner } from "./runner.ts";
+import type { Controller } from "./types.ts";
+
+export function controllersFor(ctx: ApiContext): Controller[] {
+  return [
+    new DeploymentController(ctx),
+    new ReplicaSetController(ctx),
+    new EndpointsController(ctx),
+    new EndpointSliceController(ctx),
+  ];
+}
+
+/** The Durable Object alarm for the runner's due work and another deadline, whichever is first. */
+export class ObjectAlarm implements Alarm {
+  #storage: DurableObjectStorage;
+  #deadline: () => number | null | undefined;
+  #due: number | null = null;
+  #set: number | null | undefined;
+
+  constructor(storage: DurableObjectStorage, deadline: () => number | null | undefined) {
+    this.#storage = storage;
+    this.#deadline = deadline;
+  }
+
+  arm(at: number | null): void {
+    this.#due = at;
+    this.sync();
+  }
+
+  /** Re-arms for the earlier of the runner's due time and the deadline; disarms when neither. */
+  sync(): void {
+    const deadline = this.#deadline() ?? null;
+    const at = this.#due === null ? deadline : deadline === null ? this.#due : Math.min(this.#due, deadline);
+    if (at === this.#set) return;
+    this.#set = at;
+    const done = at === null ? this.#storage.deleteAlarm() : this.#storage.setAlarm(at);
+    done.catch((e: unknown) => console.error(`alarm: ${(e as Error).message}`));
+  }
+
+  /** The alarm fired: whatever was set is spent. */
+  fired(): void {
+    this.#set = undefined;
+  }
+}
+
+/** Builds the runner, follows the store, and queues every owner object once (queues do not survive eviction). */
+export function startControllers(ctx: ApiContext, alarm: ObjectAlarm): Runner {
+  const runner = new Runner(controllersFor(ctx), { now: () => ctx.now(), alarm });
+  runner.follow((listener) => ctx.store.onChange(listener));
+  runner.start();
+  return runner;
+}

@@ -1,0 +1,99 @@
+// For controller workers tests: Ready kwok-style nodes, a fake kubelet that marks pods
+// Running and Ready (or not) through the status subresource, and polling.
+import { expect } from "vitest";
+import type { ClusterClient } from "../testing/cluster-client.ts";
+
+// biome-ignore lint/suspicious/noExplicitAny: test bodies are read field by field
+export type Json = any;
+
+export const NS = "/api/v1/namespaces/default";
+export const APPS = "/apis/apps/v1/namespaces/default";
+
+export async function addNode(c: ClusterClient, name: string): Promise<void> {
+  const created = await c.request("POST", "/api/v1/nodes", {
+    apiVersion: "v1",
+    kind: "Node",
+    metadata: { name, labels: { "kubernetes.io/hostname": name } },
+  });
+  expect(created.status).toBe(201);
+  const capacity = { cpu: "8", memory: "16Gi", pods: "110" };
+  const status = {
+    capacity,
+    allocatable: capacity,
+    conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "kubelet is posting ready status" }],
+  };
+  const res = await c.request("PUT", `/api/v1/nodes/${name}/status`, { ...created.body, status });
+  expect(res.status).toBe(200);
+}
+
+export async function until<T>(fn: () => Promise<T | undefined>, what: string, ms = 8000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export async function listPods(c: ClusterClient, selector = ""): Promise<Json[]> {
+  const q = selector ? `?labelSelector=${encodeURIComponent(selector)}` : "";
+  const res = await c.request("GET", `${NS}/pods${q}`);
+  return res.body.items;
+}
+
+let ipCounter = 10;
+
+/** What a kubelet would write: Running, an IP, and Ready (True or False). */
+export async function markPod(c: ClusterClient, pod: Json, ready = true): Promise<void> {
+  const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+  const cond = (type: string) => ({ type, status: ready ? "True" : "False", lastTransitionTime: now });
+  const ip = pod.status?.podIP ?? `10.244.${Math.floor(ipCounter / 250)}.${(ipCounter++ % 250) + 1}`;
+  const status = {
+    phase: "Running",
+    podIP: ip,
+    podIPs: [{ ip }],
+    hostIP: "192.168.0.10",
+    startTime: now,
+    conditions: [
+      cond("Initialized"),
+      cond("Ready"),
+      cond("ContainersReady"),
+      { ...cond("PodScheduled"), status: "True" },
+    ],
+  };
+  const res = await c.request("PUT", `${NS}/pods/${pod.metadata.name}/status`, { ...pod, status });
+  if (res.status !== 200) throw new Error(`status of ${pod.metadata.name}: ${res.status} ${res.text}`);
+}
+
+/** Marks every bound, not-yet-ready, live pod matching the selector Running and Ready. */
+export async function kubelet(c: ClusterClient, selector = ""): Promise<number> {
+  let n = 0;
+  for (const p of await listPods(c, selector)) {
+    if (!p.spec.nodeName || p.metadata.deletionTimestamp) continue;
+    if ((p.status?.conditions ?? []).some((x: Json) => x.type === "Ready" && x.status === "True")) continue;
+    await markPod(c, p);
+    n++;
+  }
+  return n;
+}
+
+export const isReady = (p: Json) =>
+  (p.status?.conditions ?? []).some((x: Json) => x.type === "Ready" && x.status === "True");
+
+export function deployment(name: string, replicas: number, image = "nginx:1.27", extra: Json = {}): Json {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name: "main", image, ports: [{ name: "http", containerPort: 80 }] }] },
+      },
+      ...extra,
+    },
+  };
+}
