@@ -73,7 +73,11 @@ export interface SyncRequest {
   /** Pods being deleted whose containers are all gone: the object may now remove them. */
   terminated: string[];
   events: AgentEvent[];
-  /** Every pod the agent holds, with the resourceVersion it last received (or was acknowledged). */
+  /**
+   * Every pod the agent holds, with the resourceVersion it last received (or was acknowledged). The object
+   * compares against these after writing this request's pod statuses, counting its own status writes as
+   * known, so a status update never bounces back as a changed pod.
+   */
   known: KnownPod[];
   /** The longest the object may hold the request open when nothing changes for the node. 0: answer at once. */
   waitSeconds: number;

@@ -1,0 +1,162 @@
+// runAgent: the node agent as a library call (the `flotilla agent` command and tests use it).
+import { readFile, statfs } from "node:fs/promises";
+import os from "node:os";
+import type { AgentNodeStatus, PodAssignment } from "../kube/agent-protocol.ts";
+import type { NodeCondition } from "../kube/pod-types.ts";
+import type { AgentOptions } from "./args.ts";
+import { ClusterClient } from "./client.ts";
+import { join } from "./join.ts";
+import { collectNodeFacts, defaultNodeName, type NodeFacts } from "./node-info.ts";
+import { nodeConditions } from "./node-status.ts";
+import { findDockerHost } from "./runtime/docker/connect.ts";
+import { DockerRuntime } from "./runtime/docker/runtime.ts";
+import { SimulatedRuntime } from "./runtime/simulated.ts";
+import type { PodRuntime } from "./runtime/types.ts";
+import { AssignmentStore, defaultStateDir, ensureStateDir, loadState, podsDir, saveState } from "./state.ts";
+import { SyncLoop } from "./sync-loop.ts";
+
+export type { AgentOptions } from "./args.ts";
+export { AGENT_USAGE, parseAgentArgs, UsageError } from "./args.ts";
+
+export interface AgentHandle {
+  nodeNames: string[];
+  /** Resolves when every sync loop has ended (after stop()). */
+  done: Promise<void>;
+  /** Stops syncing; pods keep running (a restarted agent adopts them). */
+  stop(): Promise<void>;
+}
+
+export interface RunOptions {
+  log?: (message: string) => void;
+  /** Tests: a shorter reconcile period for the docker runtime. */
+  runtimePeriodMs?: number;
+}
+
+async function makeRuntime(
+  options: AgentOptions,
+  nodeName: string,
+  stateDir: string,
+  facts: NodeFacts,
+  run: RunOptions,
+): Promise<PodRuntime> {
+  if (options.runtime === "simulated") return new SimulatedRuntime(facts.hostIP);
+  const host = findDockerHost();
+  if (!host)
+    throw new Error(
+      "no Docker or Podman API found: set DOCKER_HOST or start the Podman service (or use --runtime simulated)",
+    );
+  return new DockerRuntime({
+    dockerHost: host,
+    nodeName,
+    hostIP: facts.hostIP,
+    podsDir: podsDir(stateDir),
+    nodeAllocatable: facts.allocatable,
+    periodMs: run.runtimePeriodMs,
+  });
+}
+
+async function health(stateDir: string, runtime: PodRuntime) {
+  const disk = await statfs(stateDir).catch(() => undefined);
+  let runtimeError: string | undefined;
+  await runtime.version().catch((e: Error) => (runtimeError = e.message));
+  const meminfo = await readFile("/proc/meminfo", "utf8").catch(() => "");
+  const available = /MemAvailable:\s+(\d+) kB/.exec(meminfo);
+  return {
+    runtimeUp: runtimeError === undefined,
+    runtimeError,
+    memoryAvailableBytes: available ? Number(available[1]) * 1024 : os.freemem(),
+    diskAvailableFraction: disk ? disk.bavail / disk.blocks : 1,
+  };
+}
+
+/** Joins (when not joined yet) and runs one node until stopped. */
+async function runNode(
+  options: AgentOptions,
+  nodeName: string,
+  stateDir: string,
+  client: ClusterClient,
+  run: RunOptions,
+) {
+  const log = (m: string) => (run.log ?? console.log)(`[${nodeName}] ${m}`);
+  await ensureStateDir(stateDir);
+  // Facts first (the runtime needs the host IP and allocatable), then the runtime's version into nodeInfo.
+  const facts = await collectNodeFacts(nodeName, "", stateDir, options.labels);
+  const runtime = await makeRuntime(options, nodeName, stateDir, facts, run);
+  const version = await runtime.version();
+  facts.nodeInfo.containerRuntimeVersion = version;
+
+  let state = await loadState(stateDir);
+  if (state && state.server !== options.server) {
+    log(`state dir ${stateDir} belongs to ${state.server}; joining ${options.server} afresh`);
+    state = undefined;
+  }
+  if (!state) {
+    if (!options.joinToken)
+      throw new Error(`node "${nodeName}" has not joined ${options.server} yet: --join-token is required`);
+    const joined = await join(client, options.joinToken, nodeName, facts, log);
+    state = {
+      server: options.server,
+      nodeName: joined.nodeName,
+      nodeCredential: joined.nodeCredential,
+      heartbeatSeconds: joined.heartbeatSeconds,
+      joinedAt: new Date().toISOString(),
+    };
+    await saveState(stateDir, state);
+    log(`joined ${options.server} as node "${joined.nodeName}" (runtime ${version})`);
+  } else log(`resuming as node "${state.nodeName}" (runtime ${version})`);
+
+  const store = new AssignmentStore(stateDir);
+  const restored: PodAssignment[] = await store.loadAll();
+  let conditions: NodeCondition[] = [];
+  const nodeStatus = async (): Promise<AgentNodeStatus> => {
+    conditions = nodeConditions(
+      await health(stateDir, runtime),
+      conditions,
+      new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+    );
+    const { capacity, allocatable, addresses, nodeInfo } = facts;
+    return { capacity, allocatable, addresses, nodeInfo, conditions };
+  };
+  const loop = new SyncLoop({
+    client,
+    credential: state.nodeCredential,
+    nodeName: state.nodeName,
+    runtime,
+    store,
+    nodeStatus,
+    heartbeatSeconds: state.heartbeatSeconds,
+    log,
+  });
+  loop.seed(restored);
+  await runtime.start(restored);
+  if (restored.length > 0) log(`adopting ${restored.length} pod(s) from ${stateDir}`);
+  const done = loop.run();
+  return {
+    nodeName: state.nodeName,
+    done,
+    stop: async () => {
+      loop.stop();
+      await done;
+      await runtime.close();
+    },
+  };
+}
+
+/** Runs the agent: one node, or with --runtime simulated --nodes N, N nodes in this process. */
+export async function runAgent(options: AgentOptions, run: RunOptions = {}): Promise<AgentHandle> {
+  const ca = options.caFile ? await readFile(options.caFile, "utf8") : undefined;
+  const client = new ClusterClient(options.server, { ca, insecureSkipTlsVerify: options.insecureSkipTlsVerify });
+  const base = options.name ?? defaultNodeName();
+  const names = options.nodes > 1 ? Array.from({ length: options.nodes }, (_, i) => `${base}-${i}`) : [base];
+  const stateFor = (name: string) =>
+    options.stateDir ? (options.nodes > 1 ? `${options.stateDir}/${name}` : options.stateDir) : defaultStateDir(name);
+  const nodes = await Promise.all(names.map((name) => runNode(options, name, stateFor(name), client, run)));
+  return {
+    nodeNames: nodes.map((n) => n.nodeName),
+    done: Promise.all(nodes.map((n) => n.done)).then(() => {}),
+    stop: async () => {
+      await Promise.all(nodes.map((n) => n.stop()));
+      client.close();
+    },
+  };
+}

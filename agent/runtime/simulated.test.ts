@@ -1,0 +1,46 @@
+import { expect, it } from "vitest";
+import type { PodAssignment } from "../../kube/agent-protocol.ts";
+import { SimulatedRuntime } from "./simulated.ts";
+
+const assignment = (uid: string, extra: object = {}): PodAssignment => ({
+  pod: {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { uid, name: uid, namespace: "ns", ...extra },
+    spec: { containers: [{ name: "a", image: "busybox" }], initContainers: [{ name: "i", image: "busybox" }] },
+  },
+  configMaps: {},
+  secrets: {},
+});
+
+it("runs pods Running and Ready at once, and terminates deleted ones", () => {
+  const rt = new SimulatedRuntime("10.0.0.9", () => Date.parse("2026-01-01T00:00:00Z"));
+  let changes = 0;
+  rt.onChange(() => changes++);
+  rt.apply(assignment("p1"));
+  const { statuses, events } = rt.drain();
+  expect(changes).toBeGreaterThan(0);
+  const status = statuses[0].status;
+  expect(status.phase).toBe("Running");
+  expect(status.conditions?.find((c) => c.type === "Ready")?.status).toBe("True");
+  expect(status.initContainerStatuses?.[0].state.terminated?.reason).toBe("Completed");
+  expect(status.containerStatuses?.[0]).toMatchObject({ ready: true, started: true, restartCount: 0 });
+  expect(status.podIP).toMatch(/^10\.244\.\d+\.\d+$/);
+  expect(status.hostIP).toBe("10.0.0.9");
+  expect(events.map((e) => e.reason)).toEqual(["Started"]);
+
+  rt.apply(assignment("p1", { deletionTimestamp: "2026-01-01T00:00:30Z" }));
+  expect(rt.drain().terminated).toEqual(["p1"]);
+  expect(rt.pods).toEqual([]);
+});
+
+it("keeps a pod's IP across updates and drops orphans", async () => {
+  const rt = new SimulatedRuntime();
+  rt.apply(assignment("p1"));
+  const ip = rt.drain().statuses[0].status.podIP;
+  rt.apply(assignment("p1", { labels: { x: "y" } }));
+  expect(rt.drain().statuses[0].status.podIP).toBe(ip);
+  rt.apply(assignment("p2"));
+  await rt.collectOrphans(new Set(["p2"]));
+  expect(rt.pods).toEqual(["p2"]);
+});

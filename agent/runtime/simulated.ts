@@ -1,0 +1,132 @@
+// Pods that "run" without processes: every container Running and Ready at once, init containers
+// Completed, a made-up pod IP. For scale tests of the control plane with thousands of nodes.
+import type { PodAssignment, PodStatusUpdate } from "../../kube/agent-protocol.ts";
+import type { Container, ContainerStatus, Pod } from "../../kube/pod-types.ts";
+import { computePodStatus } from "../pod/status.ts";
+import { EventRecorder } from "./events.ts";
+import type { PodRuntime, RuntimeReport } from "./types.ts";
+
+let nextAddress = 0;
+
+/** 10.244.0.0/16 addresses, unique within the process (shared by every simulated node in it). */
+export function simulatedPodIP(): string {
+  const n = nextAddress++ % 65_024;
+  return `10.244.${Math.floor(n / 254)}.${(n % 254) + 1}`;
+}
+
+const timestamp = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, "Z");
+
+export class SimulatedRuntime implements PodRuntime {
+  #pods = new Map<string, { pod: Pod; podIP: string; startedAt: string }>();
+  #statuses = new Map<string, PodStatusUpdate>();
+  #terminated = new Set<string>();
+  #listeners: (() => void)[] = [];
+  #events: EventRecorder;
+
+  constructor(
+    readonly hostIP = "10.0.0.1",
+    private readonly now: () => number = Date.now,
+  ) {
+    this.#events = new EventRecorder(
+      () => timestamp(this.now()),
+      () => this.#changed(),
+    );
+  }
+
+  async version(): Promise<string> {
+    return "simulated://1.0.0";
+  }
+
+  async start(restored: PodAssignment[]): Promise<void> {
+    for (const a of restored) this.apply(a);
+  }
+
+  apply(assignment: PodAssignment): void {
+    const pod = assignment.pod;
+    const uid = pod.metadata.uid ?? "";
+    if (pod.metadata.deletionTimestamp) {
+      this.#pods.delete(uid);
+      this.#terminated.add(uid);
+      this.#changed();
+      return;
+    }
+    const existing = this.#pods.get(uid);
+    const entry = {
+      pod,
+      podIP: existing?.podIP ?? simulatedPodIP(),
+      startedAt: existing?.startedAt ?? timestamp(this.now()),
+    };
+    this.#pods.set(uid, entry);
+    if (!existing)
+      for (const c of pod.spec.containers)
+        this.#events.record(pod, "Normal", "Started", `Started container ${c.name}`, `spec.containers{${c.name}}`);
+    this.#report(entry);
+  }
+
+  forget(uid: string): void {
+    this.#pods.delete(uid);
+    this.#events.forget(uid);
+  }
+
+  async collectOrphans(known: Set<string>): Promise<void> {
+    for (const uid of this.#pods.keys()) if (!known.has(uid)) this.#pods.delete(uid);
+  }
+
+  drain(): RuntimeReport {
+    const report = {
+      statuses: [...this.#statuses.values()],
+      events: this.#events.drain(),
+      terminated: [...this.#terminated],
+    };
+    this.#statuses.clear();
+    this.#terminated.clear();
+    return report;
+  }
+
+  onChange(listener: () => void): void {
+    this.#listeners.push(listener);
+  }
+
+  async close(): Promise<void> {}
+
+  get pods(): string[] {
+    return [...this.#pods.keys()];
+  }
+
+  #report(entry: { pod: Pod; podIP: string; startedAt: string }): void {
+    const { pod, podIP, startedAt } = entry;
+    const running = (c: Container): ContainerStatus => ({
+      name: c.name,
+      state: { running: { startedAt } },
+      lastState: {},
+      ready: true,
+      started: true,
+      restartCount: 0,
+      image: c.image ?? "",
+      imageID: "",
+      containerID: `simulated://${pod.metadata.uid}-${c.name}`,
+    });
+    const completed = (c: Container): ContainerStatus => ({
+      ...running(c),
+      state: { terminated: { exitCode: 0, reason: "Completed", startedAt, finishedAt: startedAt } },
+      started: false,
+    });
+    const status = computePodStatus({
+      pod,
+      initContainerStatuses: (pod.spec.initContainers ?? []).map(completed),
+      containerStatuses: pod.spec.containers.map(running),
+      sandboxReady: true,
+      podIP: pod.spec.hostNetwork ? this.hostIP : podIP,
+      hostIP: this.hostIP,
+      startTime: startedAt,
+      now: startedAt,
+    });
+    const { uid = "", namespace = "default", name = "" } = pod.metadata;
+    this.#statuses.set(uid, { uid, namespace, name, status });
+    this.#changed();
+  }
+
+  #changed(): void {
+    for (const listener of this.#listeners) listener();
+  }
+}
