@@ -117,16 +117,17 @@ describe("update", () => {
 
   it("keeps status on a main-resource update and bumps generation only for spec changes", async () => {
     const c = await newCluster();
+    // A kind no controller writes to yet (the deployment controller would race this test's status writes).
     const deploy = {
       apiVersion: "apps/v1",
-      kind: "Deployment",
+      kind: "StatefulSet",
       metadata: { name: "web", labels: { app: "web" } },
       spec: {
         selector: { matchLabels: { app: "web" } },
         template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image: "nginx" }] } },
       },
     };
-    const path = "/apis/apps/v1/namespaces/default/deployments";
+    const path = "/apis/apps/v1/namespaces/default/statefulsets";
     const created = (await c.request("POST", path, deploy)).body;
     expect(created.metadata.generation).toBe(1);
     const withStatus = await c.request("PUT", `${path}/web/status`, { ...created, status: { replicas: 1 } });
