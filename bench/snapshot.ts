@@ -15,6 +15,7 @@ const ENTRIES = [
   "kube",
   "migrations",
   "web",
+  "scripts",
 ];
 
 /** Copies the sources into `<dir>/src` (node_modules linked, not copied) and returns that root. */
