@@ -33,6 +33,7 @@ export class PodWorker {
   #lastStatus?: PodStatus;
   #podIP?: string;
   #startTime: string;
+  #lastPassEnd = -1;
 
   constructor(
     private readonly ctx: WorkerContext,
@@ -63,14 +64,19 @@ export class PodWorker {
     this.#forgotten = true;
   }
 
-  async tick(): Promise<void> {
+  /**
+   * One reconcile pass. `snapshotAt` is when the runtime's cached container list was taken: a snapshot
+   * older than this worker's own last pass may miss containers it created, so it lists afresh then.
+   */
+  async tick(snapshotAt = 0): Promise<void> {
     if (this.#busy || this.#done) return;
     this.#busy = true;
     try {
-      await this.#reconcile();
+      await this.#reconcile(snapshotAt <= this.#lastPassEnd);
     } catch (error) {
       console.error(`pod ${this.pod.metadata.namespace}/${this.pod.metadata.name}: ${(error as Error).message}`);
     } finally {
+      this.#lastPassEnd = performance.now();
       this.#busy = false;
     }
   }
@@ -87,8 +93,8 @@ export class PodWorker {
     };
   }
 
-  async #reconcile(): Promise<void> {
-    let instances = groupInstances(await this.ctx.containersOf(this.uid, false), this.ctx.nodeName);
+  async #reconcile(stale: boolean): Promise<void> {
+    let instances = groupInstances(await this.ctx.containersOf(this.uid, stale), this.ctx.nodeName);
     if (this.#forgotten || this.pod.metadata.deletionTimestamp) return this.#teardown(instances);
     const terminal = this.#lastStatus?.phase === "Succeeded" || this.#lastStatus?.phase === "Failed";
     let changed = false;
@@ -161,10 +167,14 @@ export class PodWorker {
         .catch(() => {});
     }
     await ensureImage(this.ctx.docker, { name: "infra", image: this.ctx.infraImage, imagePullPolicy: "IfNotPresent" });
-    const created = await this.ctx.docker.createContainer(
-      infraCreateOptions(this.ctx.nodeName, this.pod, this.ctx.infraImage),
-    );
-    await created.start();
+    const options = infraCreateOptions(this.ctx.nodeName, this.pod, this.ctx.infraImage);
+    const created = await this.ctx.docker.createContainer(options).catch(async (error: Error) => {
+      // Created by an earlier pass this one did not see yet: use it rather than fail.
+      if (!/already in use|Conflict/i.test(error.message)) throw error;
+      return this.ctx.docker.getContainer(options.name!);
+    });
+    const info = await created.inspect();
+    if (!info.State.Running) await created.start();
     return created.inspect();
   }
 

@@ -159,8 +159,9 @@ export class DockerRuntime implements PodRuntime {
   async #pass(): Promise<void> {
     this.#passing = true;
     try {
+      const snapshotAt = performance.now();
       await this.#refreshInspections();
-      for (const worker of this.#workers.values()) void worker.tick();
+      for (const worker of this.#workers.values()) void worker.tick(snapshotAt);
     } catch (error) {
       console.error(`runtime: ${(error as Error).message}`);
     } finally {
