@@ -52,13 +52,26 @@ export function templateHash(template: unknown, collisionCount?: number): string
   return [...String(fnv32a(text))].map((c) => ALPHANUMS[c.charCodeAt(0) % ALPHANUMS.length]).join("");
 }
 
+/**
+ * The template as upstream's semantic equality sees it: null, empty lists and empty maps are
+ * the same as absent (kubectl sends `creationTimestamp: null` in templates it copies back).
+ */
+function semantic(value: unknown): unknown {
+  if (Array.isArray(value)) return value.length === 0 ? undefined : value.map(semantic);
+  if (value === null) return undefined;
+  if (typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    const s = semantic(v);
+    if (s !== undefined) out[k] = s;
+  }
+  return Object.keys(out).length === 0 ? undefined : out;
+}
+
 function withoutHash(template: KubeObject["spec"]): unknown {
   const t = structuredClone(template ?? {});
-  if (t.metadata?.labels) {
-    delete t.metadata.labels[HASH_LABEL];
-    if (Object.keys(t.metadata.labels).length === 0) delete t.metadata.labels;
-  }
-  return canonicalJson(t);
+  if (t.metadata?.labels) delete t.metadata.labels[HASH_LABEL];
+  return canonicalJson(semantic(t) ?? {});
 }
 
 /** EqualIgnoreHash: templates equal apart from the pod-template-hash label. */
