@@ -10,6 +10,7 @@ export default defineConfig({
       "agent/**/!(*.podman).test.ts",
       "durable-objects/**/registry/**/*.test.ts",
       "durable-objects/**/scheduler/**/!(*.workers).test.ts",
+      "durable-objects/**/nodes/**/!(*.workers).test.ts",
       "durable-objects/**/controllers/**/!(*.workers).test.ts",
     ],
   },

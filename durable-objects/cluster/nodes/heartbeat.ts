@@ -1,0 +1,46 @@
+// Heartbeat arithmetic, pure: the sync interval the object hands out (lengthened as the cluster grows so
+// cluster-wide syncs stay near a constant rate, as Nomad does), the lease duration derived from it, and
+// which nodes have gone quiet for longer than the grace period.
+
+export const BASE_HEARTBEAT_SECONDS = 10;
+/** Cluster-wide syncs per second the interval aims to stay under once clusters are large. */
+export const TARGET_SYNCS_PER_SECOND = 100;
+/** upstream's kubelet lease duration (40 s); the node controller's grace period matches it. */
+export const BASE_LEASE_SECONDS = 40;
+
+export function heartbeatSeconds(nodeCount: number): number {
+  return Math.max(BASE_HEARTBEAT_SECONDS, Math.ceil(nodeCount / TARGET_SYNCS_PER_SECOND));
+}
+
+/** Four missed heartbeats make a lease expire, never less than upstream's 40 s. */
+export function leaseSeconds(heartbeat: number): number {
+  return Math.max(BASE_LEASE_SECONDS, 4 * heartbeat);
+}
+
+export interface LeaseRow {
+  node: string;
+  renewTime: number;
+  durationSeconds: number;
+}
+
+/** Nodes whose lease ran out at `now`: their Ready condition should turn Unknown. */
+export function expiredLeases(rows: readonly LeaseRow[], now: number): string[] {
+  return rows.filter((r) => now - r.renewTime > r.durationSeconds * 1000).map((r) => r.node);
+}
+
+/** metav1.MicroTime text, as Lease.spec.renewTime carries it. */
+export const microTime = (ms: number) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
+
+/** The kube-node-lease Lease object for one node's heartbeat row (served from the table, never stored). */
+export function leaseObject(row: LeaseRow, nodeUid?: string) {
+  return {
+    apiVersion: "coordination.k8s.io/v1",
+    kind: "Lease",
+    metadata: {
+      name: row.node,
+      namespace: "kube-node-lease",
+      ...(nodeUid ? { ownerReferences: [{ apiVersion: "v1", kind: "Node", name: row.node, uid: nodeUid }] } : {}),
+    },
+    spec: { holderIdentity: row.node, leaseDurationSeconds: row.durationSeconds, renewTime: microTime(row.renewTime) },
+  };
+}
