@@ -1,0 +1,179 @@
+// The cluster object's side of the agent protocol: join, and sync as a long-poll that answers at once
+// when a pod bound to the node changes (an index of pods by node, kept by the store's change feed).
+// A node credential acts only as its own node: its pods, its status.
+import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
+import type { JoinResponse, PodAssignment, SyncRequest, SyncResponse } from "../../../kube/agent-protocol.ts";
+import type { ConfigMap, Pod, Secret } from "../../../kube/pod-types.ts";
+import { badRequest, forbidden, notFound, unauthorized } from "../../../kube/status.ts";
+import type { ApiContext } from "../api/context.ts";
+import type { Credentials } from "../auth/credentials.ts";
+import type { Change } from "../store/object-store.ts";
+import { expiredLeases, heartbeatSeconds, leaseSeconds } from "./heartbeat.ts";
+import { joinNode } from "./join.ts";
+import { diffNodePods, podReferences } from "./pod-sync.ts";
+import {
+  finishDeletions,
+  KubeletEvents,
+  leaseRows,
+  markNodeUnknown,
+  renewLease,
+  writeNodeStatus,
+  writePodStatuses,
+} from "./writes.ts";
+
+/** The longest a sync is held open, whatever the agent asks. */
+const MAX_WAIT_SECONDS = 60;
+
+export class NodeAgents {
+  #podsByNode = new Map<string, Set<string>>();
+  #waiters = new Map<string, Set<() => void>>();
+  #events: KubeletEvents;
+
+  constructor(
+    private readonly ctx: ApiContext,
+    private readonly credentials: Credentials,
+    private readonly db: DrizzleSqliteDODatabase,
+  ) {
+    this.#events = new KubeletEvents(ctx);
+    for (const entry of ctx.store.list("pods")) this.#index(entry.key, undefined, entry.object.spec?.nodeName);
+    ctx.store.onChange((change) => this.#onChange(change));
+  }
+
+  join(token: string, body: unknown): Promise<JoinResponse> {
+    return joinNode(this.ctx, this.credentials, this.db, token, body);
+  }
+
+  async sync(token: string, body: unknown): Promise<SyncResponse> {
+    const credential = await this.credentials.verify(token, this.ctx.now());
+    if (credential?.role !== "node") throw unauthorized();
+    const req = parseSyncRequest(body);
+    if (credential.subject !== req.nodeName)
+      throw forbidden(`node "${credential.subject}" is not allowed to act as node "${req.nodeName}"`, {
+        kind: "nodes",
+        name: req.nodeName,
+      });
+    if (!this.ctx.store.get("nodes", undefined, req.nodeName)) throw notFound("", "nodes", req.nodeName);
+
+    const interval = heartbeatSeconds(this.ctx.store.count("nodes"));
+    renewLease(this.db, req.nodeName, this.ctx.now(), leaseSeconds(interval));
+    const acknowledged = this.ctx.store.transaction(() => {
+      if (req.nodeStatus) writeNodeStatus(this.ctx, req.nodeName, req.nodeStatus);
+      const acks = writePodStatuses(this.ctx, req.nodeName, req.podStatuses);
+      finishDeletions(this.ctx, req.nodeName, req.terminated);
+      this.#events.record(req.nodeName, req.events);
+      return acks;
+    });
+    // The object's own status writes count as known: they never bounce back as changed pods.
+    const known = new Map(req.known.map((k) => [k.uid, acknowledged[k.uid] ?? k.resourceVersion]));
+    let diff = diffNodePods(this.#boundPods(req.nodeName), known);
+    const quiet = diff.changed.length === 0 && diff.stop.length === 0 && Object.keys(acknowledged).length === 0;
+    if (quiet && req.waitSeconds > 0) {
+      await this.#wait(req.nodeName, Math.min(req.waitSeconds, interval, MAX_WAIT_SECONDS) * 1000);
+      diff = diffNodePods(this.#boundPods(req.nodeName), known);
+    }
+    return {
+      pods: diff.changed.map((p) => this.#assignment(p)),
+      stop: diff.stop,
+      acknowledged,
+      heartbeatSeconds: interval,
+    };
+  }
+
+  /** Nodes whose lease ran out get Unknown conditions (for the object's alarm or a controller). */
+  markSilentNodes(): string[] {
+    const marked: string[] = [];
+    for (const node of expiredLeases(leaseRows(this.db), this.ctx.now()))
+      if (markNodeUnknown(this.ctx, node)) marked.push(node);
+    return marked;
+  }
+
+  /** The kube-node-lease rows, for serving Lease objects. */
+  leases() {
+    return leaseRows(this.db);
+  }
+
+  #boundPods(nodeName: string): Pod[] {
+    const keys = this.#podsByNode.get(nodeName) ?? new Set();
+    const pods: Pod[] = [];
+    for (const key of keys) {
+      const entry = this.ctx.store.getByKey(key);
+      if (entry) pods.push(entry.object as unknown as Pod);
+    }
+    return pods;
+  }
+
+  /** The pod with the config maps and secrets it references in its namespace (missing ones are left out). */
+  #assignment(pod: Pod): PodAssignment {
+    const ns = pod.metadata.namespace ?? "default";
+    const refs = podReferences(pod);
+    const configMaps: Record<string, ConfigMap> = {};
+    const secrets: Record<string, Secret> = {};
+    for (const name of refs.configMaps) {
+      const cm = this.ctx.store.get("configmaps", ns, name)?.object;
+      if (cm) configMaps[name] = cm as unknown as ConfigMap;
+    }
+    for (const name of refs.secrets) {
+      const s = this.ctx.store.get("secrets", ns, name)?.object;
+      if (s) secrets[name] = s as unknown as Secret;
+    }
+    return { pod, configMaps, secrets };
+  }
+
+  #index(key: string, before: string | undefined, after: string | undefined): void {
+    if (before && before !== after) this.#podsByNode.get(before)?.delete(key);
+    if (after) {
+      const set = this.#podsByNode.get(after) ?? new Set<string>();
+      this.#podsByNode.set(after, set);
+      set.add(key);
+    }
+  }
+
+  #onChange(change: Change): void {
+    if (change.entry.resource !== "pods") return;
+    const before = change.previous?.object.spec?.nodeName as string | undefined;
+    const after = change.type === "DELETED" ? undefined : (change.entry.object.spec?.nodeName as string | undefined);
+    if (change.type === "DELETED") {
+      const node = change.entry.object.spec?.nodeName as string | undefined;
+      if (node) this.#podsByNode.get(node)?.delete(change.entry.key);
+      if (node) this.#wake(node);
+      return;
+    }
+    this.#index(change.entry.key, before, after);
+    if (before) this.#wake(before);
+    if (after && after !== before) this.#wake(after);
+  }
+
+  #wait(nodeName: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const waiters = this.#waiters.get(nodeName) ?? new Set<() => void>();
+      this.#waiters.set(nodeName, waiters);
+      const done = () => {
+        clearTimeout(timer);
+        waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      waiters.add(done);
+    });
+  }
+
+  #wake(nodeName: string): void {
+    for (const wake of this.#waiters.get(nodeName) ?? []) wake();
+  }
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+export function parseSyncRequest(body: unknown): SyncRequest {
+  if (!isRecord(body) || typeof body.nodeName !== "string") throw badRequest("sync request must name its node");
+  const list = (v: unknown) => (Array.isArray(v) ? v : []);
+  return {
+    nodeName: body.nodeName,
+    nodeStatus: isRecord(body.nodeStatus) ? (body.nodeStatus as unknown as SyncRequest["nodeStatus"]) : undefined,
+    podStatuses: list(body.podStatuses).filter(isRecord) as unknown as SyncRequest["podStatuses"],
+    terminated: list(body.terminated).filter((u): u is string => typeof u === "string"),
+    events: list(body.events).filter(isRecord) as unknown as SyncRequest["events"],
+    known: list(body.known).filter(isRecord) as unknown as SyncRequest["known"],
+    waitSeconds: typeof body.waitSeconds === "number" && body.waitSeconds > 0 ? body.waitSeconds : 0,
+  };
+}

@@ -1,0 +1,34 @@
+// HTTP for the agent protocol, relative to the cluster: POST /agent/join and POST /agent/sync. Mounted by
+// the object before the Kubernetes API's authentication (join tokens are refused there).
+import { AGENT_JOIN_PATH, AGENT_SYNC_PATH } from "../../../kube/agent-protocol.ts";
+import { badRequest, methodNotAllowed, pathNotFound } from "../../../kube/status.ts";
+import { errorResponse, json } from "../api/respond.ts";
+import type { NodeAgents } from "./agents.ts";
+
+const bearer = (header: string | null) => /^Bearer\s+(.+)$/i.exec(header ?? "")?.[1].trim() ?? "";
+
+async function readJson(request: Request): Promise<unknown> {
+  try {
+    return await request.json();
+  } catch {
+    throw badRequest("request body must be JSON");
+  }
+}
+
+/** Whether a cluster-relative path belongs to the agent protocol. */
+export const isAgentPath = (pathname: string) => pathname === AGENT_JOIN_PATH || pathname === AGENT_SYNC_PATH;
+
+export async function handleAgentRequest(agents: NodeAgents, request: Request): Promise<Response> {
+  try {
+    const { pathname } = new URL(request.url);
+    if (!isAgentPath(pathname)) throw pathNotFound();
+    if (request.method !== "POST") throw methodNotAllowed(`the agent protocol accepts POST, not ${request.method}`);
+    const token = bearer(request.headers.get("authorization"));
+    const body = await readJson(request);
+    if (pathname === AGENT_JOIN_PATH) return json(await agents.join(token, body), 201);
+    return json(await agents.sync(token, body));
+  } catch (error) {
+    await request.body?.cancel().catch(() => {});
+    return errorResponse(error);
+  }
+}
