@@ -1,0 +1,252 @@
+// The object's side of the agent protocol on real Durable Object SQLite: join, sync, long-poll,
+// leases without revision bumps, a node credential confined to its node, graceful deletion finished.
+import { env, runInDurableObject } from "cloudflare:test";
+import { drizzle } from "drizzle-orm/durable-sqlite";
+import { migrate } from "drizzle-orm/durable-sqlite/migrator";
+import { describe, expect, it } from "vitest";
+import type { AgentNodeStatus, JoinRequest, SyncRequest } from "../../../kube/agent-protocol.ts";
+import type { KubeObject } from "../../../kube/types.ts";
+import migrations from "../../../migrations/cluster/migrations.js";
+import type { ApiContext } from "../api/context.ts";
+import { createObject } from "../api/create.ts";
+import { deleteObject } from "../api/delete.ts";
+import { SYSTEM_WRITE } from "../api/options.ts";
+import { Credentials } from "../auth/credentials.ts";
+import { kindIndex } from "../registry/index.ts";
+import { ObjectStore } from "../store/object-store.ts";
+import { NodeAgents } from "./agents.ts";
+import { handleAgentRequest } from "./routes.ts";
+
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field
+type Json = any;
+
+interface Setup {
+  ctx: ApiContext;
+  agents: NodeAgents;
+  joinToken: string;
+  call(path: string, token: string, body: unknown): Promise<{ status: number; body: Json }>;
+}
+
+async function withCluster(fn: (s: Setup) => Promise<void>): Promise<void> {
+  const ns = (env as unknown as { CLUSTER: DurableObjectNamespace }).CLUSTER;
+  const stub = ns.get(ns.newUniqueId());
+  await runInDurableObject(stub, async (_instance, state) => {
+    const db = drizzle(state.storage);
+    await migrate(db, migrations);
+    const store = new ObjectStore(db, state.storage, 100);
+    const ctx: ApiContext = { store, kinds: kindIndex, now: () => Date.now() };
+    for (const name of ["default", "kube-node-lease"])
+      store.put(
+        "namespaces",
+        { apiVersion: "v1", kind: "Namespace", metadata: { name, uid: name }, spec: {}, status: { phase: "Active" } },
+        "ADDED",
+      );
+    const credentials = new Credentials(db);
+    const join = await credentials.issue("join", Date.now());
+    const agents = new NodeAgents(ctx, credentials, db);
+    const call = async (path: string, token: string, body: unknown) => {
+      const res = await handleAgentRequest(
+        agents,
+        new Request(`https://x${path}`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}` },
+          body: JSON.stringify(body),
+        }),
+      );
+      return { status: res.status, body: await res.json() };
+    };
+    await fn({ ctx, agents, joinToken: join.token, call });
+  });
+}
+
+const joinRequest = (nodeName: string): JoinRequest => ({
+  nodeName,
+  capacity: { cpu: "2", memory: "4Gi", pods: "110" },
+  allocatable: { cpu: "2", memory: "4Gi", pods: "110" },
+  nodeInfo: {
+    operatingSystem: "linux",
+    architecture: "amd64",
+    kubeletVersion: "v1.32.0-flotilla",
+  } as JoinRequest["nodeInfo"],
+  addresses: [{ type: "InternalIP", address: "10.0.0.5" }],
+  labels: { zone: "a" },
+});
+
+const readyStatus = (status: "True" | "False" = "True"): AgentNodeStatus => ({
+  ...joinRequest("x"),
+  conditions: [
+    {
+      type: "Ready",
+      status,
+      reason: "KubeletReady",
+      message: "kubelet is posting ready status",
+      lastTransitionTime: "2026-01-01T00:00:00Z",
+    },
+  ],
+});
+
+const sync = (nodeName: string, extra: Partial<SyncRequest> = {}): SyncRequest => ({
+  nodeName,
+  podStatuses: [],
+  terminated: [],
+  events: [],
+  known: [],
+  waitSeconds: 0,
+  ...extra,
+});
+
+function pod(ctx: ApiContext, name: string, nodeName: string, extra: Record<string, unknown> = {}): KubeObject {
+  return createObject(
+    ctx,
+    ctx.kinds.byResource("pods")!,
+    "default",
+    {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name },
+      spec: { nodeName, containers: [{ name: "c", image: "busybox", ...extra }] },
+    } as KubeObject,
+    SYSTEM_WRITE,
+  );
+}
+
+describe("node agents", () => {
+  it("joins with a join token, refuses anything else with a clear message", async () => {
+    await withCluster(async ({ ctx, call, joinToken }) => {
+      const refused = await call("/agent/join", "wrong", joinRequest("n1"));
+      expect(refused.status).toBe(401);
+      expect(refused.body.message).toBe("the join token is invalid, expired or revoked");
+      const joined = await call("/agent/join", joinToken, joinRequest("n1"));
+      expect(joined.status).toBe(201);
+      expect(joined.body).toMatchObject({ nodeName: "n1", heartbeatSeconds: 10 });
+      const node = ctx.store.get("nodes", undefined, "n1")!.object;
+      expect(node.metadata.labels).toMatchObject({
+        "kubernetes.io/hostname": "n1",
+        "kubernetes.io/os": "linux",
+        "kubernetes.io/arch": "amd64",
+        zone: "a",
+      });
+      expect(node.status.capacity.cpu).toBe("2");
+      // A node credential cannot join, and a join token cannot sync.
+      expect((await call("/agent/join", joined.body.nodeCredential, joinRequest("n2"))).status).toBe(401);
+      expect((await call("/agent/sync", joinToken, sync("n1"))).status).toBe(401);
+      expect((await call("/agent/join", joinToken, { ...joinRequest("Bad_Name") })).status).toBe(400);
+    });
+  });
+
+  it("heartbeats renew the lease without moving the revision; status is written only on transitions", async () => {
+    await withCluster(async ({ ctx, call, joinToken, agents }) => {
+      const { nodeCredential } = (await call("/agent/join", joinToken, joinRequest("n1"))).body;
+      expect((await call("/agent/sync", nodeCredential, sync("n1", { nodeStatus: readyStatus() }))).status).toBe(200);
+      const revision = ctx.store.revision;
+      const renewed = agents.leases()[0].renewTime;
+      await new Promise((r) => setTimeout(r, 5));
+      for (let i = 0; i < 3; i++) await call("/agent/sync", nodeCredential, sync("n1", { nodeStatus: readyStatus() }));
+      expect(ctx.store.revision).toBe(revision);
+      expect(agents.leases()[0].renewTime).toBeGreaterThan(renewed);
+      await call("/agent/sync", nodeCredential, sync("n1", { nodeStatus: readyStatus("False") }));
+      expect(ctx.store.revision).toBe(revision + 1);
+      expect(ctx.store.get("nodes", undefined, "n1")!.object.status.conditions[0].status).toBe("False");
+    });
+  });
+
+  it("a node credential reaches only its own node and pods", async () => {
+    await withCluster(async ({ ctx, call, joinToken }) => {
+      const a = (await call("/agent/join", joinToken, joinRequest("a"))).body.nodeCredential;
+      await call("/agent/join", joinToken, joinRequest("b"));
+      const other = pod(ctx, "on-b", "b");
+      const asB = await call("/agent/sync", a, sync("b"));
+      expect(asB.status).toBe(403);
+      expect(asB.body.message).toBe('node "a" is not allowed to act as node "b"');
+      const res = await call(
+        "/agent/sync",
+        a,
+        sync("a", {
+          podStatuses: [{ uid: other.metadata.uid!, namespace: "default", name: "on-b", status: { phase: "Failed" } }],
+        }),
+      );
+      expect(res.body.pods).toEqual([]);
+      expect(res.body.acknowledged).toEqual({});
+      expect(ctx.store.get("pods", "default", "on-b")!.object.status?.phase).not.toBe("Failed");
+    });
+  });
+
+  it("hands out bound pods with their config maps and secrets, acknowledges status writes, and long-polls", async () => {
+    await withCluster(async ({ ctx, call, joinToken }) => {
+      const cred = (await call("/agent/join", joinToken, joinRequest("n1"))).body.nodeCredential;
+      createObject(
+        ctx,
+        ctx.kinds.byResource("configmaps")!,
+        "default",
+        { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cfg" }, data: { a: "1" } } as KubeObject,
+        SYSTEM_WRITE,
+      );
+      const p = pod(ctx, "web", "n1", {
+        env: [{ name: "A", valueFrom: { configMapKeyRef: { name: "cfg", key: "a" } } }],
+      });
+      const first = (await call("/agent/sync", cred, sync("n1"))).body;
+      expect(first.pods.map((x: Json) => x.pod.metadata.name)).toEqual(["web"]);
+      expect(first.pods[0].configMaps.cfg.data).toEqual({ a: "1" });
+      const known = [{ uid: p.metadata.uid!, resourceVersion: first.pods[0].pod.metadata.resourceVersion }];
+      const status = { phase: "Running", conditions: [{ type: "Ready", status: "True" }] };
+      const acked = (
+        await call(
+          "/agent/sync",
+          cred,
+          sync("n1", {
+            known,
+            podStatuses: [{ uid: p.metadata.uid!, namespace: "default", name: "web", status: status as Json }],
+          }),
+        )
+      ).body;
+      expect(acked.pods).toEqual([]);
+      const rv = acked.acknowledged[p.metadata.uid!];
+      expect(rv).toBe(ctx.store.get("pods", "default", "web")!.object.metadata.resourceVersion);
+      // Long-poll: nothing new → held; a new pod for the node answers at once.
+      const started = Date.now();
+      const held = call(
+        "/agent/sync",
+        cred,
+        sync("n1", { known: [{ uid: p.metadata.uid!, resourceVersion: rv }], waitSeconds: 5 }),
+      );
+      await new Promise((r) => setTimeout(r, 100));
+      pod(ctx, "second", "n1");
+      const woken = (await held).body;
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(woken.pods.map((x: Json) => x.pod.metadata.name)).toEqual(["second"]);
+    });
+  });
+
+  it("finishes a graceful deletion when the agent reports the pod terminated; gone pods are stopped", async () => {
+    await withCluster(async ({ ctx, call, joinToken }) => {
+      const cred = (await call("/agent/join", joinToken, joinRequest("n1"))).body.nodeCredential;
+      const p = pod(ctx, "doomed", "n1");
+      deleteObject(ctx, ctx.kinds.byResource("pods")!, "default", "doomed", {
+        ...SYSTEM_WRITE,
+        gracePeriodSeconds: 30,
+      });
+      expect(ctx.store.get("pods", "default", "doomed")!.object.metadata.deletionTimestamp).toBeTruthy();
+      await call("/agent/sync", cred, sync("n1", { terminated: [p.metadata.uid!] }));
+      expect(ctx.store.get("pods", "default", "doomed")).toBeUndefined();
+      const res = (
+        await call("/agent/sync", cred, sync("n1", { known: [{ uid: p.metadata.uid!, resourceVersion: "1" }] }))
+      ).body;
+      expect(res.stop).toEqual([p.metadata.uid]);
+    });
+  });
+
+  it("turns a silent node's conditions Unknown once its lease expires", async () => {
+    await withCluster(async ({ ctx, call, joinToken, agents }) => {
+      const cred = (await call("/agent/join", joinToken, joinRequest("n1"))).body.nodeCredential;
+      await call("/agent/sync", cred, sync("n1", { nodeStatus: readyStatus() }));
+      expect(agents.markSilentNodes()).toEqual([]);
+      const realNow = ctx.now;
+      ctx.now = () => realNow() + 41_000;
+      expect(agents.markSilentNodes()).toEqual(["n1"]);
+      expect(ctx.store.get("nodes", undefined, "n1")!.object.status.conditions[0]).toMatchObject({
+        status: "Unknown",
+        reason: "NodeStatusUnknown",
+      });
+    });
+  });
+});
