@@ -14,6 +14,21 @@ function table(stdout: string): { header: string[]; rows: string[][] } {
   return { header: cells(head ?? ""), rows: rest.filter((l) => l.trim() !== "").map(cells) };
 }
 
+/** Re-reads until `ok` holds (controllers act shortly after a write) or the time is up. */
+async function eventually(
+  read: () => Promise<string>,
+  ok: (text: string) => boolean,
+  timeoutMs = 10_000,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let text = await read();
+  while (!ok(text) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    text = await read();
+  }
+  return text;
+}
+
 describe("kubectl basics (kubectl on PATH)", () => {
   let h: Harness;
   const k = (...args: string[]) => h.kubectl(args);
@@ -146,9 +161,14 @@ describe("kubectl basics (kubectl on PATH)", () => {
         "secret/shop-secret created",
       ]);
 
-      // No controllers run yet: the deployment has no replica sets or pods of its own.
-      const all = await out("get", "all");
-      expect(all).toMatch(/^deployment\.apps\/shop\s+0\/2\s+0\s+0\s+\d+s$/m);
+      // The deployment controller makes a replica set and two pods; no node exists, so they stay Pending.
+      const all = await eventually(
+        () => out("get", "all"),
+        (text) => /^deployment\.apps\/shop\s+0\/2\s+2\s+0\s+\d+s$/m.test(text),
+      );
+      expect(all).toMatch(/^deployment\.apps\/shop\s+0\/2\s+2\s+0\s+\d+s$/m);
+      expect(all).toMatch(/^replicaset\.apps\/shop-[a-z0-9]+\s+2\s+2\s+0\s+\d+s$/m);
+      expect(all).toMatch(/^pod\/shop-[a-z0-9]+-[a-z0-9]{5}\s+0\/1\s+Pending\s+0\s+\d+s$/m);
       expect(all).toMatch(/^service\/shop\s+ClusterIP\s+10\.\d+\.\d+\.\d+\s+<none>\s+80\/TCP\s+\d+s$/m);
       expect(all).toMatch(/^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE$/m);
       expect(all).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/m);
@@ -208,6 +228,8 @@ describe("kubectl basics (kubectl on PATH)", () => {
     });
 
     it("delete -l removes only the labelled pods, delete --all the rest", async () => {
+      // Pods of earlier tests' deployments would be replaced by their controllers: remove those first.
+      await k("delete", "deployments", "--all");
       for (const [name, app] of [
         ["blue-1", "blue"],
         ["blue-2", "blue"],
