@@ -65,6 +65,14 @@ describe("kubectl errors leave the state unchanged", () => {
     // Some state for the failures to (not) disturb.
     await h.kubectl(["run", "keeper", "--image=nginx"]);
     await h.kubectl(["create", "-f", path.join(FIXTURES, "deployment-web.yaml")]);
+    // The deployment controller answers with a replica set, pods and status: let it finish first.
+    let last = "";
+    for (let stable = 0; stable < 3; ) {
+      await new Promise((r) => setTimeout(r, 300));
+      const rv = JSON.parse((await h.api("/api/v1/namespaces")).body).metadata.resourceVersion as string;
+      stable = rv === last ? stable + 1 : 0;
+      last = rv;
+    }
   });
   afterAll(async () => {
     await h?.stop();
