@@ -27,7 +27,12 @@ function fileDocs(file: string): Obj[] {
  * equal only when the same file produced them, however they got there.
  */
 function declared(obj: Obj): Obj {
-  const { [LAST_APPLIED]: _, ...annotations } = obj.metadata.annotations ?? {};
+  // The deployment controller's revision counter differs between an updated and a fresh deployment.
+  const {
+    [LAST_APPLIED]: _,
+    "deployment.kubernetes.io/revision": _rev,
+    ...annotations
+  } = obj.metadata.annotations ?? {};
   const spec = obj.spec ? { ...obj.spec } : undefined;
   if (spec) {
     delete spec.clusterIP;
