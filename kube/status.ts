@@ -50,28 +50,48 @@ export const alreadyExists = (group: string, resource: string, name: string) =>
   });
 
 export const conflict = (group: string, resource: string, name: string, why: string) =>
-  new StatusError(409, "Conflict", `Operation cannot be fulfilled on ${groupResource(group, resource)} "${name}": ${why}`, {
-    name,
-    group: group || undefined,
-    kind: resource,
-  });
+  new StatusError(
+    409,
+    "Conflict",
+    `Operation cannot be fulfilled on ${groupResource(group, resource)} "${name}": ${why}`,
+    {
+      name,
+      group: group || undefined,
+      kind: resource,
+    },
+  );
 
 export const staleConflict = (group: string, resource: string, name: string) =>
-  conflict(group, resource, name, "the object has been modified; please apply your changes to the latest version and try again");
+  conflict(
+    group,
+    resource,
+    name,
+    "the object has been modified; please apply your changes to the latest version and try again",
+  );
 
 export function invalid(group: string, kind: string, name: string, errors: FieldError[]): StatusError {
-  const causes = errors.map((e) => ({ reason: e.type, message: fieldErrorText(e).slice(e.field.length + 2), field: e.field }));
-  return new StatusError(422, "Invalid", `${groupResource(group, kind)} "${name}" is invalid: ${fieldErrorsText(errors)}`, {
-    name,
-    group: group || undefined,
-    kind,
-    causes,
-  });
+  const causes = errors.map((e) => ({
+    reason: e.type,
+    message: fieldErrorText(e).slice(e.field.length + 2),
+    field: e.field,
+  }));
+  return new StatusError(
+    422,
+    "Invalid",
+    `${groupResource(group, kind)} "${name}" is invalid: ${fieldErrorsText(errors)}`,
+    {
+      name,
+      group: group || undefined,
+      kind,
+      causes,
+    },
+  );
 }
 
 export const badRequest = (message: string) => new StatusError(400, "BadRequest", message);
 export const unauthorized = (message = "Unauthorized") => new StatusError(401, "Unauthorized", message);
-export const forbidden = (message: string, details?: StatusDetails) => new StatusError(403, "Forbidden", message, details);
+export const forbidden = (message: string, details?: StatusDetails) =>
+  new StatusError(403, "Forbidden", message, details);
 export const methodNotAllowed = (message: string) => new StatusError(405, "MethodNotAllowed", message);
 export const notAcceptable = (message: string) => new StatusError(406, "NotAcceptable", message);
 export const gone = (message: string) => new StatusError(410, "Expired", message);

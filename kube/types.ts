@@ -34,8 +34,12 @@ export interface KubeObject {
   apiVersion: string;
   kind: string;
   metadata: ObjectMeta;
-  spec?: any; // biome-ignore lint: per-kind shapes are read through registry accessors
-  status?: any; // biome-ignore lint: per-kind shapes are read through registry accessors
+  // Each kind's spec and status are read by that kind's own code (registry, controllers), which
+  // knows their shape; typing every kind's schema here would duplicate kube/schema.
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  spec?: any;
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  status?: any;
   [field: string]: unknown;
 }
 

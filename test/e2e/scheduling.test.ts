@@ -176,7 +176,12 @@ describe("scheduling with kubectl", () => {
       (n) => n !== "",
     );
     expect(["node-a", "node-b", "node-c", "node-ssd"]).toContain(node);
-    const events = await h.kubectl(["get", "events", "-o", "jsonpath={range .items[*]}{.reason} {.involvedObject.name}{\"\\n\"}{end}"]);
+    const events = await h.kubectl([
+      "get",
+      "events",
+      "-o",
+      'jsonpath={range .items[*]}{.reason} {.involvedObject.name}{"\\n"}{end}',
+    ]);
     expect(events.stdout).toMatch(/^Preempted low-\d$/m);
   });
 });

@@ -1,6 +1,7 @@
 // Reading a JSON request body safely: the content type first, the size limit before a byte is
 // parsed (declared length, then counted while streaming, for bodies sent without a length),
 // then JSON.parse, then "must be an object".
+import { discardBody, readCapped } from "../../kube/http/read-capped.ts";
 import { badRequest, payloadTooLarge, unsupportedMediaType } from "./errors.ts";
 
 /** Every /v1 body is a handful of short fields. */
@@ -11,33 +12,7 @@ function isJsonType(contentType: string | null): boolean {
   return mediaType === "application/json" || /^application\/[a-z0-9.+-]+\+json$/.test(mediaType);
 }
 
-async function readCapped(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      throw payloadTooLarge(limit);
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return all;
-}
-
-/** Discards a body nobody reads (clients may hang until theirs is consumed). */
-export async function discardBody(request: Request): Promise<void> {
-  await request.body?.cancel().catch(() => {});
-}
+export { discardBody };
 
 /**
  * The request's JSON object. `optional`: an empty body (no bytes at all) reads as `{}`;
@@ -54,6 +29,7 @@ export async function readJsonObject(
     throw payloadTooLarge(limit);
   }
   const bytes = request.body ? await readCapped(request.body, limit) : new Uint8Array(0);
+  if (bytes === null) throw payloadTooLarge(limit);
   if (bytes.byteLength === 0) {
     if (opts.optional) return {};
     throw badRequest("a JSON object body is required");

@@ -2,6 +2,7 @@
 // upstream accepts it, or Kubernetes protobuf as kubectl's typed clients send it), and checked
 // to be the kind the URL names.
 import { parse as parseYaml } from "yaml";
+import { readCapped } from "../../../kube/http/read-capped.ts";
 import { decodeKubernetesProtobuf, ProtobufError } from "../../../kube/protobuf/decode.ts";
 import { badRequest, tooLarge, unsupportedMediaType } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
@@ -35,25 +36,8 @@ export async function readBodyBytes(request: Request, limit = MAX_BODY_BYTES): P
     throw tooLarge(`Request entity too large: limit is ${limit}`);
   }
   if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw tooLarge(`Request entity too large: limit is ${limit}`);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.byteLength;
-  }
+  const bytes = await readCapped(request.body, limit);
+  if (bytes === null) throw tooLarge(`Request entity too large: limit is ${limit}`);
   return bytes;
 }
 

@@ -1,5 +1,6 @@
 // The verbs on /api/v1/... and /apis/<group>/<version>/...: get, list, watch, create,
 // update, patch, delete and deletecollection, on objects and their subresources.
+import { discardBody } from "../../../kube/http/read-capped.ts";
 import { methodNotAllowed, pathNotFound, statusSuccess } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import { resourceId } from "../registry/lookup.ts";
@@ -198,6 +199,6 @@ export async function handleResource(ctx: ApiContext, request: Request, t: Resou
     case "DELETE":
       return remove(ctx, request, t);
   }
-  await request.body?.cancel();
+  await discardBody(request);
   throw methodNotAllowed("the server does not allow this method on the requested resource");
 }

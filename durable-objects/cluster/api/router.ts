@@ -1,5 +1,6 @@
 // The Kubernetes API of one cluster: authentication, then version, discovery, OpenAPI and
 // the resource verbs. Paths here are relative to the cluster (the Worker strips /clusters/<id>).
+import { discardBody } from "../../../kube/http/read-capped.ts";
 import { Hono } from "hono";
 import { pathNotFound, unauthorized } from "../../../kube/status.ts";
 import { authorize } from "../auth/authorize.ts";
@@ -43,7 +44,7 @@ export function kubernetesApi(ctx: ApiContext, credentials: Credentials): Hono<V
   app.use(async (c, next) => {
     const credential = await credentials.verify(bearer(c.req.header("authorization")), ctx.now());
     if (!credential || credential.role === "join") {
-      await c.req.raw.body?.cancel();
+      await discardBody(c.req.raw);
       return errorResponse(unauthorized());
     }
     c.set("credential", credential);
@@ -91,7 +92,7 @@ export function kubernetesApi(ctx: ApiContext, credentials: Credentials): Hono<V
       authorize(credential, request.method, target.kind.plural, target.namespace, target.kind.group);
       return await handleResource(ctx, request, target);
     } catch (err) {
-      await request.body?.cancel().catch(() => {});
+      await discardBody(request);
       return errorResponse(err);
     }
   }

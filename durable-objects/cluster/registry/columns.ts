@@ -27,7 +27,9 @@ export const AGE_DESCRIPTION =
   "CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata";
 
 /** The NAME column every table starts with. */
-export const nameColumn: Column = column("Name", "string", NAME_DESCRIPTION, (o) => o.metadata.name, { format: "name" });
+export const nameColumn: Column = column("Name", "string", NAME_DESCRIPTION, (o) => o.metadata.name, {
+  format: "name",
+});
 
 /** The AGE column: time since metadata.creationTimestamp. */
 export const ageColumn: Column = column("Age", "string", AGE_DESCRIPTION, (o, ctx) =>
