@@ -104,6 +104,7 @@ export async function startContainer(ctx: WorkerContext, req: StartRequest): Pro
   let created: Docker.Container;
   try {
     created = await ctx.docker.createContainer(options);
+    await ctx.track(created.id);
   } catch (error) {
     const message = messageOf(error);
     ctx.events.record(pod, "Warning", "Failed", `Error: ${message}`, fieldPath);
@@ -119,6 +120,7 @@ export async function startContainer(ctx: WorkerContext, req: StartRequest): Pro
     ctx.events.record(pod, "Warning", "Failed", `Error: ${message}`, fieldPath);
     return { started: false, waiting: { reason: "RunContainerError", message }, retryInMs: delay };
   }
+  await ctx.track(created.id);
   ctx.events.record(pod, "Normal", "Started", `Started container ${container.name}`, fieldPath);
   return { started: true, id: created.id };
 }

@@ -17,6 +17,8 @@ export interface WorkerContext {
   nodeAllocatable: Record<string, string>;
   /** The pod's containers, inspected (cached by the runtime while a container's state is unchanged). */
   containersOf(uid: string, fresh: boolean): Promise<Docker.ContainerInspectInfo[]>;
+  /** Records a container the worker just created, so the next pass sees it without a list call. */
+  track(id: string): Promise<void>;
   report(update: PodStatusUpdate): void;
   terminated(uid: string): void;
   /** Asks for another reconcile pass soon (a probe verdict changed). */

@@ -175,6 +175,7 @@ export class PodWorker {
     });
     const info = await created.inspect();
     if (!info.State.Running) await created.start();
+    await this.ctx.track(created.id);
     return created.inspect();
   }
 

@@ -9,7 +9,8 @@ import type { PodRuntime, RuntimeReport } from "../types.ts";
 import { DEFAULT_INFRA_IMAGE } from "./container-spec.ts";
 import type { WorkerContext } from "./context.ts";
 import { connectDocker, runtimeVersion } from "./connect.ts";
-import { identityOf, LABEL_CONTAINER_KIND, LABEL_NODE, LABEL_POD_UID } from "./labels.ts";
+import { ContainerCache, EventLines } from "./container-cache.ts";
+import { LABEL_CONTAINER_KIND, LABEL_NODE, LABEL_POD_UID } from "./labels.ts";
 import { PodWorker } from "./pod-worker.ts";
 import { removeDir } from "./volumes-fs.ts";
 
@@ -23,6 +24,8 @@ export interface DockerRuntimeOptions {
   infraImage?: string;
   /** Reconcile period; tests shorten it. */
   periodMs?: number;
+  /** How often the full container list is read as a safety net for missed events (default 30 s). */
+  fullListEveryMs?: number;
 }
 
 export class DockerRuntime implements PodRuntime {
@@ -32,7 +35,7 @@ export class DockerRuntime implements PodRuntime {
   #terminated = new Set<string>();
   #listeners: (() => void)[] = [];
   #events: EventRecorder;
-  #inspected = new Map<string, { state: string; info: Docker.ContainerInspectInfo }>();
+  #cache: ContainerCache;
   #timer?: NodeJS.Timeout;
   #eventStream?: NodeJS.ReadableStream;
   #kicked = false;
@@ -42,6 +45,7 @@ export class DockerRuntime implements PodRuntime {
 
   constructor(readonly options: DockerRuntimeOptions) {
     this.docker = connectDocker(options.dockerHost);
+    this.#cache = new ContainerCache(this.docker, options.nodeName, options.fullListEveryMs);
     this.#events = new EventRecorder(undefined, () => this.#changed());
     this.context = {
       docker: this.docker,
@@ -54,6 +58,9 @@ export class DockerRuntime implements PodRuntime {
       events: this.#events,
       nodeAllocatable: options.nodeAllocatable,
       containersOf: (uid, fresh) => this.#containersOf(uid, fresh),
+      track: async (id) => {
+        await this.#cache.track(id);
+      },
       report: (update) => {
         this.#statuses.set(update.uid, update);
         this.#changed();
@@ -160,7 +167,7 @@ export class DockerRuntime implements PodRuntime {
     this.#passing = true;
     try {
       const snapshotAt = performance.now();
-      await this.#refreshInspections();
+      await this.#cache.refresh();
       for (const worker of this.#workers.values()) void worker.tick(snapshotAt);
     } catch (error) {
       console.error(`runtime: ${(error as Error).message}`);
@@ -172,47 +179,8 @@ export class DockerRuntime implements PodRuntime {
     }
   }
 
-  /** One list call per pass; inspect only containers whose state changed since they were last inspected. */
-  async #refreshInspections(): Promise<void> {
-    const summaries = await this.docker.listContainers({
-      all: true,
-      filters: { label: [`${LABEL_NODE}=${this.options.nodeName}`] },
-    });
-    const seen = new Set<string>();
-    for (const summary of summaries) {
-      seen.add(summary.Id);
-      const cached = this.#inspected.get(summary.Id);
-      if (cached && cached.state === summary.State) continue;
-      const info = await this.docker
-        .getContainer(summary.Id)
-        .inspect()
-        .catch(() => undefined);
-      if (info) this.#inspected.set(summary.Id, { state: summary.State, info });
-    }
-    for (const id of this.#inspected.keys()) if (!seen.has(id)) this.#inspected.delete(id);
-  }
-
   async #containersOf(uid: string, fresh: boolean): Promise<Docker.ContainerInspectInfo[]> {
-    if (fresh) {
-      const summaries = await this.docker.listContainers({
-        all: true,
-        filters: { label: [`${LABEL_POD_UID}=${uid}`, `${LABEL_NODE}=${this.options.nodeName}`] },
-      });
-      const infos: Docker.ContainerInspectInfo[] = [];
-      for (const summary of summaries) {
-        const info = await this.docker
-          .getContainer(summary.Id)
-          .inspect()
-          .catch(() => undefined);
-        if (!info) continue;
-        this.#inspected.set(summary.Id, { state: summary.State, info });
-        infos.push(info);
-      }
-      return infos;
-    }
-    return [...this.#inspected.values()]
-      .map((c) => c.info)
-      .filter((info) => identityOf(info.Config.Labels, this.options.nodeName)?.podUID === uid);
+    return fresh ? this.#cache.freshByPod(uid) : this.#cache.byPod(uid);
   }
 
   /** Container events (start, die …) trigger a pass at once instead of waiting for the next period. */
@@ -222,7 +190,11 @@ export class DockerRuntime implements PodRuntime {
         filters: { type: ["container"], label: [`${LABEL_NODE}=${this.options.nodeName}`] },
       });
       this.#eventStream = stream;
-      stream.on("data", () => this.kick());
+      const lines = new EventLines();
+      stream.on("data", (chunk: Buffer) => {
+        for (const id of lines.push(chunk)) this.#cache.markDirty(id);
+        this.kick();
+      });
       stream.on("error", () => {});
     } catch {
       // Without events the periodic pass still converges, only more slowly.
