@@ -1,15 +1,21 @@
 // HTTP for the agent protocol, relative to the cluster: POST /agent/join and POST /agent/sync. Mounted by
 // the object before the Kubernetes API's authentication (join tokens are refused there).
 import { AGENT_JOIN_PATH, AGENT_SYNC_PATH } from "../../../kube/agent-protocol.ts";
-import { badRequest, methodNotAllowed, pathNotFound } from "../../../kube/status.ts";
+import { discardBody, readCapped } from "../../../kube/http/read-capped.ts";
+import { badRequest, methodNotAllowed, pathNotFound, tooLarge } from "../../../kube/status.ts";
 import { errorResponse, json } from "../api/respond.ts";
 import type { NodeAgents } from "./agents.ts";
 
 const bearer = (header: string | null) => /^Bearer\s+(.+)$/i.exec(header ?? "")?.[1].trim() ?? "";
 
+/** Sync bodies carry statuses of up to 110 pods and their events: 3 MiB as the API's own limit. */
+const MAX_AGENT_BODY_BYTES = 3 * 1024 * 1024;
+
 async function readJson(request: Request): Promise<unknown> {
+  const bytes = request.body ? await readCapped(request.body, MAX_AGENT_BODY_BYTES) : new Uint8Array();
+  if (bytes === null) throw tooLarge(`Request entity too large: limit is ${MAX_AGENT_BODY_BYTES}`);
   try {
-    return await request.json();
+    return JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     throw badRequest("request body must be JSON");
   }
@@ -28,7 +34,7 @@ export async function handleAgentRequest(agents: NodeAgents, request: Request): 
     if (pathname === AGENT_JOIN_PATH) return json(await agents.join(token, body), 201);
     return json(await agents.sync(token, body));
   } catch (error) {
-    await request.body?.cancel().catch(() => {});
+    await discardBody(request);
     return errorResponse(error);
   }
 }
