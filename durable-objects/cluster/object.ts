@@ -30,6 +30,8 @@ import { type ClusterPlan, type ClusterUsage, isClusterPlan } from "./limits/typ
 import { kindIndex } from "./registry/index.ts";
 import { Scheduler } from "./scheduler/scheduler.ts";
 import { ObjectStore } from "./store/object-store.ts";
+import { NodeAgents } from "./nodes/agents.ts";
+import { handleAgentRequest, isAgentPath } from "./nodes/routes.ts";
 
 export type { ClusterPlan, ClusterUsage, IssuedToken, Role, TokenInfo };
 
@@ -86,6 +88,7 @@ interface Live {
   alarm: ObjectAlarm;
   activity: Activity;
   guard: ClusterGuard;
+  agents: NodeAgents;
   // biome-ignore lint/suspicious/noExplicitAny: hono's generic app type varies with its route table
   api: Hono<any>;
 }
@@ -121,7 +124,8 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     const alarm = new ObjectAlarm(storage, () => activity.deadline);
     const controllers = startControllers(ctx, alarm);
     const api = kubernetesApi(ctx, credentials);
-    this.#live = { record, ctx, credentials, scheduler, controllers, alarm, activity, guard, api };
+    const agents = new NodeAgents(ctx, credentials, db);
+    this.#live = { record, ctx, credentials, scheduler, controllers, alarm, activity, guard, api, agents };
     return this.#live;
   }
 
@@ -130,6 +134,9 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
       await drain(request);
       return errorResponse(unauthorized());
     }
+    // Node agents speak their own protocol (join, sync); heartbeats skip the API's rate limit
+    // and do not count as use, so an idle cluster with nodes still expires.
+    if (isAgentPath(new URL(request.url).pathname)) return handleAgentRequest(this.#live.agents, request);
     return this.#live.api.fetch(request);
   }
 
