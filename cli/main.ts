@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
+import { agentMain } from "../agent/cli.ts";
 import { flag, type Parsed, parseArgs } from "./args.ts";
 import { type CliCredentials, clearCredentials, loadCredentials, saveCredentials } from "./config.ts";
 import { type ApiTarget, api, CliError, type Json } from "./http.ts";
@@ -27,7 +28,7 @@ usage: flotilla <command> [options]
   tokens create <cluster> --role admin|view|join [--ttl SECONDS]
   tokens list <cluster> [--json]
   tokens revoke <cluster> <token-id>
-  agent …                                    connect this machine as a node (not yet available)
+  agent --server <url> --join-token <t> …   connect this machine as a node (flotilla agent --help)
 
 options:
   --server URL   the Flotilla API (default: the logged-in server, $FLOTILLA_SERVER, or ${DEFAULT_SERVER})
@@ -249,6 +250,8 @@ async function logout(args: Parsed, io: Io): Promise<void> {
 }
 
 export async function run(argv: string[], io: Io): Promise<number> {
+  // The agent parses its own flags (--server, --join-token, --runtime, --help …).
+  if (argv[0] === "agent") return agentMain(argv.slice(1));
   const args = parseArgs(argv);
   const command = args.words[0];
   if (!command || args.flags.has("help") || command === "help") {
@@ -273,12 +276,6 @@ export async function run(argv: string[], io: Io): Promise<number> {
       case "kubeconfig":
         await kubeconfig(args, io);
         break;
-      case "agent":
-        throw new CliError(
-          "flotilla agent is not available yet: connecting machines as nodes arrives with the node agent. " +
-            "Create a join token now with `flotilla tokens create <cluster> --role join`.",
-          2,
-        );
       default:
         throw new CliError(`unknown command "${command}"; see \`flotilla --help\``, 2);
     }

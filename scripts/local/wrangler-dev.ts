@@ -5,15 +5,8 @@ import { stripVTControlCharacters } from "node:util";
 import type { DevWorkerOptions } from "./dev-worker.ts";
 import { startOrphanWatchdog } from "./watchdog.ts";
 
-export interface WranglerDevOptions {
-  /** Directory holding wrangler.toml and node_modules (the checkout). */
-  root: string;
-  ip: string;
-  port: number;
-  certPath: string;
-  keyPath: string;
-  persistTo: string;
-  vars: Record<string, string>;
+/** The dev worker's own options (root: the checkout with wrangler.toml and node_modules), and how we run it. */
+export interface WranglerDevOptions extends DevWorkerOptions {
   /** Only error lines reach the terminal; everything is still kept for error reports. */
   quiet: boolean;
   /** Where wrangler keeps state outside the worker's own: kept per home, not in ~/.config/.wrangler. */
