@@ -31,6 +31,7 @@ import { kindIndex } from "./registry/index.ts";
 import { Scheduler } from "./scheduler/scheduler.ts";
 import { ObjectStore } from "./store/object-store.ts";
 import { NodeAgents } from "./nodes/agents.ts";
+import { nodeLeaseObjects } from "./nodes/lease-objects.ts";
 import { handleAgentRequest, isAgentPath } from "./nodes/routes.ts";
 
 export type { ClusterPlan, ClusterUsage, IssuedToken, Role, TokenInfo };
@@ -125,6 +126,7 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     const controllers = startControllers(ctx, alarm);
     const api = kubernetesApi(ctx, credentials);
     const agents = new NodeAgents(ctx, credentials, db);
+    ctx.nodeLeases = () => nodeLeaseObjects(ctx, agents.leases());
     this.#live = { record, ctx, credentials, scheduler, controllers, alarm, activity, guard, api, agents };
     return this.#live;
   }

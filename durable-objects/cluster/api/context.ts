@@ -1,5 +1,6 @@
 // What every API operation works with: the store, the served kinds and a clock.
 import type { KindIndex } from "../registry/lookup.ts";
+import type { KubeObject } from "../../../kube/types.ts";
 import type { ObjectStore } from "../store/object-store.ts";
 
 export interface ApiContext {
@@ -7,6 +8,8 @@ export interface ApiContext {
   kinds: KindIndex;
   /** Milliseconds since the epoch; injectable so tests control time. */
   now(): number;
+  /** The kube-node-lease Leases, built from the heartbeat table (never stored); set by the cluster object. */
+  nodeLeases?: () => KubeObject[];
 }
 
 /** RFC 3339 in whole seconds, as metav1.Time serializes. */

@@ -11,6 +11,7 @@ import { createObject } from "./create.ts";
 import { asObjectOf, mediaType, parseDocument, readBody } from "./decode.ts";
 import { deleteObject } from "./delete.ts";
 import { listEntries, listJson } from "./list.ts";
+import { nodeLeaseEntry } from "./node-leases.ts";
 import { parseAccept, wantsTable } from "./negotiate.ts";
 import { deleteOptions, listOptions, writeOptions } from "./options.ts";
 import { serverSideApply } from "./apply.ts";
@@ -79,7 +80,8 @@ function withWarnings(response: Response, warnings: readonly string[]): Response
 }
 
 function get(ctx: ApiContext, request: Request, t: ResourceTarget): Response {
-  const entry = current(ctx, t.kind, t);
+  const lease = t.subresource === undefined ? nodeLeaseEntry(ctx, t.kind, t.namespace, t.name!) : undefined;
+  const entry = lease ?? current(ctx, t.kind, t);
   if (t.subresource === "scale") return json(scaleOf(t.kind, entry.object));
   if (t.subresource === undefined && !wantsTable(parseAccept(request.headers.get("accept")))) return json(entry.json);
   return objectResponse(ctx, request, t.kind, entry.object);
