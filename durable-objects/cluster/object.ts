@@ -123,10 +123,10 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     scheduler.start();
     // One alarm serves the controllers' due work and the idle deadline, whichever is first.
     const alarm = new ObjectAlarm(storage, () => activity.deadline);
-    const controllers = startControllers(ctx, alarm);
-    const api = kubernetesApi(ctx, credentials);
     const agents = new NodeAgents(ctx, credentials, db);
     ctx.nodeLeases = () => nodeLeaseObjects(ctx, agents.leases());
+    const controllers = startControllers(ctx, alarm, agents);
+    const api = kubernetesApi(ctx, credentials);
     this.#live = { record, ctx, credentials, scheduler, controllers, alarm, activity, guard, api, agents };
     return this.#live;
   }

@@ -4,16 +4,18 @@ import type { ApiContext } from "../api/context.ts";
 import { DeploymentController } from "./deployment.ts";
 import { EndpointsController } from "./endpoints.ts";
 import { EndpointSliceController } from "./endpointslice.ts";
+import { type NodeHeartbeats, NodeLifecycleController } from "./node-lifecycle.ts";
 import { ReplicaSetController } from "./replicaset.ts";
 import { type Alarm, Runner } from "./runner.ts";
 import type { Controller } from "./types.ts";
 
-export function controllersFor(ctx: ApiContext): Controller[] {
+export function controllersFor(ctx: ApiContext, heartbeats?: NodeHeartbeats): Controller[] {
   return [
     new DeploymentController(ctx),
     new ReplicaSetController(ctx),
     new EndpointsController(ctx),
     new EndpointSliceController(ctx),
+    ...(heartbeats ? [new NodeLifecycleController(ctx, heartbeats)] : []),
   ];
 }
 
@@ -50,9 +52,9 @@ export class ObjectAlarm implements Alarm {
   }
 }
 
-/** Builds the runner, follows the store, and queues every owner object once (queues do not survive eviction). */
-export function startControllers(ctx: ApiContext, alarm: ObjectAlarm): Runner {
-  const runner = new Runner(controllersFor(ctx), { now: () => ctx.now(), alarm });
+/** Builds the runner (with the node lifecycle controller when given the node agents), follows the store, and queues every owner object once (queues do not survive eviction). */
+export function startControllers(ctx: ApiContext, alarm: ObjectAlarm, heartbeats?: NodeHeartbeats): Runner {
+  const runner = new Runner(controllersFor(ctx, heartbeats), { now: () => ctx.now(), alarm });
   runner.follow((listener) => ctx.store.onChange(listener));
   runner.start();
   return runner;

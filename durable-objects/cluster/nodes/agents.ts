@@ -79,10 +79,10 @@ export class NodeAgents {
     };
   }
 
-  /** Nodes whose lease ran out get Unknown conditions (for the object's alarm or a controller). */
-  markSilentNodes(): string[] {
+  /** Nodes whose lease ran out (and `graceMs` passed) get Unknown conditions (the node lifecycle controller). */
+  markSilentNodes(graceMs = 0): string[] {
     const marked: string[] = [];
-    for (const node of expiredLeases(leaseRows(this.db), this.ctx.now()))
+    for (const node of expiredLeases(leaseRows(this.db), this.ctx.now(), graceMs))
       if (markNodeUnknown(this.ctx, node)) marked.push(node);
     return marked;
   }

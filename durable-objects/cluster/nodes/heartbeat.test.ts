@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { expiredLeases, heartbeatSeconds, leaseObject, leaseSeconds } from "./heartbeat.ts";
+import { expiredLeases, heartbeatSeconds, leaseDeadline, leaseObject, leaseSeconds } from "./heartbeat.ts";
 
 it.each([
   [1, 10],
@@ -20,7 +20,18 @@ it("finds expired leases", () => {
   ];
   expect(expiredLeases(rows, 40_000)).toEqual([]);
   expect(expiredLeases(rows, 40_001)).toEqual(["a"]);
+  // A grace longer than the lease postpones it.
+  expect(expiredLeases(rows, 50_000, 50_000)).toEqual([]);
+  expect(expiredLeases(rows, 50_001, 50_000)).toEqual(["a"]);
 });
+
+it.each([
+  [0, 40_000],
+  [50_000, 50_000],
+  [30_000, 40_000],
+])("leaseDeadline with grace %d ms is %d ms after the renewal", (grace, deadline) =>
+  expect(leaseDeadline({ node: "a", renewTime: 1_000, durationSeconds: 40 }, grace)).toBe(1_000 + deadline),
+);
 
 it("serves a heartbeat row as a kube-node-lease Lease", () => {
   expect(

@@ -23,9 +23,16 @@ export interface LeaseRow {
   durationSeconds: number;
 }
 
-/** Nodes whose lease ran out at `now`: their Ready condition should turn Unknown. */
-export function expiredLeases(rows: readonly LeaseRow[], now: number): string[] {
-  return rows.filter((r) => now - r.renewTime > r.durationSeconds * 1000).map((r) => r.node);
+/** upstream's node-monitor-grace-period (50 s since 1.32): how long a silent node stays Ready. */
+export const NODE_MONITOR_GRACE_MS = 50_000;
+
+/** When a lease's node counts as silent: after its duration, and never before `graceMs`. */
+export const leaseDeadline = (row: LeaseRow, graceMs = 0) =>
+  row.renewTime + Math.max(row.durationSeconds * 1000, graceMs);
+
+/** Nodes whose lease ran out at `now` (and `graceMs` passed): their Ready condition should turn Unknown. */
+export function expiredLeases(rows: readonly LeaseRow[], now: number, graceMs = 0): string[] {
+  return rows.filter((r) => now > leaseDeadline(r, graceMs)).map((r) => r.node);
 }
 
 /** metav1.MicroTime text, as Lease.spec.renewTime carries it. */
