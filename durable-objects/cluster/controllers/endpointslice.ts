@@ -8,7 +8,7 @@ import type { ApiContext } from "../api/context.ts";
 import type { Change } from "../store/object-store.ts";
 import { objectKey } from "../store/keys.ts";
 import { podEndpoints, portsKey, selectorOf, servicesSelecting, targetRef } from "./endpoint-addresses.ts";
-import { newControllerRef } from "./pods.ts";
+import { isPodReady, newControllerRef } from "./pods.ts";
 import type { Controller, ReconcileResult } from "./types.ts";
 import { Writer } from "./writes.ts";
 
@@ -40,7 +40,7 @@ export function desiredSlices(ctx: ApiContext, svc: KubeObject): DesiredSlice[] 
       addresses: [ep.ip],
       conditions: {
         ready: tolerateUnready || ep.ready,
-        serving: tolerateUnready || ep.ready || (ep.terminating && isReadyCondition(ep.pod)),
+        serving: tolerateUnready || ep.ready || (ep.terminating && isPodReady(ep.pod)),
         terminating: ep.terminating,
       },
     };
@@ -58,12 +58,6 @@ export function desiredSlices(ctx: ApiContext, svc: KubeObject): DesiredSlice[] 
     for (let i = 0; i < g.endpoints.length; i += MAX_PER_SLICE)
       slices.push({ ports: g.ports, endpoints: g.endpoints.slice(i, i + MAX_PER_SLICE) });
   return slices.length > 0 ? slices : [{ ports: [], endpoints: [] }];
-}
-
-function isReadyCondition(pod: KubeObject): boolean {
-  return (pod.status?.conditions ?? []).some(
-    (c: { type?: string; status?: string }) => c.type === "Ready" && c.status === "True",
-  );
 }
 
 export class EndpointSliceController implements Controller {
