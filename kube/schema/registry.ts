@@ -3,6 +3,7 @@
 import { affinityDefinitions } from "./affinity.ts";
 import { batchDefinitions } from "./batch.ts";
 import { containerDefinitions } from "./container.ts";
+import { controllerRevisionDefinitions } from "./controllerrevision.ts";
 import { coreMiscDefinitions } from "./core-misc.ts";
 import type { Definitions, GroupVersionKind, ObjectSchema, Schema } from "./dsl.ts";
 import { groupDefinitions } from "./groups.ts";
@@ -28,6 +29,7 @@ const areas: Definitions[] = [
   podStatusDefinitions,
   workloadDefinitions,
   statefulSetDefinitions,
+  controllerRevisionDefinitions,
   batchDefinitions,
   serviceDefinitions,
   coreMiscDefinitions,

@@ -1,5 +1,6 @@
 // Every kind the cluster serves, in discovery order (core first, as upstream lists them).
 import { configMaps } from "./configmaps.ts";
+import { controllerRevisions } from "./controllerrevisions.ts";
 import { cronJobs } from "./cronjobs.ts";
 import { daemonSets } from "./daemonsets.ts";
 import { deployments } from "./deployments.ts";
@@ -33,6 +34,7 @@ export const allKinds: readonly ResourceKind[] = [
   serviceAccounts,
   services,
   // apps/v1
+  controllerRevisions,
   daemonSets,
   deployments,
   replicaSets,
