@@ -33,8 +33,11 @@ import { ObjectStore } from "./store/object-store.ts";
 import { NodeAgents } from "./nodes/agents.ts";
 import { nodeLeaseObjects } from "./nodes/lease-objects.ts";
 import { handleAgentRequest, isAgentPath } from "./nodes/routes.ts";
+import { type ClusterSettings, parseSettings, settingsOf } from "./settings.ts";
 
-export type { ClusterPlan, ClusterUsage, IssuedToken, Role, TokenInfo };
+export type { ClusterPlan, ClusterSettings, ClusterUsage, IssuedToken, Role, TokenInfo };
+/** The Worker validates `settings` of POST /v1/clusters with the same rules the object applies. */
+export { parseSettings };
 
 /** How many changes the watch log keeps (watches older than that relist); tests set less. */
 const DEFAULT_CHANGE_LOG_LIMIT = 50_000;
@@ -55,6 +58,8 @@ export type IssuableRole = Exclude<Role, "node">;
 export interface ProvisionRequest {
   clusterId: string;
   plan: ClusterPlan;
+  /** Absent: the defaults. */
+  settings?: Partial<ClusterSettings>;
 }
 
 export interface ProvisionResult {
@@ -71,6 +76,7 @@ export interface ClusterStatus {
   /** When the idle cluster will be deleted (extended by any authenticated use); null: never. */
   expiresAt: number | null;
   usage: ClusterUsage;
+  settings: ClusterSettings;
 }
 
 interface ClusterEnv {
@@ -113,7 +119,7 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     const db = drizzle(storage, { logger: false });
     await migrate(db, migrations);
     const store = new ObjectStore(db, storage, this.#logLimit);
-    const ctx: ApiContext = { store, kinds: kindIndex, now: () => Date.now() };
+    const ctx: ApiContext = { store, kinds: kindIndex, now: () => Date.now(), settings: settingsOf(record) };
     const credentials = new Credentials(db);
     ensureSystemObjects(ctx);
     const activity = new Activity(storage.sql, record);
@@ -146,8 +152,15 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
   async provision(request: ProvisionRequest): Promise<ProvisionResult> {
     if (this.#live || readRecord(this.ctx.storage.sql)) throw new Error("cluster is already provisioned");
     if (!isClusterPlan(request.plan)) throw new Error("invalid plan");
+    const { settings, problems } = parseSettings(request.settings);
+    if (!settings) throw new Error(`invalid settings: ${problems.map((p) => p.message).join("; ")}`);
     const now = Date.now();
-    const record: ClusterRecord = { id: request.clusterId, plan: request.plan, createdAt: now };
+    const record: ClusterRecord & { settings: ClusterSettings } = {
+      id: request.clusterId,
+      plan: request.plan,
+      createdAt: now,
+      settings,
+    };
     const storage = this.ctx.storage;
     await migrate(drizzle(storage, { logger: false }), migrations);
     writeRecord(storage.sql, record);
@@ -185,6 +198,7 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
       lastActiveAt: activity.lastActive,
       expiresAt: activity.deadline,
       usage: guard.usage(),
+      settings: settingsOf(record),
     };
   }
 

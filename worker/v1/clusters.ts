@@ -1,14 +1,14 @@
 // Clusters of an account: create (provisions the object), list, show, delete (wipes it).
 import { and, count, eq, isNull } from "drizzle-orm";
 import type { Context, Hono } from "hono";
-import type { ClusterStatus } from "../../durable-objects/cluster/object.ts";
+import { type ClusterSettings, type ClusterStatus, parseSettings } from "../../durable-objects/cluster/object.ts";
 import { CLUSTER_ID_PATTERN, newClusterId } from "../auth/tokens.ts";
 import { clusters } from "../db/schema.ts";
 import { clusterPlan, loadPlan, planView } from "../limits/plans.ts";
 import { requireAccount } from "./auth.ts";
 import { discardBody, readJsonObject } from "./body.ts";
-import { conflict, notFound, quotaExceeded, unavailable } from "./errors.ts";
-import { parseFields, string } from "./fields.ts";
+import { ApiError, badRequest, conflict, notFound, quotaExceeded, unavailable } from "./errors.ts";
+import { optional, parseFields, type Rule, string } from "./fields.ts";
 import { renderKubeconfig } from "./kubeconfig.ts";
 import type { V1 } from "./types.ts";
 import { isUniqueViolation } from "../db/errors.ts";
@@ -21,6 +21,15 @@ const NAME = string({
   pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
   hint: "must be lowercase letters, digits and '-', starting and ending with a letter or digit (e.g. my-cluster)",
 });
+
+/** Per-cluster settings: a malformed value is a 400, a well-formed one out of bounds a 422. */
+const SETTINGS: Rule<ClusterSettings> = (value) => {
+  const { settings, problems } = parseSettings(value);
+  if (settings) return settings;
+  const [first] = problems;
+  if (first.kind === "type") throw badRequest(first.message, first.field);
+  throw new ApiError(422, "invalid_settings", first.message, { field: first.field });
+};
 
 export function stub(c: Context<V1>, id: string) {
   return c.env.CLUSTER.get(c.env.CLUSTER.idFromName(id));
@@ -82,7 +91,9 @@ export function clusterRoutes(app: Hono<V1>): void {
   app.use("/clusters/*", requireAccount);
 
   app.post("/clusters", async (c) => {
-    const { name } = parseFields(await readJsonObject(c.req.raw), { name: NAME });
+    const fields = parseFields(await readJsonObject(c.req.raw), { name: NAME, settings: optional(SETTINGS) });
+    const { name } = fields;
+    const settings = fields.settings ?? parseSettings(undefined).settings!;
     const { db, account } = c.var;
     const plan = await loadPlan(db, account.plan);
     if (!plan) throw unavailable(`the account's plan "${account.plan}" no longer exists`);
@@ -114,7 +125,7 @@ export function clusterRoutes(app: Hono<V1>): void {
     }
     let provisioned: Awaited<ReturnType<ReturnType<typeof stub>["provision"]>>;
     try {
-      provisioned = await stub(c, row.id).provision({ clusterId: row.id, plan: clusterPlan(plan) });
+      provisioned = await stub(c, row.id).provision({ clusterId: row.id, plan: clusterPlan(plan), settings });
     } catch (err) {
       console.error(`cluster ${row.id}: provisioning failed`, err);
       await db.delete(clusters).where(eq(clusters.id, row.id));
@@ -133,6 +144,7 @@ export function clusterRoutes(app: Hono<V1>): void {
     return c.json(
       {
         ...clusterView(c, { ...row, expiresAt: provisioned.expiresAt }),
+        settings,
         kubeconfig,
         adminToken: provisioned.admin.token,
         adminTokenId: provisioned.admin.id,
@@ -159,6 +171,7 @@ export function clusterRoutes(app: Hono<V1>): void {
     return c.json({
       ...clusterView(c, { ...row, lastActiveAt: status.lastActiveAt, expiresAt: status.expiresAt }),
       usage: status.usage,
+      settings: status.settings,
       limits: plan ? planView(plan).limits : null,
     });
   });

@@ -2,6 +2,7 @@
 import type { KindIndex } from "../registry/lookup.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import type { ObjectStore } from "../store/object-store.ts";
+import type { ClusterSettings } from "../settings.ts";
 
 export interface ApiContext {
   store: ObjectStore;
@@ -10,6 +11,8 @@ export interface ApiContext {
   now(): number;
   /** The kube-node-lease Leases, built from the heartbeat table (never stored); set by the cluster object. */
   nodeLeases?: () => KubeObject[];
+  /** The cluster's settings (from its record); absent reads as DEFAULT_SETTINGS. */
+  settings?: ClusterSettings;
 }
 
 /** RFC 3339 in whole seconds, as metav1.Time serializes. */
