@@ -12,10 +12,17 @@ function banner(f: RunningFlotilla): string {
     `Flotilla is running at ${f.url}`,
     `  demo cluster ${f.clusterId}: ${f.clusterUrl}`,
     `  local CA: ${f.caPath}`,
+    ...(f.localAgent
+      ? [
+          `  node agent "${f.localAgent.process.name}": ${f.localAgent.process.runtime} runtime (${f.localAgent.why})`,
+          `    log: ${path.join(f.home, "logs", `agent-${f.localAgent.process.name}.log`)}`,
+        ]
+      : []),
     "",
     "Point kubectl at it:",
     `  export KUBECONFIG=${kubeconfig}`,
-    "  kubectl get namespaces",
+    "  kubectl get nodes",
+    "  kubectl run hello --image=busybox --restart=Never -- echo hello",
     "",
     "Press Ctrl-C to stop.",
     "",

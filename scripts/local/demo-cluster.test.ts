@@ -95,7 +95,11 @@ describe("ensureDemoCluster", KEYGEN_TIMEOUT, () => {
     const file = path.join(dir, "fresh.json");
     try {
       const cluster = await ensureDemoCluster(server.url, server.caPem, file, account);
-      expect(cluster).toEqual({ clusterId: "abcdefghijklmnopqrstuvwxyz", adminToken: "t".repeat(43) });
+      expect(cluster).toEqual({
+        clusterId: "abcdefghijklmnopqrstuvwxyz",
+        adminToken: "t".repeat(43),
+        accountToken: "flta_x",
+      });
       expect(seen.map((s) => s.split(" ").slice(0, 3).join(" "))).toEqual([
         "POST /v1/login -",
         "POST /v1/signup -",
@@ -119,8 +123,23 @@ describe("ensureDemoCluster", KEYGEN_TIMEOUT, () => {
     });
     try {
       const cluster = await ensureDemoCluster(server.url, server.caPem, path.join(dir, "kept.json"), saved);
-      expect(cluster).toEqual({ clusterId: saved.clusterId, adminToken: saved.adminToken });
+      expect(cluster).toEqual({ clusterId: saved.clusterId, adminToken: saved.adminToken, accountToken: "flta_x" });
       expect(seen).toHaveLength(2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("passes cluster settings when given", async () => {
+    const { server, seen } = await fakeApi({
+      "POST /v1/login": [200, { token: "flta_x" }],
+      "POST /v1/clusters": [201, { id: "abcdefghijklmnopqrstuvwxyz", adminToken: "t".repeat(43) }],
+    });
+    try {
+      await ensureDemoCluster(server.url, server.caPem, path.join(dir, "settings.json"), account, {
+        nodeMonitorGracePeriodSeconds: 10,
+      });
+      expect(seen[1]).toContain('{"name":"demo","settings":{"nodeMonitorGracePeriodSeconds":10}}');
     } finally {
       await server.close();
     }

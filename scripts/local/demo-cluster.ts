@@ -17,6 +17,8 @@ export interface DemoAccount {
 export interface DemoCluster {
   clusterId: string;
   adminToken: string;
+  /** The demo account's token for /v1 (join tokens, more clusters). */
+  accountToken: string;
 }
 
 export const DEMO_EMAIL = "demo@flotilla.local";
@@ -106,18 +108,35 @@ export async function ensureDemoCluster(
   caPem: string,
   file: string,
   account: DemoAccount,
+  settings?: Record<string, number>,
 ): Promise<DemoCluster> {
   const token = await demoAccountToken(baseUrl, caPem, account);
   if (account.clusterId && account.adminToken) {
     const res = await call(baseUrl, caPem, "GET", `/v1/clusters/${account.clusterId}`, undefined, token);
-    if (res.status === 200) return { clusterId: account.clusterId, adminToken: account.adminToken };
+    if (res.status === 200)
+      return { clusterId: account.clusterId, adminToken: account.adminToken, accountToken: token };
     if (res.status !== 404) throw apiError(`GET /v1/clusters/${account.clusterId}`, res);
   }
-  const created = await call(baseUrl, caPem, "POST", "/v1/clusters", { name: DEMO_CLUSTER_NAME }, token);
+  const body = settings ? { name: DEMO_CLUSTER_NAME, settings } : { name: DEMO_CLUSTER_NAME };
+  const created = await call(baseUrl, caPem, "POST", "/v1/clusters", body, token);
   if (created.status !== 201) throw apiError("POST /v1/clusters", created);
   const { id, adminToken } = JSON.parse(created.body) as { id: string; adminToken: string };
   saveDemoAccount(file, { ...account, clusterId: id, adminToken });
-  return { clusterId: id, adminToken };
+  return { clusterId: id, adminToken, accountToken: token };
+}
+
+/** A join token for `flotilla agent`, from POST /v1/clusters/:id/tokens. */
+export async function createJoinToken(
+  baseUrl: string,
+  caPem: string,
+  accountToken: string,
+  clusterId: string,
+  ttlSeconds = 3600,
+): Promise<string> {
+  const path = `/v1/clusters/${clusterId}/tokens`;
+  const res = await call(baseUrl, caPem, "POST", path, { role: "join", ttlSeconds }, accountToken);
+  if (res.status !== 201) throw apiError(`POST ${path}`, res);
+  return (JSON.parse(res.body) as { token: string }).token;
 }
 
 export function clusterUrl(baseUrl: string, clusterId: string): string {

@@ -1,12 +1,14 @@
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import type { RuntimeKind } from "../../agent/args.ts";
 import { ensureCertificates } from "./ca.ts";
 import { applyLocalD1Migrations } from "./d1-migrations.ts";
-import { clusterUrl, ensureDemoCluster, loadOrCreateDemoAccount } from "./demo-cluster.ts";
+import { clusterUrl, createJoinToken, ensureDemoCluster, loadOrCreateDemoAccount } from "./demo-cluster.ts";
 import { ensureHome, repoRoot, writePrivateFile } from "./home.ts";
 import { waitForHealthz } from "./https-client.ts";
 import { renderKubeconfig } from "./kubeconfig.ts";
+import { type AgentProcess, chooseRuntime, hasJoined, spawnAgent, waitUntilSyncing } from "./local-agent.ts";
 import { type ExitInfo, spawnWranglerDev } from "./wrangler-dev.ts";
 
 export interface StartFlotillaOptions {
@@ -21,6 +23,19 @@ export interface StartFlotillaOptions {
   signal?: AbortSignal;
   /** Directory with wrangler.toml and node_modules; the checkout unless a test runs a stand-in worker. */
   root?: string;
+  /** Start the local node agent (default true; end-to-end tests start their own). */
+  agent?: boolean;
+  /** Per-cluster settings for a newly created demo cluster (POST /v1/clusters `settings`). */
+  clusterSettings?: Record<string, number>;
+}
+
+export interface StartAgentOptions {
+  name: string;
+  /** Default: docker when a Docker or Podman API answers, otherwise simulated. */
+  runtime?: RuntimeKind;
+  labels?: Record<string, string>;
+  /** Echo the agent's output to stdout (it always goes to <home>/logs/agent-<name>.log). */
+  echo?: boolean;
 }
 
 export interface RunningFlotilla {
@@ -38,10 +53,19 @@ export interface RunningFlotilla {
   caPem: string;
   /** Resolves when the server stops, whether through stop() or on its own. */
   exited: Promise<ExitInfo>;
+  /** The local agent npm start runs, and why it uses its runtime; undefined with `agent: false`. */
+  localAgent?: { process: AgentProcess; why: string };
+  /** A join token for the demo cluster (POST /v1/clusters/:id/tokens, role join). */
+  createJoinToken(ttlSeconds?: number): Promise<string>;
+  /** Starts a `flotilla agent` process joined to the demo cluster (joining first if its state dir is new). */
+  startAgent(opts: StartAgentOptions): Promise<AgentProcess>;
+  /** Stops the agents started here, then wrangler. */
   stop(): Promise<void>;
 }
 
 const LISTEN_IP = "127.0.0.1";
+/** The node name of the agent npm start runs. */
+export const LOCAL_NODE = "flotilla-local";
 
 /**
  * Applies D1 migrations, starts wrangler dev on workerd over HTTPS, waits for it, signs in the demo
@@ -75,7 +99,7 @@ export async function startFlotilla(opts: StartFlotillaOptions): Promise<Running
     quiet: opts.quiet ?? false,
     wranglerDirs,
   });
-  let cluster: { clusterId: string; adminToken: string };
+  let cluster: { clusterId: string; adminToken: string; accountToken: string };
   try {
     await waitForHealthz(url, {
       ca: caPem,
@@ -87,7 +111,7 @@ export async function startFlotilla(opts: StartFlotillaOptions): Promise<Running
       ]),
     });
     opts.signal?.throwIfAborted();
-    cluster = await ensureDemoCluster(url, caPem, paths.demoCluster, account);
+    cluster = await ensureDemoCluster(url, caPem, paths.demoCluster, account, opts.clusterSettings);
   } catch (err) {
     await wrangler.stop();
     throw new Error(`${(err as Error).message}\n--- wrangler dev output (last lines) ---\n${wrangler.recentOutput()}`);
@@ -96,8 +120,43 @@ export async function startFlotilla(opts: StartFlotillaOptions): Promise<Running
   const apiUrl = clusterUrl(url, cluster.clusterId);
   writePrivateFile(paths.kubeconfig, renderKubeconfig({ server: apiUrl, caPem, token: cluster.adminToken }));
 
-  // Local node agent: a later issue starts it here (after the cluster exists and the kubeconfig is written),
-  // and stops it in stop() below before wrangler.
+  const agents: AgentProcess[] = [];
+  const joinToken = (ttl?: number) => createJoinToken(url, caPem, cluster.accountToken, cluster.clusterId, ttl);
+  const startAgent = async (agent: StartAgentOptions): Promise<AgentProcess> => {
+    // One state dir per cluster and node: a demo cluster created afresh is joined afresh.
+    const stateDir = path.join(paths.home, "agents", cluster.clusterId, agent.name);
+    const joined = await hasJoined(stateDir, apiUrl);
+    const started = spawnAgent({
+      root: repoRoot,
+      clusterUrl: apiUrl,
+      caPath: paths.caCert,
+      name: agent.name,
+      runtime: agent.runtime ?? (await chooseRuntime()).runtime,
+      stateDir,
+      joinToken: joined ? undefined : await joinToken(600),
+      labels: agent.labels,
+      logFile: path.join(paths.home, "logs", `agent-${agent.name}.log`),
+      echo: agent.echo,
+    });
+    agents.push(started);
+    await waitUntilSyncing(started);
+    return started;
+  };
+  const stop = async () => {
+    await Promise.all(agents.map((a) => a.stop()));
+    await wrangler.stop();
+  };
+
+  let localAgent: RunningFlotilla["localAgent"];
+  if (opts.agent ?? true) {
+    try {
+      const { runtime, why } = await chooseRuntime();
+      localAgent = { process: await startAgent({ name: LOCAL_NODE, runtime, echo: !opts.quiet }), why };
+    } catch (err) {
+      await stop();
+      throw err;
+    }
+  }
 
   return {
     url,
@@ -110,9 +169,10 @@ export async function startFlotilla(opts: StartFlotillaOptions): Promise<Running
     caPath: paths.caCert,
     caPem,
     exited: wrangler.exited,
-    stop: async () => {
-      await wrangler.stop();
-    },
+    localAgent,
+    createJoinToken: joinToken,
+    startAgent,
+    stop,
   };
 }
 

@@ -1,9 +1,8 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
-import { createInterface } from "node:readline";
-import { stripVTControlCharacters } from "node:util";
 import type { DevWorkerOptions } from "./dev-worker.ts";
-import { startOrphanWatchdog } from "./watchdog.ts";
+import { type ExitInfo, spawnGroup } from "./process-group.ts";
+
+export type { ExitInfo };
 
 /** The dev worker's own options (root: the checkout with wrangler.toml and node_modules), and how we run it. */
 export interface WranglerDevOptions extends DevWorkerOptions {
@@ -62,11 +61,6 @@ export function isErrorLine(line: string): boolean {
   return /✘|\[ERROR\]|\bUncaught\b|^\s*Error\b|\bERR_[A-Z_]+\b/.test(line);
 }
 
-export interface ExitInfo {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
 export interface WranglerDevProcess {
   pid: number;
   /** Resolves when wrangler exits, for whatever reason. */
@@ -82,83 +76,27 @@ export interface WranglerDevProcess {
   stop(graceMs?: number): Promise<ExitInfo>;
 }
 
-const KEEP_LINES = 200;
-
 export function spawnWranglerDev(opts: WranglerDevOptions): WranglerDevProcess {
-  // detached: its own process group, so stop() can reach workerd and nothing lingers after us.
-  const child = spawn(devWorkerCommand(opts.root), devWorkerArgs(opts), {
-    cwd: opts.root,
-    env: wranglerDevEnv(process.env, opts.wranglerDirs),
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  if (child.pid === undefined) throw new Error(`could not start ${devWorkerCommand(opts.root)}`);
-  const pid = child.pid;
-  const recent: string[] = [];
   let reportBuildFailure: (line: string) => void = () => {};
   const buildFailed = new Promise<string>((resolve) => {
     reportBuildFailure = resolve;
   });
-  const onLine = (line: string) => {
-    const plain = stripVTControlCharacters(line);
-    recent.push(plain);
-    if (/Build failed/.test(plain)) reportBuildFailure(plain.trim());
-    if (recent.length > KEEP_LINES) recent.shift();
-    if (!opts.quiet) process.stdout.write(`[wrangler] ${line}\n`);
-    else if (isErrorLine(plain)) process.stderr.write(`[wrangler] ${line}\n`);
-  };
-  for (const stream of [child.stdout, child.stderr]) {
-    if (stream) createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on("line", onLine);
-  }
-  const exited = exitPromise(child);
-  // Never leave a workerd behind holding the port: an exit handler covers process.exit(), the watchdog
-  // covers deaths by signal.
-  const watchdog = startOrphanWatchdog(pid);
-  const killOnExit = () => signalGroup(pid, "SIGKILL");
-  process.on("exit", killOnExit);
-  exited.then(() => {
-    process.off("exit", killOnExit);
-    signalGroup(pid, "SIGKILL"); // wrangler is gone: nothing left in its group should outlive it
-    watchdog.disarm();
-  });
-
-  return {
-    pid,
-    exited,
-    buildFailed,
-    recentOutput: () => recent.join("\n"),
-    stop: async (graceMs = 5_000) => {
-      watchdog.disarm();
-      return stopGroup(pid, exited, graceMs);
+  const group = spawnGroup({
+    command: devWorkerCommand(opts.root),
+    args: devWorkerArgs(opts),
+    cwd: opts.root,
+    env: wranglerDevEnv(process.env, opts.wranglerDirs),
+    onLine: (line, plain) => {
+      if (/Build failed/.test(plain)) reportBuildFailure(plain.trim());
+      if (!opts.quiet) process.stdout.write(`[wrangler] ${line}\n`);
+      else if (isErrorLine(plain)) process.stderr.write(`[wrangler] ${line}\n`);
     },
+  });
+  return {
+    pid: group.pid,
+    exited: group.exited,
+    buildFailed,
+    recentOutput: group.recentOutput,
+    stop: (graceMs) => group.stop(graceMs),
   };
-}
-
-function exitPromise(child: ChildProcess): Promise<ExitInfo> {
-  return new Promise((resolve) => {
-    child.on("exit", (code, signal) => resolve({ code, signal }));
-    child.on("error", () => resolve({ code: child.exitCode ?? 127, signal: null }));
-  });
-}
-
-function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
-  try {
-    process.kill(-pid, signal);
-    return true;
-  } catch {
-    return false; // group already gone
-  }
-}
-
-async function stopGroup(pid: number, exited: Promise<ExitInfo>, graceMs: number): Promise<ExitInfo> {
-  signalGroup(pid, "SIGTERM");
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), graceMs);
-  });
-  const first = await Promise.race([exited, timedOut]);
-  clearTimeout(timer);
-  // wrangler may exit before workerd does; a final SIGKILL to the group catches stragglers either way.
-  signalGroup(pid, "SIGKILL");
-  return first === "timeout" ? exited : first;
 }

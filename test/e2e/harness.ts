@@ -22,6 +22,10 @@ export interface HarnessOptions {
   verbose?: boolean;
   /** Directory with wrangler.toml; the checkout by default (tests of the harness itself use a stand-in). */
   root?: string;
+  /** Start npm start's local node agent too (default false: tests start the agents they need). */
+  agent?: boolean;
+  /** Settings of the demo cluster (POST /v1/clusters `settings`), e.g. a short node grace period. */
+  clusterSettings?: Record<string, number>;
 }
 
 export interface Harness {
@@ -46,7 +50,15 @@ const RESTART_ATTEMPTS = 10;
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "flotilla-e2e-"));
   const quiet = !(opts.verbose ?? process.env.FLOTILLA_E2E_VERBOSE === "1");
-  const start = (port: number) => startFlotilla({ home, port, quiet, root: opts.root });
+  const start = (port: number) =>
+    startFlotilla({
+      home,
+      port,
+      quiet,
+      root: opts.root,
+      agent: opts.agent ?? false,
+      clusterSettings: opts.clusterSettings,
+    });
   let port = await findFreePort();
   let flotilla: RunningFlotilla;
   try {

@@ -31,3 +31,22 @@ export async function runtimeVersion(docker: Docker): Promise<string> {
   const podman = version.Components?.find((c) => c.Name === "Podman Engine");
   return podman ? `podman://${podman.Version}` : `docker://${version.Version}`;
 }
+
+/** Why the Docker API at `host` cannot be used, or undefined when it answers a ping (a stale socket file does not). */
+export async function dockerUnreachable(host: string, timeoutMs = 3_000): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`no answer within ${timeoutMs} ms`), timeoutMs);
+  });
+  const ping = connectDocker(host)
+    .ping()
+    .then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
+  try {
+    return await Promise.race([ping, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
