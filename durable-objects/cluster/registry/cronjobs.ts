@@ -1,6 +1,8 @@
 // batch/v1 CronJob: SetDefaults_CronJob, ValidateCronJobCreate / validateCronJobSpec (with the
-// schedule checked as robfig/cron's ParseStandard does, with its error texts), and printCronJob's columns.
+// schedule checked by kube/cron, robfig/cron's ParseStandard with its error texts), and printCronJob's columns.
 import { type FieldError, invalid, notSupported, required } from "../../../kube/field-errors.ts";
+import { scheduleError } from "../../../kube/cron/schedule.ts";
+import { isKnownTimeZone } from "../../../kube/cron/zone.ts";
 import { timestampAge } from "../../../kube/duration.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import { ageColumn, column } from "./columns.ts";
@@ -16,96 +18,8 @@ type Json = Record<string, any>;
 /** The job controller appends "-<11 digits>" to a CronJob's name, and job names are DNS labels. */
 const MAX_NAME_LENGTH = 52;
 
-interface Bounds {
-  min: number;
-  max: number;
-  names?: Record<string, number>;
-}
-
-const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-const DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
-const FIELDS: Bounds[] = [
-  { min: 0, max: 59 },
-  { min: 0, max: 23 },
-  { min: 1, max: 31 },
-  { min: 1, max: 12, names: Object.fromEntries(MONTHS.map((m, i) => [m, i + 1])) },
-  { min: 0, max: 6, names: Object.fromEntries(DAYS.map((d, i) => [d, i])) },
-];
-const DESCRIPTORS = ["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"];
-
-class CronError extends Error {}
-
-function mustParseInt(expr: string): number {
-  // strconv.Atoi: an optional sign and decimal digits only.
-  if (!/^[+-]?\d+$/.test(expr))
-    throw new CronError(
-      `failed to parse int from ${expr}: strconv.Atoi: parsing ${JSON.stringify(expr)}: invalid syntax`,
-    );
-  const n = Number(expr);
-  if (n < 0) throw new CronError(`negative number (${n}) not allowed: ${expr}`);
-  return n;
-}
-
-function parseIntOrName(expr: string, names?: Record<string, number>): number {
-  const named = names?.[expr.toLowerCase()];
-  return named ?? mustParseInt(expr);
-}
-
-/** getRange: one comma-separated part of a field ("*", "1-5", "*​/10", "3/4", "mon"). */
-function checkRange(expr: string, b: Bounds): void {
-  const rangeAndStep = expr.split("/");
-  const lowAndHigh = rangeAndStep[0].split("-");
-  let start: number;
-  let end: number;
-  if (lowAndHigh[0] === "*" || lowAndHigh[0] === "?") [start, end] = [b.min, b.max];
-  else {
-    start = parseIntOrName(lowAndHigh[0], b.names);
-    if (lowAndHigh.length > 2) throw new CronError(`too many hyphens: ${expr}`);
-    end = lowAndHigh.length === 2 ? parseIntOrName(lowAndHigh[1], b.names) : start;
-  }
-  let step = 1;
-  if (rangeAndStep.length > 2) throw new CronError(`too many slashes: ${expr}`);
-  if (rangeAndStep.length === 2) {
-    step = mustParseInt(rangeAndStep[1]);
-    if (lowAndHigh.length === 1) end = b.max;
-  }
-  if (start < b.min) throw new CronError(`beginning of range (${start}) below minimum (${b.min}): ${expr}`);
-  if (end > b.max) throw new CronError(`end of range (${end}) above maximum (${b.max}): ${expr}`);
-  if (start > end) throw new CronError(`beginning of range (${start}) beyond end of range (${end}): ${expr}`);
-  if (step === 0) throw new CronError(`step of range should be a positive number: ${expr}`);
-}
-
-const GO_DURATION = /^([+-]?(\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$|^[+-]?0$/;
-
 /** cron.ParseStandard's error text for a schedule, or undefined when it parses. */
-export function scheduleError(schedule: string): string | undefined {
-  try {
-    if (schedule === "") throw new CronError("empty spec string");
-    let spec = schedule;
-    const tz = /^(CRON_)?TZ=(\S*)\s*/.exec(spec);
-    if (tz) spec = spec.slice(tz[0].length);
-    if (spec.startsWith("@")) {
-      if (spec.startsWith("@every ")) {
-        const d = spec.slice("@every ".length);
-        if (!GO_DURATION.test(d))
-          throw new CronError(`failed to parse duration ${spec}: time: invalid duration ${JSON.stringify(d)}`);
-        return undefined;
-      }
-      if (DESCRIPTORS.includes(spec)) return undefined;
-      throw new CronError(`unrecognized descriptor: ${spec}`);
-    }
-    const fields = spec.trim() === "" ? [] : spec.trim().split(/\s+/);
-    if (fields.length !== 5)
-      throw new CronError(`expected exactly 5 fields, found ${fields.length}: [${fields.join(" ")}]`);
-    fields.forEach((f, i) => {
-      for (const part of f.split(",")) checkRange(part, FIELDS[i]);
-    });
-    return undefined;
-  } catch (e) {
-    if (e instanceof CronError) return e.message;
-    throw e;
-  }
-}
+export { scheduleError };
 
 function scheduleErrors(spec: Json): FieldError[] {
   const field = "spec.schedule";
@@ -122,17 +36,6 @@ function scheduleErrors(spec: Json): FieldError[] {
 
 const TZ_PART = /^[A-Za-z.\-_0-9+]{1,14}$/;
 
-/** time.LoadLocation, through the runtime's IANA database. */
-function knownTimeZone(tz: string): boolean {
-  if (tz === "UTC") return true;
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function timeZoneErrors(tz: unknown): FieldError[] {
   const field = "spec.timeZone";
   if (tz === undefined || tz === null) return [];
@@ -145,7 +48,7 @@ function timeZoneErrors(tz: unknown): FieldError[] {
     errs.push(
       invalid(field, zone, "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones"),
     );
-  if (!knownTimeZone(zone)) errs.push(invalid(field, zone, `unknown time zone ${zone}`));
+  if (!isKnownTimeZone(zone)) errs.push(invalid(field, zone, `unknown time zone ${zone}`));
   return errs;
 }
 
