@@ -1,7 +1,10 @@
 // Checks a write must pass before it reaches a kind's own validation: the namespace exists
-// and is not terminating (upstream's NamespaceLifecycle admission).
+// and is not terminating (upstream's NamespaceLifecycle admission); and upstream's
+// DefaultTolerationSeconds admission for new pods, with the cluster's setting.
 import { forbidden, groupResource, notFound } from "../../../kube/status.ts";
+import type { KubeObject } from "../../../kube/types.ts";
 import { resourceId } from "../registry/lookup.ts";
+import { DEFAULT_SETTINGS } from "../settings.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import type { ApiContext } from "./context.ts";
 
@@ -23,4 +26,26 @@ export function admitIntoNamespace(
 
 export function storeResource(kind: ResourceKind): string {
   return resourceId(kind);
+}
+
+const NOT_READY_TAINT = "node.kubernetes.io/not-ready";
+const UNREACHABLE_TAINT = "node.kubernetes.io/unreachable";
+
+/**
+ * DefaultTolerationSeconds: a pod created without a NoExecute toleration of the not-ready or
+ * unreachable taint gets one for the cluster's defaultTolerationSeconds (runs before the pod's
+ * own defaulting, which then finds them present).
+ */
+export function admitDefaultTolerationSeconds(ctx: ApiContext, kind: ResourceKind, obj: KubeObject): void {
+  if (resourceId(kind) !== "pods" || typeof obj.spec !== "object" || obj.spec === null) return;
+  // A malformed list is validation's to report, not ours to replace.
+  if (obj.spec.tolerations != null && !Array.isArray(obj.spec.tolerations)) return;
+  const seconds = (ctx.settings ?? DEFAULT_SETTINGS).defaultTolerationSeconds;
+  const tolerations: { key?: string; effect?: string }[] = obj.spec.tolerations ?? [];
+  const covers = (key: string) =>
+    tolerations.some((t) => (t?.key === key || !t?.key) && (t?.effect === "NoExecute" || !t?.effect));
+  const added = [NOT_READY_TAINT, UNREACHABLE_TAINT]
+    .filter((key) => !covers(key))
+    .map((key) => ({ key, operator: "Exists", effect: "NoExecute", tolerationSeconds: seconds }));
+  if (added.length > 0) obj.spec.tolerations = [...tolerations, ...added];
 }

@@ -7,7 +7,7 @@ import { apiVersionOf, resourceId } from "../registry/lookup.ts";
 import { checkCreateQuota } from "../limits/hooks.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import { admitPodPriority } from "../scheduler/priority-admission.ts";
-import { admitIntoNamespace } from "./admission.ts";
+import { admitDefaultTolerationSeconds, admitIntoNamespace } from "./admission.ts";
 import { allocate } from "./allocation.ts";
 import { type ApiContext, timestamp } from "./context.ts";
 import type { WriteOptions } from "./options.ts";
@@ -52,6 +52,7 @@ export function createObject(
   prepareMetadata(ctx, kind, obj, namespace);
   admitIntoNamespace(ctx, kind, obj.metadata.namespace, obj.metadata.name ?? "");
   admitPodPriority(ctx, kind, obj);
+  admitDefaultTolerationSeconds(ctx, kind, obj);
   kind.prepareForCreate?.(obj);
   kind.defaults?.(obj);
   validateCreate(kind, obj);

@@ -1,11 +1,16 @@
-// The node lifecycle controller (upstream pkg/controller/nodelifecycle, monitoring only): a node whose
-// lease has not been renewed for the grace period gets Ready (and the other conditions) Unknown.
-// Renewals are not store changes, so the controller keeps one key requeued for the earliest lease
-// deadline while nodes exist; with no nodes (or only silent ones) nothing is due and no alarm is armed.
-import type { ApiContext } from "../api/context.ts";
-import { type LeaseRow, leaseDeadline, NODE_MONITOR_GRACE_MS } from "../nodes/heartbeat.ts";
+// The node lifecycle controller (upstream pkg/controller/nodelifecycle): a node whose lease has not
+// been renewed for the grace period (the cluster's nodeMonitorGracePeriodSeconds) gets Ready (and
+// the other conditions) Unknown; every node's controller-owned taints follow its conditions and
+// spec.unschedulable (node-lifecycle-taints.ts). Renewals are not store changes, so the controller
+// keeps one key requeued for the earliest lease deadline while nodes exist; with no nodes (or only
+// silent ones) nothing is due and no alarm is armed.
+import { type ApiContext, timestamp } from "../api/context.ts";
+import { type LeaseRow, leaseDeadline } from "../nodes/heartbeat.ts";
+import { DEFAULT_SETTINGS } from "../settings.ts";
 import type { Change } from "../store/object-store.ts";
+import { nextTaints } from "./node-lifecycle-taints.ts";
 import type { Controller, ReconcileResult } from "./types.ts";
+import { Writer } from "./writes.ts";
 
 export const NODE_LIFECYCLE_CONTROLLER = "node-lifecycle-controller";
 /** The one key: every node is judged in the same pass. */
@@ -19,12 +24,15 @@ export interface NodeHeartbeats {
 
 export class NodeLifecycleController implements Controller {
   readonly name = NODE_LIFECYCLE_CONTROLLER;
+  readonly #w: Writer;
 
   constructor(
     private readonly ctx: ApiContext,
     private readonly heartbeats: NodeHeartbeats,
-    private readonly graceMs = NODE_MONITOR_GRACE_MS,
-  ) {}
+    private readonly graceMs = (ctx.settings ?? DEFAULT_SETTINGS).nodeMonitorGracePeriodSeconds * 1000,
+  ) {
+    this.#w = new Writer(ctx, "node-controller");
+  }
 
   keysFor(change: Change): string[] {
     return change.entry.resource === "nodes" && change.type !== "DELETED" ? [KEY] : [];
@@ -36,9 +44,24 @@ export class NodeLifecycleController implements Controller {
 
   reconcile(): ReconcileResult | undefined {
     this.heartbeats.markSilentNodes(this.graceMs);
+    this.#taintNodes();
     const next = this.#nextDeadline();
     // One millisecond past the deadline: a lease counts as run out only after it.
     return next === undefined ? undefined : { requeueAfterMs: Math.max(0, next - this.ctx.now()) + 1 };
+  }
+
+  /** Writes spec.taints of each node whose controller-owned taints are not what its state calls for. */
+  #taintNodes(): void {
+    const now = timestamp(this.ctx.now());
+    for (const entry of this.ctx.store.list("nodes")) {
+      const node = entry.object;
+      const taints = nextTaints(node, now);
+      if (!taints) continue;
+      const next = structuredClone(node);
+      next.spec = { ...next.spec, taints };
+      if (taints.length === 0) delete next.spec.taints;
+      this.#w.update("nodes", node, next);
+    }
   }
 
   /** The earliest deadline among leases of existing nodes that have not run out yet. */
