@@ -12,6 +12,7 @@ import {
 } from "../kube/agent-protocol.ts";
 import { retryDelay } from "./backoff.ts";
 import { ApiError } from "./client.ts";
+import { MetricsSampler } from "./metrics-sampler.ts";
 import type { PodRuntime, RuntimeReport } from "./runtime/types.ts";
 
 export interface SyncTransport {
@@ -69,11 +70,18 @@ export class SyncLoop {
   #orphansCollected = false;
   #wake?: () => void;
   readonly #log: (message: string) => void;
+  readonly #metrics?: MetricsSampler;
 
   constructor(private readonly options: SyncLoopOptions) {
     this.heartbeatSeconds = options.heartbeatSeconds;
     this.#log = options.log ?? ((m) => console.log(m));
     options.runtime.onChange(() => this.#onRuntimeChange());
+    const runtime = options.runtime;
+    if (runtime.metrics)
+      this.#metrics = new MetricsSampler(
+        () => runtime.metrics?.() ?? Promise.resolve(undefined),
+        () => this.heartbeatSeconds * 1000,
+      );
   }
 
   /** Pods restored from the state dir count as known at the resourceVersion they were stored with. */
@@ -87,6 +95,7 @@ export class SyncLoop {
 
   stop(): void {
     this.#stopped = true;
+    this.#metrics?.stop();
     clearTimeout(this.#debounce);
     this.#abort?.abort();
     this.#wake?.();
@@ -106,6 +115,8 @@ export class SyncLoop {
     this.#pending = emptyReport();
     const nodeStatus = await this.options.nodeStatus();
     const nodeStatusJson = JSON.stringify(nodeStatus);
+    if (!this.#stopped) this.#metrics?.start();
+    const metrics = this.#metrics?.take();
     const request: SyncRequest = {
       nodeName: this.options.nodeName,
       nodeStatus: nodeStatusJson === this.#sentNodeStatus ? undefined : nodeStatus,
@@ -114,6 +125,7 @@ export class SyncLoop {
       events: sending.events,
       known: [...this.known].map(([uid, resourceVersion]) => ({ uid, resourceVersion })),
       waitSeconds: this.heartbeatSeconds,
+      ...(metrics ? { metrics } : {}),
     };
     const abort = new AbortController();
     this.#abort = abort;
@@ -130,6 +142,7 @@ export class SyncLoop {
       this.syncs++;
     } catch (error) {
       this.#pending = mergeReports(sending, this.#pending);
+      if (metrics) this.#metrics?.putBack(metrics);
       if (abort.signal.aborted) return; // abandoned for fresher news, or stopping
       await this.#backOff(error as Error);
     } finally {

@@ -81,6 +81,31 @@ export interface SyncRequest {
   known: KnownPod[];
   /** The longest the object may hold the request open when nothing changes for the node. 0: answer at once. */
   waitSeconds: number;
+  /** Resource usage, at most once per heartbeat interval (kept in the object's memory, never stored). */
+  metrics?: MetricsReport;
+}
+
+/** One container's usage: CPU as a rate over the report's window, memory as the working set. */
+export interface ContainerUsage {
+  name: string;
+  cpuNanoCores: number;
+  memoryBytes: number;
+}
+
+export interface PodUsage {
+  uid: string;
+  namespace: string;
+  name: string;
+  containers: ContainerUsage[];
+}
+
+/** What metrics-server would scrape from a kubelet: node and per-container usage over a window. */
+export interface MetricsReport {
+  /** RFC 3339: when the usage was measured (the end of the window). */
+  timestamp: string;
+  windowSeconds: number;
+  node: { cpuNanoCores: number; memoryBytes: number };
+  pods: PodUsage[];
 }
 
 /** A pod to run, with the config maps and secrets its env, envFrom and volumes reference. */

@@ -1,9 +1,10 @@
 // Pods that "run" without processes: every container Running and Ready at once, init containers
 // Completed, a made-up pod IP. For scale tests of the control plane with thousands of nodes.
-import type { PodAssignment, PodStatusUpdate } from "../../kube/agent-protocol.ts";
+import type { MetricsReport, PodAssignment, PodStatusUpdate } from "../../kube/agent-protocol.ts";
 import type { Container, ContainerStatus, Pod } from "../../kube/pod-types.ts";
 import { computePodStatus } from "../pod/status.ts";
 import { EventRecorder } from "./events.ts";
+import { simulatedMetrics } from "./simulated-usage.ts";
 import type { PodRuntime, RuntimeReport } from "./types.ts";
 
 let nextAddress = 0;
@@ -22,6 +23,7 @@ export class SimulatedRuntime implements PodRuntime {
   #terminated = new Set<string>();
   #listeners: (() => void)[] = [];
   #events: EventRecorder;
+  #metricsAt?: number;
 
   constructor(
     readonly hostIP = "10.0.0.1",
@@ -85,6 +87,18 @@ export class SimulatedRuntime implements PodRuntime {
 
   onChange(listener: () => void): void {
     this.#listeners.push(listener);
+  }
+
+  /** Scripted usage: the pod annotation sim.flotilla.dev/usage, or a small fixed usage per container. */
+  async metrics(): Promise<MetricsReport> {
+    const now = this.now();
+    const since = this.#metricsAt === undefined ? undefined : (now - this.#metricsAt) / 1000;
+    this.#metricsAt = now;
+    return simulatedMetrics(
+      [...this.#pods.values()].map((e) => e.pod),
+      now,
+      since,
+    );
   }
 
   async close(): Promise<void> {}

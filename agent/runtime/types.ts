@@ -1,5 +1,5 @@
 // What the sync loop needs from a container runtime (docker or simulated).
-import type { AgentEvent, PodAssignment, PodStatusUpdate } from "../../kube/agent-protocol.ts";
+import type { AgentEvent, MetricsReport, PodAssignment, PodStatusUpdate } from "../../kube/agent-protocol.ts";
 
 /** What happened since the last report: sent with the next sync. */
 export interface RuntimeReport {
@@ -24,6 +24,11 @@ export interface PodRuntime {
   drain(): RuntimeReport;
   /** Called whenever there is something to report. */
   onChange(listener: () => void): void;
+  /**
+   * Usage of the node and its running containers since the previous call (rates need two readings, so
+   * the first call may have none). The sync loop calls it at most once per heartbeat interval.
+   */
+  metrics?(): Promise<MetricsReport | undefined>;
   /** Stops the runtime's loops; pods keep running. */
   close(): Promise<void>;
 }

@@ -2,16 +2,19 @@
 // once on container events, containers found by labels so a restarted agent adopts what already runs.
 import { readdir } from "node:fs/promises";
 import type Docker from "dockerode";
-import type { PodAssignment, PodStatusUpdate } from "../../../kube/agent-protocol.ts";
+import type { MetricsReport, PodAssignment, PodStatusUpdate } from "../../../kube/agent-protocol.ts";
 import { RestartBackoff } from "../../backoff.ts";
+import { NodeUsageSampler } from "../../node-usage.ts";
 import { EventRecorder } from "../events.ts";
 import type { PodRuntime, RuntimeReport } from "../types.ts";
 import { DEFAULT_INFRA_IMAGE } from "./container-spec.ts";
 import type { WorkerContext } from "./context.ts";
 import { connectDocker, runtimeVersion } from "./connect.ts";
 import { ContainerCache, EventLines } from "./container-cache.ts";
-import { LABEL_CONTAINER_KIND, LABEL_NODE, LABEL_POD_UID } from "./labels.ts";
+import { identityOf, LABEL_CONTAINER_KIND, LABEL_NODE, LABEL_POD_UID } from "./labels.ts";
 import { PodWorker } from "./pod-worker.ts";
+import type { EngineStats } from "./stats.ts";
+import { StatsCollector, statsTargets } from "./stats-collector.ts";
 import { removeDir } from "./volumes-fs.ts";
 
 export interface DockerRuntimeOptions {
@@ -41,12 +44,18 @@ export class DockerRuntime implements PodRuntime {
   #kicked = false;
   #passing = false;
   #closed = false;
+  #stats: StatsCollector;
+  #nodeUsage = new NodeUsageSampler();
   readonly context: WorkerContext;
 
   constructor(readonly options: DockerRuntimeOptions) {
     this.docker = connectDocker(options.dockerHost);
     this.#cache = new ContainerCache(this.docker, options.nodeName, options.fullListEveryMs);
     this.#events = new EventRecorder(undefined, () => this.#changed());
+    // one-shot: Docker answers at once instead of waiting a second to fill precpu_stats.
+    this.#stats = new StatsCollector(
+      (id) => this.docker.getContainer(id).stats({ stream: false, "one-shot": true }) as Promise<EngineStats>,
+    );
     this.context = {
       docker: this.docker,
       nodeName: options.nodeName,
@@ -134,6 +143,22 @@ export class DockerRuntime implements PodRuntime {
 
   onChange(listener: () => void): void {
     this.#listeners.push(listener);
+  }
+
+  /** Node usage from /proc and the running app containers' usage from the stats API (cached inspections). */
+  async metrics(): Promise<MetricsReport | undefined> {
+    const infos = [...this.#workers.keys()].flatMap((uid) => this.#cache.byPod(uid));
+    const [pods, node] = await Promise.all([
+      this.#stats.collect(statsTargets(infos, (labels) => identityOf(labels, this.options.nodeName))),
+      this.#nodeUsage.sample(),
+    ]);
+    if (!node) return undefined;
+    return {
+      timestamp: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+      windowSeconds: node.windowSeconds,
+      node: { cpuNanoCores: node.cpuNanoCores, memoryBytes: node.memoryBytes },
+      pods: pods.pods,
+    };
   }
 
   async close(): Promise<void> {
