@@ -1,21 +1,25 @@
 // The controllers a cluster runs, and the glue between the runner and the Durable Object's
 // one alarm, which it shares with the idle-expiry deadline: armed for whichever comes first.
 import type { ApiContext } from "../api/context.ts";
+import { DaemonSetController } from "./daemonset.ts";
 import { DeploymentController } from "./deployment.ts";
 import { EndpointsController } from "./endpoints.ts";
 import { EndpointSliceController } from "./endpointslice.ts";
 import { type NodeHeartbeats, NodeLifecycleController } from "./node-lifecycle.ts";
 import { ReplicaSetController } from "./replicaset.ts";
 import { type Alarm, Runner } from "./runner.ts";
+import { TaintEvictionController } from "./taint-eviction.ts";
 import type { Controller } from "./types.ts";
 
 export function controllersFor(ctx: ApiContext, heartbeats?: NodeHeartbeats): Controller[] {
   return [
     new DeploymentController(ctx),
     new ReplicaSetController(ctx),
+    new DaemonSetController(ctx),
     new EndpointsController(ctx),
     new EndpointSliceController(ctx),
     ...(heartbeats ? [new NodeLifecycleController(ctx, heartbeats)] : []),
+    new TaintEvictionController(ctx),
   ];
 }
 
