@@ -12,6 +12,7 @@ export default defineConfig({
       "durable-objects/**/scheduler/**/!(*.workers).test.ts",
       "durable-objects/**/nodes/**/!(*.workers).test.ts",
       "durable-objects/**/controllers/**/!(*.workers).test.ts",
+      "durable-objects/**/metrics/**/!(*.workers).test.ts",
     ],
   },
 });

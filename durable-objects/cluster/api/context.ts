@@ -1,6 +1,7 @@
 // What every API operation works with: the store, the served kinds and a clock.
 import type { KindIndex } from "../registry/lookup.ts";
 import type { KubeObject } from "../../../kube/types.ts";
+import type { MetricsReader } from "../metrics/window.ts";
 import type { ObjectStore } from "../store/object-store.ts";
 import type { ClusterSettings } from "../settings.ts";
 
