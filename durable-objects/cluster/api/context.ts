@@ -14,6 +14,8 @@ export interface ApiContext {
   nodeLeases?: () => KubeObject[];
   /** The cluster's settings (from its record); absent reads as DEFAULT_SETTINGS. */
   settings?: ClusterSettings;
+  /** Node and pod usage the agents reported (in memory, not stored); set by the cluster object. */
+  metrics?: MetricsReader;
 }
 
 /** RFC 3339 in whole seconds, as metav1.Time serializes. */
