@@ -1,5 +1,6 @@
 // Every message descriptor the decoder knows, and which message each top-level kind is encoded as.
 import { APPS_MESSAGES } from "./messages/apps.ts";
+import { AUTOSCALING_KINDS, AUTOSCALING_MESSAGES } from "./messages/autoscaling.ts";
 import { BATCH_MESSAGES } from "./messages/batch.ts";
 import { CORE_CONTAINER_MESSAGES } from "./messages/core-containers.ts";
 import { CORE_KIND_MESSAGES } from "./messages/core-kinds.ts";
@@ -16,6 +17,7 @@ export const MESSAGES: MessageTable = mergeTables(
   CORE_VOLUME_MESSAGES,
   APPS_MESSAGES,
   BATCH_MESSAGES,
+  AUTOSCALING_MESSAGES,
 );
 
 /**
@@ -33,4 +35,5 @@ export const KIND_MESSAGES: Readonly<Record<string, Readonly<Record<string, stri
   },
   "apps/v1": { Deployment: "Deployment", ReplicaSet: "ReplicaSet", StatefulSet: "StatefulSet", DaemonSet: "DaemonSet" },
   "batch/v1": { Job: "Job", CronJob: "CronJob" },
+  ...AUTOSCALING_KINDS,
 };

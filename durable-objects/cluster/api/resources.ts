@@ -9,6 +9,7 @@ import type { StoredEntry } from "../store/object-store.ts";
 import type { ApiContext } from "./context.ts";
 import { createObject } from "./create.ts";
 import { asObjectOf, mediaType, parseDocument, readBody } from "./decode.ts";
+import { handleConverted } from "./conversion.ts";
 import { deleteObject } from "./delete.ts";
 import { listEntries, listJson } from "./list.ts";
 import { nodeLeaseEntry } from "./node-leases.ts";
@@ -184,6 +185,7 @@ async function remove(ctx: ApiContext, request: Request, t: ResourceTarget): Pro
 
 /** Dispatches one request on a resource path to its verb. */
 export async function handleResource(ctx: ApiContext, request: Request, t: ResourceTarget): Promise<Response> {
+  if (t.kind.conversion) return handleConverted(ctx, request, t, handleResource);
   checkSubresource(t);
   if (t.kind.namespaced && t.name !== undefined && t.namespace === undefined) throw pathNotFound();
   const named = t.name !== undefined;

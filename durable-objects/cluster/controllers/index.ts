@@ -5,6 +5,7 @@ import { DaemonSetController } from "./daemonset.ts";
 import { DeploymentController } from "./deployment.ts";
 import { EndpointsController } from "./endpoints.ts";
 import { EndpointSliceController } from "./endpointslice.ts";
+import { HorizontalPodAutoscalerController } from "./hpa.ts";
 import { type NodeHeartbeats, NodeLifecycleController } from "./node-lifecycle.ts";
 import { ReplicaSetController } from "./replicaset.ts";
 import { type Alarm, Runner } from "./runner.ts";
@@ -18,6 +19,7 @@ export function controllersFor(ctx: ApiContext, heartbeats?: NodeHeartbeats): Co
     new DaemonSetController(ctx),
     new EndpointsController(ctx),
     new EndpointSliceController(ctx),
+    new HorizontalPodAutoscalerController(ctx),
     ...(heartbeats ? [new NodeLifecycleController(ctx, heartbeats)] : []),
     new TaintEvictionController(ctx),
   ];

@@ -8,6 +8,8 @@ import { endpoints } from "./endpoints.ts";
 import { endpointSlices } from "./endpointslices.ts";
 import { coreEvents } from "./events.ts";
 import { events } from "./events-v1.ts";
+import { horizontalPodAutoscalers } from "./horizontalpodautoscalers.ts";
+import { horizontalPodAutoscalersV1 } from "./horizontalpodautoscalers-v1.ts";
 import { jobs } from "./jobs.ts";
 import { leases } from "./leases.ts";
 import { KindIndex } from "./lookup.ts";
@@ -41,6 +43,9 @@ export const allKinds: readonly ResourceKind[] = [
   statefulSets,
   // events.k8s.io/v1
   events,
+  // autoscaling/v2 (stored), autoscaling/v1 (converted)
+  horizontalPodAutoscalers,
+  horizontalPodAutoscalersV1,
   // batch/v1
   cronJobs,
   jobs,

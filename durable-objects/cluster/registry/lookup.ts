@@ -25,6 +25,8 @@ export class KindIndex {
     this.all = kinds;
     for (const k of kinds) {
       this.#byPath.set(`${k.group}/${k.version}/${k.plural}`, k);
+      // A converted version shares the stored objects; lookups by resource or kind mean the stored version.
+      if (k.conversion) continue;
       this.#byKind.set(`${k.group}/${k.kind}`, k);
       this.#byResource.set(resourceId(k), k);
     }

@@ -20,6 +20,14 @@ export interface ScaleAccess {
 
 export type NameRule = "subdomain" | "label" | "path-segment";
 
+/** How a version is served from objects stored in another version (autoscaling/v1 HPAs from v2). */
+export interface VersionConversion {
+  /** The stored version: defaults, validation, tables and the store key are its own. */
+  storage: ResourceKind;
+  toStorage(obj: KubeObject): KubeObject;
+  fromStorage(obj: KubeObject): KubeObject;
+}
+
 export interface ResourceKind {
   group: string; // "" for the core group
   version: string;
@@ -53,4 +61,6 @@ export interface ResourceKind {
    * kubelet); undefined or 0 removes the object at once.
    */
   gracePeriod?(obj: KubeObject, requested: number | undefined): number | undefined;
+  /** Set on a version served as a conversion of another's stored objects (see api/conversion.ts). */
+  conversion?: VersionConversion;
 }
