@@ -3,12 +3,14 @@
 import type { ApiContext } from "../api/context.ts";
 import { DaemonSetController } from "./daemonset.ts";
 import { DeploymentController } from "./deployment.ts";
+import { DisruptionController } from "./disruption.ts";
 import { EndpointsController } from "./endpoints.ts";
 import { EndpointSliceController } from "./endpointslice.ts";
 import { HorizontalPodAutoscalerController } from "./hpa.ts";
 import { type NodeHeartbeats, NodeLifecycleController } from "./node-lifecycle.ts";
 import { ReplicaSetController } from "./replicaset.ts";
 import { type Alarm, Runner } from "./runner.ts";
+import { TaintEvictionController } from "./taint-eviction.ts";
 import { TaintEvictionController } from "./taint-eviction.ts";
 import type { Controller } from "./types.ts";
 
@@ -21,6 +23,8 @@ export function controllersFor(ctx: ApiContext, heartbeats?: NodeHeartbeats): Co
     new EndpointSliceController(ctx),
     new HorizontalPodAutoscalerController(ctx),
     ...(heartbeats ? [new NodeLifecycleController(ctx, heartbeats)] : []),
+    new TaintEvictionController(ctx),
+    new DisruptionController(ctx),
     new TaintEvictionController(ctx),
   ];
 }

@@ -15,6 +15,7 @@ import { leases } from "./leases.ts";
 import { KindIndex } from "./lookup.ts";
 import { namespaces } from "./namespaces.ts";
 import { nodes } from "./nodes.ts";
+import { podDisruptionBudgets } from "./poddisruptionbudgets.ts";
 import { pods } from "./pods.ts";
 import { priorityClasses } from "./priorityclasses.ts";
 import { replicaSets } from "./replicasets.ts";
@@ -55,6 +56,8 @@ export const allKinds: readonly ResourceKind[] = [
   endpointSlices,
   // scheduling.k8s.io/v1
   priorityClasses,
+  // policy/v1
+  podDisruptionBudgets,
 ];
 
 export const kindIndex = new KindIndex(allKinds);
