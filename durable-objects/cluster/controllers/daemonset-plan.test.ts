@@ -34,7 +34,7 @@ function byNode(specs: string[]): Map<string, KubeObject[]> {
   return m;
 }
 
-const fit = (name: string, shouldRun = true, shouldContinueRunning = shouldRun): NodeInfo => ({
+const nodeFit = (name: string, shouldRun = true, shouldContinueRunning = shouldRun): NodeInfo => ({
   name,
   fit: { shouldRun, shouldContinueRunning },
 });
@@ -42,15 +42,15 @@ const names = (pods: KubeObject[]) => pods.map((p) => p.metadata.name).sort();
 
 describe("planNodes", () => {
   it.each([
-    ["empty nodes get a pod", [fit("a"), fit("b")], ["a:new"], false, ["b"], []],
-    ["no pod where it should not run", [fit("a", false)], [], false, [], []],
-    ["pods leave nodes they no longer fit", [fit("a", false)], ["a:new"], false, [], ["p0-a-new"]],
-    ["pods stay where they may continue", [fit("a", false, true)], ["a:new"], false, [], []],
-    ["extra pods go, the oldest stays", [fit("a")], ["a:old@5", "a:new@9"], false, [], ["p1-a-new"]],
-    ["failed pods are deleted", [fit("a")], ["a:new:failed"], false, [], ["p0-a-new"]],
-    ["a terminating pod holds its node", [fit("a")], ["a:new:deleting"], false, [], []],
-    ["with surge one old and one new may share a node", [fit("a")], ["a:old", "a:new"], true, [], []],
-    ["with surge a second new pod goes", [fit("a")], ["a:new", "a:new", "a:old"], true, [], ["p1-a-new"]],
+    ["empty nodes get a pod", [nodeFit("a"), nodeFit("b")], ["a:new"], false, ["b"], []],
+    ["no pod where it should not run", [nodeFit("a", false)], [], false, [], []],
+    ["pods leave nodes they no longer fit", [nodeFit("a", false)], ["a:new"], false, [], ["p0-a-new"]],
+    ["pods stay where they may continue", [nodeFit("a", false, true)], ["a:new"], false, [], []],
+    ["extra pods go, the oldest stays", [nodeFit("a")], ["a:old@5", "a:new@9"], false, [], ["p1-a-new"]],
+    ["failed pods are deleted", [nodeFit("a")], ["a:new:failed"], false, [], ["p0-a-new"]],
+    ["a terminating pod holds its node", [nodeFit("a")], ["a:new:deleting"], false, [], []],
+    ["with surge one old and one new may share a node", [nodeFit("a")], ["a:old", "a:new"], true, [], []],
+    ["with surge a second new pod goes", [nodeFit("a")], ["a:new", "a:new", "a:old"], true, [], ["p1-a-new"]],
   ])("%s", (_name, nodes, pods, surge, createOn, removed) => {
     const got = planNodes(nodes, byNode(pods), surge, ctx);
     expect(got.createOn).toEqual(createOn);
@@ -58,7 +58,7 @@ describe("planNodes", () => {
   });
 
   it("reports failed pods for the warning event", () => {
-    expect(names(planNodes([fit("a")], byNode(["a:new:failed"]), false, ctx).failed)).toEqual(["p0-a-new"]);
+    expect(names(planNodes([nodeFit("a")], byNode(["a:new:failed"]), false, ctx).failed)).toEqual(["p0-a-new"]);
   });
 });
 
@@ -105,7 +105,7 @@ describe("rolling update", () => {
 
 describe("status counts", () => {
   it("counts desired, current, misscheduled, ready, available and updated nodes", () => {
-    const nodes = [fit("a"), fit("b"), fit("c"), fit("d", false, true)];
+    const nodes = [nodeFit("a"), nodeFit("b"), nodeFit("c"), nodeFit("d", false, true)];
     const got = daemonCounts(nodes, byNode(["a:new", "b:old:notready", "d:old"]), ctx);
     expect(got).toEqual({
       desiredNumberScheduled: 3,

@@ -10,6 +10,7 @@ import { HorizontalPodAutoscalerController } from "./hpa.ts";
 import { type NodeHeartbeats, NodeLifecycleController } from "./node-lifecycle.ts";
 import { ReplicaSetController } from "./replicaset.ts";
 import { type Alarm, Runner } from "./runner.ts";
+import { StatefulSetController } from "./statefulset.ts";
 import { TaintEvictionController } from "./taint-eviction.ts";
 import { TaintEvictionController } from "./taint-eviction.ts";
 import type { Controller } from "./types.ts";
@@ -19,6 +20,7 @@ export function controllersFor(ctx: ApiContext, heartbeats?: NodeHeartbeats): Co
     new DeploymentController(ctx),
     new ReplicaSetController(ctx),
     new DaemonSetController(ctx),
+    new StatefulSetController(ctx),
     new EndpointsController(ctx),
     new EndpointSliceController(ctx),
     new HorizontalPodAutoscalerController(ctx),
