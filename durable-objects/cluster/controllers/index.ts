@@ -6,6 +6,7 @@ import { DeploymentController } from "./deployment.ts";
 import { DisruptionController } from "./disruption.ts";
 import { EndpointsController } from "./endpoints.ts";
 import { EndpointSliceController } from "./endpointslice.ts";
+import { JobController } from "./job.ts";
 import { HorizontalPodAutoscalerController } from "./hpa.ts";
 import { type NodeHeartbeats, NodeLifecycleController } from "./node-lifecycle.ts";
 import { ReplicaSetController } from "./replicaset.ts";
@@ -13,6 +14,7 @@ import { type Alarm, Runner } from "./runner.ts";
 import { StatefulSetController } from "./statefulset.ts";
 import { TaintEvictionController } from "./taint-eviction.ts";
 import { TaintEvictionController } from "./taint-eviction.ts";
+import { TtlAfterFinishedController } from "./ttl-after-finished.ts";
 import type { Controller } from "./types.ts";
 
 export function controllersFor(ctx: ApiContext, heartbeats?: NodeHeartbeats): Controller[] {
@@ -23,6 +25,8 @@ export function controllersFor(ctx: ApiContext, heartbeats?: NodeHeartbeats): Co
     new StatefulSetController(ctx),
     new EndpointsController(ctx),
     new EndpointSliceController(ctx),
+    new JobController(ctx),
+    new TtlAfterFinishedController(ctx),
     new HorizontalPodAutoscalerController(ctx),
     ...(heartbeats ? [new NodeLifecycleController(ctx, heartbeats)] : []),
     new TaintEvictionController(ctx),
