@@ -31,6 +31,7 @@ import { kindIndex } from "./registry/index.ts";
 import { Scheduler } from "./scheduler/scheduler.ts";
 import { ObjectStore } from "./store/object-store.ts";
 import { NodeAgents } from "./nodes/agents.ts";
+import { MetricsWindow, storePodBinding } from "./metrics/window.ts";
 import { nodeLeaseObjects } from "./nodes/lease-objects.ts";
 import { handleAgentRequest, isAgentPath } from "./nodes/routes.ts";
 import { type ClusterSettings, parseSettings, settingsOf } from "./settings.ts";
@@ -129,7 +130,12 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     scheduler.start();
     // One alarm serves the controllers' due work and the idle deadline, whichever is first.
     const alarm = new ObjectAlarm(storage, () => activity.deadline);
-    const agents = new NodeAgents(ctx, credentials, db);
+    const metrics = new MetricsWindow(
+      storePodBinding((ns, name) => store.get("pods", ns, name)),
+      () => ctx.now(),
+    );
+    ctx.metrics = metrics;
+    const agents = new NodeAgents(ctx, credentials, db, metrics);
     ctx.nodeLeases = () => nodeLeaseObjects(ctx, agents.leases());
     const controllers = startControllers(ctx, alarm, agents);
     const api = kubernetesApi(ctx, credentials);

@@ -2,6 +2,7 @@
 // derived from the registry so a new kind appears everywhere by being registered.
 import type { KindIndex } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
+import { METRICS_GROUP, metricsAggregatedGroup, metricsApiGroup, metricsResourceList } from "../metrics/discovery.ts";
 
 export const VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
@@ -44,15 +45,18 @@ function apiGroup(kinds: KindIndex, group: string) {
 
 export function apiGroupList(kinds: KindIndex) {
   const groups = [...new Set(kinds.groupVersions().map((gv) => gv.group))].filter((g) => g !== "");
-  return { kind: "APIGroupList", apiVersion: "v1", groups: groups.map((g) => apiGroup(kinds, g)) };
+  const served = groups.map((g) => apiGroup(kinds, g));
+  return { kind: "APIGroupList", apiVersion: "v1", groups: [...served, metricsApiGroup()] };
 }
 
 export function apiGroupDocument(kinds: KindIndex, group: string) {
+  if (group === METRICS_GROUP) return { kind: "APIGroup", apiVersion: "v1", ...metricsApiGroup() };
   const doc = apiGroup(kinds, group);
   return doc.versions.length ? { kind: "APIGroup", apiVersion: "v1", ...doc } : undefined;
 }
 
 export function apiResourceList(kinds: KindIndex, group: string, version: string) {
+  if (group === METRICS_GROUP) return metricsResourceList(version);
   const inGv = kinds.inGroupVersion(group, version);
   if (inGv.length === 0) return undefined;
   const resources = inGv.flatMap((k) => [
@@ -112,7 +116,9 @@ export function aggregatedDiscovery(kinds: KindIndex, core: boolean, version: "v
         freshness: "Current",
       })),
   }));
-  return { kind: "APIGroupDiscoveryList", apiVersion: `apidiscovery.k8s.io/${version}`, metadata: {}, items };
+  // The resource metrics API is served beside the registry's kinds (metrics-server's group, aggregated).
+  const all = core ? items : [...items, metricsAggregatedGroup()];
+  return { kind: "APIGroupDiscoveryList", apiVersion: `apidiscovery.k8s.io/${version}`, metadata: {}, items: all };
 }
 
 export function aggregatedContentType(version: "v2" | "v2beta1"): string {

@@ -86,6 +86,9 @@ describe("MetricsWindow", () => {
     expect(window.nodeMetrics("n1")?.timestamp).toBe(T0);
     const junk = { timestamp: "x", windowSeconds: -1, node: null, pods: "no" } as unknown as MetricsReport;
     expect(window.record("n1", junk, 10)).toBe(0);
+    const junkPods = { ...junk, pods: [null, 3, { namespace: 1 }, { ...web(), containers: [null, "c"] }] };
+    expect(window.record("n1", junkPods as unknown as MetricsReport, 10)).toBe(1);
+    expect(window.podMetrics("default", "web")?.containers).toEqual([]);
     expect(window.nodeMetrics("n1")).toEqual({ timestamp: T0, windowSeconds: 0, cpuMillicores: 0, memoryBytes: 0 });
   });
 });

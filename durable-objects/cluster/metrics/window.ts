@@ -85,6 +85,7 @@ export class MetricsWindow implements MetricsReader {
     for (const key of this.#podsOfNode.get(node) ?? []) this.#pods.delete(key);
     const keys = new Set<string>();
     for (const pod of Array.isArray(report.pods) ? report.pods : []) {
+      if (typeof pod?.namespace !== "string" || typeof pod.name !== "string") continue;
       const bound = this.binding(pod.namespace, pod.name);
       if (!bound || bound.uid !== pod.uid || bound.nodeName !== node) continue;
       const containers = (Array.isArray(pod.containers) ? pod.containers : [])

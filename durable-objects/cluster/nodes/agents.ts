@@ -7,6 +7,7 @@ import type { ConfigMap, Pod, Secret } from "../../../kube/pod-types.ts";
 import { badRequest, forbidden, notFound, unauthorized } from "../../../kube/status.ts";
 import type { ApiContext } from "../api/context.ts";
 import type { Credentials } from "../auth/credentials.ts";
+import type { MetricsWindow } from "../metrics/window.ts";
 import type { Change } from "../store/object-store.ts";
 import { expiredLeases, heartbeatSeconds, leaseSeconds } from "./heartbeat.ts";
 import { joinNode } from "./join.ts";
@@ -33,6 +34,8 @@ export class NodeAgents {
     private readonly ctx: ApiContext,
     private readonly credentials: Credentials,
     private readonly db: DrizzleSqliteDODatabase,
+    /** Where reported usage goes (memory only); without it usage is ignored. */
+    private readonly metrics?: MetricsWindow,
   ) {
     this.#events = new KubeletEvents(ctx);
     for (const entry of ctx.store.list("pods")) this.#index(entry.key, undefined, entry.object.spec?.nodeName);
@@ -56,6 +59,7 @@ export class NodeAgents {
 
     const interval = heartbeatSeconds(this.ctx.store.count("nodes"));
     renewLease(this.db, req.nodeName, this.ctx.now(), leaseSeconds(interval));
+    if (req.metrics) this.metrics?.record(req.nodeName, req.metrics, interval);
     const acknowledged = this.ctx.store.transaction(() => {
       if (req.nodeStatus) writeNodeStatus(this.ctx, req.nodeName, req.nodeStatus);
       const acks = writePodStatuses(this.ctx, req.nodeName, req.podStatuses);
@@ -175,5 +179,6 @@ export function parseSyncRequest(body: unknown): SyncRequest {
     events: list(body.events).filter(isRecord) as unknown as SyncRequest["events"],
     known: list(body.known).filter(isRecord) as unknown as SyncRequest["known"],
     waitSeconds: typeof body.waitSeconds === "number" && body.waitSeconds > 0 ? body.waitSeconds : 0,
+    metrics: isRecord(body.metrics) ? (body.metrics as unknown as SyncRequest["metrics"]) : undefined,
   };
 }
