@@ -5,6 +5,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/e2e/**/*.test.ts"],
+    // Tests with agents on real containers run with the Podman ones (vitest.podman.config.ts).
+    exclude: ["test/e2e/**/*.podman.test.ts"],
     pool: "forks",
     fileParallelism: false,
     testTimeout: 120_000,

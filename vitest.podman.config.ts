@@ -1,12 +1,15 @@
 import { defineConfig } from "vitest/config";
 
-// The agent's runtime against a real Podman (or Docker) API: `npm run test:podman`.
-// Needs DOCKER_HOST (or a usual socket) and the busybox test image (agent/runtime/docker/testing/).
+// Real containers through a Podman (or Docker) API: the agent's runtime, and end-to-end tests with
+// agents joined to wrangler dev (`npm run test:podman`, the last step of `npm test`). Needs DOCKER_HOST
+// (or a usual socket) and the busybox test image (agent/runtime/docker/testing/); skipped with a warning
+// when they are missing, except under CI=true.
 export default defineConfig({
   test: {
-    include: ["agent/**/*.podman.test.ts"],
-    testTimeout: 120_000,
-    hookTimeout: 60_000,
+    include: ["agent/**/*.podman.test.ts", "test/e2e/**/*.podman.test.ts"],
+    pool: "forks",
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
     fileParallelism: false,
   },
 });

@@ -45,6 +45,8 @@ export interface RunningFlotilla {
   clusterUrl: string;
   clusterId: string;
   adminToken: string;
+  /** The demo account's /v1 token. */
+  accountToken: string;
   home: string;
   port: number;
   kubeconfigPath: string;
@@ -163,6 +165,7 @@ export async function startFlotilla(opts: StartFlotillaOptions): Promise<Running
     clusterUrl: apiUrl,
     clusterId: cluster.clusterId,
     adminToken: cluster.adminToken,
+    accountToken: cluster.accountToken,
     home: paths.home,
     port: opts.port,
     kubeconfigPath: paths.kubeconfig,
