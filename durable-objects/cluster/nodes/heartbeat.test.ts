@@ -20,7 +20,7 @@ it("finds expired leases", () => {
   ];
   expect(expiredLeases(rows, 40_000)).toEqual([]);
   expect(expiredLeases(rows, 40_001)).toEqual(["a"]);
-  // A grace longer than the lease postpones it.
+  // A grace period decides, longer or shorter than the lease.
   expect(expiredLeases(rows, 50_000, 50_000)).toEqual([]);
   expect(expiredLeases(rows, 50_001, 50_000)).toEqual(["a"]);
 });
@@ -28,7 +28,8 @@ it("finds expired leases", () => {
 it.each([
   [0, 40_000],
   [50_000, 50_000],
-  [30_000, 40_000],
+  [30_000, 30_000],
+  [10_000, 20_000],
 ])("leaseDeadline with grace %d ms is %d ms after the renewal", (grace, deadline) =>
   expect(leaseDeadline({ node: "a", renewTime: 1_000, durationSeconds: 40 }, grace)).toBe(1_000 + deadline),
 );

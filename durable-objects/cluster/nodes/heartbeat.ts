@@ -26,9 +26,13 @@ export interface LeaseRow {
 /** upstream's node-monitor-grace-period (50 s since 1.32): how long a silent node stays Ready. */
 export const NODE_MONITOR_GRACE_MS = 50_000;
 
-/** When a lease's node counts as silent: after its duration, and never before `graceMs`. */
+/**
+ * When a lease's node counts as silent: the grace period after its last renewal, as upstream's node
+ * controller judges it (without a grace period, the lease's duration). Never sooner than two heartbeats
+ * (half the lease), so a short per-cluster grace cannot flag live nodes whose interval grew with the cluster.
+ */
 export const leaseDeadline = (row: LeaseRow, graceMs = 0) =>
-  row.renewTime + Math.max(row.durationSeconds * 1000, graceMs);
+  row.renewTime + (graceMs > 0 ? Math.max(graceMs, row.durationSeconds * 500) : row.durationSeconds * 1000);
 
 /** Nodes whose lease ran out at `now` (and `graceMs` passed): their Ready condition should turn Unknown. */
 export function expiredLeases(rows: readonly LeaseRow[], now: number, graceMs = 0): string[] {
