@@ -19,6 +19,8 @@ function subresourcesOf(k: ResourceKind): Subresource[] {
   const self = { group: k.group, version: k.version, kind: k.kind };
   if (k.subresources?.binding)
     out.push({ name: "binding", group: "", version: "v1", kind: "Binding", verbs: ["create"] });
+  if (k.subresources?.eviction)
+    out.push({ name: "eviction", group: "policy", version: "v1", kind: "Eviction", verbs: ["create"] });
   if (k.subresources?.scale)
     out.push({ name: "scale", group: "autoscaling", version: "v1", kind: "Scale", verbs: ["get", "patch", "update"] });
   if (k.subresources?.status) out.push({ name: "status", ...self, verbs: ["get", "patch", "update"] });

@@ -11,6 +11,7 @@ import { createObject } from "./create.ts";
 import { asObjectOf, mediaType, parseDocument, readBody } from "./decode.ts";
 import { handleConverted } from "./conversion.ts";
 import { deleteObject } from "./delete.ts";
+import { evictPod } from "./eviction.ts";
 import { listEntries, listJson } from "./list.ts";
 import { nodeLeaseEntry } from "./node-leases.ts";
 import { parseAccept, wantsTable } from "./negotiate.ts";
@@ -123,6 +124,7 @@ async function create(ctx: ApiContext, request: Request, t: ResourceTarget): Pro
     bindPod(ctx, t.kind, t.namespace!, t.name!, body, options);
     return json({ ...statusSuccess(), code: 201 }, 201);
   }
+  if (t.subresource === "eviction") return evictPod(ctx, t.kind, t.namespace!, t.name!, request);
   if (t.name !== undefined) throw methodNotAllowed(`the server does not allow this method on the requested resource`);
   const { obj, warnings } = await readObject(request, t.kind, options.fieldValidation);
   const created = createObject(ctx, t.kind, t.namespace, obj, options);

@@ -8,8 +8,12 @@ import type { AgentNodeStatus, JoinRequest } from "../../../kube/agent-protocol.
 import migrations from "../../../migrations/cluster/migrations.js";
 import type { ApiContext } from "../api/context.ts";
 import { Credentials } from "../auth/credentials.ts";
+import { createObject } from "../api/create.ts";
+import { SYSTEM_WRITE } from "../api/options.ts";
+import { updateObject } from "../api/update.ts";
 import { NodeLifecycleController } from "../controllers/node-lifecycle.ts";
 import { Runner } from "../controllers/runner.ts";
+import { TaintEvictionController } from "../controllers/taint-eviction.ts";
 import { kindIndex } from "../registry/index.ts";
 import { ObjectStore } from "../store/object-store.ts";
 import { NodeAgents } from "./agents.ts";
@@ -54,7 +58,7 @@ async function withCluster(fn: (s: Setup) => Promise<void>): Promise<void> {
     const join = await credentials.issue("join", Date.now());
     const agents = new NodeAgents(ctx, credentials, db);
     let armed: number | null = null;
-    const runner = new Runner([new NodeLifecycleController(ctx, agents)], {
+    const runner = new Runner([new NodeLifecycleController(ctx, agents), new TaintEvictionController(ctx)], {
       now: ctx.now,
       alarm: {
         arm: (at) => {
@@ -130,6 +134,115 @@ describe("node lifecycle controller", () => {
       advance(25);
       runner.tick();
       expect(armed()).not.toBeNull();
+    });
+  });
+});
+
+describe("node taints and taint eviction", () => {
+  const taintsOf = (ctx: ApiContext, name: string) =>
+    (ctx.store.get("nodes", undefined, name)!.object.spec?.taints ?? []).map(
+      (t: { key: string; effect: string }) => `${t.key}:${t.effect}`,
+    );
+  const podOn = (ctx: ApiContext, name: string, node: string, tolerations?: unknown[]) =>
+    createObject(
+      ctx,
+      kindIndex.byResource("pods")!,
+      "default",
+      {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name },
+        spec: {
+          nodeName: node,
+          containers: [{ name: "c", image: "busybox" }],
+          ...(tolerations ? { tolerations } : {}),
+        },
+      },
+      SYSTEM_WRITE,
+    );
+
+  it("taints a silent node unreachable, evicts pods after their tolerationSeconds, keeps a pod tolerating forever, and clears the taints when the node returns", async () => {
+    await withCluster(async ({ ctx, advance, runner, join, sync }) => {
+      ctx.settings = { nodeMonitorGracePeriodSeconds: 50, defaultTolerationSeconds: 60 };
+      createObject(
+        ctx,
+        kindIndex.byResource("namespaces")!,
+        undefined,
+        { apiVersion: "v1", kind: "Namespace", metadata: { name: "default" } },
+        SYSTEM_WRITE,
+      );
+      const credential = await join("n1");
+      await sync("n1", credential);
+      const defaulted = podOn(ctx, "defaulted", "n1");
+      expect(defaulted.spec.tolerations).toContainEqual({
+        key: "node.kubernetes.io/unreachable",
+        operator: "Exists",
+        effect: "NoExecute",
+        tolerationSeconds: 60,
+      });
+      podOn(ctx, "forever", "n1", [{ key: "node.kubernetes.io/unreachable", operator: "Exists", effect: "NoExecute" }]);
+      podOn(ctx, "intolerant", "n1", [
+        { key: "node.kubernetes.io/unreachable", operator: "Exists", effect: "NoExecute", tolerationSeconds: 0 },
+      ]);
+      const pod = (name: string) => ctx.store.get("pods", "default", name)?.object;
+      advance(25);
+      runner.tick();
+      expect(taintsOf(ctx, "n1")).toEqual([]);
+
+      advance(50_000 + 1_000);
+      runner.tick(); // Unknown + taints
+      advance(25);
+      runner.tick(); // the taint eviction controller sees the taints
+      expect(taintsOf(ctx, "n1")).toEqual([
+        "node.kubernetes.io/unreachable:NoSchedule",
+        "node.kubernetes.io/unreachable:NoExecute",
+      ]);
+      expect(pod("intolerant")?.metadata.deletionTimestamp).toBeTruthy();
+      expect(pod("defaulted")?.metadata.deletionTimestamp).toBeUndefined();
+
+      advance(30_000);
+      runner.tick();
+      expect(pod("defaulted")?.metadata.deletionTimestamp).toBeUndefined();
+      advance(31_000);
+      runner.tick();
+      const evicted = pod("defaulted")!;
+      expect(evicted.metadata.deletionTimestamp).toBeTruthy();
+      expect(evicted.status.conditions).toContainEqual(
+        expect.objectContaining({ type: "DisruptionTarget", status: "True", reason: "DeletionByTaintManager" }),
+      );
+      const events = ctx.store.list("events", "default").map((e) => e.object);
+      expect(events).toContainEqual(
+        expect.objectContaining({
+          reason: "TaintManagerEviction",
+          message: "Marking for deletion Pod default/defaulted",
+        }),
+      );
+      expect(pod("forever")?.metadata.deletionTimestamp).toBeUndefined();
+
+      // The node comes back: Ready again, its taints are gone.
+      await sync("n1", credential);
+      advance(25);
+      runner.tick();
+      expect(taintsOf(ctx, "n1")).toEqual([]);
+    });
+  });
+
+  it("adds the unschedulable taint to a cordoned node and removes it on uncordon", async () => {
+    await withCluster(async ({ ctx, advance, runner, join, sync }) => {
+      const credential = await join("n2");
+      await sync("n2", credential);
+      const nodes = kindIndex.byResource("nodes")!;
+      const cordon = (unschedulable: boolean) => {
+        const node = structuredClone(ctx.store.get("nodes", undefined, "n2")!.object);
+        node.spec = { ...node.spec, unschedulable };
+        updateObject(ctx, nodes, { name: "n2" }, node, SYSTEM_WRITE);
+        advance(25);
+        runner.tick();
+      };
+      cordon(true);
+      expect(taintsOf(ctx, "n2")).toEqual(["node.kubernetes.io/unschedulable:NoSchedule"]);
+      cordon(false);
+      expect(taintsOf(ctx, "n2")).toEqual([]);
     });
   });
 });

@@ -98,7 +98,7 @@ export const pods: ResourceKind = {
   shortNames: ["po"],
   categories: ["all"],
   nameRule: "subdomain",
-  subresources: { status: true, binding: true },
+  subresources: { status: true, binding: true, eviction: true },
   // Upstream sets metadata.generation on pods and bumps it on spec changes (since 1.33).
   tracksGeneration: true,
   columns: [
