@@ -1,6 +1,7 @@
 // The controllers a cluster runs, and the glue between the runner and the Durable Object's
 // one alarm, which it shares with the idle-expiry deadline: armed for whichever comes first.
 import type { ApiContext } from "../api/context.ts";
+import { CronJobController } from "./cronjob.ts";
 import { DaemonSetController } from "./daemonset.ts";
 import { DeploymentController } from "./deployment.ts";
 import { DisruptionController } from "./disruption.ts";
@@ -26,6 +27,7 @@ export function controllersFor(ctx: ApiContext, heartbeats?: NodeHeartbeats): Co
     new EndpointsController(ctx),
     new EndpointSliceController(ctx),
     new JobController(ctx),
+    new CronJobController(ctx),
     new TtlAfterFinishedController(ctx),
     new HorizontalPodAutoscalerController(ctx),
     ...(heartbeats ? [new NodeLifecycleController(ctx, heartbeats)] : []),
