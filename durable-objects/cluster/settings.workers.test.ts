@@ -1,3 +1,4 @@
+import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SETTINGS, parseSettings, settingsOf } from "./settings.ts";
 
@@ -45,5 +46,55 @@ describe("settingsOf", () => {
   it("keeps stored values and replaces broken ones with defaults", () => {
     const record = { settings: { nodeMonitorGracePeriodSeconds: 20, defaultTolerationSeconds: -5 } };
     expect(settingsOf(record)).toEqual({ nodeMonitorGracePeriodSeconds: 20, defaultTolerationSeconds: 60 });
+  });
+});
+
+// The public API through the real Worker (the object's boundary forbids importing worker/ helpers).
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field
+type Json = any;
+const worker = () => (exports as unknown as { default: Fetcher }).default;
+
+async function call(method: string, path: string, token?: string, body?: unknown, ip = "10.9.8.7") {
+  const headers: Record<string, string> = { "content-type": "application/json", "cf-connecting-ip": ip };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await worker().fetch(`https://flotilla.test${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Json };
+}
+
+async function signup(): Promise<{ token: string }> {
+  const id = crypto.randomUUID();
+  const ip = `10.${[...crypto.getRandomValues(new Uint8Array(3))].join(".")}`;
+  const res = await call("POST", "/v1/signup", undefined, { email: `s-${id}@flotilla.test`, password: `pw-${id}` }, ip);
+  return { token: res.body.token };
+}
+
+describe("POST /v1/clusters settings", () => {
+  it("accepts settings, shows them on create and on GET, and refuses bad ones", async () => {
+    const tenant = await signup();
+    const create = (body: unknown) => call("POST", "/v1/clusters", tenant.token, body);
+
+    const made = await create({ name: "tuned", settings: { defaultTolerationSeconds: 30 } });
+    expect(made.status).toBe(201);
+    expect(made.body.settings).toEqual({ nodeMonitorGracePeriodSeconds: 50, defaultTolerationSeconds: 30 });
+    const shown = await call("GET", `/v1/clusters/${made.body.id}`, tenant.token);
+    expect(shown.body.settings).toEqual({ nodeMonitorGracePeriodSeconds: 50, defaultTolerationSeconds: 30 });
+
+    const plain = await create({ name: "plain" });
+    expect(plain.body.settings).toEqual(DEFAULT_SETTINGS);
+
+    const range = await create({ name: "bad", settings: { nodeMonitorGracePeriodSeconds: 1 } });
+    expect(range.status).toBe(422);
+    expect(range.body.error).toEqual({
+      code: "invalid_settings",
+      message: '"settings.nodeMonitorGracePeriodSeconds" must be between 5 and 600',
+      field: "settings.nodeMonitorGracePeriodSeconds",
+    });
+    const typed = await create({ name: "bad", settings: { defaultTolerationSeconds: "soon" } });
+    expect(typed.status).toBe(400);
+    expect(typed.body.error.field).toBe("settings.defaultTolerationSeconds");
   });
 });
