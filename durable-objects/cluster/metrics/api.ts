@@ -6,14 +6,17 @@ import { discardBody } from "../../../kube/http/read-capped.ts";
 import { methodNotAllowed, notFound, pathNotFound } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import { type ApiContext, timestamp } from "../api/context.ts";
+import { parseAccept, wantsTable } from "../api/negotiate.ts";
 import { listOptions } from "../api/options.ts";
 import { errorResponse, json } from "../api/respond.ts";
 import { selection } from "../api/selection.ts";
+import { includeObjectOption } from "../api/table.ts";
 import { authorize } from "../auth/authorize.ts";
 import type { Credential } from "../auth/credentials.ts";
 import { METRICS_API_VERSION, METRICS_GROUP, METRICS_VERSION } from "./discovery.ts";
 import { cpuQuantity, goDuration, memoryQuantity } from "./format.ts";
-import { MetricsWindow, type RawNodeSample, type RawPodSample } from "./window.ts";
+import { type MetricsItem, metricsTable, TABLE_CONTENT_TYPE } from "./table.ts";
+import { MetricsWindow, type RawNodeSample, type RawPodSample, type RawUsage } from "./window.ts";
 
 interface MetricsTarget {
   resource: "nodes" | "pods";
@@ -85,47 +88,77 @@ function samples(ctx: ApiContext) {
   };
 }
 
-function serveNodes(ctx: ApiContext, target: MetricsTarget, params: URLSearchParams, now: number) {
+/** What a request asked for: one item (get) or a list, each item with its total usage for tables. */
+interface Served {
+  kind: "NodeMetrics" | "PodMetrics";
+  single: boolean;
+  items: { item: MetricsItem; total: RawUsage }[];
+}
+
+function serveNodes(ctx: ApiContext, target: MetricsTarget, params: URLSearchParams, now: number): Served {
   const read = samples(ctx);
+  const served = (items: Served["items"], single = false): Served => ({ kind: "NodeMetrics", single, items });
+  const entry = (node: KubeObject, sample: RawNodeSample) => ({ item: nodeMetrics(node, sample, now), total: sample });
   if (target.name) {
     const node = ctx.store.get("nodes", undefined, target.name)?.object;
     // metrics-server's node lister answers for a missing node (with the singular resource)
     if (!node) throw notFound("", "node", target.name);
     const sample = read.node(target.name);
     if (!sample) throw notFound(METRICS_GROUP, "nodemetrics", target.name);
-    return { kind: "NodeMetrics", apiVersion: METRICS_API_VERSION, ...nodeMetrics(node, sample, now) };
+    return served([entry(node, sample)], true);
   }
   const options = listOptions(params);
   const matches = selection(ctx.kinds.byResource("nodes")!, options.labelSelector, options.fieldSelector);
-  const items = [];
+  const items: Served["items"] = [];
   for (const { object } of ctx.store.list("nodes")) {
     const sample = matches(object) ? read.node(object.metadata.name ?? "") : undefined;
-    if (sample) items.push(nodeMetrics(object, sample, now));
+    if (sample) items.push(entry(object, sample));
   }
-  return { kind: "NodeMetricsList", apiVersion: METRICS_API_VERSION, metadata: {}, items };
+  return served(items);
 }
 
 /** metrics-server leaves out pods that are not Running. */
 const isRunning = (pod: KubeObject) => (pod.status as { phase?: string } | undefined)?.phase === "Running";
 
-function servePods(ctx: ApiContext, target: MetricsTarget, params: URLSearchParams, now: number) {
+const podTotal = (sample: RawPodSample): RawUsage => ({
+  cpuNanoCores: sample.containers.reduce((sum, c) => sum + c.cpuNanoCores, 0),
+  memoryBytes: sample.containers.reduce((sum, c) => sum + c.memoryBytes, 0),
+});
+
+function servePods(ctx: ApiContext, target: MetricsTarget, params: URLSearchParams, now: number): Served {
   const read = samples(ctx);
+  const served = (items: Served["items"], single = false): Served => ({ kind: "PodMetrics", single, items });
+  const entry = (pod: KubeObject, sample: RawPodSample) => ({
+    item: podMetrics(pod, sample, now),
+    total: podTotal(sample),
+  });
   if (target.name && target.namespace) {
     const pod = ctx.store.get("pods", target.namespace, target.name)?.object;
     if (!pod) throw notFound("", "pods", target.name);
     const sample = isRunning(pod) ? read.pod(target.namespace, target.name) : undefined;
     if (!sample) throw notFound(METRICS_GROUP, "podmetrics", `${target.namespace}/${target.name}`);
-    return { kind: "PodMetrics", apiVersion: METRICS_API_VERSION, ...podMetrics(pod, sample, now) };
+    return served([entry(pod, sample)], true);
   }
   const options = listOptions(params);
   const matches = selection(ctx.kinds.byResource("pods")!, options.labelSelector, options.fieldSelector);
-  const items = [];
+  const items: Served["items"] = [];
   for (const { object } of ctx.store.list("pods", target.namespace)) {
     const { namespace = "", name = "" } = object.metadata;
     const sample = matches(object) && isRunning(object) ? read.pod(namespace, name) : undefined;
-    if (sample) items.push(podMetrics(object, sample, now));
+    if (sample) items.push(entry(object, sample));
   }
-  return { kind: "PodMetricsList", apiVersion: METRICS_API_VERSION, metadata: {}, items };
+  return served(items);
+}
+
+/** JSON as metrics-server answers, or a Table when the client asks for one (kubectl get podmetrics). */
+function respond(served: Served, request: Request): Response {
+  if (wantsTable(parseAccept(request.headers.get("accept")))) {
+    const include = includeObjectOption(new URL(request.url).searchParams);
+    return json(metricsTable(served.items, include), 200, TABLE_CONTENT_TYPE);
+  }
+  if (served.single) return json({ kind: served.kind, apiVersion: METRICS_API_VERSION, ...served.items[0].item });
+  const items = served.items.map((i) => i.item);
+  return json({ kind: `${served.kind}List`, apiVersion: METRICS_API_VERSION, metadata: {}, items });
 }
 
 /** Serves one metrics request; errors are thrown as StatusErrors for the router to answer. */
@@ -137,11 +170,8 @@ export function handleMetrics(ctx: ApiContext, request: Request, credential: Cre
   if (request.method !== "GET" && request.method !== "HEAD")
     throw methodNotAllowed(`the server does not allow this method on the requested resource`);
   const now = ctx.now();
-  const body =
-    target.resource === "nodes"
-      ? serveNodes(ctx, target, url.searchParams, now)
-      : servePods(ctx, target, url.searchParams, now);
-  return json(body);
+  const serve = target.resource === "nodes" ? serveNodes : servePods;
+  return respond(serve(ctx, target, url.searchParams, now), request);
 }
 
 /** handleMetrics with errors answered as Status objects (and any request body drained first). */

@@ -184,6 +184,20 @@ describe("metrics.k8s.io", () => {
     expect((await c.api("DELETE", `${M}/nodes/n1`)).status).toBe(405);
   });
 
+  it("serves Tables with metrics-server's columns (kubectl get podmetrics)", async () => {
+    const accept = { accept: "application/json;as=Table;v=v1;g=meta.k8s.io,application/json" };
+    const table = await c.api("GET", `${M}/namespaces/default/pods`, undefined, accept);
+    expect(table.body.kind).toBe("Table");
+    expect(table.body.columnDefinitions.map((d: Json) => d.name)).toEqual(["Name", "cpu", "memory", "Window"]);
+    // web: 250m + 123456n of CPU, 64Mi + 1234567 bytes
+    expect(table.body.rows.map((r: Json) => r.cells)).toEqual([
+      ["api", "5123456n", "68343431", "10.039s"],
+      ["web", "250123456n", "68343431", "10.039s"],
+    ]);
+    const empty = await c.api("GET", `${M}/namespaces/kube-system/pods`, undefined, accept);
+    expect([empty.body.columnDefinitions, empty.body.rows]).toEqual([[], []]);
+  });
+
   it("a node credential cannot report as another node", async () => {
     const report: MetricsReport = {
       timestamp: measured,
