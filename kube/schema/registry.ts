@@ -11,6 +11,7 @@ import { metaDefinitions } from "./meta.ts";
 import { nodeDefinitions } from "./node.ts";
 import { podDefinitions } from "./pod.ts";
 import { podStatusDefinitions } from "./pod-status.ts";
+import { policyDefinitions } from "./policy.ts";
 import { probeDefinitions } from "./probes.ts";
 import { securityDefinitions } from "./security.ts";
 import { serviceDefinitions } from "./service.ts";
@@ -35,6 +36,7 @@ const areas: Definitions[] = [
   coreMiscDefinitions,
   nodeDefinitions,
   groupDefinitions,
+  policyDefinitions,
 ];
 
 function mergeAreas(parts: Definitions[]): Definitions {
