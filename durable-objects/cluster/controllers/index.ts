@@ -7,13 +7,12 @@ import { DeploymentController } from "./deployment.ts";
 import { DisruptionController } from "./disruption.ts";
 import { EndpointsController } from "./endpoints.ts";
 import { EndpointSliceController } from "./endpointslice.ts";
-import { JobController } from "./job.ts";
 import { HorizontalPodAutoscalerController } from "./hpa.ts";
+import { JobController } from "./job.ts";
 import { type NodeHeartbeats, NodeLifecycleController } from "./node-lifecycle.ts";
 import { ReplicaSetController } from "./replicaset.ts";
 import { type Alarm, Runner } from "./runner.ts";
 import { StatefulSetController } from "./statefulset.ts";
-import { TaintEvictionController } from "./taint-eviction.ts";
 import { TaintEvictionController } from "./taint-eviction.ts";
 import { TtlAfterFinishedController } from "./ttl-after-finished.ts";
 import type { Controller } from "./types.ts";
@@ -26,14 +25,13 @@ export function controllersFor(ctx: ApiContext, heartbeats?: NodeHeartbeats): Co
     new StatefulSetController(ctx),
     new EndpointsController(ctx),
     new EndpointSliceController(ctx),
+    new HorizontalPodAutoscalerController(ctx),
     new JobController(ctx),
     new CronJobController(ctx),
     new TtlAfterFinishedController(ctx),
-    new HorizontalPodAutoscalerController(ctx),
     ...(heartbeats ? [new NodeLifecycleController(ctx, heartbeats)] : []),
     new TaintEvictionController(ctx),
     new DisruptionController(ctx),
-    new TaintEvictionController(ctx),
   ];
 }
 
