@@ -1,6 +1,6 @@
 // The containers agents run on the Podman (or Docker) API, for end-to-end tests that check what really
 // runs: listing a node's containers by the agent's labels, and removing them afterwards.
-import Docker from "dockerode";
+import type Docker from "dockerode";
 import { connectDocker, findDockerHost } from "../../agent/runtime/docker/connect.ts";
 import { LABEL_CONTAINER_NAME, LABEL_NODE, LABEL_POD_NAME } from "../../agent/runtime/docker/labels.ts";
 import { podmanUnavailable } from "../../agent/runtime/docker/testing/harness.ts";

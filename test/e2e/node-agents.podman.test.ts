@@ -11,6 +11,7 @@ import { repoRoot } from "../../scripts/local/home.ts";
 import { httpsRequest } from "../../scripts/local/https-client.ts";
 import { nodeContainers, podmanUnavailable, removeNodeContainers } from "./containers.ts";
 import { type Harness, startHarness } from "./harness.ts";
+import { until } from "./poll.ts";
 
 const unavailable = await podmanUnavailable();
 const inCI = process.env.CI === "true" || process.env.CI === "1";
@@ -23,16 +24,6 @@ const NODE_B = `e2e-b-${suffix}`;
 
 // biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
 type Json = any;
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 function pod(name: string, node: string, spec: Json): string {
   return JSON.stringify({
