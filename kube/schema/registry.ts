@@ -1,6 +1,7 @@
 // Every named definition, and lookups by kind. The one source of truth for the shape of the
 // served kinds.
 import { affinityDefinitions } from "./affinity.ts";
+import { autoscalingDefinitions } from "./autoscaling.ts";
 import { batchDefinitions } from "./batch.ts";
 import { containerDefinitions } from "./container.ts";
 import { controllerRevisionDefinitions } from "./controllerrevision.ts";
@@ -37,6 +38,7 @@ const areas: Definitions[] = [
   nodeDefinitions,
   groupDefinitions,
   policyDefinitions,
+  autoscalingDefinitions,
 ];
 
 function mergeAreas(parts: Definitions[]): Definitions {
