@@ -138,6 +138,7 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     const agents = new NodeAgents(ctx, credentials, db, metrics);
     ctx.nodeLeases = () => nodeLeaseObjects(ctx, agents.leases());
     const controllers = startControllers(ctx, alarm, agents);
+    ctx.controllerStats = () => controllers.stats();
     const api = kubernetesApi(ctx, credentials);
     this.#live = { record, ctx, credentials, scheduler, controllers, alarm, activity, guard, api, agents };
     return this.#live;

@@ -3,6 +3,7 @@ import type { KindIndex } from "../registry/lookup.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import type { MetricsReader } from "../metrics/window.ts";
 import type { ObjectStore } from "../store/object-store.ts";
+import type { RunnerStats } from "../controllers/runner.ts";
 import type { ClusterSettings } from "../settings.ts";
 
 export interface ApiContext {
@@ -16,6 +17,8 @@ export interface ApiContext {
   settings?: ClusterSettings;
   /** Node and pod usage the agents reported (in memory, not stored); set by the cluster object. */
   metrics?: MetricsReader;
+  /** The controllers runner's counters (GET /debug/controllers); set by the cluster object. */
+  controllerStats?: () => RunnerStats;
 }
 
 /** RFC 3339 in whole seconds, as metav1.Time serializes. */

@@ -6,6 +6,7 @@ import { pathNotFound, unauthorized } from "../../../kube/status.ts";
 import { authorize } from "../auth/authorize.ts";
 import type { Credential, Credentials } from "../auth/credentials.ts";
 import { requestLimits } from "../limits/hooks.ts";
+import { CONTROLLERS_DEBUG_PATH, controllerStatsResponse } from "../controllers/debug.ts";
 import { metricsResponse } from "../metrics/api.ts";
 import { METRICS_GROUP } from "../metrics/discovery.ts";
 import type { ApiContext } from "./context.ts";
@@ -85,6 +86,7 @@ export function kubernetesApi(ctx: ApiContext, credentials: Credentials): Hono<V
     json(orNotFound(groupVersionDocument(ctx.kinds, c.req.param("group"), c.req.param("version")))),
   );
 
+  app.get(CONTROLLERS_DEBUG_PATH, (c) => controllerStatsResponse(ctx.controllerStats, c.get("credential")));
   app.all(`/apis/${METRICS_GROUP}/*`, (c) => metricsResponse(ctx, c.req.raw, c.get("credential")));
   app.all("/api/*", (c) => resource(c.req.raw, c.get("credential")));
   app.all("/apis/*", (c) => resource(c.req.raw, c.get("credential")));

@@ -127,4 +127,30 @@ describe("reconciliation runner", () => {
     runner.start();
     expect(runner.tick().reconciled).toBe(2);
   });
+
+  it("counts ticks, empty ticks, reconciles and failures per controller", () => {
+    const a = new Fake("a");
+    const b = new Fake("b");
+    b.script = (key) => {
+      if (key === "bad") throw new Error("boom");
+      return undefined;
+    };
+    const { runner, advance } = setup(a, b);
+    expect(runner.stats()).toMatchObject({ ticks: 0, reconciles: 0, failures: 0, maxReconcilesPerTick: 0 });
+    for (const k of ["k1", "k2", "bad"]) runner.onChange(change(k));
+    advance(BATCH_DELAY_MS);
+    runner.tick(); // a: k1 k2 bad; b: k1 k2 bad (fails)
+    runner.tick(); // nothing due: bad waits for its back-off
+    expect(runner.stats()).toEqual({
+      ticks: 2,
+      emptyTicks: 1,
+      reconciles: 6,
+      failures: 1,
+      maxReconcilesPerTick: 6,
+      byController: {
+        a: { reconciles: 3, failures: 0, pending: 0 },
+        b: { reconciles: 3, failures: 1, pending: 1 },
+      },
+    });
+  });
 });
