@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     include: [
       "kube/**/*.test.ts",
+      "web/**/*.test.ts",
       "scripts/**/*.test.ts",
       "cli/**/*.test.ts",
       "agent/**/!(*.podman).test.ts",
