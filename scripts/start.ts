@@ -3,13 +3,14 @@
 import path from "node:path";
 import { type RunningFlotilla, startFlotilla } from "./local/flotilla.ts";
 import { resolveHome, resolvePort } from "./local/home.ts";
+import { buildWeb } from "../web/build.ts";
 
 function banner(f: RunningFlotilla): string {
   const relative = path.relative(process.cwd(), f.kubeconfigPath);
   const kubeconfig = relative && !relative.startsWith("..") ? relative : f.kubeconfigPath;
   return [
     "",
-    `Flotilla is running at ${f.url}`,
+    `Flotilla is running at ${f.url} (dashboard: open it in a browser; the local CA is not trusted by default)`,
     `  demo cluster ${f.clusterId}: ${f.clusterUrl}`,
     `  local CA: ${f.caPath}`,
     ...(f.localAgent
@@ -50,6 +51,11 @@ async function main(): Promise<void> {
   // SIGHUP: the terminal closed; wrangler sits in its own process group and would not get it.
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, shutdown);
 
+  // The dashboard is served from web/public; building it first means the page always matches the source.
+  const web = await buildWeb({ quiet: true });
+  console.log(
+    `Dashboard built (${(web.firstLoadJsGzipBytes / 1024).toFixed(1)} KiB of JavaScript on first load, gzip).`,
+  );
   console.log(`Starting Flotilla (FLOTILLA_HOME=${home}, port ${port})…`);
   started = startFlotilla({ home, port, quiet: process.env.FLOTILLA_QUIET === "1", signal: starting.signal });
   const flotilla = await started;

@@ -1,0 +1,75 @@
+// A pod's logs, followed live through GET …/pods/<name>/log?follow=true (what `kubectl logs -f` reads).
+// Clusters whose API does not serve pods/log yet say so instead of showing nothing.
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { KubeObject } from "../../../kube/types.ts";
+import { errorText, RequestError } from "../errors.ts";
+import type { ClusterApi } from "../kube-client.ts";
+
+/** Kept in the page at most; older lines scroll away as in a terminal. */
+const MAX_CHARS = 200_000;
+
+export const LOGS_UNAVAILABLE = "Logs are not available on this cluster: its API does not serve pods/log.";
+
+/** A 404 naming no pod means the log endpoint itself is missing. */
+export function logsUnavailable(err: unknown): boolean {
+  return err instanceof RequestError && (err.status === 405 || (err.status === 404 && !/pods? "/.test(err.message)));
+}
+
+export function PodLogs({ api, pod, onClose }: { api: ClusterApi; pod: KubeObject; onClose: () => void }) {
+  const [text, setText] = useState("");
+  const [problem, setProblem] = useState<string>();
+  const [ended, setEnded] = useState(false);
+  const pre = useRef<HTMLPreElement>(null);
+  const { name, namespace } = pod.metadata;
+
+  useEffect(() => {
+    const abort = new AbortController();
+    setText("");
+    setProblem(undefined);
+    setEnded(false);
+    (async () => {
+      try {
+        const path = `/api/v1/namespaces/${namespace}/pods/${name}/log?follow=true&tailLines=500`;
+        const res = await api.request("GET", path, { signal: abort.signal, headers: { accept: "*/*" } });
+        const reader = res.body?.pipeThrough(new TextDecoderStream()).getReader();
+        for (;;) {
+          const chunk = await reader?.read();
+          if (!chunk || chunk.done) break;
+          setText((t) => (t + chunk.value).slice(-MAX_CHARS));
+        }
+        setEnded(true);
+      } catch (err) {
+        if (abort.signal.aborted) return;
+        setProblem(logsUnavailable(err) ? LOGS_UNAVAILABLE : errorText(err));
+      }
+    })();
+    return () => abort.abort();
+  }, [api, name, namespace]);
+
+  useEffect(() => {
+    if (pre.current) pre.current.scrollTop = pre.current.scrollHeight;
+  }, [text]);
+
+  return (
+    <section class="card" aria-labelledby="logs-title">
+      <div class="row">
+        <h2 id="logs-title">
+          Logs of {namespace}/{name}
+        </h2>
+        <button type="button" class="secondary" onClick={onClose}>
+          Close logs
+        </button>
+      </div>
+      {problem ? (
+        <p class="alert" role="alert">
+          {problem}
+        </p>
+      ) : (
+        <pre class="logs" ref={pre} role="log" aria-label={`log of pod ${name}`}>
+          {text || (ended ? "(no output)" : "Waiting for output…")}
+        </pre>
+      )}
+      {ended && !problem && <p class="hint">The log stream ended (the container stopped).</p>}
+    </section>
+  );
+}
