@@ -34,6 +34,9 @@ import { NodeAgents } from "./nodes/agents.ts";
 import { MetricsWindow, storePodBinding } from "./metrics/window.ts";
 import { nodeLeaseObjects } from "./nodes/lease-objects.ts";
 import { handleAgentRequest, isAgentPath } from "./nodes/routes.ts";
+import { acceptTunnel } from "./tunnel/accept.ts";
+import { TunnelHub } from "./tunnel/hub.ts";
+import { AGENT_TUNNEL_PATH } from "../../kube/tunnel-protocol.ts";
 import { type ClusterSettings, parseSettings, settingsOf } from "./settings.ts";
 
 export type { ClusterPlan, ClusterSettings, ClusterUsage, IssuedToken, Role, TokenInfo };
@@ -97,6 +100,7 @@ interface Live {
   activity: Activity;
   guard: ClusterGuard;
   agents: NodeAgents;
+  tunnels: TunnelHub;
   // biome-ignore lint/suspicious/noExplicitAny: hono's generic app type varies with its route table
   api: Hono<any>;
 }
@@ -139,8 +143,12 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     ctx.nodeLeases = () => nodeLeaseObjects(ctx, agents.leases());
     const controllers = startControllers(ctx, alarm, agents);
     ctx.controllerStats = () => controllers.stats();
-    const api = kubernetesApi(ctx, credentials);
-    this.#live = { record, ctx, credentials, scheduler, controllers, alarm, activity, guard, api, agents };
+    const tunnels = new TunnelHub({
+      byTag: (tag) => this.ctx.getWebSockets(tag),
+      tagsOf: (socket) => this.ctx.getTags(socket as WebSocket),
+    });
+    const api = kubernetesApi(ctx, credentials, tunnels);
+    this.#live = { record, ctx, credentials, scheduler, controllers, alarm, activity, guard, api, agents, tunnels };
     return this.#live;
   }
 
@@ -151,8 +159,26 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     }
     // Node agents speak their own protocol (join, sync); heartbeats skip the API's rate limit
     // and do not count as use, so an idle cluster with nodes still expires.
-    if (isAgentPath(new URL(request.url).pathname)) return handleAgentRequest(this.#live.agents, request);
+    const { pathname } = new URL(request.url);
+    if (isAgentPath(pathname)) return handleAgentRequest(this.#live.agents, request);
+    if (pathname === AGENT_TUNNEL_PATH) {
+      const { ctx, credentials, tunnels } = this.#live;
+      return acceptTunnel(request, ctx, credentials, this.ctx, tunnels).catch(errorResponse);
+    }
     return this.#live.api.fetch(request);
+  }
+
+  /** A frame on a node's tunnel (hibernation API: the object may have been woken for it). */
+  override async webSocketMessage(ws: WebSocket, message: ArrayBuffer | string): Promise<void> {
+    this.#live?.tunnels.onMessage(ws, message);
+  }
+
+  override async webSocketClose(ws: WebSocket): Promise<void> {
+    this.#live?.tunnels.onClose(ws);
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    this.#live?.tunnels.onClose(ws);
   }
 
   /** Makes this object a cluster: its store, plan, first admin and join tokens, expiry alarm. */

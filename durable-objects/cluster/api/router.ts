@@ -24,6 +24,8 @@ import { parseResourcePath } from "./paths.ts";
 import { handleResource } from "./resources.ts";
 import { errorResponse, json } from "./respond.ts";
 import { versionInfo } from "./version.ts";
+import type { TunnelHub } from "../tunnel/hub.ts";
+import { mountPodStreams } from "../tunnel/routes.ts";
 
 const OPENAPI_V2_PROTOBUF = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
 
@@ -39,7 +41,7 @@ function orNotFound<T>(doc: T | undefined): T {
   return doc;
 }
 
-export function kubernetesApi(ctx: ApiContext, credentials: Credentials): Hono<Vars> {
+export function kubernetesApi(ctx: ApiContext, credentials: Credentials, tunnels?: TunnelHub): Hono<Vars> {
   const app = new Hono<Vars>();
   app.onError((err) => errorResponse(err));
   app.notFound(() => errorResponse(pathNotFound()));
@@ -88,6 +90,7 @@ export function kubernetesApi(ctx: ApiContext, credentials: Credentials): Hono<V
 
   app.get(CONTROLLERS_DEBUG_PATH, (c) => controllerStatsResponse(ctx.controllerStats, c.get("credential")));
   app.all(`/apis/${METRICS_GROUP}/*`, (c) => metricsResponse(ctx, c.req.raw, c.get("credential")));
+  if (tunnels) mountPodStreams(app, ctx, tunnels);
   app.all("/api/*", (c) => resource(c.req.raw, c.get("credential")));
   app.all("/apis/*", (c) => resource(c.req.raw, c.get("credential")));
 

@@ -1,0 +1,33 @@
+// GET <cluster>/agent/tunnel: a node's agent opens its tunnel with its node credential (checked as sync
+// checks it). The socket is accepted with the hibernation API, tagged with the node's name and a connection
+// tag, so the object finds it again after hibernating and an idle tunnel does not keep the object awake.
+import { TUNNEL_PING, TUNNEL_PONG } from "../../../kube/tunnel-protocol.ts";
+import { badRequest, notFound, unauthorized } from "../../../kube/status.ts";
+import type { ApiContext } from "../api/context.ts";
+import type { Credentials } from "../auth/credentials.ts";
+import { newConnectionTag, type TunnelHub } from "./hub.ts";
+
+const bearer = (header: string | null) => /^Bearer\s+(.+)$/i.exec(header ?? "")?.[1].trim() ?? "";
+
+export async function acceptTunnel(
+  request: Request,
+  ctx: ApiContext,
+  credentials: Credentials,
+  state: DurableObjectState,
+  hub: TunnelHub,
+): Promise<Response> {
+  const credential = await credentials.verify(bearer(request.headers.get("authorization")), ctx.now());
+  if (credential?.role !== "node" || !credential.subject) throw unauthorized();
+  const node = credential.subject;
+  if (!ctx.store.get("nodes", undefined, node)) throw notFound("", "nodes", node);
+  if (request.headers.get("upgrade")?.toLowerCase() !== "websocket")
+    throw badRequest("the tunnel is a WebSocket: send Upgrade: websocket");
+  // The agent's keep-alive pings are answered by the runtime without waking a hibernating object.
+  state.setWebSocketAutoResponse(new WebSocketRequestResponsePair(TUNNEL_PING, TUNNEL_PONG));
+  const previous = state.getWebSockets(node);
+  const pair = new WebSocketPair();
+  state.acceptWebSocket(pair[1], [node, newConnectionTag()]);
+  // A reconnecting agent replaces its old socket (half-dead after a network drop).
+  for (const old of previous) hub.onClose(old);
+  return new Response(null, { status: 101, webSocket: pair[0] });
+}

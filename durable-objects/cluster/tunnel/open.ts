@@ -1,0 +1,30 @@
+// Opening a stream to a pod's node and waiting until the agent took it up: its refusal becomes the
+// request's Status (the agent words it), and an agent that never answers costs the client a 504, not a hang.
+import type { OpenRequest } from "../../../kube/tunnel-protocol.ts";
+import { StatusError } from "../../../kube/status.ts";
+import type { TunnelHub } from "./hub.ts";
+import { StreamReader } from "./reader.ts";
+
+/** How long an agent may take to answer an open (pulling nothing, this is a container lookup). */
+const ACCEPT_TIMEOUT_MS = 20_000;
+
+const REASONS: Record<number, string> = { 400: "BadRequest", 404: "NotFound", 503: "ServiceUnavailable" };
+
+export async function openAccepted(hub: TunnelHub, node: string, request: OpenRequest): Promise<StreamReader> {
+  const reader = new StreamReader(hub.open(node, request));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<"timeout">(
+    (resolve) => (timer = setTimeout(() => resolve("timeout"), ACCEPT_TIMEOUT_MS)),
+  );
+  const first = await Promise.race([reader.accepted, timeout]);
+  if (timer !== undefined) clearTimeout(timer);
+  if (first === "timeout") {
+    reader.stream.close();
+    throw new StatusError(504, "Timeout", `node "${node}" did not answer the ${request.kind} request in time`);
+  }
+  if (first && "error" in first) {
+    const code = first.error.code ?? 500;
+    throw new StatusError(code, REASONS[code] ?? "InternalError", first.error.message);
+  }
+  return reader;
+}
