@@ -83,10 +83,11 @@ export async function applyYaml(api: ClusterApi, text: string): Promise<AppliedR
     try {
       const resources = await resourcesOf(doc.apiVersion as string);
       const path = manifestPath(doc, resources);
-      const resource = path.split("/").at(-2);
       const group = (doc.apiVersion as string).includes("/") ? `.${(doc.apiVersion as string).split("/")[0]}` : "";
       await api.apply(path, doc);
-      results.push({ ok: true, text: `${resource}${group}/${doc.metadata?.name} serverside-applied` });
+      // kubectl's wording: the lower-cased kind, qualified by its group.
+      const kind = (doc.kind as string).toLowerCase();
+      results.push({ ok: true, text: `${kind}${group}/${doc.metadata?.name} serverside-applied` });
     } catch (err) {
       results.push({ ok: false, text: (err as Error).message });
     }
