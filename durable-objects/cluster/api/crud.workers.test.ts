@@ -117,8 +117,38 @@ describe("update", () => {
 
   it("keeps status on a main-resource update and bumps generation only for spec changes", async () => {
     const c = await newCluster();
-    // A kind no controller writes to yet (the deployment controller would race this test's status writes).
-    const deploy = {
+    // A suspended CronJob: its controller leaves a status without jobs as it is, so nothing races the writes here.
+    const cron = {
+      apiVersion: "batch/v1",
+      kind: "CronJob",
+      metadata: { name: "tick" },
+      spec: {
+        schedule: "0 0 1 1 *",
+        suspend: true,
+        jobTemplate: {
+          spec: { template: { spec: { restartPolicy: "Never", containers: [{ name: "t", image: "busybox" }] } } },
+        },
+      },
+    };
+    const path = "/apis/batch/v1/namespaces/default/cronjobs";
+    const created = (await c.request("POST", path, cron)).body;
+    expect(created.metadata.generation).toBe(1);
+    const status = { lastScheduleTime: "2026-01-01T00:00:00Z" };
+    const withStatus = await c.request("PUT", `${path}/tick/status`, { ...created, status });
+    expect(withStatus.status).toBe(200);
+    expect(withStatus.body.metadata.generation).toBe(1);
+    const merge = { "content-type": "application/merge-patch+json" };
+    const relabel = await c.request("PATCH", `${path}/tick`, { metadata: { labels: { tier: "front" } } }, merge);
+    expect(relabel.body.metadata.generation).toBe(1);
+    expect(relabel.body.status).toEqual(status);
+    const respec = await c.request("PATCH", `${path}/tick`, { spec: { schedule: "0 0 2 1 *" } }, merge);
+    expect(respec.body.metadata.generation).toBe(2);
+    expect(respec.body.status).toEqual(status);
+  });
+
+  it("writes spec.replicas through the scale subresource as a spec change", async () => {
+    const c = await newCluster();
+    const set = {
       apiVersion: "apps/v1",
       kind: "StatefulSet",
       metadata: { name: "web", labels: { app: "web" } },
@@ -128,21 +158,7 @@ describe("update", () => {
       },
     };
     const path = "/apis/apps/v1/namespaces/default/statefulsets";
-    const created = (await c.request("POST", path, deploy)).body;
-    expect(created.metadata.generation).toBe(1);
-    const withStatus = await c.request("PUT", `${path}/web/status`, { ...created, status: { replicas: 1 } });
-    expect(withStatus.status).toBe(200);
-    expect(withStatus.body.metadata.generation).toBe(1);
-    const relabel = await c.request(
-      "PATCH",
-      `${path}/web`,
-      { metadata: { labels: { tier: "front" } } },
-      {
-        "content-type": "application/merge-patch+json",
-      },
-    );
-    expect(relabel.body.metadata.generation).toBe(1);
-    expect(relabel.body.status).toEqual({ replicas: 1 });
+    expect((await c.request("POST", path, set)).body.metadata.generation).toBe(1);
     const scaled = await c.request(
       "PATCH",
       `${path}/web/scale`,

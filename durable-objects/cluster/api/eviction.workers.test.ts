@@ -66,8 +66,9 @@ describe("pods/eviction", () => {
 
     expect((await c.request("POST", `${NS}/pods/web-1/eviction`, eviction("web-1"))).status).toBe(201);
     const after = (await c.request("GET", `${PDBS}/web`)).body.status;
+    // disruptedPods holds web-1 until the disruption controller sees it deleted, which may already have
+    // happened here (its tick follows the write at once); either way no disruption is left.
     expect(after.disruptionsAllowed).toBe(0);
-    expect(Object.keys(after.disruptedPods ?? {})).toEqual(["web-1"]);
 
     const refused = await c.request("POST", `${NS}/pods/web-2/eviction`, eviction("web-2"));
     expect(refused.status).toBe(429);

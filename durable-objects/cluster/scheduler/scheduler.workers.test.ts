@@ -38,7 +38,9 @@ async function addNode(c: ClusterClient, name: string, o: NodeOptions = {}): Pro
       { type: "Ready", status: o.ready ?? "True", reason: "KubeletReady", message: "kubelet is posting ready status" },
     ],
   };
-  const res = await c.request("PUT", `/api/v1/nodes/${name}/status`, { ...created.body, status });
+  // Unconditional (no resourceVersion): the node lifecycle controller may have tainted the node meanwhile.
+  const { resourceVersion: _, ...metadata } = created.body.metadata;
+  const res = await c.request("PUT", `/api/v1/nodes/${name}/status`, { ...created.body, metadata, status });
   expect(res.status).toBe(200);
 }
 
@@ -124,6 +126,11 @@ describe("scheduler", () => {
         "content-type": "application/merge-patch+json",
       },
     );
+    // The node lifecycle controller lifts the unschedulable taint on its next tick, as upstream's does.
+    await until(async () => {
+      const node = (await c.request("GET", "/api/v1/nodes/node-a")).body;
+      return node.spec.taints?.length ? undefined : true;
+    }, "the unschedulable taint lifted");
     await c.request("POST", PODS, pod("after"));
     expect(await nodeOf(c, "after")).toBe("node-a");
   });
