@@ -101,6 +101,11 @@ async function phase(
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
   const after = await read();
+  // wrangler dev reloads the worker when a watched file changes (node_modules is linked, not
+  // copied): the object restarts with fresh counters, so this phase's figures are partial.
+  const restarted = after.ticks < before.ticks;
+  if (restarted) Object.assign(before, { ticks: 0, emptyTicks: 0, reconciles: 0, workerdCpuMs: 0 });
+  if (restarted) result.state += " (the worker restarted during the phase: counters and CPU since then)";
   const p: Phase = {
     name,
     ms: after.at - before.at,
