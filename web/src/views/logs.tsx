@@ -9,6 +9,10 @@ import type { ClusterApi } from "../kube-client.ts";
 const MAX_CHARS = 200_000;
 
 export const LOGS_UNAVAILABLE = "Logs are not available on this cluster: its API does not serve pods/log.";
+export const LOGS_NO_ANSWER = "The pod's node did not answer the log request. Is its agent connected?";
+
+/** How long the log request may take to start answering; the stream itself may then run for hours. */
+const CONNECT_MS = 15_000;
 
 /** A 404 naming no pod means the log endpoint itself is missing. */
 export function logsUnavailable(err: unknown): boolean {
@@ -19,18 +23,30 @@ export function PodLogs({ api, pod, onClose }: { api: ClusterApi; pod: KubeObjec
   const [text, setText] = useState("");
   const [problem, setProblem] = useState<string>();
   const [ended, setEnded] = useState(false);
+  /** The log request answered 200: only then is there a log to show. */
+  const [connected, setConnected] = useState(false);
   const pre = useRef<HTMLPreElement>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
   const { name, namespace } = pod.metadata;
 
   useEffect(() => {
     const abort = new AbortController();
+    let timedOut = false;
     setText("");
     setProblem(undefined);
     setEnded(false);
+    setConnected(false);
     (async () => {
       try {
         const path = `/api/v1/namespaces/${namespace}/pods/${name}/log?follow=true&tailLines=500`;
-        const res = await api.request("GET", path, { signal: abort.signal, headers: { accept: "*/*" } });
+        const timer = setTimeout(() => {
+          timedOut = true;
+          abort.abort();
+        }, CONNECT_MS);
+        const res = await api
+          .request("GET", path, { signal: abort.signal, headers: { accept: "*/*" } })
+          .finally(() => clearTimeout(timer));
+        setConnected(true);
         const reader = res.body?.pipeThrough(new TextDecoderStream()).getReader();
         for (;;) {
           const chunk = await reader?.read();
@@ -39,12 +55,19 @@ export function PodLogs({ api, pod, onClose }: { api: ClusterApi; pod: KubeObjec
         }
         setEnded(true);
       } catch (err) {
+        if (timedOut) setProblem(LOGS_NO_ANSWER);
         if (abort.signal.aborted) return;
         setProblem(logsUnavailable(err) ? LOGS_UNAVAILABLE : errorText(err));
       }
     })();
     return () => abort.abort();
   }, [api, name, namespace]);
+
+  // The panel opens below the tables: bring it into view and move focus to it, as a dialog would.
+  useEffect(() => {
+    heading.current?.scrollIntoView({ block: "start" });
+    heading.current?.focus();
+  }, [name, namespace]);
 
   useEffect(() => {
     if (pre.current) pre.current.scrollTop = pre.current.scrollHeight;
@@ -53,7 +76,7 @@ export function PodLogs({ api, pod, onClose }: { api: ClusterApi; pod: KubeObjec
   return (
     <section class="card" aria-labelledby="logs-title">
       <div class="row">
-        <h2 id="logs-title">
+        <h2 id="logs-title" ref={heading} tabIndex={-1}>
           Logs of {namespace}/{name}
         </h2>
         <button type="button" class="secondary" onClick={onClose}>
@@ -64,6 +87,8 @@ export function PodLogs({ api, pod, onClose }: { api: ClusterApi; pod: KubeObjec
         <p class="alert" role="alert">
           {problem}
         </p>
+      ) : !connected ? (
+        <p aria-live="polite">Connecting to the log…</p>
       ) : (
         <pre class="logs" ref={pre} role="log" aria-label={`log of pod ${name}`}>
           {text || (ended ? "(no output)" : "Waiting for output…")}

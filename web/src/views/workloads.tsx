@@ -1,5 +1,5 @@
 // Deployments (ready/desired, rollout state, scale, delete) and services (type, addresses, ports).
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { timestampAge } from "../../../kube/duration.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import { errorText } from "../errors.ts";
@@ -11,6 +11,8 @@ function ScaleControl({ api, d }: { api: ClusterApi; d: KubeObject }) {
   const [replicas, setReplicas] = useState(String(d.spec?.replicas ?? 1));
   const [error, setError] = useState<string>();
   const name = d.metadata.name ?? "";
+  // Follow scaling done elsewhere (kubectl, an autoscaler) as the watch reports it.
+  useEffect(() => setReplicas(String(d.spec?.replicas ?? 1)), [d.spec?.replicas]);
   return (
     <form
       class="scale"
