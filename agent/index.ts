@@ -14,6 +14,8 @@ import { SimulatedRuntime } from "./runtime/simulated.ts";
 import type { PodRuntime } from "./runtime/types.ts";
 import { AssignmentStore, defaultStateDir, ensureStateDir, loadState, podsDir, saveState } from "./state.ts";
 import { SyncLoop } from "./sync-loop.ts";
+import { TunnelClient } from "./tunnel/client.ts";
+import { streamHandlers } from "./tunnel/handlers.ts";
 
 export type { AgentOptions } from "./args.ts";
 export { AGENT_USAGE, parseAgentArgs, UsageError } from "./args.ts";
@@ -131,11 +133,22 @@ async function runNode(
   await runtime.start(restored);
   if (restored.length > 0) log(`adopting ${restored.length} pod(s) from ${stateDir}`);
   const done = loop.run();
+  // Logs, exec and later proxying reach the node through its tunnel, beside the sync loop.
+  const tunnel = new TunnelClient({
+    server: options.server,
+    credential: state.nodeCredential,
+    handlers: streamHandlers(runtime, state.nodeName),
+    ca: options.caFile ? await readFile(options.caFile, "utf8") : undefined,
+    insecureSkipTlsVerify: options.insecureSkipTlsVerify,
+    log,
+  });
+  tunnel.start();
   return {
     nodeName: state.nodeName,
     done,
     stop: async () => {
       loop.stop();
+      await tunnel.stop();
       await done;
       await runtime.close();
     },
