@@ -204,6 +204,22 @@ describe.skipIf(!CHROMIUM)("dashboard in Chromium", () => {
     await page.getByRole("button", { name: "Close logs" }).click();
   });
 
+  it("replaces an expired or revoked cluster token without a fuss", async () => {
+    const id = /#\/clusters\/([a-z0-9]+)/.exec(page.url())?.[1];
+    expect(id).toBeTruthy();
+    const key = `flotilla.cluster.${id}`;
+    await page.evaluate(
+      `(() => { const c = JSON.parse(sessionStorage.getItem(${JSON.stringify(key)})); c.token = "fltc_revoked";
+        sessionStorage.setItem(${JSON.stringify(key)}, JSON.stringify(c)); })()`,
+    );
+    await page.reload();
+    await page
+      .getByRole("figure", { name: "node dash-node" })
+      .getByText("Ready", { exact: true })
+      .waitFor({ timeout: WAIT });
+    await page.getByText("Live", { exact: true }).waitFor({ timeout: WAIT });
+  });
+
   it("deletes the cluster after confirmation", async () => {
     await page.getByRole("link", { name: "Flotilla" }).click();
     await page.getByRole("link", { name: "web-demo" }).waitFor({ timeout: WAIT });

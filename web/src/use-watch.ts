@@ -11,6 +11,8 @@ export interface WatchState {
   /** Listed once and watching: the view is current. */
   live: boolean;
   error?: string;
+  /** The HTTP status of the last failure, e.g. 401 when the cluster token expired or was revoked. */
+  errorStatus?: number;
 }
 
 const RETRY_MS = 2000;
@@ -59,7 +61,8 @@ async function runWatch(
       if (signal.aborted) return;
       // 410 Gone: relist at once; anything else is shown and retried shortly.
       if (!(err instanceof RequestError && err.status === 410)) {
-        setState((s) => ({ ...s, live: false, error: errorText(err) }));
+        const errorStatus = err instanceof RequestError ? err.status : undefined;
+        setState((s) => ({ ...s, live: false, error: errorText(err), errorStatus }));
         await sleep(RETRY_MS, signal);
       }
     }

@@ -1,5 +1,5 @@
 // One cluster: getting started, then live views fed by watches on its Kubernetes API.
-import { useEffect, useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { KubeObject } from "../../../kube/types.ts";
 import { errorText } from "../errors.ts";
 import { tokenFromKubeconfig } from "../getting-started.ts";
@@ -16,7 +16,7 @@ import { ClusterPicture } from "../views/picture.tsx";
 import { PodsTable } from "../views/pods.tsx";
 import { GettingStarted } from "../views/start.tsx";
 import { DeploymentsTable, ServicesTable } from "../views/workloads.tsx";
-import { expiryText } from "./clusters.tsx";
+import { expiryText } from "../cluster-state.ts";
 
 async function credentialsFor(accountToken: string, clusterId: string): Promise<ClusterCredentials> {
   const cached = loadClusterCredentials(clusterId);
@@ -46,6 +46,20 @@ export function ClusterPage(props: { accountToken: string; clusterId: string; on
     })();
   }, [props.accountToken, props.clusterId]);
 
+  // The cluster token (kept for this tab) may have expired or been revoked: mint a new one, at most once a minute.
+  const renewedAt = useRef(0);
+  const renew = async () => {
+    if (Date.now() - renewedAt.current < 60_000) return;
+    renewedAt.current = Date.now();
+    saveClusterCredentials(props.clusterId, undefined);
+    try {
+      setCreds(await credentialsFor(props.accountToken, props.clusterId));
+    } catch (err) {
+      props.onError(err);
+      setError(errorText(err));
+    }
+  };
+
   if (error)
     return (
       <main class="page">
@@ -62,7 +76,7 @@ export function ClusterPage(props: { accountToken: string; clusterId: string; on
         <p aria-live="polite">Loading cluster…</p>
       </main>
     );
-  return <ClusterView {...props} cluster={cluster} creds={creds} />;
+  return <ClusterView accountToken={props.accountToken} cluster={cluster} creds={creds} onUnauthorized={renew} />;
 }
 
 function byName(a: KubeObject, b: KubeObject): number {
@@ -71,7 +85,12 @@ function byName(a: KubeObject, b: KubeObject): number {
   return ka.localeCompare(kb);
 }
 
-function ClusterView(props: { accountToken: string; cluster: ClusterDetail; creds: ClusterCredentials }) {
+function ClusterView(props: {
+  accountToken: string;
+  cluster: ClusterDetail;
+  creds: ClusterCredentials;
+  onUnauthorized: () => void;
+}) {
   const { cluster, creds } = props;
   const api = useMemo(() => new ClusterApi(cluster.id, creds.token), [cluster.id, creds.token]);
   const nodes = useWatch(api, "/api/v1/nodes");
@@ -91,7 +110,12 @@ function ClusterView(props: { accountToken: string; cluster: ClusterDetail; cred
     if (!node) unscheduled.push(p);
     else podsByNode.set(node, [...(podsByNode.get(node) ?? []), p]);
   }
-  const watchError = [nodes, pods, deployments, services, events].find((w) => w.error && !w.live)?.error;
+  const watches = [nodes, pods, deployments, services, events];
+  const watchError = watches.find((w) => w.error && !w.live)?.error;
+  const unauthorized = watches.some((w) => !w.live && w.errorStatus === 401);
+  useEffect(() => {
+    if (unauthorized) props.onUnauthorized();
+  }, [unauthorized]);
 
   return (
     <main class="page">

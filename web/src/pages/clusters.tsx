@@ -1,23 +1,11 @@
 // The account's clusters: state and expiry, create, delete.
 import { useEffect, useState } from "preact/hooks";
 import { humanDuration } from "../../../kube/duration.ts";
+import { clusterState, expiryText } from "../cluster-state.ts";
 import { errorText } from "../errors.ts";
 import { saveClusterCredentials } from "../session.ts";
 import { Alert, ConfirmDelete, DataTable } from "../ui.tsx";
 import { type ClusterSummary, v1 } from "../v1.ts";
-
-/** Used within this long: shown as active rather than idle. */
-const ACTIVE_MS = 5 * 60_000;
-
-export function clusterState(c: ClusterSummary, now: number): string {
-  if (c.expiresAt !== null && c.expiresAt <= now) return "Expired";
-  return now - c.lastActiveAt < ACTIVE_MS ? "Active" : "Idle";
-}
-
-export function expiryText(c: ClusterSummary, now: number): string {
-  if (c.expiresAt === null) return "never";
-  return c.expiresAt <= now ? "expired" : `in ${humanDuration(c.expiresAt - now)}`;
-}
 
 export function ClustersPage({ token, onError }: { token: string; onError: (err: unknown) => void }) {
   const [clusters, setClusters] = useState<ClusterSummary[]>();
