@@ -10,7 +10,7 @@ function banner(f: RunningFlotilla): string {
   const kubeconfig = relative && !relative.startsWith("..") ? relative : f.kubeconfigPath;
   return [
     "",
-    `Flotilla is running at ${f.url} (dashboard: open it in a browser; the local CA is not trusted by default)`,
+    `Flotilla is running at ${f.url}`,
     `  demo cluster ${f.clusterId}: ${f.clusterUrl}`,
     `  local CA: ${f.caPath}`,
     ...(f.localAgent
