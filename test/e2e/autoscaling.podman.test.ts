@@ -202,6 +202,13 @@ describe("kubectl autoscale and get hpa with each kubectl build", () => {
     ]);
     const v1 = JSON.parse(await k("get", "horizontalpodautoscalers.v1.autoscaling", name, "-o", "json"));
     expect(v1.spec).toMatchObject({ minReplicas: 1, maxReplicas: 3, targetCPUUtilizationPercentage: 50 });
+    // The controller's first sync follows the create on the object's alarm: wait for its conditions.
+    const described = await until("describe hpa to show conditions", async () => {
+      const out = await k("describe", "hpa", name);
+      return /^ {2}AbleToScale\s+True\s+SucceededGetScale\s/m.test(out) ? out : undefined;
+    });
+    expect(described).toMatch(/^Reference:\s+Deployment\/web-\S+$/m);
+    expect(described).toMatch(/^ {2}resource cpu on pods {2}\(as a percentage of request\):\s+<unknown> \/ 50%$/m);
     await k("delete", "hpa", name);
   });
 
