@@ -2,7 +2,12 @@
 // runs: listing a node's containers by the agent's labels, and removing them afterwards.
 import type Docker from "dockerode";
 import { connectDocker, findDockerHost } from "../../agent/runtime/docker/connect.ts";
-import { LABEL_CONTAINER_NAME, LABEL_NODE, LABEL_POD_NAME } from "../../agent/runtime/docker/labels.ts";
+import {
+  LABEL_CONTAINER_KIND,
+  LABEL_CONTAINER_NAME,
+  LABEL_NODE,
+  LABEL_POD_NAME,
+} from "../../agent/runtime/docker/labels.ts";
 import { podmanUnavailable } from "../../agent/runtime/docker/testing/harness.ts";
 
 export { podmanUnavailable };
@@ -33,18 +38,21 @@ export async function nodeContainers(node: string): Promise<RunningContainer[]> 
     .sort((a, b) => `${a.pod}/${a.container}/${a.id}`.localeCompare(`${b.pod}/${b.container}/${b.id}`));
 }
 
-/** Removes every container of the given nodes (tests clean up after their agents). */
+/**
+ * Removes every container of the given nodes (tests clean up after their agents): a pod's infra container
+ * last, since Podman refuses to remove it while the pod's other containers share its namespaces.
+ */
 export async function removeNodeContainers(nodes: string[]): Promise<void> {
   const d = docker();
+  const remove = (c: Docker.ContainerInfo) =>
+    d
+      .getContainer(c.Id)
+      .remove({ force: true })
+      .catch(() => {});
   for (const node of nodes) {
     const list = await d.listContainers({ all: true, filters: { label: [`${LABEL_NODE}=${node}`] } });
-    await Promise.all(
-      list.map((c) =>
-        d
-          .getContainer(c.Id)
-          .remove({ force: true })
-          .catch(() => {}),
-      ),
-    );
+    const isInfra = (c: Docker.ContainerInfo) => c.Labels[LABEL_CONTAINER_KIND] === "infra";
+    await Promise.all(list.filter((c) => !isInfra(c)).map(remove));
+    await Promise.all(list.filter(isInfra).map(remove));
   }
 }
