@@ -33,8 +33,8 @@ export interface Frame {
  * The side that receives an open answers with an empty data frame once the stream is under way (or an error
  * frame), so the opener can still answer its client with a proper status before any output exists.
  */
-/** What a stream is for. Port-forward and proxying add kinds of their own. */
-export type OpenRequest = LogsOpen | ExecOpen;
+/** What a stream is for. Port-forward adds a kind of its own. */
+export type OpenRequest = LogsOpen | ExecOpen | HttpOpen;
 
 export interface LogsOpen {
   kind: "logs";
@@ -55,6 +55,31 @@ export interface ExecOpen {
   stdout: boolean;
   stderr: boolean;
   tty: boolean;
+}
+
+/**
+ * One HTTP request to a pod (pods/proxy, services/proxy), made by the agent from its host to host:port.
+ * The object sends the request body as data (exactly bodyLength bytes); the agent accepts only once the
+ * pod answered (a connection failure is an error frame with code 503, so the object can try another
+ * endpoint), then sends the response head as one JSON line (HttpResponseHead + "\n") and the body after it.
+ */
+export interface HttpOpen {
+  kind: "http";
+  scheme: "http" | "https";
+  host: string;
+  port: number;
+  method: string;
+  /** Path and query, e.g. "/index.html?a=1". */
+  path: string;
+  /** Header pairs in order (repeated names kept); hop-by-hop headers already removed. */
+  headers: [string, string][];
+  bodyLength: number;
+}
+
+export interface HttpResponseHead {
+  status: number;
+  statusText: string;
+  headers: [string, string][];
 }
 
 /** Sent with close: how the stream ended (exec: the exit code). */

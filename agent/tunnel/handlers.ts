@@ -1,11 +1,17 @@
-// Which streams a node serves: the Docker runtime's logs and exec; the simulated runtime has no processes.
+// Which streams a node serves: the Docker runtime's logs and exec, and HTTP to its pods (proxy); the
+// simulated runtime has no processes.
 import { execHandler } from "../runtime/docker/exec.ts";
 import { logsHandler } from "../runtime/docker/logs.ts";
 import { DockerRuntime } from "../runtime/docker/runtime.ts";
 import type { PodRuntime } from "../runtime/types.ts";
 import type { StreamHandlers } from "./client.ts";
+import { httpProxyHandler } from "./http-proxy.ts";
 
 export function streamHandlers(runtime: PodRuntime, nodeName: string): StreamHandlers {
   if (!(runtime instanceof DockerRuntime)) return {};
-  return { logs: logsHandler(runtime.docker, nodeName), exec: execHandler(runtime.docker, nodeName) };
+  return {
+    logs: logsHandler(runtime.docker, nodeName),
+    exec: execHandler(runtime.docker, nodeName),
+    http: httpProxyHandler(),
+  };
 }

@@ -10,8 +10,15 @@ const ACCEPT_TIMEOUT_MS = 20_000;
 
 const REASONS: Record<number, string> = { 400: "BadRequest", 404: "NotFound", 503: "ServiceUnavailable" };
 
-export async function openAccepted(hub: TunnelHub, node: string, request: OpenRequest): Promise<StreamReader> {
+/** `opened` runs before the wait, for requests that send data the agent needs before it can accept (proxy bodies). */
+export async function openAccepted(
+  hub: TunnelHub,
+  node: string,
+  request: OpenRequest,
+  opened?: (reader: StreamReader) => void,
+): Promise<StreamReader> {
   const reader = new StreamReader(hub.open(node, request));
+  opened?.(reader);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<"timeout">(
     (resolve) => (timer = setTimeout(() => resolve("timeout"), ACCEPT_TIMEOUT_MS)),

@@ -1,5 +1,6 @@
 // The pod stream subresources on the Kubernetes API: pods/log (readable by whoever may read pods, as
-// upstream's view role includes pods/log) and pods/exec (a write: upstream's view role excludes it).
+// upstream's view role includes pods/log), pods/exec (a write: upstream's view role excludes it), and
+// pods/proxy and services/proxy (admins only, as upstream's view role has neither).
 import type { Hono } from "hono";
 import { discardBody } from "../../../kube/http/read-capped.ts";
 import type { ApiContext } from "../api/context.ts";
@@ -9,11 +10,17 @@ import type { Credential } from "../auth/credentials.ts";
 import { podExec } from "./exec.ts";
 import type { TunnelHub } from "./hub.ts";
 import { podLogs } from "./logs.ts";
+import { authorizeProxy, podProxy, RoundRobin, serviceProxy } from "./proxy.ts";
 
 type Vars = { Variables: { credential: Credential } };
 
 const LOG_PATH = "/api/v1/namespaces/:namespace/pods/:name/log";
 const EXEC_PATH = "/api/v1/namespaces/:namespace/pods/:name/exec";
+const PROXY_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+const proxyPaths = (resource: string) => [
+  `/api/v1/namespaces/:namespace/${resource}/:name/proxy`,
+  `/api/v1/namespaces/:namespace/${resource}/:name/proxy/*`,
+];
 
 export function mountPodStreams(app: Hono<Vars>, ctx: ApiContext, hub: TunnelHub): void {
   app.get(LOG_PATH, async (c) => {
@@ -35,4 +42,21 @@ export function mountPodStreams(app: Hono<Vars>, ctx: ApiContext, hub: TunnelHub
       return errorResponse(error);
     }
   });
+  const balancer = new RoundRobin();
+  for (const [resource, serve] of [
+    ["pods", (ns: string, id: string, req: Request) => podProxy(ctx, hub, ns, id, req)],
+    ["services", (ns: string, id: string, req: Request) => serviceProxy(ctx, hub, balancer, ns, id, req)],
+  ] as const)
+    for (const path of proxyPaths(resource))
+      app.on(PROXY_METHODS, path, async (c) => {
+        try {
+          const namespace = c.req.param("namespace") ?? "";
+          const name = c.req.param("name") ?? "";
+          authorizeProxy(c.get("credential"), c.req.method, `${resource}/proxy`, name, namespace);
+          return await serve(namespace, name, c.req.raw);
+        } catch (error) {
+          await discardBody(c.req.raw);
+          return errorResponse(error);
+        }
+      });
 }

@@ -167,7 +167,7 @@ describe("node tunnel", () => {
     const c = await setup();
     const agent = await fakeAgent(c, (open, send) => {
       send(FrameType.data);
-      send(FrameType.data, text(`log of ${open.containerID}\n`));
+      send(FrameType.data, text(`log of ${(open as { containerID: string }).containerID}\n`));
       send(FrameType.data, text("second line\n"));
       send(FrameType.close);
     });
