@@ -85,8 +85,10 @@ export async function serviceProxy(
   const { scheme, name, port } = parseProxyId(id, "service");
   const service = ctx.store.get("services", ns, name)?.object;
   if (!service) throw notFound("", "services", name);
-  const targets = serviceTargets(id, ctx.store.get("endpoints", ns, name)?.object, servicePortName(service, port));
-  const start = balancer.start(`${ns}/${name}/${port}`, targets.length);
+  const portName = servicePortName(service, port);
+  const targets = serviceTargets(id, ctx.store.get("endpoints", ns, name)?.object, portName);
+  // One turn per service port however it was named ("web:80" and "web:http" share it).
+  const start = balancer.start(`${ns}/${name}/${portName}`, targets.length);
   const ordered = [...targets.slice(start), ...targets.slice(0, start)];
   return forward(hub, ordered, scheme, request, path ?? "/");
 }
