@@ -1,6 +1,6 @@
 // Issue 8 (proxy) end to end: a Deployment of 3 busybox httpd pods behind a Service on an agent on Podman;
-// pods/proxy reaches one pod, services/proxy spreads 60 requests over all three, kubectl proxy serves the
-// same paths, and the proxy refuses requests without a token or with another tenant's. Prints the services
+// pods/proxy reaches one pod, services/proxy spreads 60 requests over all three and leaves out a pod made
+// unready, kubectl proxy serves the same paths, and the proxy refuses requests without a token or with another tenant's. Prints the services
 // proxy's throughput and latency next to requesting the pods directly (figures, not assertions).
 import http from "node:http";
 import https from "node:https";
@@ -113,6 +113,36 @@ describe.skipIf(Boolean(unavailable) && !inCI)("pods/proxy and services/proxy th
     expect([...counts.keys()].sort()).toEqual(pods.map((p) => p.name).sort());
     for (const n of counts.values()) expect(n).toBeGreaterThanOrEqual(15);
   }, 120_000);
+
+  it("a pod made unready stops receiving traffic through services/proxy", async () => {
+    const [gone, ...rest] = pods;
+    // Its page gone, the readiness probe (GET /) fails and the endpoints controller drops the address.
+    await h.kubectl(["exec", gone.name, "--", "rm", "/www/index.html"]);
+    await until(
+      "2 ready endpoints",
+      async () => {
+        const eps = JSON.parse((await h.kubectl(["get", "endpoints", "web", "-o", "json"])).stdout) as Json;
+        return (eps.subsets?.[0]?.addresses ?? []).length === 2 ? true : undefined;
+      },
+      60_000,
+    );
+    const seen = new Set<string>();
+    for (let i = 0; i < 20; i++) {
+      const res = await h.api(SVC);
+      expect(res.status).toBe(200);
+      seen.add(res.body.trim());
+    }
+    expect([...seen].sort()).toEqual(rest.map((p) => p.name).sort());
+    await h.kubectl(["exec", gone.name, "--", "sh", "-c", `echo ${gone.name} > /www/index.html`]);
+    await until(
+      "3 ready endpoints again",
+      async () => {
+        const eps = JSON.parse((await h.kubectl(["get", "endpoints", "web", "-o", "json"])).stdout) as Json;
+        return (eps.subsets?.[0]?.addresses ?? []).length === 3 ? true : undefined;
+      },
+      60_000,
+    );
+  }, 180_000);
 
   it("kubectl proxy serves the same paths", async () => {
     // The cluster's server URL has a path (/clusters/<id>): kubectl proxy keeps it only when told to.
