@@ -1,7 +1,8 @@
 // Issue 8 (proxy) end to end: a Deployment of 3 busybox httpd pods behind a Service on an agent on Podman;
 // pods/proxy reaches one pod, services/proxy spreads 60 requests over all three and leaves out a pod made
-// unready, kubectl proxy serves the same paths, and the proxy refuses requests without a token or with another tenant's. Prints the services
-// proxy's throughput and latency next to requesting the pods directly (figures, not assertions).
+// unready, kubectl proxy serves the same paths, and the proxy refuses requests without a token or with
+// another tenant's. Prints the services proxy's throughput and latency next to requesting the pods directly
+// and to a plain API read that never leaves the object (figures, not assertions).
 import http from "node:http";
 import https from "node:https";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -198,8 +199,13 @@ describe.skipIf(Boolean(unavailable) && !inCI)("pods/proxy and services/proxy th
       get(https, `${h.flotilla.clusterUrl}${SVC}`, proxyAgent, { authorization: `Bearer ${h.flotilla.adminToken}` });
     let next = 0;
     const direct = () => get(http, `http://${pods[next++ % pods.length].ip}:8080/`, directAgent, {});
+    const apiRead = () =>
+      get(https, `${h.flotilla.clusterUrl}/api/v1/namespaces/default/services/web`, proxyAgent, {
+        authorization: `Bearer ${h.flotilla.adminToken}`,
+      });
     for (const [label, fn] of [
       ["direct to the pods", direct],
+      ["API read (no tunnel)", apiRead],
       ["services proxy", viaProxy],
     ] as const) {
       const sequential = await measure(fn, 100, 1);
