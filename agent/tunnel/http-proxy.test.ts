@@ -92,6 +92,18 @@ describe("httpProxyHandler", () => {
     expect(frames.every((f) => f.payload.byteLength <= 32 * 1024 + 1)).toBe(true);
   });
 
+  it("fails with 502 (not retried elsewhere) when the pod drops the connection after taking the request", async () => {
+    const rude = http.createServer((req) => req.socket.destroy());
+    await new Promise<void>((resolve) => rude.listen(0, "127.0.0.1", resolve));
+    const { stream } = harness();
+    const error = await httpProxyHandler()(open({ port: (rude.address() as AddressInfo).port }), stream).catch(
+      (e) => e,
+    );
+    await new Promise<void>((resolve) => rude.close(() => resolve()));
+    expect((error as StreamError).code).toBe(502);
+    expect((error as Error).message).toBe("error trying to reach service: socket hang up");
+  });
+
   it("refuses with 503 and Go's dial wording when nothing listens", async () => {
     const closed = http.createServer();
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));

@@ -9,7 +9,7 @@ import type { HttpOpen, HttpResponseHead, OpenRequest } from "../../kube/tunnel-
 import type { StreamHandler } from "./client.ts";
 import { type AgentStream, StreamError } from "./stream.ts";
 
-/** How long a pod may take to accept a connection. */
+/** How long a pod may take to accept a connection (the response head may take longer). */
 const CONNECT_TIMEOUT_MS = 10_000;
 
 const keepAlive = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
@@ -82,12 +82,27 @@ function request(req: HttpOpen, stream: AgentStream): Promise<http.IncomingMessa
       rejectUnauthorized: false,
       timeout: CONNECT_TIMEOUT_MS,
     });
+    // Only a failure to connect is a 503 (the object then tries another endpoint); once connected the
+    // request may have had its effect, so a later failure is a 502 that is not retried. The wait for the
+    // head is bounded by the object's accept timeout, not here.
+    let connected = false;
+    outgoing.on("socket", (socket) => {
+      const up = () => {
+        connected = true;
+        outgoing.setTimeout(0);
+      };
+      if (socket.connecting) socket.once(secure ? "secureConnect" : "connect", up);
+      else up();
+    });
     outgoing.on("timeout", () => outgoing.destroy(Object.assign(new Error("timeout"), { code: "ETIMEDOUT" })));
-    outgoing.on("error", (error) => reject(new StreamError(503, dialError(req.host, req.port, error))));
+    outgoing.on("error", (error) => {
+      const message = dialError(req.host, req.port, error);
+      reject(
+        connected ? new StreamError(502, message.replace(/: dial tcp [^ ]+: /, ": ")) : new StreamError(503, message),
+      );
+    });
     let complete = false;
     outgoing.on("response", (response) => {
-      // The timeout guards the connection and the wait for the head; a long response is not cut.
-      outgoing.setTimeout(0);
       response.once("end", () => (complete = true));
       resolve(response);
     });

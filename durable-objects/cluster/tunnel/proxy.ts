@@ -116,7 +116,9 @@ async function forward(
     try {
       reader = await openAccepted(hub, target.node, httpOpen(target, scheme, request, path, body.byteLength), send);
     } catch (error) {
-      // Only "could not reach" is retried: a 504 (slow pod) may already have had its effect.
+      // Only "could not connect" (503) is retried. A pod that took the request and then failed (the agent's
+      // 502) or was slow (504) may already have acted on it; upstream answers 503 for the former too.
+      if (error instanceof StatusError && error.code === 502) throw unreachableAfterConnect(error.message);
       if (!(error instanceof StatusError) || error.code !== 503) throw error;
       failure = error;
       continue;
@@ -131,6 +133,8 @@ async function forward(
 
 const unreachable = (why: string) =>
   new StatusError(503, "ServiceUnavailable", `error trying to reach service: ${why}`);
+
+const unreachableAfterConnect = (message: string) => new StatusError(503, "ServiceUnavailable", message);
 
 async function requestBody(request: Request): Promise<Uint8Array> {
   if (!request.body) return new Uint8Array(0);

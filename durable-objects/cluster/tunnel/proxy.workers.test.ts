@@ -86,6 +86,10 @@ async function fakeAgent(s: Setup, refuse: Set<string> = new Set()): Promise<{ w
       await new Promise((resolve) => setTimeout(resolve, after));
     };
     const { open } = request;
+    if (open.path === "/hang-up") {
+      const message = "error trying to reach service: socket hang up";
+      return send(FrameType.error, jsonPayload({ code: 502, message }));
+    }
     if (refuse.has(open.host)) {
       const message = `error trying to reach service: dial tcp ${open.host}:${open.port}: connect: connection refused`;
       return send(FrameType.error, jsonPayload({ code: 503, message }));
@@ -251,6 +255,13 @@ describe("services/proxy", () => {
     expect([counts.get("10.88.1.1"), counts.get("10.88.1.3")]).toEqual([4, 8]);
     expect(agent.seen.map((r) => r.open.host)).not.toContain("10.88.1.99");
     expect(agent.seen.every((r) => r.open.port === 8080)).toBe(true);
+    // A pod that took the request and then failed is not asked again: the request may have had its effect.
+    const hangUp = await call("POST", `/clusters/${s.cluster.id}${SERVICES}/web:http/proxy/hang-up`, {
+      token: s.cluster.adminToken,
+      body: "once",
+    });
+    expect([hangUp.status, hangUp.body.message]).toEqual([503, "error trying to reach service: socket hang up"]);
+    expect(agent.seen.filter((r) => r.open.path === "/hang-up")).toHaveLength(1);
     agent.ws.close();
   });
 
