@@ -10,6 +10,7 @@ export default defineConfig({
     pool: "forks",
     testTimeout: 180_000,
     hookTimeout: 180_000,
-    fileParallelism: false,
+    // Two files at a time: most of their time is waiting on containers, agents and timers, not CPU.
+    maxWorkers: 2,
   },
 });

@@ -187,20 +187,18 @@ describe.skipIf(!CHROMIUM)("dashboard in Chromium", () => {
       .waitFor({ timeout: WAIT });
   });
 
-  it("opens a pod's logs, or says clearly that the cluster does not serve them", async () => {
+  it("follows a pod's logs live", async () => {
     await page
       .getByRole("button", { name: /^Logs of pod web-/ })
       .first()
       .click();
-    // Either the log itself, or one clear sentence: "not available" (no pods/log API), the Status the API
-    // answered (e.g. a simulated node with no tunnel), or the node not answering at all.
+    // A simulated node's containers log one line when they start and one every 5 s while followed: the
+    // second line proves the view follows the stream rather than reading it once.
     const panel = page.getByRole("region", { name: /^Logs of default\/web-/ });
     const logs = panel.getByRole("log");
-    const problem = panel.getByRole("alert");
-    await logs.or(problem).first().waitFor({ timeout: WAIT });
-    const outcome = (await problem.count()) > 0 ? await problem.textContent() : `followed: ${await logs.textContent()}`;
-    console.log(`pod logs: ${outcome?.slice(0, 300)}`);
-    expect(outcome?.trim()).toMatch(/^followed: |^\S.{10,}/);
+    await logs.filter({ hasText: /simulated container .*: running/ }).waitFor({ timeout: WAIT });
+    await logs.filter({ hasText: /still running/ }).waitFor({ timeout: WAIT });
+    console.log(`pod logs: ${(await logs.textContent())?.slice(0, 300)}`);
     await page.getByRole("button", { name: "Close logs" }).click();
   });
 

@@ -42,6 +42,13 @@ describe.skipIf(Boolean(unavailable) && !inCI)("workload controllers with agents
     if (unavailable) throw new Error(`Podman is required under CI=true: ${unavailable}`);
     h = await startHarness({ clusterSettings: { nodeMonitorGracePeriodSeconds: 20, defaultTolerationSeconds: 10 } });
     await Promise.all(NODES.slice(0, 2).map(startAgent));
+    await until("both nodes Ready", async () => {
+      const nodes: Json[] = (await getJson("nodes")).items;
+      const ready = nodes.filter((n) =>
+        n.status?.conditions?.some((c: Json) => c.type === "Ready" && c.status === "True"),
+      );
+      return ready.length === 2 ? true : undefined;
+    });
     // Created first so its every-minute schedule has fired a few times by the last test.
     await apply({
       apiVersion: "batch/v1",
