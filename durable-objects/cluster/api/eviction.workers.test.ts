@@ -70,6 +70,8 @@ describe("pods/eviction", () => {
     // happened here (its tick follows the write at once); either way no disruption is left.
     expect(after.disruptionsAllowed).toBe(0);
 
+    // The controller's next pass counts the evicted (terminating) pod out; the refusal quotes that status.
+    await budgetStatus(c, (s) => s.currentHealthy === 1);
     const refused = await c.request("POST", `${NS}/pods/web-2/eviction`, eviction("web-2"));
     expect(refused.status).toBe(429);
     expect(refused.body).toMatchObject({
