@@ -1,6 +1,7 @@
 // Checks a write must pass before it reaches a kind's own validation: the namespace exists
 // and is not terminating (upstream's NamespaceLifecycle admission); and upstream's
 // DefaultTolerationSeconds admission for new pods, with the cluster's setting.
+import { TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE } from "../../../kube/well-known-taints.ts";
 import { forbidden, groupResource, notFound } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import { resourceId } from "../registry/lookup.ts";
@@ -28,9 +29,6 @@ export function storeResource(kind: ResourceKind): string {
   return resourceId(kind);
 }
 
-const NOT_READY_TAINT = "node.kubernetes.io/not-ready";
-const UNREACHABLE_TAINT = "node.kubernetes.io/unreachable";
-
 /**
  * DefaultTolerationSeconds: a pod created without a NoExecute toleration of the not-ready or
  * unreachable taint gets one for the cluster's defaultTolerationSeconds (runs before the pod's
@@ -44,7 +42,7 @@ export function admitDefaultTolerationSeconds(ctx: ApiContext, kind: ResourceKin
   const tolerations: { key?: string; effect?: string }[] = obj.spec.tolerations ?? [];
   const covers = (key: string) =>
     tolerations.some((t) => (t?.key === key || !t?.key) && (t?.effect === "NoExecute" || !t?.effect));
-  const added = [NOT_READY_TAINT, UNREACHABLE_TAINT]
+  const added = [TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE]
     .filter((key) => !covers(key))
     .map((key) => ({ key, operator: "Exists", effect: "NoExecute", tolerationSeconds: seconds }));
   if (added.length > 0) obj.spec.tolerations = [...tolerations, ...added];

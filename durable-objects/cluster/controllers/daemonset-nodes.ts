@@ -1,6 +1,15 @@
 // Which nodes a DaemonSet's pod belongs on (upstream daemon controller's NodeShouldRunDaemonPod
 // and daemon/util): the template's nodeName, nodeSelector and required node affinity, and the
 // node's taints against the template's tolerations plus the ones every daemon pod gets.
+import {
+  TAINT_NODE_DISK_PRESSURE,
+  TAINT_NODE_MEMORY_PRESSURE,
+  TAINT_NODE_NETWORK_UNAVAILABLE,
+  TAINT_NODE_NOT_READY,
+  TAINT_NODE_PID_PRESSURE,
+  TAINT_NODE_UNREACHABLE,
+  TAINT_NODE_UNSCHEDULABLE,
+} from "../../../kube/well-known-taints.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import { anyTermMatches, selectorMatches } from "../scheduler/node-selector.ts";
 import { tolerates, untoleratedTaint } from "../scheduler/taints.ts";
@@ -8,10 +17,6 @@ import type { NodeSelectorTerm, Taint, Toleration } from "../scheduler/types.ts"
 
 // biome-ignore lint/suspicious/noExplicitAny: pod specs are plain JSON
 type Json = Record<string, any>;
-
-const NOT_READY = "node.kubernetes.io/not-ready";
-const UNREACHABLE = "node.kubernetes.io/unreachable";
-const UNSCHEDULABLE = "node.kubernetes.io/unschedulable";
 
 const exists = (key: string, effect: string): Toleration => ({ key, operator: "Exists", effect });
 
@@ -22,14 +27,14 @@ const exists = (key: string, effect: string): Toleration => ({ key, operator: "E
  */
 export function daemonTolerations(hostNetwork: boolean): Toleration[] {
   const list = [
-    exists(NOT_READY, "NoExecute"),
-    exists(UNREACHABLE, "NoExecute"),
-    exists("node.kubernetes.io/disk-pressure", "NoSchedule"),
-    exists("node.kubernetes.io/memory-pressure", "NoSchedule"),
-    exists("node.kubernetes.io/pid-pressure", "NoSchedule"),
-    exists(UNSCHEDULABLE, "NoSchedule"),
+    exists(TAINT_NODE_NOT_READY, "NoExecute"),
+    exists(TAINT_NODE_UNREACHABLE, "NoExecute"),
+    exists(TAINT_NODE_DISK_PRESSURE, "NoSchedule"),
+    exists(TAINT_NODE_MEMORY_PRESSURE, "NoSchedule"),
+    exists(TAINT_NODE_PID_PRESSURE, "NoSchedule"),
+    exists(TAINT_NODE_UNSCHEDULABLE, "NoSchedule"),
   ];
-  if (hostNetwork) list.push(exists("node.kubernetes.io/network-unavailable", "NoSchedule"));
+  if (hostNetwork) list.push(exists(TAINT_NODE_NETWORK_UNAVAILABLE, "NoSchedule"));
   return list;
 }
 
@@ -57,9 +62,9 @@ export function effectiveTaints(node: KubeObject): Taint[] {
     if (!taints.some((t) => t.key === key && t.effect === "NoSchedule")) taints.push({ key, effect: "NoSchedule" });
   };
   const ready = (node.status?.conditions ?? []).filter((c: Json) => c.type === "Ready").at(-1)?.status;
-  if (ready === "False") add(NOT_READY);
-  else if (ready !== "True") add(UNREACHABLE);
-  if (node.spec?.unschedulable === true) add(UNSCHEDULABLE);
+  if (ready === "False") add(TAINT_NODE_NOT_READY);
+  else if (ready !== "True") add(TAINT_NODE_UNREACHABLE);
+  if (node.spec?.unschedulable === true) add(TAINT_NODE_UNSCHEDULABLE);
   return taints;
 }
 

@@ -4,6 +4,16 @@
 // carry timeAdded, from which the taint eviction controller counts tolerationSeconds. Taints the
 // controller does not own (a user's) are left as they are.
 
+import {
+  TAINT_NODE_DISK_PRESSURE,
+  TAINT_NODE_MEMORY_PRESSURE,
+  TAINT_NODE_NETWORK_UNAVAILABLE,
+  TAINT_NODE_NOT_READY,
+  TAINT_NODE_PID_PRESSURE,
+  TAINT_NODE_UNREACHABLE,
+  TAINT_NODE_UNSCHEDULABLE,
+} from "../../../kube/well-known-taints.ts";
+
 export interface NodeTaint {
   key: string;
   value?: string;
@@ -11,17 +21,17 @@ export interface NodeTaint {
   timeAdded?: string;
 }
 
-export const NOT_READY_TAINT = "node.kubernetes.io/not-ready";
-export const UNREACHABLE_TAINT = "node.kubernetes.io/unreachable";
-export const UNSCHEDULABLE_TAINT = "node.kubernetes.io/unschedulable";
+export const NOT_READY_TAINT = TAINT_NODE_NOT_READY;
+export const UNREACHABLE_TAINT = TAINT_NODE_UNREACHABLE;
+export const UNSCHEDULABLE_TAINT = TAINT_NODE_UNSCHEDULABLE;
 
 /** nodeConditionToTaintKeyStatusMap: condition type → status → taint key (NoSchedule). */
 const CONDITION_TAINTS: Record<string, Record<string, string>> = {
   Ready: { False: NOT_READY_TAINT, Unknown: UNREACHABLE_TAINT },
-  MemoryPressure: { True: "node.kubernetes.io/memory-pressure" },
-  DiskPressure: { True: "node.kubernetes.io/disk-pressure" },
-  NetworkUnavailable: { True: "node.kubernetes.io/network-unavailable" },
-  PIDPressure: { True: "node.kubernetes.io/pid-pressure" },
+  MemoryPressure: { True: TAINT_NODE_MEMORY_PRESSURE },
+  DiskPressure: { True: TAINT_NODE_DISK_PRESSURE },
+  NetworkUnavailable: { True: TAINT_NODE_NETWORK_UNAVAILABLE },
+  PIDPressure: { True: TAINT_NODE_PID_PRESSURE },
 };
 
 const NO_SCHEDULE_KEYS = new Set([...Object.values(CONDITION_TAINTS).flatMap(Object.values), UNSCHEDULABLE_TAINT]);

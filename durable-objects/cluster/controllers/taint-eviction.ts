@@ -32,7 +32,11 @@ export class TaintEvictionController implements Controller {
     if (change.entry.resource === "nodes") return change.type === "DELETED" ? [] : [obj.metadata.name!];
     if (change.entry.resource !== "pods" || change.type === "DELETED") return [];
     const node = obj.spec?.nodeName;
-    return node && !obj.metadata.deletionTimestamp ? [node] : [];
+    // Pod changes (every status an agent reports) matter only on a node with NoExecute taints; a node's own
+    // changes wake it when the taints come and go.
+    if (!node || obj.metadata.deletionTimestamp) return [];
+    const tainted = this.ctx.store.get("nodes", undefined, node)?.object;
+    return tainted && noExecuteTaints(tainted).length > 0 ? [node] : [];
   }
 
   initialKeys(): string[] {

@@ -1,5 +1,6 @@
 // core/v1 Pod: defaults (SetDefaults_Pod plus the ServiceAccount, DefaultTolerationSeconds and
 // Priority admission plugins), the strategy of pkg/registry/core/pod, and printPod's columns.
+import { TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE } from "../../../kube/well-known-taints.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import { ageColumn, column, wide } from "./columns.ts";
 import { defaultPodSpec, validatePodSpec } from "./pod-spec.ts";
@@ -13,8 +14,6 @@ type Json = Record<string, any>;
 
 const MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror";
 const DEFAULT_TOLERATION_SECONDS = 300;
-const NOT_READY_TAINT = "node.kubernetes.io/not-ready";
-const UNREACHABLE_TAINT = "node.kubernetes.io/unreachable";
 
 /** The built-in priority classes (scheduling/v1); other classes are not looked up yet. */
 const SYSTEM_PRIORITIES: Record<string, number> = {
@@ -27,7 +26,7 @@ function defaultTolerations(spec: Json): void {
   const tolerations: Json[] = spec.tolerations ?? [];
   const covers = (key: string) =>
     tolerations.some((t) => (t.key === key || !t.key) && (t.effect === "NoExecute" || !t.effect));
-  for (const key of [NOT_READY_TAINT, UNREACHABLE_TAINT])
+  for (const key of [TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE])
     if (!covers(key))
       tolerations.push({ key, operator: "Exists", effect: "NoExecute", tolerationSeconds: DEFAULT_TOLERATION_SECONDS });
   spec.tolerations = tolerations;

@@ -2,11 +2,12 @@
 // is False with node.kubernetes.io/not-ready:NoSchedule and one whose condition is Unknown
 // (or missing) with node.kubernetes.io/unreachable:NoSchedule; this plugin applies those
 // taints as if present, so the outcome and the message are the ones upstream gives.
+import { TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE } from "../../../../kube/well-known-taints.ts";
 import { tolerates, untoleratedReason } from "../taints.ts";
 import { type Plugin, type Taint, unresolvable } from "../types.ts";
 
-const NOT_READY: Taint = { key: "node.kubernetes.io/not-ready", effect: "NoSchedule" };
-const UNREACHABLE: Taint = { key: "node.kubernetes.io/unreachable", effect: "NoSchedule" };
+const NOT_READY: Taint = { key: TAINT_NODE_NOT_READY, effect: "NoSchedule" };
+const UNREACHABLE: Taint = { key: TAINT_NODE_UNREACHABLE, effect: "NoSchedule" };
 
 export const nodeReady: Plugin = {
   name: "NodeReady",

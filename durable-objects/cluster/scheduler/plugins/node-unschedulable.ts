@@ -1,9 +1,10 @@
 // NodeUnschedulable: cordoned nodes (spec.unschedulable) take only pods that tolerate the
 // node.kubernetes.io/unschedulable:NoSchedule taint.
+import { TAINT_NODE_UNSCHEDULABLE } from "../../../../kube/well-known-taints.ts";
 import { tolerates } from "../taints.ts";
 import { type Plugin, unresolvable } from "../types.ts";
 
-const UNSCHEDULABLE_TAINT = { key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" };
+const UNSCHEDULABLE_TAINT = { key: TAINT_NODE_UNSCHEDULABLE, effect: "NoSchedule" };
 
 export const nodeUnschedulable: Plugin = {
   name: "NodeUnschedulable",
