@@ -8,21 +8,19 @@ import type { Pod } from "../kube/pod-types.ts";
 import { type AgentHandle, runAgent } from "./index.ts";
 import { findDockerHost } from "./runtime/docker/connect.ts";
 import { LABEL_NODE } from "./runtime/docker/labels.ts";
-import { BUSYBOX, podmanUnavailable } from "./runtime/docker/testing/harness.ts";
+import { BUSYBOX, podmanGate } from "./runtime/docker/testing/harness.ts";
 import { FakeCluster } from "./testing/fake-cluster.ts";
 
-const unavailable = await podmanUnavailable();
-const inCI = process.env.CI === "true" || process.env.CI === "1";
-if (unavailable && !inCI) console.warn(`Podman tests skipped: ${unavailable}`);
+const podman = await podmanGate("Podman tests");
 
-describe.skipIf(Boolean(unavailable) && !inCI)("agent on Podman", () => {
+describe.skipIf(podman.skip)("agent on Podman", () => {
   let cluster: FakeCluster;
   let dir: string;
   let agent: AgentHandle | undefined;
   const nodeName = `agent-${process.pid}-${Date.now().toString(36)}`;
 
   beforeAll(() => {
-    if (unavailable) throw new Error(`Podman is required under CI=true: ${unavailable}`);
+    podman.require();
   });
   afterEach(async () => {
     await agent?.stop();

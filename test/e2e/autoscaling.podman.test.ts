@@ -2,13 +2,11 @@
 // Podman, measured by the agent and reported with its sync, as kubectl users see it (autoscale, get hpa,
 // top pods). Also: the oldest and newest kubectl builds can create and list autoscalers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { podmanUnavailable, removeNodeContainers } from "./containers.ts";
+import { podmanGate, removeNodeContainers } from "./containers.ts";
 import { type Harness, type KubectlBinary, kubectlBinaries, startHarness } from "./harness.ts";
 import { until } from "./poll.ts";
 
-const unavailable = await podmanUnavailable();
-const inCI = process.env.CI === "true" || process.env.CI === "1";
-if (unavailable && !inCI) console.warn(`autoscaling e2e skipped: ${unavailable}`);
+const podman = await podmanGate("autoscaling e2e");
 
 const IMAGE = "busybox:stable";
 const suffix = `${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
@@ -46,7 +44,7 @@ const deployment = (command: string) => ({
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
-describe.skipIf(Boolean(unavailable) && !inCI)("horizontal pod autoscaling with an agent on Podman", () => {
+describe.skipIf(podman.skip)("horizontal pod autoscaling with an agent on Podman", () => {
   let h: Harness;
 
   const getJson = async (...args: string[]): Promise<Json> =>
@@ -54,16 +52,14 @@ describe.skipIf(Boolean(unavailable) && !inCI)("horizontal pod autoscaling with 
   const hpa = () => getJson("hpa", "web");
 
   beforeAll(async () => {
-    if (unavailable) throw new Error(`Podman is required under CI=true: ${unavailable}`);
+    podman.require();
     h = await startHarness();
     await h.flotilla.startAgent({ name: NODE, runtime: "docker" });
   });
 
   afterAll(async () => {
     await h?.stop();
-    // Twice: a pod's sandbox cannot go while its containers share its namespaces, and one pass removes
-    // them all at once (the sandboxes' failures are swallowed), which left the sandboxes behind.
-    if (!unavailable) for (let pass = 0; pass < 2; pass++) await removeNodeContainers([NODE]);
+    if (!podman.unavailable) await removeNodeContainers([NODE]);
   });
 
   it("scales a CPU-burning deployment up within two minutes and back down after the stabilization window", async () => {

@@ -8,9 +8,7 @@ import {
   LABEL_NODE,
   LABEL_POD_NAME,
 } from "../../agent/runtime/docker/labels.ts";
-import { podmanUnavailable } from "../../agent/runtime/docker/testing/harness.ts";
-
-export { podmanUnavailable };
+export { podmanGate } from "../../agent/runtime/docker/testing/harness.ts";
 
 export interface RunningContainer {
   id: string;

@@ -9,13 +9,11 @@ import { spawnAgent } from "../../scripts/local/local-agent.ts";
 import type { AgentProcess } from "../../scripts/local/local-agent.ts";
 import { repoRoot } from "../../scripts/local/home.ts";
 import { httpsRequest } from "../../scripts/local/https-client.ts";
-import { nodeContainers, podmanUnavailable, removeNodeContainers } from "./containers.ts";
+import { nodeContainers, podmanGate, removeNodeContainers } from "./containers.ts";
 import { type Harness, startHarness } from "./harness.ts";
 import { until } from "./poll.ts";
 
-const unavailable = await podmanUnavailable();
-const inCI = process.env.CI === "true" || process.env.CI === "1";
-if (unavailable && !inCI) console.warn(`node agent e2e skipped: ${unavailable}`);
+const podman = await podmanGate("node agent e2e");
 
 const IMAGE = "busybox:stable";
 const suffix = `${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
@@ -34,7 +32,7 @@ function pod(name: string, node: string, spec: Json): string {
   });
 }
 
-describe.skipIf(Boolean(unavailable) && !inCI)("node agents on Podman with kubectl", () => {
+describe.skipIf(podman.skip)("node agents on Podman with kubectl", () => {
   let h: Harness;
   let agentA: AgentProcess;
   let agentB: AgentProcess;
@@ -47,7 +45,7 @@ describe.skipIf(Boolean(unavailable) && !inCI)("node agents on Podman with kubec
   const container = (p: Json, name: string) => p.status?.containerStatuses?.find((c: Json) => c.name === name);
 
   beforeAll(async () => {
-    if (unavailable) throw new Error(`Podman is required under CI=true: ${unavailable}`);
+    podman.require();
     h = await startHarness({ clusterSettings: { nodeMonitorGracePeriodSeconds: 20 } });
     [agentA, agentB] = await Promise.all([
       h.flotilla.startAgent({ name: NODE_A, runtime: "docker" }),
@@ -57,7 +55,7 @@ describe.skipIf(Boolean(unavailable) && !inCI)("node agents on Podman with kubec
 
   afterAll(async () => {
     await h?.stop();
-    if (!unavailable) await removeNodeContainers([NODE_A, NODE_B]);
+    if (!podman.unavailable) await removeNodeContainers([NODE_A, NODE_B]);
   });
 
   it("two agents join: both nodes Ready with real capacity, node info and labels; leases are renewed", async () => {

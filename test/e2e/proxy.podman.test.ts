@@ -7,13 +7,11 @@ import http from "node:http";
 import https from "node:https";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { httpsRequest } from "../../scripts/local/https-client.ts";
-import { podmanUnavailable, removeNodeContainers } from "./containers.ts";
+import { podmanGate, removeNodeContainers } from "./containers.ts";
 import { type Harness, startHarness } from "./harness.ts";
 import { until } from "./poll.ts";
 
-const unavailable = await podmanUnavailable();
-const inCI = process.env.CI === "true" || process.env.CI === "1";
-if (unavailable && !inCI) console.warn(`proxy e2e skipped: ${unavailable}`);
+const podman = await podmanGate("proxy e2e");
 
 const IMAGE = "busybox:stable";
 const NODE = `e2e-p-${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
@@ -65,12 +63,12 @@ const MANIFEST = JSON.stringify({
 
 const SVC = "/api/v1/namespaces/default/services/web:http/proxy/";
 
-describe.skipIf(Boolean(unavailable) && !inCI)("pods/proxy and services/proxy through the node tunnel", () => {
+describe.skipIf(podman.skip)("pods/proxy and services/proxy through the node tunnel", () => {
   let h: Harness;
   let pods: { name: string; ip: string }[] = [];
 
   beforeAll(async () => {
-    if (unavailable) throw new Error(`Podman is required under CI=true: ${unavailable}`);
+    podman.require();
     h = await startHarness();
     await h.flotilla.startAgent({ name: NODE, runtime: "docker" });
     await h.kubectl(["apply", "-f", "-"], { stdin: MANIFEST });
@@ -89,7 +87,7 @@ describe.skipIf(Boolean(unavailable) && !inCI)("pods/proxy and services/proxy th
 
   afterAll(async () => {
     await h?.stop();
-    if (!unavailable) await removeNodeContainers([NODE]);
+    if (!podman.unavailable) await removeNodeContainers([NODE]);
   });
 
   it("pods/proxy reaches the pod named in the path (port given, and the first declared port by default)", async () => {

@@ -3,14 +3,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { podmanUnavailable, removeNodeContainers } from "./containers.ts";
+import { podmanGate, removeNodeContainers } from "./containers.ts";
 import { type Harness, startHarness } from "./harness.ts";
 import { findKubectl } from "./kubectl.ts";
 import { until } from "./poll.ts";
 
-const unavailable = await podmanUnavailable();
-const inCI = process.env.CI === "true" || process.env.CI === "1";
-if (unavailable && !inCI) console.warn(`streams e2e skipped: ${unavailable}`);
+const podman = await podmanGate("streams e2e");
 
 const IMAGE = "busybox:stable";
 const NODE = `e2e-s-${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
@@ -35,7 +33,7 @@ const pod = (name: string, containers: Json[], extra: Json = {}) =>
   });
 const sh = (name: string, script: string) => ({ name, image: IMAGE, command: ["sh", "-c", script] });
 
-describe.skipIf(Boolean(unavailable) && !inCI)("logs and exec through the node tunnel", () => {
+describe.skipIf(podman.skip)("logs and exec through the node tunnel", () => {
   let h: Harness;
   const getJson = async (...args: string[]): Promise<Json> =>
     JSON.parse((await h.kubectl(["get", ...args, "-o", "json"])).stdout);
@@ -43,7 +41,7 @@ describe.skipIf(Boolean(unavailable) && !inCI)("logs and exec through the node t
     until(`${name} running`, async () => ((await getJson("pod", name)).status?.phase === "Running" ? true : undefined));
 
   beforeAll(async () => {
-    if (unavailable) throw new Error(`Podman is required under CI=true: ${unavailable}`);
+    podman.require();
     h = await startHarness();
     await h.flotilla.startAgent({ name: NODE, runtime: "docker" });
     const apply = (m: string) => h.kubectl(["apply", "-f", "-"], { stdin: m });
@@ -56,7 +54,7 @@ describe.skipIf(Boolean(unavailable) && !inCI)("logs and exec through the node t
 
   afterAll(async () => {
     await h?.stop();
-    if (!unavailable) await removeNodeContainers([NODE]);
+    if (!podman.unavailable) await removeNodeContainers([NODE]);
   });
 
   it("kubectl logs, --tail and -c on a two-container pod (default kubectl and 1.33)", async () => {

@@ -3,13 +3,11 @@
 // grace period and 10 s default toleration so a lost node is handled within a test's patience.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentProcess } from "../../scripts/local/local-agent.ts";
-import { podmanUnavailable, removeNodeContainers } from "./containers.ts";
+import { podmanGate, removeNodeContainers } from "./containers.ts";
 import { type Harness, startHarness } from "./harness.ts";
 import { until } from "./poll.ts";
 
-const unavailable = await podmanUnavailable();
-const inCI = process.env.CI === "true" || process.env.CI === "1";
-if (unavailable && !inCI) console.warn(`workload e2e skipped: ${unavailable}`);
+const podman = await podmanGate("workload e2e");
 
 const IMAGE = "busybox:stable";
 const suffix = `${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
@@ -23,7 +21,7 @@ const isReady = (p: Json) =>
   p.status?.phase === "Running" &&
   p.status.conditions?.some((c: Json) => c.type === "Ready" && c.status === "True");
 
-describe.skipIf(Boolean(unavailable) && !inCI)("workload controllers with agents on Podman", () => {
+describe.skipIf(podman.skip)("workload controllers with agents on Podman", () => {
   let h: Harness;
   const agents = new Map<string, AgentProcess>();
 
@@ -39,7 +37,7 @@ describe.skipIf(Boolean(unavailable) && !inCI)("workload controllers with agents
   const startAgent = async (name: string) => agents.set(name, await h.flotilla.startAgent({ name, runtime: "docker" }));
 
   beforeAll(async () => {
-    if (unavailable) throw new Error(`Podman is required under CI=true: ${unavailable}`);
+    podman.require();
     h = await startHarness({ clusterSettings: { nodeMonitorGracePeriodSeconds: 20, defaultTolerationSeconds: 10 } });
     await Promise.all(NODES.slice(0, 2).map(startAgent));
     await until("both nodes Ready", async () => {
@@ -70,7 +68,7 @@ describe.skipIf(Boolean(unavailable) && !inCI)("workload controllers with agents
 
   afterAll(async () => {
     await h?.stop();
-    if (!unavailable) await removeNodeContainers(NODES);
+    if (!podman.unavailable) await removeNodeContainers(NODES);
   });
 
   it("a deployment of 3 runs across both nodes, scales to 5 and back to 2, and replaces a deleted pod", async () => {

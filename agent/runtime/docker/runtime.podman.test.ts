@@ -1,15 +1,13 @@
 // The docker runtime against a real Podman (or Docker) API. Under CI=true these tests never skip.
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { BUSYBOX, configMap, Harness, makePod, podmanUnavailable, secret } from "./testing/harness.ts";
+import { BUSYBOX, configMap, Harness, makePod, podmanGate, secret } from "./testing/harness.ts";
 
-const unavailable = await podmanUnavailable();
-const inCI = process.env.CI === "true" || process.env.CI === "1";
-if (unavailable && !inCI) console.warn(`Podman tests skipped: ${unavailable}`);
+const podman = await podmanGate("Podman tests");
 
-describe.skipIf(Boolean(unavailable) && !inCI)("docker runtime on Podman", () => {
+describe.skipIf(podman.skip)("docker runtime on Podman", () => {
   let h: Harness;
   beforeAll(() => {
-    if (unavailable) throw new Error(`Podman is required under CI=true: ${unavailable}`);
+    podman.require();
   });
   afterEach(async () => {
     await h?.cleanup();

@@ -1,16 +1,14 @@
 // The docker runtime's usage report against a real Podman (or Docker) API: a busy loop shows CPU, a sleeper
 // next to it almost none, and both have a working set. Under CI=true these tests never skip.
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { BUSYBOX, Harness, makePod, podmanUnavailable } from "./testing/harness.ts";
+import { BUSYBOX, Harness, makePod, podmanGate } from "./testing/harness.ts";
 
-const unavailable = await podmanUnavailable();
-const inCI = process.env.CI === "true" || process.env.CI === "1";
-if (unavailable && !inCI) console.warn(`Podman tests skipped: ${unavailable}`);
+const podman = await podmanGate("Podman tests");
 
-describe.skipIf(Boolean(unavailable) && !inCI)("docker runtime usage on Podman", () => {
+describe.skipIf(podman.skip)("docker runtime usage on Podman", () => {
   let h: Harness;
   beforeAll(() => {
-    if (unavailable) throw new Error(`Podman is required under CI=true: ${unavailable}`);
+    podman.require();
   });
   afterEach(async () => {
     await h?.cleanup();

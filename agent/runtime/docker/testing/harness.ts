@@ -33,6 +33,29 @@ export async function podmanUnavailable(): Promise<string | undefined> {
   return undefined;
 }
 
+export interface PodmanGate {
+  /** Why Podman cannot be used here, or undefined. */
+  unavailable?: string;
+  /** Skip the suite: Podman is missing and this is not CI (under CI=true a missing Podman fails instead). */
+  skip: boolean;
+  /** For beforeAll: throws under CI=true when Podman is missing. */
+  require(): void;
+}
+
+/** Whether a suite on real containers runs here; warns once when it is skipped. */
+export async function podmanGate(suite: string): Promise<PodmanGate> {
+  const unavailable = await podmanUnavailable();
+  const inCI = process.env.CI === "true" || process.env.CI === "1";
+  if (unavailable && !inCI) console.warn(`${suite} skipped: ${unavailable}`);
+  return {
+    unavailable,
+    skip: Boolean(unavailable) && !inCI,
+    require: () => {
+      if (unavailable) throw new Error(`Podman is required under CI=true: ${unavailable}`);
+    },
+  };
+}
+
 let counter = 0;
 
 export function makePod(name: string, spec: Partial<PodSpec>, namespace = "default"): Pod {
