@@ -124,4 +124,32 @@ export interface SyncResponse {
   acknowledged: Record<string, string>;
   /** Seconds until the next sync should start (the object may lengthen it as the cluster grows). */
   heartbeatSeconds: number;
+  /**
+   * The Services of the namespaces the node runs pods in (and `kubernetes` in default), for pod
+   * environment variables and the node-local service proxy. Absent: an object that does not send them
+   * (the agent keeps what it had).
+   */
+  services?: SyncService[];
+}
+
+/** A Service with a cluster IP (headless and ExternalName services are left out) and its ready endpoints. */
+export interface SyncService {
+  namespace: string;
+  name: string;
+  ports: SyncServicePort[];
+  endpoints: SyncEndpoint[];
+}
+
+export interface SyncServicePort {
+  /** "" for the single unnamed port. */
+  name: string;
+  port: number;
+  protocol: string;
+}
+
+/** One ready address of the Service's Endpoints: where its pod runs and the target port per service port name. */
+export interface SyncEndpoint {
+  ip: string;
+  nodeName?: string;
+  ports: Record<string, number>;
 }

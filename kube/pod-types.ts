@@ -132,6 +132,8 @@ export interface PodSpec {
   serviceAccountName?: string;
   securityContext?: { runAsUser?: number; runAsGroup?: number };
   readinessGates?: { conditionType: string }[];
+  /** Whether the namespace's services become environment variables (default true). */
+  enableServiceLinks?: boolean;
 }
 
 export interface ContainerStateWaiting {

@@ -8,10 +8,12 @@ import { badRequest, forbidden, notFound, unauthorized } from "../../../kube/sta
 import type { ApiContext } from "../api/context.ts";
 import type { Credentials } from "../auth/credentials.ts";
 import type { MetricsWindow } from "../metrics/window.ts";
+import { objectKey } from "../store/keys.ts";
 import type { Change } from "../store/object-store.ts";
 import { expiredLeases, heartbeatSeconds, leaseSeconds } from "./heartbeat.ts";
 import { joinNode } from "./join.ts";
 import { diffNodePods, podReferences } from "./pod-sync.ts";
+import { servicesForNode } from "./services-sync.ts";
 import {
   finishDeletions,
   KubeletEvents,
@@ -75,11 +77,14 @@ export class NodeAgents {
       await this.#wait(req.nodeName, Math.min(req.waitSeconds, interval, MAX_WAIT_SECONDS) * 1000);
       diff = diffNodePods(this.#boundPods(req.nodeName), known);
     }
+    const bound = this.#boundPods(req.nodeName);
+    const namespaces = new Set(bound.map((p) => p.metadata.namespace ?? "default"));
     return {
       pods: diff.changed.map((p) => this.#assignment(p)),
       stop: diff.stop,
       acknowledged,
       heartbeatSeconds: interval,
+      services: servicesForNode(this.ctx.store, namespaces),
     };
   }
 
@@ -133,6 +138,8 @@ export class NodeAgents {
   }
 
   #onChange(change: Change): void {
+    if (change.entry.resource === "services" || change.entry.resource === "endpoints")
+      return this.#wakeNamespace(change.entry.object.metadata.namespace ?? "default");
     if (change.entry.resource !== "pods") return;
     const before = change.previous?.object.spec?.nodeName as string | undefined;
     const after = change.type === "DELETED" ? undefined : (change.entry.object.spec?.nodeName as string | undefined);
@@ -159,6 +166,13 @@ export class NodeAgents {
       const timer = setTimeout(done, ms);
       waiters.add(done);
     });
+  }
+
+  /** Nodes running a pod of the namespace hear of its services' changes at once. */
+  #wakeNamespace(namespace: string): void {
+    const prefix = objectKey("pods", namespace, "");
+    for (const [node, keys] of this.#podsByNode)
+      if (this.#waiters.get(node)?.size && [...keys].some((k) => k.startsWith(prefix))) this.#wake(node);
   }
 
   #wake(nodeName: string): void {
