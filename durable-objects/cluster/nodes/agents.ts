@@ -138,8 +138,10 @@ export class NodeAgents {
   }
 
   #onChange(change: Change): void {
-    if (change.entry.resource === "services" || change.entry.resource === "endpoints")
-      return this.#wakeNamespace(change.entry.object.metadata.namespace ?? "default");
+    if (change.entry.resource === "services" || change.entry.resource === "endpoints") {
+      this.#wakeNamespace(change.entry.object.metadata.namespace ?? "default");
+      return;
+    }
     if (change.entry.resource !== "pods") return;
     const before = change.previous?.object.spec?.nodeName as string | undefined;
     const after = change.type === "DELETED" ? undefined : (change.entry.object.spec?.nodeName as string | undefined);
