@@ -32,6 +32,17 @@ app.all("/clusters/:id/*", (c) => {
   return stub.fetch(new Request(url, c.req.raw));
 });
 
+/**
+ * A published Service's public URL (`/public/<clusterId>/<namespace>/<service>/<path…>`): no token, passed on
+ * with its URL unchanged; the object decides whether the Service is published and applies its plan's
+ * public rate and body limits.
+ */
+app.all("/public/:id/*", (c) => {
+  const id = c.req.param("id");
+  if (!CLUSTER_ID.test(id)) return notFoundStatus();
+  return c.env.CLUSTER.get(c.env.CLUSTER.idFromName(id)).fetch(c.req.raw);
+});
+
 app.notFound(() => notFoundStatus());
 
 function tooLargeStatus(): Response {

@@ -6,7 +6,7 @@ import { DurableObject } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import type { Hono } from "hono";
-import { unauthorized } from "../../kube/status.ts";
+import { pathNotFound, unauthorized } from "../../kube/status.ts";
 import migrations from "../../migrations/cluster/migrations.js";
 import type { ApiContext } from "./api/context.ts";
 import { createObject } from "./api/create.ts";
@@ -35,7 +35,9 @@ import { MetricsWindow, storePodBinding } from "./metrics/window.ts";
 import { nodeLeaseObjects } from "./nodes/lease-objects.ts";
 import { handleAgentRequest, isAgentPath } from "./nodes/routes.ts";
 import { acceptTunnel } from "./tunnel/accept.ts";
+import { agentOpens } from "./tunnel/connect.ts";
 import { TunnelHub } from "./tunnel/hub.ts";
+import { isPublicPath, publicIngress } from "./tunnel/public.ts";
 import { AGENT_TUNNEL_PATH } from "../../kube/tunnel-protocol.ts";
 import { type ClusterSettings, parseSettings, settingsOf } from "./settings.ts";
 
@@ -101,6 +103,8 @@ interface Live {
   guard: ClusterGuard;
   agents: NodeAgents;
   tunnels: TunnelHub;
+  /** `/public/…`: published Services, without a token. */
+  publicIngress: (request: Request) => Promise<Response>;
   // biome-ignore lint/suspicious/noExplicitAny: hono's generic app type varies with its route table
   api: Hono<any>;
 }
@@ -147,20 +151,24 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
       byTag: (tag) => this.ctx.getWebSockets(tag),
       tagsOf: (socket) => this.ctx.getTags(socket as WebSocket),
     });
+    tunnels.onOpen = agentOpens(ctx, tunnels); // pods' connections to Services on other nodes
     const api = kubernetesApi(ctx, credentials, tunnels);
-    this.#live = { record, ctx, credentials, scheduler, controllers, alarm, activity, guard, api, agents, tunnels };
+    const live = { record, ctx, credentials, scheduler, controllers, alarm, activity, guard, api, agents, tunnels };
+    this.#live = { ...live, publicIngress: publicIngress(ctx, tunnels) };
     return this.#live;
   }
 
   override async fetch(request: Request): Promise<Response> {
     if (!this.#live) {
       await drain(request);
-      return errorResponse(unauthorized());
+      // A public URL of no cluster answers as one of an unpublished Service does.
+      return errorResponse(isPublicPath(new URL(request.url).pathname) ? pathNotFound() : unauthorized());
     }
     // Node agents speak their own protocol (join, sync); heartbeats skip the API's rate limit
     // and do not count as use, so an idle cluster with nodes still expires.
     const { pathname } = new URL(request.url);
     if (isAgentPath(pathname)) return handleAgentRequest(this.#live.agents, request);
+    if (isPublicPath(pathname)) return this.#live.publicIngress(request);
     if (pathname === AGENT_TUNNEL_PATH) {
       const { ctx, credentials, tunnels } = this.#live;
       return acceptTunnel(request, ctx, credentials, this.ctx, tunnels).catch(errorResponse);

@@ -13,6 +13,10 @@ export const plans = sqliteTable("plans", {
   objects: integer("objects").notNull(),
   storedBytes: integer("stored_bytes").notNull(),
   requestsPerSecond: integer("requests_per_second").notNull(),
+  /** Requests per second to the cluster's published Services (the public URL), apart from the API's. */
+  publicRequestsPerSecond: integer("public_requests_per_second").notNull().default(20),
+  /** The largest request body the public URL takes. */
+  publicBodyBytes: integer("public_body_bytes").notNull().default(1048576),
   /** A cluster unused this long is deleted by its own alarm; 0 keeps it forever. */
   idleTtlSeconds: integer("idle_ttl_seconds").notNull(),
 });

@@ -18,6 +18,8 @@ export function clusterPlan(plan: Plan): ClusterPlan {
     objects: plan.objects,
     storedBytes: plan.storedBytes,
     requestsPerSecond: plan.requestsPerSecond,
+    publicRequestsPerSecond: plan.publicRequestsPerSecond,
+    publicBodyBytes: plan.publicBodyBytes,
     idleTtlSeconds: plan.idleTtlSeconds,
   };
 }
@@ -34,6 +36,8 @@ export function planView(plan: Plan) {
       objects: plan.objects,
       storedBytes: plan.storedBytes,
       requestsPerSecond: plan.requestsPerSecond,
+      publicRequestsPerSecond: plan.publicRequestsPerSecond,
+      publicBodyBytes: plan.publicBodyBytes,
       idleTtlSeconds: plan.idleTtlSeconds,
     },
   };

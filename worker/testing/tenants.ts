@@ -110,6 +110,8 @@ export interface PlanLimits {
   objects: number;
   storedBytes: number;
   requestsPerSecond: number;
+  publicRequestsPerSecond: number;
+  publicBodyBytes: number;
   idleTtlSeconds: number;
 }
 
@@ -120,6 +122,8 @@ const GENEROUS: PlanLimits = {
   objects: 10000,
   storedBytes: 100 * 1024 * 1024,
   requestsPerSecond: 10000,
+  publicRequestsPerSecond: 10000,
+  publicBodyBytes: 8 * 1024 * 1024,
   idleTtlSeconds: 0,
 };
 
@@ -129,9 +133,20 @@ export async function usePlan(tenant: Tenant, limits: Partial<PlanLimits>): Prom
   const id = `test-${randomHex(4)}`;
   await db()
     .prepare(
-      "INSERT INTO plans (id, title, max_clusters, nodes, pods, objects, stored_bytes, requests_per_second, idle_ttl_seconds) VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+      "INSERT INTO plans (id, title, max_clusters, nodes, pods, objects, stored_bytes, requests_per_second, public_requests_per_second, public_body_bytes, idle_ttl_seconds) VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )
-    .bind(id, p.maxClusters, p.nodes, p.pods, p.objects, p.storedBytes, p.requestsPerSecond, p.idleTtlSeconds)
+    .bind(
+      id,
+      p.maxClusters,
+      p.nodes,
+      p.pods,
+      p.objects,
+      p.storedBytes,
+      p.requestsPerSecond,
+      p.publicRequestsPerSecond,
+      p.publicBodyBytes,
+      p.idleTtlSeconds,
+    )
     .run();
   await db().prepare("UPDATE accounts SET plan = ?1 WHERE id = ?2").bind(id, tenant.accountId).run();
   return id;

@@ -1,6 +1,6 @@
 // Quota and rate errors in the words of upstream's ResourceQuota admission
 // ("exceeded quota: <name>, requested: …, used: …, limited: …") and its 429.
-import { forbidden, groupResource, tooManyRequests } from "../../../kube/status.ts";
+import { forbidden, groupResource, tooLarge, tooManyRequests } from "../../../kube/status.ts";
 
 export interface QuotaBreach {
   /** What is counted, as in a ResourceQuota's hard limits: "pods", "nodes", "count/objects", "storage/bytes". */
@@ -31,5 +31,18 @@ export function rateLimited(plan: string, requestsPerSecond: number, retryAfterS
   return tooManyRequests(
     `too many requests: the "${plan}" plan allows ${requestsPerSecond} requests per second for this cluster; retry after ${retryAfterSeconds}s`,
     retryAfterSeconds,
+  );
+}
+
+export function publicRateLimited(plan: string, requestsPerSecond: number, retryAfterSeconds: number) {
+  return tooManyRequests(
+    `too many requests: the "${plan}" plan allows ${requestsPerSecond} requests per second to this cluster's public services; retry after ${retryAfterSeconds}s`,
+    retryAfterSeconds,
+  );
+}
+
+export function publicTooLarge(plan: string, limit: number) {
+  return tooLarge(
+    `Request entity too large: the "${plan}" plan allows request bodies of up to ${limit} bytes to this cluster's public services`,
   );
 }

@@ -2,7 +2,7 @@
 // objects (403 with upstream's quota wording). Usage is counted from the store's own change
 // feed, so checking a limit costs no query.
 import type { ObjectStore } from "../store/object-store.ts";
-import { quotaExceeded, rateLimited } from "./errors.ts";
+import { publicRateLimited, publicTooLarge, quotaExceeded, rateLimited } from "./errors.ts";
 import { TokenBucket } from "./rate.ts";
 import type { ClusterPlan, ClusterUsage } from "./types.ts";
 
@@ -23,6 +23,8 @@ export class ClusterGuard {
   readonly plan: ClusterPlan;
   #store: ObjectStore;
   #bucket: TokenBucket;
+  /** Public URL traffic has its own bucket: a busy app never starves kubectl, nor kubectl the app. */
+  #publicBucket: TokenBucket;
   #bytes: number;
   #unsubscribe: () => void;
 
@@ -31,6 +33,8 @@ export class ClusterGuard {
     this.#store = store;
     this.#bytes = storedBytes;
     this.#bucket = new TokenBucket(plan.requestsPerSecond, plan.requestsPerSecond * BURST_SECONDS, now);
+    const publicRate = plan.publicRequestsPerSecond;
+    this.#publicBucket = new TokenBucket(publicRate, publicRate * BURST_SECONDS, now);
     this.#unsubscribe = store.onChange(({ type, entry, previous }) => {
       this.#bytes += (type === "DELETED" ? 0 : entry.json.length) - (previous?.json.length ?? 0);
     });
@@ -58,6 +62,17 @@ export class ClusterGuard {
         { group: "", resource: "requested resource", name: "" },
         { counted: "storage/bytes", requested: 1, used: this.#bytes, limited: this.plan.storedBytes },
       );
+  }
+
+  /** Every request to the public URL, before anything else is looked at (429 with Retry-After). */
+  admitPublicRequest(now: number): void {
+    const taken = this.#publicBucket.take(now);
+    if (!taken.ok) throw publicRateLimited(this.plan.name, this.plan.publicRequestsPerSecond, taken.retryAfterSeconds);
+  }
+
+  /** A public request body of `bytes` (its declared length, or what was read so far) past the plan's limit: 413. */
+  admitPublicBody(bytes: number): void {
+    if (bytes > this.plan.publicBodyBytes) throw publicTooLarge(this.plan.name, this.plan.publicBodyBytes);
   }
 
   /** Before a new object is stored: the kind's own count, all objects, and bytes. */

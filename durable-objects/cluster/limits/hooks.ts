@@ -24,6 +24,11 @@ export function detachGuard(ctx: ApiContext): void {
   attached.delete(ctx);
 }
 
+/** The cluster's guard, for the public URL (which has its own limits and no authentication); none in bare tests. */
+export function guardOf(ctx: ApiContext): ClusterGuard | undefined {
+  return attached.get(ctx)?.guard;
+}
+
 /** Hono middleware for the Kubernetes API; install it after authentication. */
 export function requestLimits(ctx: ApiContext): MiddlewareHandler {
   return async (c, next) => {

@@ -1,7 +1,7 @@
 // A provisioned cluster's record (its id, plan and birth) and its idle expiry. Both live in the
 // store's `meta` table, written with plain SQL: the record's presence is what makes an object a
 // cluster, and an object without it serves nothing and stores nothing.
-import type { ClusterPlan } from "./types.ts";
+import { type ClusterPlan, withPlanDefaults } from "./types.ts";
 
 export interface ClusterRecord {
   id: string;
@@ -33,7 +33,9 @@ function setMeta(sql: SqlStorage, key: string, value: string): void {
 /** The record, if this object is a provisioned cluster. Reads nothing but SQLite's catalogue otherwise. */
 export function readRecord(sql: SqlStorage): ClusterRecord | undefined {
   const raw = metaValue(sql, RECORD_KEY);
-  return raw === undefined ? undefined : (JSON.parse(raw) as ClusterRecord);
+  if (raw === undefined) return undefined;
+  const record = JSON.parse(raw) as ClusterRecord;
+  return { ...record, plan: withPlanDefaults(record.plan) };
 }
 
 /** Needs the store's tables (migrations applied). */

@@ -11,6 +11,10 @@ export interface ClusterPlan {
   /** Serialized size of the stored objects. */
   storedBytes: number;
   requestsPerSecond: number;
+  /** Requests per second to the cluster's published Services (the public URL), apart from the API's. */
+  publicRequestsPerSecond: number;
+  /** The largest request body the public URL takes. */
+  publicBodyBytes: number;
   /** A cluster unused this long is deleted by its own alarm; 0 keeps it forever. */
   idleTtlSeconds: number;
 }
@@ -29,8 +33,21 @@ const MINIMUMS: Record<Exclude<keyof ClusterPlan, "name">, number> = {
   objects: 0,
   storedBytes: 0,
   requestsPerSecond: 1,
+  publicRequestsPerSecond: 1,
+  publicBodyBytes: 0,
   idleTtlSeconds: 0,
 };
+
+/** Public limits of a plan stored before they existed (the playground plan's values). */
+export const DEFAULT_PUBLIC_LIMITS: Readonly<Pick<ClusterPlan, "publicRequestsPerSecond" | "publicBodyBytes">> = {
+  publicRequestsPerSecond: 20,
+  publicBodyBytes: 1024 * 1024,
+};
+
+/** A stored plan with the fields added since it was written filled in, so old clusters keep working. */
+export function withPlanDefaults(plan: ClusterPlan): ClusterPlan {
+  return { ...DEFAULT_PUBLIC_LIMITS, ...plan };
+}
 
 export function isClusterPlan(value: unknown): value is ClusterPlan {
   if (typeof value !== "object" || value === null) return false;

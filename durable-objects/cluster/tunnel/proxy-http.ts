@@ -17,19 +17,25 @@ const HOP_BY_HOP = new Set([
   "upgrade",
 ]);
 
+/**
+ * Requests whose Authorization is the caller's own, for the app (the public URL, which needs no token of
+ * ours and has had any of ours removed): it is passed to the pod.
+ */
+export const callerAuthorization = new WeakSet<Request>();
+
 /** Headers never passed to the pod: hop-by-hop ones, credentials, the length (the agent sets it), the edge's own. */
-function dropped(name: string, connectionListed: Set<string>): boolean {
+function dropped(name: string, connectionListed: Set<string>, keepAuthorization = false): boolean {
   return (
     HOP_BY_HOP.has(name) ||
     connectionListed.has(name) ||
-    name === "authorization" ||
+    (name === "authorization" && !keepAuthorization) ||
     name === "host" ||
     name === "content-length" ||
     name.startsWith("cf-")
   );
 }
 
-export function forwardedHeaders(headers: Headers): [string, string][] {
+export function forwardedHeaders(headers: Headers, keepAuthorization = false): [string, string][] {
   const listed = new Set(
     (headers.get("connection") ?? "")
       .split(",")
@@ -38,7 +44,7 @@ export function forwardedHeaders(headers: Headers): [string, string][] {
   );
   const out: [string, string][] = [];
   headers.forEach((value, name) => {
-    if (!dropped(name, listed)) out.push([name, value]);
+    if (!dropped(name, listed, keepAuthorization)) out.push([name, value]);
   });
   return out;
 }
@@ -57,7 +63,7 @@ export function httpOpen(
     port: target.port,
     method: request.method,
     path,
-    headers: forwardedHeaders(request.headers),
+    headers: forwardedHeaders(request.headers, callerAuthorization.has(request)),
     bodyLength,
   };
 }
