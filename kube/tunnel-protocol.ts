@@ -34,7 +34,7 @@ export interface Frame {
  * frame), so the opener can still answer its client with a proper status before any output exists.
  */
 /** What a stream is for. Port-forward adds a kind of its own. */
-export type OpenRequest = LogsOpen | ExecOpen | HttpOpen;
+export type OpenRequest = LogsOpen | ExecOpen | HttpOpen | AttachOpen | WebSocketOpen;
 
 export interface LogsOpen {
   kind: "logs";
@@ -55,6 +55,33 @@ export interface ExecOpen {
   stdout: boolean;
   stderr: boolean;
   tty: boolean;
+}
+
+/** Attach to a running container's main process; tty comes from the container's spec (it cannot change). */
+export interface AttachOpen {
+  kind: "attach";
+  containerID: string;
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  tty: boolean;
+}
+
+/**
+ * A WebSocket to a pod (an Upgrade through pods/proxy or services/proxy). The agent opens it from its host;
+ * a failure to connect is an error frame with code 503 (the object tries another endpoint), a pod that
+ * refuses the upgrade an error with the pod's status. Once open, both directions carry the messages framed
+ * by kube/ws-relay.ts, the agent's first one being the handshake (the subprotocol the pod chose).
+ */
+export interface WebSocketOpen {
+  kind: "websocket";
+  scheme: "http" | "https";
+  host: string;
+  port: number;
+  /** Path and query. */
+  path: string;
+  /** Header pairs for the pod (Sec-WebSocket-Protocol among them); hop-by-hop and handshake headers removed. */
+  headers: [string, string][];
 }
 
 /**

@@ -19,6 +19,11 @@ export interface WsOptions {
 export class WsConnection {
   onMessage: (data: Buffer, binary: boolean) => void = () => {};
   onClose: () => void = () => {};
+  /** The subprotocol the server chose (Sec-WebSocket-Protocol of its answer), if any. */
+  protocol?: string;
+  /** The code and reason of the server's close frame, once it sent one. */
+  closeCode?: number;
+  closeReason = "";
   #parser = new FrameParser();
   #fragments: Buffer[] = [];
   #fragmentBinary = false;
@@ -37,9 +42,12 @@ export class WsConnection {
     this.socket.write(encodeClientFrame(binary ? Opcode.binary : Opcode.text, payload));
   }
 
-  close(): void {
+  close(code = 1000, reason = ""): void {
     if (this.#closed) return;
-    this.socket.write(encodeClientFrame(Opcode.close, Buffer.from([0x03, 0xe8])));
+    const payload = Buffer.alloc(2 + Buffer.byteLength(reason));
+    payload.writeUInt16BE(code);
+    payload.write(reason, 2);
+    this.socket.write(encodeClientFrame(Opcode.close, payload));
     this.socket.end();
     this.#ended();
   }
@@ -53,8 +61,13 @@ export class WsConnection {
   #receive(chunk: Buffer): void {
     for (const frame of this.#parser.push(chunk)) {
       if (frame.opcode === Opcode.ping) this.socket.write(encodeClientFrame(Opcode.pong, frame.payload));
-      else if (frame.opcode === Opcode.close) this.close();
-      else if (frame.opcode === Opcode.pong) continue;
+      else if (frame.opcode === Opcode.close) {
+        if (frame.payload.byteLength >= 2) {
+          this.closeCode = frame.payload.readUInt16BE(0);
+          this.closeReason = frame.payload.subarray(2).toString("utf8");
+        }
+        this.close(this.closeCode ?? 1000);
+      } else if (frame.opcode === Opcode.pong) continue;
       else {
         if (frame.opcode !== Opcode.continuation) this.#fragmentBinary = frame.opcode === Opcode.binary;
         this.#fragments.push(frame.payload);
@@ -84,12 +97,12 @@ export function connectWebSocket(url: string, options: WsOptions): Promise<WsCon
       timeout: options.timeoutMs ?? 30_000,
       ...(secure ? { ca: options.ca, rejectUnauthorized: !options.insecureSkipTlsVerify } : {}),
       headers: {
+        "user-agent": "flotilla-agent",
         ...options.headers,
         connection: "Upgrade",
         upgrade: "websocket",
         "sec-websocket-version": "13",
         "sec-websocket-key": key,
-        "user-agent": "flotilla-agent",
       },
     });
     req.on("upgrade", (res, socket, head) => {
@@ -102,6 +115,8 @@ export function connectWebSocket(url: string, options: WsOptions): Promise<WsCon
       }
       socket.setNoDelay(true);
       const connection = new WsConnection(socket);
+      const protocol = res.headers["sec-websocket-protocol"];
+      if (typeof protocol === "string" && protocol) connection.protocol = protocol;
       resolve(connection);
       if (head.byteLength > 0) socket.unshift(head);
     });

@@ -9,6 +9,7 @@ import type { TunnelHub } from "./hub.ts";
 import { openAccepted } from "./open.ts";
 import type { StreamReader } from "./reader.ts";
 import { httpOpen, readHttpResponse } from "./proxy-http.ts";
+import { forwardWebSocket, isWebSocketUpgrade } from "./proxy-websocket.ts";
 import {
   type ProxyScheme,
   type ProxyTarget,
@@ -106,6 +107,7 @@ async function forward(
   request: Request,
   path: string,
 ): Promise<Response> {
+  if (isWebSocketUpgrade(request)) return forwardWebSocket(hub, targets, scheme, request, path);
   const body = await requestBody(request);
   const send = (reader: StreamReader) => {
     if (body.byteLength > 0) void reader.stream.write(body);

@@ -1,12 +1,13 @@
 // The pod stream subresources on the Kubernetes API: pods/log (readable by whoever may read pods, as
-// upstream's view role includes pods/log), pods/exec (a write: upstream's view role excludes it), and
-// pods/proxy and services/proxy (admins only, as upstream's view role has neither).
+// upstream's view role includes pods/log), pods/exec and pods/attach (writes: upstream's view role excludes
+// them), and pods/proxy and services/proxy (admins only, as upstream's view role has neither).
 import type { Hono } from "hono";
 import { discardBody } from "../../../kube/http/read-capped.ts";
 import type { ApiContext } from "../api/context.ts";
 import { errorResponse } from "../api/respond.ts";
 import { authorize } from "../auth/authorize.ts";
 import type { Credential } from "../auth/credentials.ts";
+import { podAttach } from "./attach.ts";
 import { podExec } from "./exec.ts";
 import type { TunnelHub } from "./hub.ts";
 import { podLogs } from "./logs.ts";
@@ -16,6 +17,7 @@ type Vars = { Variables: { credential: Credential } };
 
 const LOG_PATH = "/api/v1/namespaces/:namespace/pods/:name/log";
 const EXEC_PATH = "/api/v1/namespaces/:namespace/pods/:name/exec";
+const ATTACH_PATH = "/api/v1/namespaces/:namespace/pods/:name/attach";
 const PROXY_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 const proxyPaths = (resource: string) => [
   `/api/v1/namespaces/:namespace/${resource}/:name/proxy`,
@@ -32,16 +34,20 @@ export function mountPodStreams(app: Hono<Vars>, ctx: ApiContext, hub: TunnelHub
       return errorResponse(error);
     }
   });
-  app.on(["GET", "POST"], EXEC_PATH, async (c) => {
-    try {
-      const namespace = c.req.param("namespace");
-      authorize(c.get("credential"), "POST", "pods/exec", namespace);
-      return await podExec(ctx, hub, namespace, c.req.param("name"), c.req.raw);
-    } catch (error) {
-      await discardBody(c.req.raw);
-      return errorResponse(error);
-    }
-  });
+  for (const [path, resource, serve] of [
+    [EXEC_PATH, "pods/exec", podExec],
+    [ATTACH_PATH, "pods/attach", podAttach],
+  ] as const)
+    app.on(["GET", "POST"], path, async (c) => {
+      try {
+        const namespace = c.req.param("namespace") ?? "";
+        authorize(c.get("credential"), "POST", resource, namespace);
+        return await serve(ctx, hub, namespace, c.req.param("name") ?? "", c.req.raw);
+      } catch (error) {
+        await discardBody(c.req.raw);
+        return errorResponse(error);
+      }
+    });
   const balancer = new RoundRobin();
   for (const [resource, serve] of [
     ["pods", (ns: string, id: string, req: Request) => podProxy(ctx, hub, ns, id, req)],

@@ -1,0 +1,149 @@
+// What pods/exec and pods/attach share: the apiserver's checks before the upgrade (WebSocket with a channel
+// protocol, a running container on a node), the stdio flags, and the relay of the client's socket to a
+// tunnel stream. Channel messages pass through as they are (the tunnel uses the same channel bytes); the
+// stream's end becomes the error channel's Status.
+import type { Pod } from "../../../kube/pod-types.ts";
+import { badRequest, notFound } from "../../../kube/status.ts";
+import {
+  type ChannelStatus,
+  chooseChannelProtocol,
+  errorChannelMessage,
+} from "../../../kube/tunnel-protocol-channels.ts";
+import type { OpenRequest } from "../../../kube/tunnel-protocol.ts";
+import type { ApiContext } from "../api/context.ts";
+import type { StreamEnd, TunnelHub } from "./hub.ts";
+import { logContainerName, stripScheme } from "./log-target.ts";
+import { openAccepted } from "./open.ts";
+import type { StreamReader } from "./reader.ts";
+
+/** kubectl's wording for the verbs ("exec into", "attach"). */
+const COMPLETED: Record<string, string> = { exec: "exec into" };
+
+const TRUE = new Set(["true", "1", "t", "T", "TRUE", "True"]);
+
+export interface StdioParams {
+  container?: string;
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  tty: boolean;
+}
+
+/** The stdio flags and container both subresources take (upstream's PodExecOptions/PodAttachOptions). */
+export function parseStdioParams(params: URLSearchParams): StdioParams {
+  const flag = (name: string) => TRUE.has(params.get(name) ?? "");
+  const stdio = {
+    container: params.get("container") || undefined,
+    stdin: flag("stdin"),
+    stdout: flag("stdout"),
+    stderr: flag("stderr"),
+    tty: flag("tty"),
+  };
+  if (!stdio.stdin && !stdio.stdout && !stdio.stderr)
+    throw badRequest("you must specify at least 1 of stdin, stdout, stderr");
+  return stdio;
+}
+
+/** The pod, its node and the running container a stream goes to, as the kubelet finds them. */
+export interface InteractiveTarget {
+  node: string;
+  container: string;
+  containerID: string;
+}
+
+/** The checks before the stream's parameters are read: the pod exists, and the request is a WebSocket upgrade. */
+export function upgradeChecks(
+  ctx: ApiContext,
+  verb: string,
+  namespace: string,
+  name: string,
+  request: Request,
+): { pod: Pod; protocol: string } {
+  const pod = ctx.store.get("pods", namespace, name)?.object as unknown as Pod | undefined;
+  if (!pod) throw notFound("", "pods", name);
+  if (request.headers.get("upgrade")?.toLowerCase() !== "websocket")
+    throw badRequest(`Upgrade request required: ${verb} is served over WebSockets (kubectl 1.30 or newer)`);
+  const protocol = chooseChannelProtocol(request.headers.get("sec-websocket-protocol"));
+  if (!protocol) throw badRequest(`${verb} needs the v5.channel.k8s.io or v4.channel.k8s.io WebSocket protocol`);
+  return { pod, protocol };
+}
+
+/** The container (named, or the only one), which must be running on a node. */
+export function interactiveTarget(pod: Pod, verb: string, container?: string): InteractiveTarget {
+  const name = logContainerName(pod, container);
+  const phase = pod.status?.phase;
+  if (phase === "Succeeded" || phase === "Failed")
+    throw badRequest(`cannot ${COMPLETED[verb] ?? verb} a container in a completed pod; current phase is ${phase}`);
+  const node = pod.spec?.nodeName;
+  if (!node) throw badRequest(`pod ${pod.metadata.name} does not have a host assigned`);
+  return { node, container: name, containerID: runningContainerID(pod, name) };
+}
+
+function runningContainerID(pod: Pod, container: string): string {
+  const status = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].find(
+    (s) => s.name === container,
+  );
+  if (!status?.state?.running || !status.containerID) throw badRequest(`container not found ("${container}")`);
+  return stripScheme(status.containerID);
+}
+
+/**
+ * Opens the stream (the agent's refusal is the request's Status), then answers 101 and relays; `endStatus`
+ * words how the stream ended on the error channel.
+ */
+export async function openInteractive(
+  hub: TunnelHub,
+  node: string,
+  protocol: string,
+  open: OpenRequest,
+  endStatus: (end: StreamEnd) => ChannelStatus,
+): Promise<Response> {
+  const reader = await openAccepted(hub, node, open);
+  const pair = new WebSocketPair();
+  const server = pair[1];
+  server.accept();
+  // The standard default is Blob; channel bytes are read synchronously, in order.
+  server.binaryType = "arraybuffer";
+  relay(server, reader, endStatus);
+  return new Response(null, { status: 101, webSocket: pair[0], headers: { "sec-websocket-protocol": protocol } });
+}
+
+/** Client → node: stdin, resize and channel closes in order; node → client: output, then the Status. */
+function relay(socket: WebSocket, reader: StreamReader, endStatus: (end: StreamEnd) => ChannelStatus): void {
+  const stream = reader.stream;
+  let sending = Promise.resolve(true);
+  socket.addEventListener("message", (event) => {
+    const data = event.data;
+    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : new Uint8Array(data as ArrayBuffer);
+    if (bytes.byteLength === 0) return;
+    sending = sending.then(() => stream.write(bytes));
+  });
+  const hangUp = () => stream.close();
+  socket.addEventListener("close", hangUp);
+  socket.addEventListener("error", hangUp);
+  void (async () => {
+    for (;;) {
+      const next = await reader.next();
+      if (next instanceof Uint8Array) {
+        if (!trySend(socket, next)) return stream.close();
+        continue;
+      }
+      trySend(socket, errorChannelMessage(endStatus(next)));
+      try {
+        socket.close(1000, "");
+      } catch {
+        // the client already went away
+      }
+      return;
+    }
+  })();
+}
+
+function trySend(socket: WebSocket, bytes: Uint8Array): boolean {
+  try {
+    socket.send(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
