@@ -34,7 +34,7 @@ export interface Frame {
  * frame), so the opener can still answer its client with a proper status before any output exists.
  */
 /** What a stream is for. Port-forward adds a kind of its own. */
-export type OpenRequest = LogsOpen | ExecOpen | HttpOpen | AttachOpen | WebSocketOpen;
+export type OpenRequest = LogsOpen | ExecOpen | HttpOpen | AttachOpen | WebSocketOpen | ConnectOpen | TcpOpen;
 
 export interface LogsOpen {
   kind: "logs";
@@ -82,6 +82,29 @@ export interface WebSocketOpen {
   path: string;
   /** Header pairs for the pod (Sec-WebSocket-Protocol among them); hop-by-hop and handshake headers removed. */
   headers: [string, string][];
+}
+
+/**
+ * Opened by an agent (agents open even stream ids, the object odd ones): a pod's connection to a Service,
+ * taken by the node-local service proxy, for a ready endpoint on another node. The object checks that the
+ * endpoint belongs to the Service and that the node runs a pod in its namespace, opens a `tcp` stream to
+ * the endpoint's node and relays; it accepts (an empty data frame) once that node connected. Raw bytes after.
+ */
+export interface ConnectOpen {
+  kind: "connect";
+  namespace: string;
+  service: string;
+  /** The endpoint: its node, pod IP and target port. */
+  node: string;
+  podIP: string;
+  port: number;
+}
+
+/** Opened by the object: dial podIP:port from the node, accept once connected (503 when not), relay raw bytes. */
+export interface TcpOpen {
+  kind: "tcp";
+  podIP: string;
+  port: number;
 }
 
 /**

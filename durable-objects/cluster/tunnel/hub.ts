@@ -1,7 +1,8 @@
 // The object's side of node tunnels: which node has a socket, streams opened to nodes, and frames routed
 // back to them. Sockets are found through the hibernation API (`ctx.getWebSockets(node)`) so an idle tunnel
 // survives the object hibernating; streams live in memory only, as each one belongs to a request that keeps
-// the object awake.
+// the object awake. The object opens odd stream ids; an agent opens even ones (a pod's connection to a
+// Service on another node), handed to `onOpen`.
 import {
   type CloseInfo,
   chunks,
@@ -36,6 +37,8 @@ export interface TunnelSockets {
   byTag(tag: string): TunnelSocket[];
   tagsOf(socket: TunnelSocket): string[];
 }
+
+const streamKey = (connection: string, id: number) => `${connection}#${id}`;
 
 /** Node names are DNS subdomains: they never contain ":". */
 export const CONNECTION_TAG_PREFIX = "conn:";
@@ -91,6 +94,18 @@ export class HubStream {
     if (grant > 0 && !this.#done) this.#send(FrameType.window, windowPayload(grant));
   }
 
+  /** Tells the agent that opened this stream it is under way (an empty data frame). */
+  accept(): void {
+    if (!this.#done) this.#send(FrameType.data);
+  }
+
+  /** Refuses or fails the stream from the object's side. */
+  fail(message: string, code?: number): void {
+    if (this.#done) return;
+    this.#send(FrameType.error, jsonPayload({ message, code } satisfies ErrorInfo));
+    this.#finish({ error: { message, code } });
+  }
+
   /** Ends the stream from the object's side (the client went away or finished). */
   close(): void {
     if (this.#done) return;
@@ -143,8 +158,17 @@ export class HubStream {
   }
 }
 
+/** Runs a stream an agent opened; `node` is the agent's node (from its socket's tag, never from the request). */
+export type AgentOpenHandler = (stream: HubStream, node: string, request: OpenRequest) => void;
+
+/** Agent-opened streams have even ids. */
+const isAgentId = (id: number) => id % 2 === 0;
+
 export class TunnelHub {
-  #streams = new Map<number, HubStream>();
+  /** By connection tag and id: ids are unique per connection only (each agent numbers its own). */
+  #streams = new Map<string, HubStream>();
+  /** Where agent-opened streams go; without it they are refused. */
+  onOpen?: AgentOpenHandler;
   // Random start: ids stay distinct from any stream an agent still remembers from before a restart.
   #next = (crypto.getRandomValues(new Uint32Array(1))[0] & 0x3fffffff) | 1;
 
@@ -161,14 +185,7 @@ export class TunnelHub {
     if (!socket || !connection) throw nodeNotConnected(node);
     const id = this.#next;
     this.#next = (this.#next + 2) >>> 0 || 1;
-    const stream = new HubStream(
-      id,
-      node,
-      connection,
-      () => this.sockets.byTag(connection)[0],
-      (sid) => this.#streams.delete(sid),
-    );
-    this.#streams.set(id, stream);
+    const stream = this.#register(id, node, connection);
     socket.send(encodeFrame(FrameType.open, id, jsonPayload(request)));
     return stream;
   }
@@ -178,13 +195,42 @@ export class TunnelHub {
     if (typeof message === "string") return; // pings are answered by the runtime's auto-response
     const frame = decodeFrame(message);
     if (!frame) return;
-    const stream = this.#streams.get(frame.stream);
-    if (stream && stream.connection === this.#connectionOf(socket)) {
+    const connection = this.#connectionOf(socket);
+    const stream = connection && this.#streams.get(streamKey(connection, frame.stream));
+    if (stream) {
       stream.receive(frame.type, frame.payload);
+      return;
+    }
+    if (frame.type === FrameType.open && connection && isAgentId(frame.stream)) {
+      this.#agentOpen(socket, connection, frame.stream, frame.payload);
       return;
     }
     if (frame.type !== FrameType.close && frame.type !== FrameType.error)
       socket.send(encodeFrame(FrameType.close, frame.stream));
+  }
+
+  #agentOpen(socket: TunnelSocket, connection: string, id: number, payload: Uint8Array): void {
+    const node = this.sockets.tagsOf(socket).find((t) => !t.startsWith(CONNECTION_TAG_PREFIX));
+    const request = parsePayload<OpenRequest>(payload);
+    if (!node || !request || !this.onOpen) {
+      const message = `the cluster does not serve ${request?.kind ?? "unknown"} streams from nodes`;
+      socket.send(encodeFrame(FrameType.error, id, jsonPayload({ message, code: 400 } satisfies ErrorInfo)));
+      return;
+    }
+    this.onOpen(this.#register(id, node, connection), node, request);
+  }
+
+  #register(id: number, node: string, connection: string): HubStream {
+    const key = streamKey(connection, id);
+    const stream = new HubStream(
+      id,
+      node,
+      connection,
+      () => this.sockets.byTag(connection)[0],
+      () => this.#streams.delete(key),
+    );
+    this.#streams.set(key, stream);
+    return stream;
   }
 
   /** A tunnel closed (or is being replaced): the streams opened on it fail, and our side closes too. */
