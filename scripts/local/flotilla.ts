@@ -36,6 +36,11 @@ export interface StartAgentOptions {
   labels?: Record<string, string>;
   /** Echo the agent's output to stdout (it always goes to <home>/logs/agent-<name>.log). */
   echo?: boolean;
+  /**
+   * The server's base URL as the agent reaches it (default: the server's own, https://127.0.0.1:<port>),
+   * e.g. a TCP relay in front of it that a test can cut; it must present the server's certificate.
+   */
+  server?: string;
 }
 
 export interface RunningFlotilla {
@@ -127,10 +132,11 @@ export async function startFlotilla(opts: StartFlotillaOptions): Promise<Running
   const startAgent = async (agent: StartAgentOptions): Promise<AgentProcess> => {
     // One state dir per cluster and node: a demo cluster created afresh is joined afresh.
     const stateDir = path.join(paths.home, "agents", cluster.clusterId, agent.name);
-    const joined = await hasJoined(stateDir, apiUrl);
+    const agentUrl = agent.server ? clusterUrl(agent.server, cluster.clusterId) : apiUrl;
+    const joined = await hasJoined(stateDir, agentUrl);
     const started = spawnAgent({
       root: repoRoot,
-      clusterUrl: apiUrl,
+      clusterUrl: agentUrl,
       caPath: paths.caCert,
       name: agent.name,
       runtime: agent.runtime ?? (await chooseRuntime()).runtime,

@@ -38,5 +38,16 @@ export async function podLogs(
     tailLines: options.tailLines,
     since: sinceUnixSeconds(options, ctx.now()),
   });
-  return new Response(responseBody(reader, options.limitBytes), { headers: LOG_HEADERS });
+  return new Response(responseBody(reader, options.limitBytes, logFailureLine), { headers: LOG_HEADERS });
+}
+
+const NEWLINE = 0x0a;
+
+/**
+ * The last line of a log whose stream failed (the node's connection lost, its runtime failing): on a line
+ * of its own, worded like kubectl's own errors. The status line went out long ago, so this is the only
+ * place left to say it; upstream's apiserver ends such a body silently.
+ */
+export function logFailureLine(message: string, lastByte: number | undefined): string {
+  return `${lastByte === undefined || lastByte === NEWLINE ? "" : "\n"}error: ${message}\n`;
 }

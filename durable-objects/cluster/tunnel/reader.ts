@@ -44,20 +44,37 @@ export class StreamReader {
   }
 }
 
-/** The stream as a response body, cut after limitBytes; an agent's failure mid-stream errors the body. */
-export function responseBody(reader: StreamReader, limitBytes?: number): ReadableStream<Uint8Array> {
+/**
+ * The stream as a response body, cut after limitBytes; an agent's failure mid-stream errors the body.
+ * `errorText` words such a failure for the client in the body itself first: a runtime may end an errored
+ * chunked body like a complete one (workerd does, cloudflare/workerd#6818), and then those bytes are all
+ * the client learns.
+ */
+export function responseBody(
+  reader: StreamReader,
+  limitBytes?: number,
+  errorText?: (message: string, lastByte: number | undefined) => string,
+): ReadableStream<Uint8Array> {
   let left = limitBytes ?? Number.POSITIVE_INFINITY;
+  let lastByte: number | undefined;
+  let failure: Error | undefined;
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
+        // The error's words went out with the last pull: error the body only now, or they would be dropped.
+        if (failure) return controller.error(failure);
         const next = await reader.next();
         if (!(next instanceof Uint8Array)) {
-          if ("error" in next) controller.error(new Error(next.error.message));
-          else controller.close();
+          if (!("error" in next)) return controller.close();
+          failure = new Error(next.error.message);
+          const words = errorText?.(next.error.message, lastByte);
+          if (!words) return controller.error(failure);
+          controller.enqueue(new TextEncoder().encode(words));
           return;
         }
         const bytes = next.byteLength > left ? next.subarray(0, left) : next;
         left -= bytes.byteLength;
+        if (bytes.byteLength > 0) lastByte = bytes[bytes.byteLength - 1];
         controller.enqueue(bytes);
         if (left <= 0) {
           reader.stream.close();
