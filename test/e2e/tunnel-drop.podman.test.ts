@@ -5,12 +5,14 @@
 // node connection; then the agent's tunnel is back within its back-off, with no restart, and the node
 // never went NotReady.
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentProcess } from "../../scripts/local/local-agent.ts";
 import { homePaths } from "../../scripts/local/home.ts";
 import { podmanGate, removeNodeContainers } from "./containers.ts";
 import { type Harness, startHarness } from "./harness.ts";
-import { kubectlEnv, requireKubectl } from "./kubectl.ts";
+import { findKubectl, kubectlEnv, requireKubectl } from "./kubectl.ts";
 import { until } from "./poll.ts";
 import { startTcpRelay, type TcpRelay } from "./tcp-relay.ts";
 
@@ -28,6 +30,13 @@ const LOST = `the connection to node "${NODE}" was lost`;
 // biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
 type Json = any;
 
+/** The must-show names kubectl 1.33: its build beside the dispatcher when there (the dispatcher picks 1.32). */
+function kubectl133(): string | undefined {
+  const found = findKubectl();
+  const candidate = found && path.join(path.dirname(fs.realpathSync(found)), "kubectl.1.33");
+  return candidate && fs.existsSync(candidate) ? candidate : undefined;
+}
+
 interface Client {
   child: ChildProcessWithoutNullStreams;
   stdout: () => string;
@@ -38,7 +47,7 @@ interface Client {
 /** A kubectl child with stdin kept open (exec -i reads it until the stream ends). */
 function startKubectl(h: Harness, args: string[]): Client {
   const env = kubectlEnv(h.flotilla.kubeconfigPath, homePaths(h.home).kubeCache);
-  const child = spawn(requireKubectl(env.PATH), args, { env, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(kubectl133() ?? requireKubectl(env.PATH), args, { env, stdio: ["pipe", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (c) => (stdout += c));
@@ -147,14 +156,17 @@ describe.skipIf(podman.skip)("an agent's connection dropped mid-stream", () => {
     const backIn = await until(
       "kubectl logs through the tunnel again",
       async () => {
-        const r = await h.kubectl(["logs", "ticker", "--tail=1"], { allowFail: true });
+        const r = await h.kubectl(["logs", "ticker", "--tail=1"], { allowFail: true, binary: kubectl133() });
         return r.code === 0 && /^tick \d+\n$/.test(r.stdout) ? Date.now() - cutAt : undefined;
       },
       BACK_IN_MS,
       250,
     );
     console.log(`kubectl logs works again ${backIn} ms after the cut`);
-    const again = await h.kubectl(["exec", "-i", "ticker", "--", "sh", "-c", "tr a-z A-Z"], { stdin: "back\n" });
+    const again = await h.kubectl(["exec", "-i", "ticker", "--", "sh", "-c", "tr a-z A-Z"], {
+      stdin: "back\n",
+      binary: kubectl133(),
+    });
     expect(again.stdout).toBe("BACK\n");
     expect(relay.accepted).toBeGreaterThan(tunnelsBefore);
     expect(agent.recentOutput()).toMatch(/tunnel: connection lost; reconnecting/);
