@@ -10,6 +10,7 @@ import {
   FrameType,
   type HttpOpen,
   type HttpResponseHead,
+  jsonPayload,
   parsePayload,
 } from "../../../kube/tunnel-protocol.ts";
 import {
@@ -120,7 +121,12 @@ async function fakeAgent(s: Setup): Promise<{ ws: WebSocket; seen: Seen[] }> {
     if (!frame) return;
     if (frame.type === FrameType.open) {
       const open = parsePayload<HttpOpen>(frame.payload)!;
-      if (open.bodyLength === 0) void answer(frame.stream, { open, body: "" });
+      if ((open as { kind: string }).kind === "websocket") {
+        // Upgrades are only recorded: every "pod" refuses them (the relay is proxy-websocket's to test).
+        seen.push({ open, body: "" });
+        const message = `dial tcp ${open.host}:${open.port}: connect: connection refused`;
+        ws.send(encodeFrame(FrameType.error, frame.stream, jsonPayload({ code: 503, message })));
+      } else if (open.bodyLength === 0) void answer(frame.stream, { open, body: "" });
       else pending.set(frame.stream, { open, body: "" });
     } else if (frame.type === FrameType.data) {
       const request = pending.get(frame.stream);
@@ -214,6 +220,21 @@ describe("public URL of a published Service", () => {
       expect(res.status).toBe(200);
       expect([authorization, header(agent.seen.at(-1)!, "authorization")]).toEqual([authorization, passed]);
     }
+    agent.ws.close();
+  });
+
+  it("passes a WebSocket upgrade to the services proxy's WebSocket path, trying each ready endpoint", async () => {
+    const s = await setup();
+    const agent = await fakeAgent(s);
+    const res = await call("GET", pub(s, "web/chat?room=1"), {
+      headers: { upgrade: "websocket", connection: "Upgrade", "sec-websocket-version": "13" },
+    });
+    expect(res.status).toBe(503);
+    expect(res.body.message).toContain("connection refused");
+    expect(agent.seen.map((r) => [r.open.kind, r.open.host, r.open.port, r.open.path])).toEqual(
+      ADDRESSES.map((ip) => ["websocket", ip, 8080, "/chat?room=1"]),
+    );
+    expect(header(agent.seen[0], "x-forwarded-prefix")).toBe(`/public/${s.cluster.id}/default/web`);
     agent.ws.close();
   });
 
