@@ -34,7 +34,15 @@ export interface Frame {
  * frame), so the opener can still answer its client with a proper status before any output exists.
  */
 /** What a stream is for. Port-forward adds a kind of its own. */
-export type OpenRequest = LogsOpen | ExecOpen | HttpOpen | AttachOpen | WebSocketOpen | ConnectOpen | TcpOpen;
+export type OpenRequest =
+  | LogsOpen
+  | ExecOpen
+  | HttpOpen
+  | AttachOpen
+  | WebSocketOpen
+  | ConnectOpen
+  | TcpOpen
+  | PortForwardOpen;
 
 export interface LogsOpen {
   kind: "logs";
@@ -124,6 +132,18 @@ export interface HttpOpen {
   /** Header pairs in order (repeated names kept); hop-by-hop headers already removed. */
   headers: [string, string][];
   bodyLength: number;
+}
+
+/**
+ * kubectl port-forward (SPDY/3.1 tunnelled in the client's WebSocket): the stream's data is the SPDY byte
+ * stream both ways, not parsed by the object; the agent terminates SPDY and dials podIP only.
+ */
+export interface PortForwardOpen {
+  kind: "portforward";
+  podIP: string;
+  /** How upstream's "error forwarding port … to pod <pod>, uid <uid>" names the pod. */
+  pod: string;
+  uid: string;
 }
 
 export interface HttpResponseHead {

@@ -8,6 +8,7 @@ import { simulatedLogsHandler } from "../runtime/simulated-logs.ts";
 import type { PodRuntime } from "../runtime/types.ts";
 import type { StreamHandlers } from "./client.ts";
 import { httpProxyHandler } from "./http-proxy.ts";
+import { portForwardHandler } from "./portforward/handler.ts";
 import { wsProxyHandler } from "./ws-proxy.ts";
 
 export function streamHandlers(runtime: PodRuntime, nodeName: string): StreamHandlers {
@@ -18,5 +19,6 @@ export function streamHandlers(runtime: PodRuntime, nodeName: string): StreamHan
     attach: attachHandler(runtime.docker, nodeName),
     http: httpProxyHandler(),
     websocket: wsProxyHandler(),
+    portforward: portForwardHandler(),
   };
 }

@@ -1,6 +1,6 @@
 // The pod stream subresources on the Kubernetes API: pods/log (readable by whoever may read pods, as
-// upstream's view role includes pods/log), pods/exec and pods/attach (writes: upstream's view role excludes
-// them), and pods/proxy and services/proxy (admins only, as upstream's view role has neither).
+// upstream's view role includes pods/log), pods/exec, pods/attach and pods/portforward (creates: upstream's
+// view role excludes them), and pods/proxy and services/proxy (admins only, as upstream's view role has neither).
 import type { Hono } from "hono";
 import { discardBody } from "../../../kube/http/read-capped.ts";
 import type { ApiContext } from "../api/context.ts";
@@ -11,6 +11,7 @@ import { podAttach } from "./attach.ts";
 import { podExec } from "./exec.ts";
 import type { TunnelHub } from "./hub.ts";
 import { podLogs } from "./logs.ts";
+import { podPortForward } from "./portforward.ts";
 import { authorizeProxy, podProxy, RoundRobin, serviceProxy } from "./proxy.ts";
 
 type Vars = { Variables: { credential: Credential } };
@@ -18,6 +19,7 @@ type Vars = { Variables: { credential: Credential } };
 const LOG_PATH = "/api/v1/namespaces/:namespace/pods/:name/log";
 const EXEC_PATH = "/api/v1/namespaces/:namespace/pods/:name/exec";
 const ATTACH_PATH = "/api/v1/namespaces/:namespace/pods/:name/attach";
+const PORTFORWARD_PATH = "/api/v1/namespaces/:namespace/pods/:name/portforward";
 const PROXY_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 const proxyPaths = (resource: string) => [
   `/api/v1/namespaces/:namespace/${resource}/:name/proxy`,
@@ -37,6 +39,7 @@ export function mountPodStreams(app: Hono<Vars>, ctx: ApiContext, hub: TunnelHub
   for (const [path, resource, serve] of [
     [EXEC_PATH, "pods/exec", podExec],
     [ATTACH_PATH, "pods/attach", podAttach],
+    [PORTFORWARD_PATH, "pods/portforward", podPortForward],
   ] as const)
     app.on(["GET", "POST"], path, async (c) => {
       try {

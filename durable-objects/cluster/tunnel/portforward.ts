@@ -1,0 +1,138 @@
+// pods/portforward (kubectl ≥ 1.31, or 1.30 with KUBECTL_PORT_FORWARD_WEBSOCKETS=true): a WebSocket with the
+// SPDY/3.1+portforward.k8s.io subprotocol whose binary messages carry kubectl's SPDY byte stream (message
+// boundaries mean nothing). The object does not parse SPDY: after the apiserver's checks it opens a
+// portforward stream to the pod's node and relays bytes both ways; the agent terminates SPDY and dials
+// the pod's IP. SPDY upgrades (kubectl ≤ 1.30's default) cannot pass through Workers and get a 400.
+import type { Pod } from "../../../kube/pod-types.ts";
+import { badRequest, notFound } from "../../../kube/status.ts";
+import type { ApiContext } from "../api/context.ts";
+import type { StreamEnd, TunnelHub } from "./hub.ts";
+import { openAccepted } from "./open.ts";
+import type { StreamReader } from "./reader.ts";
+
+/** client-go's tunnelling prefix + portforward.k8s.io (tools/portforward/tunneling_dialer.go). */
+export const PORT_FORWARD_PROTOCOL = "SPDY/3.1+portforward.k8s.io";
+
+export const SPDY_UNSUPPORTED =
+  "port-forward needs kubectl 1.31 or newer (or KUBECTL_PORT_FORWARD_WEBSOCKETS=true with kubectl 1.30): " +
+  "this server accepts port-forward over WebSockets only, not SPDY upgrades";
+
+/** Upstream's PodPortForwardOptions: each `ports` value must be a port number. */
+function checkPorts(params: URLSearchParams): void {
+  for (const port of params.getAll("ports")) {
+    const n = /^\d+$/.test(port) ? Number(port) : Number.NaN;
+    if (!(n >= 1 && n <= 65535)) throw badRequest(`unable to parse "${port}" as a port`);
+  }
+}
+
+/** The pod to forward to: it exists, is on a node, and runs (kubectl checks the last one itself too). */
+function forwardTarget(ctx: ApiContext, namespace: string, name: string): { pod: Pod; node: string } {
+  const pod = ctx.store.get("pods", namespace, name)?.object as unknown as Pod | undefined;
+  if (!pod) throw notFound("", "pods", name);
+  const node = pod.spec?.nodeName;
+  if (!node) throw badRequest(`pod ${name} does not have a host assigned`);
+  const phase = pod.status?.phase;
+  if (phase !== "Running")
+    throw badRequest(`unable to forward port because pod is not running. Current status=${phase ?? ""}`);
+  return { pod, node };
+}
+
+const offered = (header: string | null) => (header ?? "").split(",").map((p) => p.trim());
+
+export async function podPortForward(
+  ctx: ApiContext,
+  hub: TunnelHub,
+  namespace: string,
+  name: string,
+  request: Request,
+): Promise<Response> {
+  const { pod, node } = forwardTarget(ctx, namespace, name);
+  checkPorts(new URL(request.url).searchParams);
+  if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") throw badRequest(SPDY_UNSUPPORTED);
+  if (!offered(request.headers.get("sec-websocket-protocol")).includes(PORT_FORWARD_PROTOCOL))
+    throw badRequest(`port-forward needs the ${PORT_FORWARD_PROTOCOL} WebSocket protocol`);
+  const podIP = pod.status?.podIP;
+  if (!podIP) throw badRequest(`pod ${name} does not have an IP address yet`);
+  const reader = await openAccepted(hub, node, {
+    kind: "portforward",
+    podIP,
+    pod: name,
+    uid: pod.metadata.uid ?? "",
+  });
+  const pair = new WebSocketPair();
+  const server = pair[1];
+  server.accept();
+  server.binaryType = "arraybuffer";
+  relayBytes(server, reader);
+  return new Response(null, {
+    status: 101,
+    webSocket: pair[0],
+    headers: { "sec-websocket-protocol": PORT_FORWARD_PROTOCOL },
+  });
+}
+
+/**
+ * Client → node: messages are bytes of one stream, so those that arrive while a write waits for credit go
+ * out together (Go's framer writes each field of a frame as a message of its own). Node → client: each
+ * chunk as a message; the stream's end closes the socket (1000, or 1011 with the agent's reason).
+ */
+function relayBytes(socket: WebSocket, reader: StreamReader): void {
+  const stream = reader.stream;
+  const pending: Uint8Array[] = [];
+  let writing = false;
+  let hungUp = false;
+  const pump = async () => {
+    writing = true;
+    while (pending.length > 0) {
+      if (!(await stream.write(joined(pending.splice(0))))) pending.length = 0;
+    }
+    writing = false;
+    if (hungUp) stream.close();
+  };
+  socket.addEventListener("message", (event) => {
+    const data = event.data;
+    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : new Uint8Array(data as ArrayBuffer);
+    if (bytes.byteLength === 0 || hungUp) return;
+    pending.push(bytes);
+    if (!writing) void pump();
+  });
+  // What the client sent before it closed still goes out (its GOAWAY, a last FIN) before the stream ends.
+  const hangUp = () => {
+    hungUp = true;
+    if (!writing) stream.close();
+  };
+  socket.addEventListener("close", hangUp);
+  socket.addEventListener("error", hangUp);
+  void (async () => {
+    for (;;) {
+      const next = await reader.next();
+      if (!(next instanceof Uint8Array)) return closeSocket(socket, next);
+      try {
+        socket.send(next);
+      } catch {
+        return stream.close();
+      }
+    }
+  })();
+}
+
+function joined(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.byteLength;
+  }
+  return out;
+}
+
+function closeSocket(socket: WebSocket, end: StreamEnd): void {
+  try {
+    // A close reason is limited to 123 bytes.
+    if ("error" in end) socket.close(1011, end.error.message.slice(0, 120));
+    else socket.close(1000, "");
+  } catch {
+    // the client already went away
+  }
+}
