@@ -12,6 +12,8 @@ import { findDockerHost } from "./runtime/docker/connect.ts";
 import { DockerRuntime } from "./runtime/docker/runtime.ts";
 import { SimulatedRuntime } from "./runtime/simulated.ts";
 import type { PodRuntime } from "./runtime/types.ts";
+import type { ServiceProxy } from "./services/proxy.ts";
+import { startServiceProxy } from "./services/start.ts";
 import { AssignmentStore, defaultStateDir, ensureStateDir, loadState, podsDir, saveState } from "./state.ts";
 import { SyncLoop } from "./sync-loop.ts";
 import { TunnelClient } from "./tunnel/client.ts";
@@ -40,6 +42,7 @@ async function makeRuntime(
   stateDir: string,
   facts: NodeFacts,
   run: RunOptions,
+  serviceEnv?: DockerRuntime["options"]["serviceEnv"],
 ): Promise<PodRuntime> {
   if (options.runtime === "simulated") return new SimulatedRuntime(facts.hostIP);
   const host = findDockerHost();
@@ -54,6 +57,7 @@ async function makeRuntime(
     podsDir: podsDir(stateDir),
     nodeAllocatable: facts.allocatable,
     periodMs: run.runtimePeriodMs,
+    serviceEnv,
   });
 }
 
@@ -83,7 +87,8 @@ async function runNode(
   await ensureStateDir(stateDir);
   // Facts first (the runtime needs the host IP and allocatable), then the runtime's version into nodeInfo.
   const facts = await collectNodeFacts(nodeName, "", stateDir, options.labels);
-  const runtime = await makeRuntime(options, nodeName, stateDir, facts, run);
+  let services: ServiceProxy | undefined;
+  const runtime = await makeRuntime(options, nodeName, stateDir, facts, run, (pod) => services?.envFor(pod) ?? []);
   const version = await runtime.version();
   facts.nodeInfo.containerRuntimeVersion = version;
 
@@ -128,13 +133,28 @@ async function runNode(
     nodeStatus,
     heartbeatSeconds: state.heartbeatSeconds,
     log,
+    services: { update: (list) => services?.update(list) ?? Promise.resolve() },
   });
   loop.seed(restored);
+  // Pods reach Services through this node's proxy; it listens before any pod starts (their env names its ports).
+  let tunnel: TunnelClient | undefined;
+  if (runtime instanceof DockerRuntime)
+    services = await startServiceProxy({
+      docker: runtime.docker,
+      nodeName: state.nodeName,
+      stateDir,
+      hostIP: facts.hostIP,
+      openStream: (open) => {
+        if (!tunnel) throw new Error("no tunnel yet");
+        return tunnel.open(open);
+      },
+      log,
+    });
   await runtime.start(restored);
   if (restored.length > 0) log(`adopting ${restored.length} pod(s) from ${stateDir}`);
   const done = loop.run();
   // Logs, exec and later proxying reach the node through its tunnel, beside the sync loop.
-  const tunnel = new TunnelClient({
+  tunnel = new TunnelClient({
     server: options.server,
     credential: state.nodeCredential,
     handlers: streamHandlers(runtime, state.nodeName),
@@ -150,6 +170,7 @@ async function runNode(
       loop.stop();
       await tunnel.stop();
       await done;
+      await services?.close();
       await runtime.close();
     },
   };

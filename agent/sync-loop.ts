@@ -9,6 +9,7 @@ import {
   type PodAssignment,
   type SyncRequest,
   type SyncResponse,
+  type SyncService,
 } from "../kube/agent-protocol.ts";
 import { retryDelay } from "./backoff.ts";
 import { ApiError } from "./client.ts";
@@ -41,6 +42,8 @@ export interface SyncLoopOptions {
   random?: () => number;
   /** How long runtime news may gather before an open poll is abandoned for a fresh one. */
   debounceMs?: number;
+  /** The node-local service proxy: told the services before pods start (their env names its ports). */
+  services?: { update(services: SyncService[]): Promise<void> };
 }
 
 const emptyReport = (): RuntimeReport => ({ statuses: [], events: [], terminated: [] });
@@ -151,6 +154,8 @@ export class SyncLoop {
   }
 
   async #apply(response: SyncResponse, sent: RuntimeReport): Promise<void> {
+    if (response.services)
+      await this.options.services?.update(response.services).catch((e: Error) => this.#log(`services: ${e.message}`));
     for (const uid of sent.terminated) {
       this.known.delete(uid);
       await this.options.store.remove(uid);

@@ -31,6 +31,30 @@ const refs: PodReferences = {
 const container = (c: Partial<Container>): Container => ({ name: "main", image: "busybox", ...c });
 
 describe("resolveEnv", () => {
+  it("adds the Service variables after the container's own, which win and may refer to them", () => {
+    const withServices: PodReferences = {
+      ...refs,
+      serviceEnv: [
+        ["WEB_SERVICE_HOST", "10.88.0.1"],
+        ["WEB_SERVICE_PORT", "40123"],
+      ],
+    };
+    const env = resolveEnv(
+      withServices,
+      container({
+        env: [
+          { name: "URL", value: "http://$(WEB_SERVICE_HOST):$(WEB_SERVICE_PORT)/" },
+          { name: "WEB_SERVICE_PORT", value: "80" },
+        ],
+      }),
+    );
+    expect(env).toEqual([
+      ["URL", "http://10.88.0.1:40123/"],
+      ["WEB_SERVICE_PORT", "80"],
+      ["WEB_SERVICE_HOST", "10.88.0.1"],
+    ]);
+  });
+
   it("applies envFrom first, then env overriding it, with prefixes and skipped invalid names", () => {
     const env = resolveEnv(
       refs,

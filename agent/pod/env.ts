@@ -13,6 +13,8 @@ export interface PodReferences {
   hostIP?: string;
   /** Node allocatable, the default for resourceFieldRef limits that are not set. */
   nodeAllocatable?: Record<string, string>;
+  /** The Service variables (kube/service-env.ts): referable from env values, added unless env sets them. */
+  serviceEnv?: [string, string][];
 }
 
 /** Thrown when a container cannot be configured (upstream: CreateContainerConfigError). */
@@ -133,6 +135,7 @@ function addEnvFrom(refs: PodReferences, container: Container, env: Map<string, 
 /** The container's environment, in order. Throws ContainerConfigError for a missing required reference. */
 export function resolveEnv(refs: PodReferences, container: Container): [string, string][] {
   const env = new Map<string, string>();
+  const services = new Map(refs.serviceEnv ?? []);
   addEnvFrom(refs, container, env);
   for (const variable of container.env ?? []) {
     if (variable.valueFrom) {
@@ -142,10 +145,11 @@ export function resolveEnv(refs: PodReferences, container: Container): [string, 
     }
     env.set(
       variable.name,
-      expand(variable.value ?? "", (name) => env.get(name)),
+      expand(variable.value ?? "", (name) => env.get(name) ?? services.get(name)),
     );
   }
-  return [...env];
+  // As the kubelet: the container's own variables first, then the Service ones it did not set.
+  return [...env, ...[...services].filter(([name]) => !env.has(name))];
 }
 
 /** command and args with $(VAR) expanded against the container's environment. */

@@ -5,7 +5,9 @@ import {
   AGENT_TUNNEL_PATH,
   type CloseInfo,
   decodeFrame,
+  encodeFrame,
   FrameType,
+  jsonPayload,
   type OpenRequest,
   parsePayload,
   TUNNEL_PING,
@@ -35,6 +37,8 @@ export class TunnelClient {
   #stopped = false;
   #connection?: WsConnection;
   #streams = new Map<number, AgentStream>();
+  /** The object opens odd stream ids, the agent even ones. */
+  #nextId = 2;
   #wake?: () => void;
   #done?: Promise<void>;
   /** Successful connections, for tests and diagnostics. */
@@ -105,6 +109,25 @@ export class TunnelClient {
         resolve();
       };
     });
+  }
+
+  /**
+   * Opens a stream to the object (a pod's connection to a Service on another node); wait for
+   * `stream.accepted` before sending. Throws when the tunnel is down.
+   */
+  open(request: OpenRequest): AgentStream {
+    const connection = this.#connection;
+    if (!connection) throw new Error("the tunnel to the cluster is not connected");
+    const id = this.#nextId;
+    this.#nextId = this.#nextId >= 0xfffffffe ? 2 : this.#nextId + 2;
+    const stream = new AgentStream(
+      id,
+      (bytes) => connection.send(bytes),
+      (sid) => this.#streams.delete(sid),
+    );
+    this.#streams.set(id, stream);
+    connection.send(encodeFrame(FrameType.open, id, jsonPayload(request)));
+    return stream;
   }
 
   #frame(connection: WsConnection, data: Buffer): void {

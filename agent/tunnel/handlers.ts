@@ -9,6 +9,7 @@ import type { PodRuntime } from "../runtime/types.ts";
 import type { StreamHandlers } from "./client.ts";
 import { httpProxyHandler } from "./http-proxy.ts";
 import { portForwardHandler } from "./portforward/handler.ts";
+import { tcpHandler } from "./tcp.ts";
 import { wsProxyHandler } from "./ws-proxy.ts";
 
 export function streamHandlers(runtime: PodRuntime, nodeName: string): StreamHandlers {
@@ -18,6 +19,7 @@ export function streamHandlers(runtime: PodRuntime, nodeName: string): StreamHan
     exec: execHandler(runtime.docker, nodeName),
     attach: attachHandler(runtime.docker, nodeName),
     http: httpProxyHandler(),
+    tcp: tcpHandler(),
     websocket: wsProxyHandler(),
     portforward: portForwardHandler(),
   };

@@ -4,9 +4,11 @@
 import {
   type CloseInfo,
   chunks,
+  type ErrorInfo,
   encodeFrame,
   FrameType,
   jsonPayload,
+  parsePayload,
   ReceiveWindow,
   readWindow,
   SendCredit,
@@ -29,6 +31,12 @@ export class AgentStream {
   readonly #abort = new AbortController();
   #pending: Uint8Array[] = [];
   #onData?: (bytes: Uint8Array) => void;
+  #accept!: (refused: ErrorInfo | undefined) => void;
+  /**
+   * For a stream this agent opened: resolves at the object's first data frame (undefined: under way) or
+   * with why it ended first.
+   */
+  readonly accepted: Promise<ErrorInfo | undefined> = new Promise((resolve) => (this.#accept = resolve));
 
   constructor(
     readonly id: number,
@@ -85,8 +93,12 @@ export class AgentStream {
   /** A frame from the object. */
   receive(type: FrameType, payload: Uint8Array): void {
     if (type === FrameType.window) this.#credit.grant(readWindow(payload));
-    else if (type === FrameType.close || type === FrameType.error) this.end();
-    else if (type === FrameType.data) {
+    else if (type === FrameType.close || type === FrameType.error) {
+      const info = type === FrameType.error ? parsePayload<ErrorInfo>(payload) : undefined;
+      this.#accept(info ?? { message: "the cluster closed the stream" });
+      this.end();
+    } else if (type === FrameType.data) {
+      this.#accept(undefined);
       if (!this.#window.received(payload.byteLength)) {
         this.fail("flow control window exceeded");
         return;
@@ -99,6 +111,7 @@ export class AgentStream {
 
   /** Forgets the stream without telling the object (it ended it, or the tunnel is gone). */
   end(): void {
+    this.#accept({ message: "the stream ended" });
     if (this.signal.aborted) return;
     this.#abort.abort();
     this.#credit.close();

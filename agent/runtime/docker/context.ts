@@ -1,6 +1,7 @@
 // What a pod worker shares with the runtime around it.
 import type Docker from "dockerode";
 import type { PodStatusUpdate } from "../../../kube/agent-protocol.ts";
+import type { Pod } from "../../../kube/pod-types.ts";
 import type { RestartBackoff } from "../../backoff.ts";
 import type { EventRecorder } from "../events.ts";
 
@@ -15,6 +16,8 @@ export interface WorkerContext {
   pullBackoff: RestartBackoff;
   events: EventRecorder;
   nodeAllocatable: Record<string, string>;
+  /** The Service variables for a pod's containers, as they stand when one starts (absent: none). */
+  serviceEnv?: (pod: Pod) => [string, string][];
   /** The pod's containers, inspected (cached by the runtime while a container's state is unchanged). */
   containersOf(uid: string, fresh: boolean): Promise<Docker.ContainerInspectInfo[]>;
   /** Records a container the worker just created, so the next pass sees it without a list call. */

@@ -90,6 +90,7 @@ export class PodWorker {
       podIP: this.#podIP,
       hostIP: this.ctx.hostIP,
       nodeAllocatable: this.ctx.nodeAllocatable,
+      serviceEnv: this.ctx.serviceEnv?.(this.pod),
     };
   }
 

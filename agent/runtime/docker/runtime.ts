@@ -3,6 +3,7 @@
 import { readdir } from "node:fs/promises";
 import type Docker from "dockerode";
 import type { MetricsReport, PodAssignment, PodStatusUpdate } from "../../../kube/agent-protocol.ts";
+import type { Pod } from "../../../kube/pod-types.ts";
 import { RestartBackoff } from "../../backoff.ts";
 import { NodeUsageSampler } from "../../node-usage.ts";
 import { EventRecorder } from "../events.ts";
@@ -25,6 +26,8 @@ export interface DockerRuntimeOptions {
   podsDir: string;
   nodeAllocatable: Record<string, string>;
   infraImage?: string;
+  /** The Service variables for a pod's containers (the node-local service proxy's). */
+  serviceEnv?: (pod: Pod) => [string, string][];
   /** Reconcile period; tests shorten it. */
   periodMs?: number;
   /** How often the full container list is read as a safety net for missed events (default 30 s). */
@@ -66,6 +69,7 @@ export class DockerRuntime implements PodRuntime {
       pullBackoff: new RestartBackoff(),
       events: this.#events,
       nodeAllocatable: options.nodeAllocatable,
+      serviceEnv: options.serviceEnv,
       containersOf: (uid, fresh) => this.#containersOf(uid, fresh),
       track: async (id) => {
         await this.#cache.track(id);

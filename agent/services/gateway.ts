@@ -1,0 +1,22 @@
+// Where pods reach their node: the gateway of the runtime's default bridge network (Docker's docker0,
+// Podman's podman network, both answer to "bridge" on the Engine API). The service proxy listens there,
+// so pods reach it without it being exposed on the node's other interfaces.
+import os from "node:os";
+import type Docker from "dockerode";
+
+/** The bridge network's IPv4 gateway, or undefined when the runtime has none (rootless, custom setups). */
+export async function bridgeGateway(docker: Docker): Promise<string | undefined> {
+  const info = (await docker
+    .getNetwork("bridge")
+    .inspect()
+    .catch(() => undefined)) as { IPAM?: { Config?: { Gateway?: string }[] } } | undefined;
+  return (info?.IPAM?.Config ?? []).map((c) => c.Gateway).find((g): g is string => Boolean(g) && !g?.includes(":"));
+}
+
+/** The address to listen on: the gateway when it is one of this host's, else every address. */
+export function bindAddress(gateway: string | undefined, interfaces = os.networkInterfaces()): string {
+  const local = Object.values(interfaces)
+    .flat()
+    .some((i) => i?.address === gateway);
+  return gateway && local ? gateway : "0.0.0.0";
+}

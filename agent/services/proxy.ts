@@ -1,0 +1,204 @@
+// The node-local service proxy (what kube-proxy is to a kubelet, without cluster IPs): one TCP listener per
+// Service port of the namespaces this node runs pods in, on the bridge gateway, at a port kept across
+// restarts. A connection goes round robin to a ready endpoint: one on this node is dialled directly (its
+// pod IP is on the bridge), one on another node through the tunnel (the object relays to that node's
+// agent). An endpoint that cannot be reached is skipped for the next; none left resets the connection.
+import net from "node:net";
+import type { SyncEndpoint, SyncService } from "../../kube/agent-protocol.ts";
+import type { Pod } from "../../kube/pod-types.ts";
+import { type ServiceEnvEntry, serviceEnvVars, servicesForPod } from "../../kube/service-env.ts";
+import type { ConnectOpen } from "../../kube/tunnel-protocol.ts";
+import type { AgentStream } from "../tunnel/stream.ts";
+import { dial } from "../tunnel/tcp.ts";
+import { relaySocket } from "./relay.ts";
+import { listenerKey, type ProxyState, type ProxyStateFile } from "./state.ts";
+
+export interface ServiceProxyOptions {
+  nodeName: string;
+  /** Where listeners bind (the bridge gateway, or 0.0.0.0). */
+  bindHost: string;
+  /** What pods are told in <NAME>_SERVICE_HOST. */
+  advertiseHost: string;
+  state: ProxyStateFile;
+  /** Opens a tunnel stream to the object; absent or throwing: endpoints on other nodes are skipped. */
+  openStream?: (open: ConnectOpen) => AgentStream;
+  log?: (message: string) => void;
+}
+
+interface Listener {
+  server: net.Server;
+  port: number;
+}
+
+const serviceKey = (s: { namespace: string; name: string }) => `${s.namespace}/${s.name}`;
+const isTcp = (protocol: string) => (protocol || "TCP") === "TCP";
+
+export class ServiceProxy {
+  #services = new Map<string, SyncService>();
+  #listeners = new Map<string, Listener>();
+  #ports: Record<string, number> = {};
+  #turn = new Map<string, number>();
+  #updating: Promise<void> = Promise.resolve();
+  /** Connections relayed, by where they went (tests and diagnostics). */
+  readonly counts = { local: 0, remote: 0, failed: 0 };
+
+  constructor(private readonly options: ServiceProxyOptions) {}
+
+  /** Listens again on the ports of the services last heard of (before the cluster answers). */
+  async restore(): Promise<void> {
+    const saved: ProxyState = await this.options.state.load();
+    this.#ports = saved.ports;
+    await this.update(saved.services);
+  }
+
+  /** The services sync brought: listeners for new Service ports, gone ones closed. Updates never overlap. */
+  update(services: SyncService[]): Promise<void> {
+    this.#updating = this.#updating.then(() => this.#apply(services));
+    return this.#updating;
+  }
+
+  /** The port a Service port is served at on this node, if it is. */
+  portOf(namespace: string, name: string, port: number): number | undefined {
+    return this.#listeners.get(listenerKey(namespace, name, port))?.port;
+  }
+
+  /** The pod's Service variables (kubelet's set) pointing at this node's listeners. */
+  envFor(pod: Pod): [string, string][] {
+    const namespace = pod.metadata.namespace ?? "default";
+    const chosen = servicesForPod([...this.#services.values()], namespace, pod.spec.enableServiceLinks !== false);
+    const entries: ServiceEnvEntry[] = chosen.map((s) => ({
+      name: s.name,
+      host: this.options.advertiseHost,
+      ports: s.ports.flatMap((p) => {
+        const reachAt = isTcp(p.protocol) ? this.portOf(s.namespace, s.name, p.port) : undefined;
+        return reachAt === undefined ? [] : [{ name: p.name, protocol: p.protocol, port: p.port, reachAt }];
+      }),
+    }));
+    return serviceEnvVars(entries);
+  }
+
+  async close(): Promise<void> {
+    await this.#updating;
+    await Promise.all([...this.#listeners.values()].map((l) => closeServer(l.server)));
+    this.#listeners.clear();
+  }
+
+  async #apply(services: SyncService[]): Promise<void> {
+    this.#services = new Map(services.map((s) => [serviceKey(s), s]));
+    const wanted = new Set<string>();
+    for (const s of services)
+      for (const p of s.ports) {
+        if (!isTcp(p.protocol)) continue;
+        const key = listenerKey(s.namespace, s.name, p.port);
+        wanted.add(key);
+        if (!this.#listeners.has(key)) await this.#listen(key, s, p.port);
+      }
+    for (const [key, listener] of this.#listeners)
+      if (!wanted.has(key)) {
+        this.#listeners.delete(key);
+        delete this.#ports[key];
+        await closeServer(listener.server);
+      }
+    for (const key of Object.keys(this.#ports)) if (!wanted.has(key)) delete this.#ports[key];
+    await this.options.state.save({ ports: this.#ports, services });
+  }
+
+  async #listen(key: string, service: SyncService, servicePort: number): Promise<void> {
+    const id = serviceKey(service);
+    // Half-open allowed: a client may shut down its sending side and still read the answer (local endpoints).
+    const server = net.createServer({ allowHalfOpen: true }, (socket) => void this.#route(id, servicePort, socket));
+    server.on("error", (error) => this.options.log?.(`service proxy ${key}: ${error.message}`));
+    const preferred = this.#ports[key] ?? 0;
+    let port: number;
+    try {
+      port = await listenOn(server, this.options.bindHost, preferred);
+    } catch (error) {
+      // The port kept from before is taken now: pods started earlier lose this service, new ones get the new port.
+      if (preferred === 0) throw error;
+      this.options.log?.(`service proxy ${key}: port ${preferred} is taken (${(error as Error).message})`);
+      port = await listenOn(server, this.options.bindHost, 0);
+    }
+    this.#ports[key] = port;
+    this.#listeners.set(key, { server, port });
+  }
+
+  async #route(id: string, servicePort: number, client: net.Socket): Promise<void> {
+    client.pause();
+    client.on("error", () => {}); // a reset by the pod is its business
+    const service = this.#services.get(id);
+    const sp = service?.ports.find((p) => p.port === servicePort);
+    const candidates = sp ? (service?.endpoints ?? []).filter((e) => e.ports[sp.name] !== undefined) : [];
+    const start = this.#next(`${id}:${servicePort}`, candidates.length);
+    for (let i = 0; i < candidates.length && service && sp && !client.destroyed; i++) {
+      const endpoint = candidates[(start + i) % candidates.length];
+      if (await this.#relay(service, endpoint, endpoint.ports[sp.name], client)) return;
+    }
+    this.counts.failed++;
+    client.resetAndDestroy();
+  }
+
+  /** True once the endpoint took the connection (then it relays until either side ends). */
+  async #relay(service: SyncService, endpoint: SyncEndpoint, port: number, client: net.Socket): Promise<boolean> {
+    if (endpoint.nodeName === this.options.nodeName) {
+      const upstream = await dial(endpoint.ip, port).catch(() => undefined);
+      if (!upstream) return false;
+      this.counts.local++;
+      pipeBoth(client, upstream);
+      return true;
+    }
+    if (!endpoint.nodeName || !this.options.openStream) return false;
+    let stream: AgentStream;
+    try {
+      stream = this.options.openStream({
+        kind: "connect",
+        namespace: service.namespace,
+        service: service.name,
+        node: endpoint.nodeName,
+        podIP: endpoint.ip,
+        port,
+      });
+    } catch {
+      return false; // no tunnel right now
+    }
+    const refused = await stream.accepted;
+    if (refused) {
+      this.options.log?.(`service proxy ${serviceKey(service)}: ${endpoint.ip}:${port} refused: ${refused.message}`);
+      return false;
+    }
+    this.counts.remote++;
+    void relaySocket(client, stream);
+    client.resume();
+    return true;
+  }
+
+  #next(key: string, count: number): number {
+    if (count === 0) return 0;
+    const at = this.#turn.get(key) ?? 0;
+    this.#turn.set(key, (at + 1) % count);
+    return at % count;
+  }
+}
+
+function listenOn(server: net.Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once("error", onError);
+    server.listen({ host, port }, () => {
+      server.off("error", onError);
+      resolve((server.address() as net.AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: net.Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/** Two sockets joined: each end passes on to the other, and a reset or close of one ends the other. */
+function pipeBoth(a: net.Socket, b: net.Socket): void {
+  a.pipe(b);
+  b.pipe(a);
+  b.on("error", () => a.destroy());
+  a.on("close", () => b.destroy());
+  b.on("close", () => a.end());
+}

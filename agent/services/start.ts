@@ -1,0 +1,35 @@
+// The node-local service proxy as the agent runs it: listening on the runtime's bridge gateway (pods reach
+// their node there), its state in the agent's state dir, restored before any pod starts.
+import { join } from "node:path";
+import type Docker from "dockerode";
+import type { ConnectOpen } from "../../kube/tunnel-protocol.ts";
+import type { AgentStream } from "../tunnel/stream.ts";
+import { bindAddress, bridgeGateway } from "./gateway.ts";
+import { ServiceProxy } from "./proxy.ts";
+import { ProxyStateFile, SERVICE_STATE_FILE } from "./state.ts";
+
+export interface StartProxyOptions {
+  docker: Docker;
+  nodeName: string;
+  stateDir: string;
+  /** Told to pods when the runtime has no bridge gateway (they reach the node at its own address). */
+  hostIP: string;
+  openStream: (open: ConnectOpen) => AgentStream;
+  log: (message: string) => void;
+}
+
+export async function startServiceProxy(options: StartProxyOptions): Promise<ServiceProxy> {
+  const gateway = await bridgeGateway(options.docker);
+  const bindHost = bindAddress(gateway);
+  const proxy = new ServiceProxy({
+    nodeName: options.nodeName,
+    bindHost,
+    advertiseHost: bindHost === "0.0.0.0" ? (gateway ?? options.hostIP) : bindHost,
+    state: new ProxyStateFile(join(options.stateDir, SERVICE_STATE_FILE)),
+    openStream: options.openStream,
+    log: options.log,
+  });
+  await proxy.restore();
+  options.log(`service proxy: listening on ${bindHost}, pods told ${gateway ?? options.hostIP}`);
+  return proxy;
+}
