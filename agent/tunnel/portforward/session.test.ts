@@ -187,6 +187,23 @@ describe("port-forward SPDY session", () => {
     k.close();
   });
 
+  it("carries a megabyte each way in kubectl-sized frames, giving all credit back", async () => {
+    const k = new FakeKubectl();
+    const { data } = await k.connect(echoPort, "0");
+    const payload = new Uint8Array(1024 * 1024).map((_, i) => i % 251);
+    for (let at = 0; at < payload.byteLength; at += 32 * 1024)
+      void k.write(encodeData(data, payload.subarray(at, at + 32 * 1024)));
+    const received = () =>
+      k.frames.reduce((n, f) => n + (f.type === "data" && f.streamId === data ? f.data.byteLength : 0), 0);
+    await k.waitFor("the echo", () => received() === payload.byteLength, 10_000);
+    const echoed = Buffer.concat(
+      k.frames.filter((f) => f.type === "data" && f.streamId === data).map((f) => (f as { data: Uint8Array }).data),
+    );
+    expect(Buffer.compare(echoed, Buffer.from(payload))).toBe(0);
+    await k.waitFor("credit", () => k.consumed === k.sent);
+    k.close();
+  });
+
   it("echoes the client's pings only", async () => {
     const k = new FakeKubectl();
     await k.write(encodePing(1));

@@ -106,30 +106,41 @@ export function parseFrame(frame: Uint8Array): SpdyFrame {
 }
 
 /**
- * Cuts a byte stream into frames: message boundaries of the carrier mean nothing, so bytes are buffered
- * until a frame is whole. `push` answers the whole frames (each with its wire length) the bytes completed.
+ * Cuts a byte stream into frames: message boundaries of the carrier mean nothing, so bytes are held until a
+ * frame is whole (joined only then, so a frame arriving in many small pieces costs no repeated copying).
+ * `push` takes ownership of the bytes and answers the whole frames they completed, each with its wire length.
  */
 export class FrameReader {
-  #buffer = new Uint8Array(0);
+  #chunks: Uint8Array[] = [];
+  #total = 0;
 
   push(bytes: Uint8Array): { frame: SpdyFrame; wireBytes: number }[] {
-    this.#buffer = this.#buffer.byteLength === 0 ? bytes.slice() : concat([this.#buffer, bytes]);
+    if (bytes.byteLength > 0) this.#chunks.push(bytes);
+    this.#total += bytes.byteLength;
     const out: { frame: SpdyFrame; wireBytes: number }[] = [];
-    for (;;) {
-      const length = frameLength(this.#buffer);
-      if (length === undefined) break;
+    while (this.#total >= HEADER_BYTES) {
+      const length = frameLength(this.#head(HEADER_BYTES)) ?? 0;
       if (length - HEADER_BYTES > MAX_FRAME_LENGTH)
         throw new SpdyProtocolError(`frame of ${length - HEADER_BYTES} bytes is too large`);
-      if (this.#buffer.byteLength < length) break;
-      out.push({ frame: parseFrame(this.#buffer.subarray(0, length)), wireBytes: length });
-      this.#buffer = this.#buffer.subarray(length);
+      if (this.#total < length) break;
+      const frame = this.#head(length).subarray(0, length);
+      this.#chunks[0] = this.#chunks[0].subarray(length);
+      if (this.#chunks[0].byteLength === 0) this.#chunks.shift();
+      this.#total -= length;
+      out.push({ frame: parseFrame(frame), wireBytes: length });
     }
     return out;
   }
 
   /** Bytes held for a frame not yet whole. */
   get buffered(): number {
-    return this.#buffer.byteLength;
+    return this.#total;
+  }
+
+  /** The first chunk, joined with the next ones until it holds at least n bytes (n ≤ the total held). */
+  #head(n: number): Uint8Array {
+    if (this.#chunks[0].byteLength < n) this.#chunks = [concat(this.#chunks)];
+    return this.#chunks[0];
   }
 }
 
