@@ -1,0 +1,207 @@
+// Issue 8 (in-cluster discovery) end to end on Podman: two agents, a 2-replica busybox httpd Deployment
+// behind a Service with one pod per node, and a client pod on node a. The client's environment has
+// upstream's Service variables (host: the bridge gateway where node a's service proxy listens; port: its
+// listener), and wget to them reaches both pods — the one on node b through the tunnel. A Service created
+// after the client started is not in its environment, as upstream.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { podmanGate, removeNodeContainers } from "./containers.ts";
+import { type Harness, startHarness } from "./harness.ts";
+import { until } from "./poll.ts";
+
+const podman = await podmanGate("services e2e");
+
+const IMAGE = "busybox:stable";
+const NODE = `e2e-s-${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
+const NODES = [`${NODE}-a`, `${NODE}-b`];
+
+// biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
+type Json = any;
+
+const WEB = JSON.stringify({
+  apiVersion: "v1",
+  kind: "List",
+  items: [
+    {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "web" },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: "web" } },
+        template: {
+          metadata: { labels: { app: "web" } },
+          spec: {
+            terminationGracePeriodSeconds: 1,
+            // One pod per node: node a's client reaches node b's pod only through the tunnel.
+            topologySpreadConstraints: [
+              {
+                maxSkew: 1,
+                topologyKey: "kubernetes.io/hostname",
+                whenUnsatisfiable: "DoNotSchedule",
+                labelSelector: { matchLabels: { app: "web" } },
+              },
+            ],
+            containers: [
+              {
+                name: "httpd",
+                image: IMAGE,
+                env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
+                command: [
+                  "sh",
+                  "-c",
+                  "mkdir -p /www && echo $POD_NAME > /www/index.html && exec httpd -f -p 8080 -h /www",
+                ],
+                ports: [{ name: "http", containerPort: 8080 }],
+                readinessProbe: { httpGet: { path: "/", port: 8080 }, periodSeconds: 1 },
+              },
+            ],
+          },
+        },
+      },
+    },
+    {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "web" },
+      spec: { selector: { app: "web" }, ports: [{ name: "http", port: 80, targetPort: "http" }] },
+    },
+  ],
+});
+
+const CLIENT = JSON.stringify({
+  apiVersion: "v1",
+  kind: "Pod",
+  metadata: { name: "client" },
+  spec: {
+    terminationGracePeriodSeconds: 1,
+    nodeSelector: { "kubernetes.io/hostname": NODES[0] },
+    containers: [{ name: "sh", image: IMAGE, command: ["sleep", "3600"] }],
+  },
+});
+
+const LATE = JSON.stringify({
+  apiVersion: "v1",
+  kind: "Service",
+  metadata: { name: "late" },
+  spec: { selector: { app: "web" }, ports: [{ port: 81, targetPort: "http" }] },
+});
+
+describe.skipIf(podman.skip)("Service environment variables and Services reached through the agents", () => {
+  let h: Harness;
+  let pods: { name: string; node: string }[] = [];
+  let env = new Map<string, string>();
+
+  const clientEnv = async () => {
+    const out = (await h.kubectl(["exec", "client", "--", "env"])).stdout;
+    return new Map(
+      out
+        .split("\n")
+        .filter((l) => l.includes("="))
+        .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)] as [string, string]),
+    );
+  };
+
+  beforeAll(async () => {
+    podman.require();
+    h = await startHarness();
+    await Promise.all(NODES.map((name) => h.flotilla.startAgent({ name, runtime: "docker" })));
+    await until("both nodes Ready", async () => {
+      const list = JSON.parse((await h.kubectl(["get", "nodes", "-o", "json"])).stdout) as Json;
+      const ready = list.items.filter((n: Json) =>
+        n.status?.conditions?.some((c: Json) => c.type === "Ready" && c.status === "True"),
+      );
+      return ready.length === NODES.length ? true : undefined;
+    });
+    await h.kubectl(["apply", "-f", "-"], { stdin: WEB });
+    await until(
+      "2 ready endpoints",
+      async () => {
+        const eps = JSON.parse((await h.kubectl(["get", "endpoints", "web", "-o", "json"])).stdout) as Json;
+        return (eps.subsets?.[0]?.addresses ?? []).length === 2 ? true : undefined;
+      },
+      120_000,
+    );
+    const list = JSON.parse((await h.kubectl(["get", "pods", "-l", "app=web", "-o", "json"])).stdout) as Json;
+    pods = list.items.map((p: Json) => ({ name: p.metadata.name, node: p.spec.nodeName }));
+    await h.kubectl(["apply", "-f", "-"], { stdin: CLIENT });
+    await h.kubectl(["wait", "--for=condition=Ready", "pod/client", "--timeout=120s"], { timeoutMs: 130_000 });
+    env = await clientEnv();
+  }, 300_000);
+
+  afterAll(async () => {
+    await h?.stop();
+    if (!podman.unavailable) await removeNodeContainers(NODES);
+  });
+
+  it("runs one web pod on each node and the client on node a", async () => {
+    expect(new Set(pods.map((p) => p.node))).toEqual(new Set(NODES));
+    const client = JSON.parse((await h.kubectl(["get", "pod", "client", "-o", "json"])).stdout) as Json;
+    expect(client.spec.nodeName).toBe(NODES[0]);
+  });
+
+  it("gives the client upstream's variables for web and kubernetes, pointing at node a's service proxy", () => {
+    const lines = [...env].filter(([k]) => k.startsWith("WEB_") || k.startsWith("KUBERNETES_"));
+    console.log(lines.map(([k, v]) => `${k}=${v}`).join("\n"));
+    const host = env.get("WEB_SERVICE_HOST") ?? "";
+    const port = env.get("WEB_SERVICE_PORT") ?? "";
+    expect(host).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(port).toMatch(/^\d+$/);
+    expect(Object.fromEntries(lines.filter(([k]) => k.startsWith("WEB_")))).toEqual({
+      WEB_SERVICE_HOST: host,
+      WEB_SERVICE_PORT: port,
+      WEB_SERVICE_PORT_HTTP: port,
+      WEB_PORT: `tcp://${host}:${port}`,
+      WEB_PORT_80_TCP: `tcp://${host}:${port}`,
+      WEB_PORT_80_TCP_PROTO: "tcp",
+      WEB_PORT_80_TCP_PORT: port,
+      WEB_PORT_80_TCP_ADDR: host,
+    });
+    expect(env.get("KUBERNETES_SERVICE_HOST")).toBe(host);
+    expect(env.get("KUBERNETES_SERVICE_PORT_HTTPS")).toMatch(/^\d+$/);
+  });
+
+  it("reaches both web pods through $WEB_SERVICE_HOST:$WEB_SERVICE_PORT, node b's through the tunnel", async () => {
+    const seen = new Map<string, number>();
+    const started = performance.now();
+    const N = 10;
+    for (let i = 0; i < N; i++) {
+      const out = await h.kubectl([
+        "exec",
+        "client",
+        "--",
+        "sh",
+        "-c",
+        "wget -qO- http://$WEB_SERVICE_HOST:$WEB_SERVICE_PORT/",
+      ]);
+      const name = out.stdout.trim();
+      seen.set(name, (seen.get(name) ?? 0) + 1);
+    }
+    const ms = (performance.now() - started) / N;
+    console.log(
+      `${N} requests from the client via the service proxy (kubectl exec + wget each, ${ms.toFixed(0)} ms avg):`,
+    );
+    for (const p of pods) console.log(`  ${p.name}@${p.node}: ${seen.get(p.name) ?? 0}`);
+    expect([...seen.keys()].sort()).toEqual(pods.map((p) => p.name).sort());
+    for (const n of seen.values()) expect(n).toBe(N / 2);
+  }, 120_000);
+
+  it("carries a larger answer intact across nodes (flow control on both streams)", async () => {
+    // 3 MiB > the tunnel window: credit must be given back for the transfer to finish.
+    const script = [
+      "head -c 3145728 /dev/zero | tr '\\0' x > /www/big",
+      "for i in 1 2; do wget -qO- http://$WEB_SERVICE_HOST:$WEB_SERVICE_PORT/big | wc -c; done",
+    ];
+    for (const p of pods) await h.kubectl(["exec", p.name, "--", "sh", "-c", script[0]]);
+    const out = await h.kubectl(["exec", "client", "--", "sh", "-c", script[1]], { timeoutMs: 60_000 });
+    expect(out.stdout.trim().split(/\s+/)).toEqual(["3145728", "3145728"]);
+  }, 120_000);
+
+  it("leaves a Service created after the pod started out of its environment", async () => {
+    await h.kubectl(["apply", "-f", "-"], { stdin: LATE });
+    // Give node a's agent the time to hear of it: it must still not appear in the running pod.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const now = await clientEnv();
+    expect(now.has("LATE_SERVICE_HOST")).toBe(false);
+    expect(now.get("WEB_SERVICE_PORT")).toBe(env.get("WEB_SERVICE_PORT"));
+  });
+});
