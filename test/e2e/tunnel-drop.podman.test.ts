@@ -3,7 +3,8 @@
 // controls; with `kubectl logs -f` and `kubectl exec -i` running, every relayed connection is cut at once
 // (tunnel and sync long-poll alike). Both kubectl processes must end promptly, non-zero, naming the lost
 // node connection; then the agent's tunnel is back within its back-off, with no restart, and the node
-// never went NotReady.
+// never went NotReady. Then the same with only the tunnel's connection cut (the relay tells it apart by
+// the agent's writes while a log follows).
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -109,7 +110,8 @@ describe.skipIf(podman.skip)("an agent's connection dropped mid-stream", () => {
     if (!podman.unavailable) await removeNodeContainers([NODE]);
   });
 
-  it("logs -f and exec -i end promptly with a clear error; the tunnel comes back without an agent restart", async () => {
+  /** `kubectl logs -f` and `kubectl exec -i` (reading stdin), both under way. */
+  const startStreams = async () => {
     const logs = startKubectl(h, ["logs", "-f", "ticker", "--tail=1"]);
     const exec = startKubectl(h, ["exec", "-i", "ticker", "--", "sh", "-c", "while read l; do echo got $l; done"]);
     clients.push(logs, exec);
@@ -120,26 +122,16 @@ describe.skipIf(podman.skip)("an agent's connection dropped mid-stream", () => {
       20_000,
       100,
     );
+    return { logs, exec };
+  };
 
-    // The node's Ready condition is watched all along: the sync long-poll is cut too and must recover in time.
-    const readiness: string[] = [];
-    let watching = true;
-    const watchReady = (async () => {
-      while (watching) {
-        readiness.push(await nodeReady().catch(() => "unknown"));
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-    })();
-
-    const tunnelsBefore = relay.accepted;
-    const cutAt = Date.now();
-    expect(relay.sever()).toBeGreaterThanOrEqual(2); // the tunnel and the sync long-poll at least
+  /** Both clients end promptly, saying the node's connection was lost. */
+  const expectCleanEnds = async (logs: Client, exec: Client, cutAt: number) => {
     const [logsCode, execCode] = await Promise.all([exitWithin(logs, PROMPT_MS), exitWithin(exec, PROMPT_MS)]);
-    const tookMs = Date.now() - cutAt;
     const report =
       `logs: code ${logsCode}\nstdout tail: ${logs.stdout().slice(-300)}\nstderr: ${logs.stderr()}\n` +
       `exec: code ${execCode}\nstdout: ${exec.stdout()}\nstderr: ${exec.stderr()}`;
-    console.log(`cut → both clients done in ${tookMs} ms\n${report}`);
+    console.log(`cut → both clients done in ${Date.now() - cutAt} ms\n${report}`);
     expect(logsCode, report).not.toBeUndefined();
     expect(execCode, report).not.toBeUndefined();
     // exec: the error channel's Status, printed by kubectl as its error, and a non-zero exit.
@@ -151,8 +143,10 @@ describe.skipIf(podman.skip)("an agent's connection dropped mid-stream", () => {
     expect(logs.stdout().trimEnd().split("\n").at(-1), report).toBe(`error: ${LOST}`);
     expect([0, 1], report).toContain(logsCode);
     for (const text of [logs.stderr(), exec.stderr()]) expect(text, report).not.toMatch(/goroutine|panic/);
+  };
 
-    // Back within the back-off: a new log request reaches the container through a new relayed tunnel.
+  /** Within the back-off, logs and exec reach the container again through a new relayed tunnel. */
+  const expectTunnelBack = async (cutAt: number, acceptedBefore: number) => {
     const backIn = await until(
       "kubectl logs through the tunnel again",
       async () => {
@@ -168,15 +162,34 @@ describe.skipIf(podman.skip)("an agent's connection dropped mid-stream", () => {
       binary: kubectl133(),
     });
     expect(again.stdout).toBe("BACK\n");
-    expect(relay.accepted).toBeGreaterThan(tunnelsBefore);
-    expect(agent.recentOutput()).toMatch(/tunnel: connection lost; reconnecting/);
-
+    expect(relay.accepted).toBeGreaterThan(acceptedBefore);
     // No restart: the same agent process kept running.
     const agentExit = await Promise.race([
       agent.exited,
       new Promise<"running">((r) => setTimeout(() => r("running"), 0)),
     ]);
     expect(agentExit).toBe("running");
+  };
+
+  it("all of the agent's connections cut: logs -f and exec -i end with a clear error, tunnel and sync come back", async () => {
+    const { logs, exec } = await startStreams();
+    // The node's Ready condition is watched all along: the sync long-poll is cut too and must recover in time.
+    const readiness: string[] = [];
+    let watching = true;
+    const watchReady = (async () => {
+      while (watching) {
+        readiness.push(await nodeReady().catch(() => "unknown"));
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    })();
+
+    const acceptedBefore = relay.accepted;
+    const cutAt = Date.now();
+    expect(relay.sever()).toBeGreaterThanOrEqual(2); // the tunnel and the sync long-poll at least
+    await expectCleanEnds(logs, exec, cutAt);
+    await expectTunnelBack(cutAt, acceptedBefore);
+    expect(agent.recentOutput()).toMatch(/tunnel: connection lost; reconnecting/);
+
     // The sync long-poll came back through the relay too: the node's lease is renewed after the cut …
     await until(
       "the node's lease renewed after the cut",
@@ -201,4 +214,25 @@ describe.skipIf(podman.skip)("an agent's connection dropped mid-stream", () => {
       readiness.join(","),
     ).toEqual([]);
   }, 150_000);
+
+  it("only the tunnel's connection cut: the same clean ends, and the tunnel comes back", async () => {
+    const { logs, exec } = await startStreams();
+    // The relay cannot read TLS, but while the log follows, the tunnel is the connection the agent keeps
+    // writing to (a line every 0.3 s); the sync long-poll sends a request once in 10 s or so.
+    relay.mark();
+    await new Promise((r) => setTimeout(r, 3000));
+    const byWrites = relay.connections().sort((a, b) => b.chunksFromAgent - a.chunksFromAgent);
+    const [tunnel, ...others] = byWrites;
+    const seen = JSON.stringify(byWrites);
+    expect(tunnel?.chunksFromAgent ?? 0, seen).toBeGreaterThanOrEqual(6);
+    for (const other of others) expect(other.chunksFromAgent, seen).toBeLessThanOrEqual(4);
+
+    const acceptedBefore = relay.accepted;
+    const cutAt = Date.now();
+    expect(relay.sever((c) => c.id === tunnel.id)).toBe(1);
+    await expectCleanEnds(logs, exec, cutAt);
+    await expectTunnelBack(cutAt, acceptedBefore);
+    // The other connections (the sync long-poll's) were left alone and the node is still Ready.
+    expect(await nodeReady()).toBe("True");
+  }, 120_000);
 });
