@@ -11,6 +11,7 @@ import {
 } from "../../../kube/tunnel-protocol-channels.ts";
 import type { OpenRequest } from "../../../kube/tunnel-protocol.ts";
 import type { ApiContext } from "../api/context.ts";
+import { acceptClientSocket, closeQuietly, messageBytes, pipeToClient, trySend } from "./client-socket.ts";
 import type { StreamEnd, TunnelHub } from "./hub.ts";
 import { logContainerName, stripScheme } from "./log-target.ts";
 import { openAccepted } from "./open.ts";
@@ -99,13 +100,9 @@ export async function openInteractive(
   endStatus: (end: StreamEnd) => ChannelStatus,
 ): Promise<Response> {
   const reader = await openAccepted(hub, node, open);
-  const pair = new WebSocketPair();
-  const server = pair[1];
-  server.accept();
-  // The standard default is Blob; channel bytes are read synchronously, in order.
-  server.binaryType = "arraybuffer";
-  relay(server, reader, endStatus);
-  return new Response(null, { status: 101, webSocket: pair[0], headers: { "sec-websocket-protocol": protocol } });
+  const { socket, response } = acceptClientSocket(protocol);
+  relay(socket, reader, endStatus);
+  return response;
 }
 
 /** Client → node: stdin, resize and channel closes in order; node → client: output, then the Status. */
@@ -113,37 +110,16 @@ function relay(socket: WebSocket, reader: StreamReader, endStatus: (end: StreamE
   const stream = reader.stream;
   let sending = Promise.resolve(true);
   socket.addEventListener("message", (event) => {
-    const data = event.data;
-    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : new Uint8Array(data as ArrayBuffer);
+    const bytes = messageBytes(event.data);
     if (bytes.byteLength === 0) return;
     sending = sending.then(() => stream.write(bytes));
   });
   const hangUp = () => stream.close();
   socket.addEventListener("close", hangUp);
   socket.addEventListener("error", hangUp);
-  void (async () => {
-    for (;;) {
-      const next = await reader.next();
-      if (next instanceof Uint8Array) {
-        if (!trySend(socket, next)) return stream.close();
-        continue;
-      }
-      trySend(socket, errorChannelMessage(endStatus(next)));
-      try {
-        socket.close(1000, "");
-      } catch {
-        // the client already went away
-      }
-      return;
-    }
-  })();
-}
-
-function trySend(socket: WebSocket, bytes: Uint8Array): boolean {
-  try {
-    socket.send(bytes);
-    return true;
-  } catch {
-    return false;
-  }
+  void pipeToClient(reader, socket).then((end) => {
+    if (!end) return;
+    trySend(socket, errorChannelMessage(endStatus(end)));
+    closeQuietly(socket);
+  });
 }

@@ -6,7 +6,8 @@
 import type { Pod } from "../../../kube/pod-types.ts";
 import { badRequest, notFound } from "../../../kube/status.ts";
 import type { ApiContext } from "../api/context.ts";
-import type { StreamEnd, TunnelHub } from "./hub.ts";
+import { acceptClientSocket, closeQuietly, messageBytes, pipeToClient } from "./client-socket.ts";
+import type { TunnelHub } from "./hub.ts";
 import { openAccepted } from "./open.ts";
 import type { StreamReader } from "./reader.ts";
 
@@ -59,16 +60,9 @@ export async function podPortForward(
     pod: name,
     uid: pod.metadata.uid ?? "",
   });
-  const pair = new WebSocketPair();
-  const server = pair[1];
-  server.accept();
-  server.binaryType = "arraybuffer";
-  relayBytes(server, reader);
-  return new Response(null, {
-    status: 101,
-    webSocket: pair[0],
-    headers: { "sec-websocket-protocol": PORT_FORWARD_PROTOCOL },
-  });
+  const { socket, response } = acceptClientSocket(PORT_FORWARD_PROTOCOL);
+  relayBytes(socket, reader);
+  return response;
 }
 
 /**
@@ -90,8 +84,7 @@ function relayBytes(socket: WebSocket, reader: StreamReader): void {
     if (hungUp) stream.close();
   };
   socket.addEventListener("message", (event) => {
-    const data = event.data;
-    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : new Uint8Array(data as ArrayBuffer);
+    const bytes = messageBytes(event.data);
     if (bytes.byteLength === 0 || hungUp) return;
     pending.push(bytes);
     if (!writing) void pump();
@@ -103,17 +96,10 @@ function relayBytes(socket: WebSocket, reader: StreamReader): void {
   };
   socket.addEventListener("close", hangUp);
   socket.addEventListener("error", hangUp);
-  void (async () => {
-    for (;;) {
-      const next = await reader.next();
-      if (!(next instanceof Uint8Array)) return closeSocket(socket, next);
-      try {
-        socket.send(next);
-      } catch {
-        return stream.close();
-      }
-    }
-  })();
+  void pipeToClient(reader, socket).then((end) => {
+    // A close reason is limited to 123 bytes.
+    if (end) closeQuietly(socket, "error" in end ? 1011 : 1000, "error" in end ? end.error.message.slice(0, 120) : "");
+  });
 }
 
 function joined(parts: Uint8Array[]): Uint8Array {
@@ -125,14 +111,4 @@ function joined(parts: Uint8Array[]): Uint8Array {
     at += part.byteLength;
   }
   return out;
-}
-
-function closeSocket(socket: WebSocket, end: StreamEnd): void {
-  try {
-    // A close reason is limited to 123 bytes.
-    if ("error" in end) socket.close(1011, end.error.message.slice(0, 120));
-    else socket.close(1000, "");
-  } catch {
-    // the client already went away
-  }
 }
