@@ -117,6 +117,8 @@ export interface Container {
   restartPolicy?: RestartPolicy;
   tty?: boolean;
   stdin?: boolean;
+  /** Close the process's stdin after the first attached client leaves (only with stdin). */
+  stdinOnce?: boolean;
 }
 
 export interface PodSpec {

@@ -114,11 +114,17 @@ export function connectWebSocket(url: string, options: WsOptions): Promise<WsCon
         return reject(new UnreachableError("the tunnel's WebSocket handshake did not match"));
       }
       socket.setNoDelay(true);
+      // Paused until the caller has its handlers set: a server that speaks first may have sent a message in
+      // the same packet as the 101 (in `head`), and unshifting it into a flowing socket would emit it at once.
+      socket.pause();
       const connection = new WsConnection(socket);
       const protocol = res.headers["sec-websocket-protocol"];
       if (typeof protocol === "string" && protocol) connection.protocol = protocol;
       resolve(connection);
-      if (head.byteLength > 0) socket.unshift(head);
+      setImmediate(() => {
+        if (head.byteLength > 0) socket.unshift(head);
+        socket.resume();
+      });
     });
     req.on("response", (res) => {
       const chunks: Buffer[] = [];

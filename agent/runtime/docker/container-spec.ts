@@ -81,8 +81,11 @@ export function appCreateOptions(input: AppContainerInput): Docker.ContainerCrea
       attempt: input.attempt,
     }),
     WorkingDir: container.workingDir,
+    // Interactive containers, as the kubelet creates them: stdin kept open for attach, closed after the
+    // first client leaves with stdinOnce; the process gets a terminal with tty.
     Tty: container.tty === true,
     OpenStdin: container.stdin === true,
+    StdinOnce: container.stdin === true && container.stdinOnce === true,
     User: userOf(pod, container),
     HostConfig: {
       NetworkMode: `container:${input.infraId}`,
