@@ -133,7 +133,9 @@ async function runNode(
     nodeStatus,
     heartbeatSeconds: state.heartbeatSeconds,
     log,
-    services: { update: (list) => services?.update(list) ?? Promise.resolve() },
+    // Only a runtime with containers runs the service proxy (simulated nodes are not sent services).
+    services:
+      options.runtime === "simulated" ? undefined : { update: (list) => services?.update(list) ?? Promise.resolve() },
   });
   loop.seed(restored);
   // Pods reach Services through this node's proxy; it listens before any pod starts (their env names its ports).

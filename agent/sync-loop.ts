@@ -128,6 +128,7 @@ export class SyncLoop {
       events: sending.events,
       known: [...this.known].map(([uid, resourceVersion]) => ({ uid, resourceVersion })),
       waitSeconds: this.heartbeatSeconds,
+      ...(this.options.services ? { wantServices: true } : {}),
       ...(metrics ? { metrics } : {}),
     };
     const abort = new AbortController();

@@ -83,6 +83,11 @@ export interface SyncRequest {
   waitSeconds: number;
   /** Resource usage, at most once per heartbeat interval (kept in the object's memory, never stored). */
   metrics?: MetricsReport;
+  /**
+   * The agent runs a service proxy: answer with `services`, and answer at once when they change. Agents
+   * without one (simulated nodes) are neither sent them nor woken for them.
+   */
+  wantServices?: boolean;
 }
 
 /** One container's usage: CPU as a rate over the report's window, memory as the working set. */
@@ -126,8 +131,8 @@ export interface SyncResponse {
   heartbeatSeconds: number;
   /**
    * The Services of the namespaces the node runs pods in (and `kubernetes` in default), for pod
-   * environment variables and the node-local service proxy. Absent: an object that does not send them
-   * (the agent keeps what it had).
+   * environment variables and the node-local service proxy; only when the request asked (wantServices).
+   * Absent: keep what you had.
    */
   services?: SyncService[];
 }

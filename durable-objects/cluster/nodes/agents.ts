@@ -30,6 +30,8 @@ const MAX_WAIT_SECONDS = 60;
 export class NodeAgents {
   #podsByNode = new Map<string, Set<string>>();
   #waiters = new Map<string, Set<() => void>>();
+  /** Nodes whose agent runs a service proxy (said so in its last sync). */
+  #wantServices = new Set<string>();
   #events: KubeletEvents;
 
   constructor(
@@ -59,6 +61,8 @@ export class NodeAgents {
       });
     if (!this.ctx.store.get("nodes", undefined, req.nodeName)) throw notFound("", "nodes", req.nodeName);
 
+    if (req.wantServices) this.#wantServices.add(req.nodeName);
+    else this.#wantServices.delete(req.nodeName);
     const interval = heartbeatSeconds(this.ctx.store.count("nodes"));
     renewLease(this.db, req.nodeName, this.ctx.now(), leaseSeconds(interval));
     if (req.metrics) this.metrics?.record(req.nodeName, req.metrics, interval);
@@ -77,14 +81,12 @@ export class NodeAgents {
       await this.#wait(req.nodeName, Math.min(req.waitSeconds, interval, MAX_WAIT_SECONDS) * 1000);
       diff = diffNodePods(this.#boundPods(req.nodeName), known);
     }
-    const bound = this.#boundPods(req.nodeName);
-    const namespaces = new Set(bound.map((p) => p.metadata.namespace ?? "default"));
     return {
       pods: diff.changed.map((p) => this.#assignment(p)),
       stop: diff.stop,
       acknowledged,
       heartbeatSeconds: interval,
-      services: servicesForNode(this.ctx.store, namespaces),
+      ...(req.wantServices ? { services: this.#services(req.nodeName) } : {}),
     };
   }
 
@@ -109,6 +111,11 @@ export class NodeAgents {
       if (entry) pods.push(entry.object as unknown as Pod);
     }
     return pods;
+  }
+
+  #services(nodeName: string) {
+    const namespaces = new Set(this.#boundPods(nodeName).map((p) => p.metadata.namespace ?? "default"));
+    return servicesForNode(this.ctx.store, namespaces);
   }
 
   /** The pod with the config maps and secrets it references in its namespace (missing ones are left out). */
@@ -173,8 +180,9 @@ export class NodeAgents {
   /** Nodes running a pod of the namespace hear of its services' changes at once. */
   #wakeNamespace(namespace: string): void {
     const prefix = objectKey("pods", namespace, "");
-    for (const [node, keys] of this.#podsByNode)
-      if (this.#waiters.get(node)?.size && [...keys].some((k) => k.startsWith(prefix))) this.#wake(node);
+    for (const node of this.#wantServices)
+      if (this.#waiters.get(node)?.size && [...(this.#podsByNode.get(node) ?? [])].some((k) => k.startsWith(prefix)))
+        this.#wake(node);
   }
 
   #wake(nodeName: string): void {
@@ -196,5 +204,6 @@ export function parseSyncRequest(body: unknown): SyncRequest {
     known: list(body.known).filter(isRecord) as unknown as SyncRequest["known"],
     waitSeconds: typeof body.waitSeconds === "number" && body.waitSeconds > 0 ? body.waitSeconds : 0,
     metrics: isRecord(body.metrics) ? (body.metrics as unknown as SyncRequest["metrics"]) : undefined,
+    wantServices: body.wantServices === true,
   };
 }

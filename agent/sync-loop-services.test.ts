@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import type { PodAssignment, SyncRequest, SyncResponse, SyncService } from "../kube/agent-protocol.ts";
+import type { PodRuntime } from "./runtime/types.ts";
+import { SyncLoop } from "./sync-loop.ts";
+
+const assignment: PodAssignment = {
+  pod: {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "p", uid: "u1", resourceVersion: "1" },
+    spec: { containers: [] },
+  },
+  configMaps: {},
+  secrets: {},
+};
+const web: SyncService = { namespace: "default", name: "web", ports: [], endpoints: [] };
+
+function run(withProxy: boolean, response: Partial<SyncResponse>) {
+  const order: string[] = [];
+  const requests: SyncRequest[] = [];
+  const runtime = {
+    onChange() {},
+    drain: () => ({ statuses: [], events: [], terminated: [] }),
+    apply: (a: PodAssignment) => order.push(`pod ${a.pod.metadata.name}`),
+    forget() {},
+    collectOrphans: async () => {},
+  } as unknown as PodRuntime;
+  const loop = new SyncLoop({
+    client: {
+      post: async <T>(_path: string, _token: string, body: unknown) => {
+        requests.push(body as SyncRequest);
+        return { pods: [assignment], stop: [], acknowledged: {}, heartbeatSeconds: 10, ...response } as T;
+      },
+    },
+    credential: "c",
+    nodeName: "n",
+    runtime,
+    store: { save: async () => {}, remove: async () => {} },
+    nodeStatus: async () => ({}) as never,
+    heartbeatSeconds: 10,
+    log: () => {},
+    services: withProxy
+      ? {
+          update: async (list) => {
+            order.push(`services ${list.map((s) => s.name).join(",")}`);
+          },
+        }
+      : undefined,
+  });
+  return { loop, order, requests };
+}
+
+describe("SyncLoop and the service proxy", () => {
+  it("asks for services and hands them to the proxy before the pods start (their env names its ports)", async () => {
+    const { loop, order, requests } = run(true, { services: [web] });
+    await loop.syncOnce();
+    expect(requests[0].wantServices).toBe(true);
+    expect(order).toEqual(["services web", "pod p"]);
+  });
+
+  it("keeps what the proxy has when the answer carries no services", async () => {
+    const { loop, order } = run(true, {});
+    await loop.syncOnce();
+    expect(order).toEqual(["pod p"]);
+  });
+
+  it("does not ask without a proxy (simulated nodes)", async () => {
+    const { loop, requests } = run(false, { services: [web] });
+    await loop.syncOnce();
+    expect(requests[0].wantServices).toBeUndefined();
+  });
+});

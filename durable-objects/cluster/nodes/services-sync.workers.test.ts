@@ -1,0 +1,155 @@
+// Services in sync on real Durable Object SQLite: sent only to agents that ask (wantServices), for the
+// namespaces of their pods, and a Service change answers such an agent's long-poll at once.
+import { env, runInDurableObject } from "cloudflare:test";
+import { drizzle } from "drizzle-orm/durable-sqlite";
+import { migrate } from "drizzle-orm/durable-sqlite/migrator";
+import { describe, expect, it } from "vitest";
+import type { JoinRequest, SyncRequest } from "../../../kube/agent-protocol.ts";
+import type { KubeObject } from "../../../kube/types.ts";
+import migrations from "../../../migrations/cluster/migrations.js";
+import type { ApiContext } from "../api/context.ts";
+import { createObject } from "../api/create.ts";
+import { SYSTEM_WRITE } from "../api/options.ts";
+import { Credentials } from "../auth/credentials.ts";
+import { kindIndex } from "../registry/index.ts";
+import { ObjectStore } from "../store/object-store.ts";
+import { NodeAgents } from "./agents.ts";
+import { handleAgentRequest } from "./routes.ts";
+
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field
+type Json = any;
+
+type Call = (body: SyncRequest) => Promise<Json>;
+
+async function withNodes(fn: (ctx: ApiContext, a: Call, b: Call) => Promise<void>): Promise<void> {
+  const ns = (env as unknown as { CLUSTER: DurableObjectNamespace }).CLUSTER;
+  await runInDurableObject(ns.get(ns.newUniqueId()), async (_instance, state) => {
+    const db = drizzle(state.storage);
+    await migrate(db, migrations);
+    const store = new ObjectStore(db, state.storage, 100);
+    const ctx: ApiContext = { store, kinds: kindIndex, now: () => Date.now() };
+    for (const name of ["default", "team"])
+      store.put(
+        "namespaces",
+        { apiVersion: "v1", kind: "Namespace", metadata: { name, uid: name }, spec: {}, status: { phase: "Active" } },
+        "ADDED",
+      );
+    const credentials = new Credentials(db);
+    const join = await credentials.issue("join", Date.now());
+    const agents = new NodeAgents(ctx, credentials, db);
+    const post = async (path: string, token: string, body: unknown) => {
+      const res = await handleAgentRequest(
+        agents,
+        new Request(`https://x${path}`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}` },
+          body: JSON.stringify(body),
+        }),
+      );
+      return res.json() as Promise<Json>;
+    };
+    const joinAs = async (nodeName: string): Promise<Call> => {
+      const joined = await post("/agent/join", join.token, joinRequest(nodeName));
+      return (body) => post("/agent/sync", joined.nodeCredential, body);
+    };
+    await fn(ctx, await joinAs("a"), await joinAs("b"));
+  });
+}
+
+const joinRequest = (nodeName: string): JoinRequest => ({
+  nodeName,
+  capacity: { cpu: "2", memory: "4Gi", pods: "110" },
+  allocatable: { cpu: "2", memory: "4Gi", pods: "110" },
+  nodeInfo: { operatingSystem: "linux", architecture: "amd64" } as JoinRequest["nodeInfo"],
+  addresses: [],
+  labels: {},
+});
+
+const sync = (nodeName: string, extra: Partial<SyncRequest> = {}): SyncRequest => ({
+  nodeName,
+  podStatuses: [],
+  terminated: [],
+  events: [],
+  known: [],
+  waitSeconds: 0,
+  ...extra,
+});
+
+const create = (ctx: ApiContext, resource: string, namespace: string, object: Record<string, unknown>) =>
+  createObject(ctx, ctx.kinds.byResource(resource)!, namespace, object as unknown as KubeObject, SYSTEM_WRITE);
+
+function seed(ctx: ApiContext): void {
+  create(ctx, "pods", "team", {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "client" },
+    spec: { nodeName: "a", containers: [{ name: "c", image: "busybox" }] },
+  });
+  const service = (name: string, namespace: string, port: number) =>
+    create(ctx, "services", namespace, {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name },
+      spec: { ports: [{ name: "http", port, targetPort: 8080 }] },
+    });
+  service("kubernetes", "default", 443);
+  service("web", "team", 80);
+  service("other", "default", 81);
+  create(ctx, "endpoints", "team", {
+    apiVersion: "v1",
+    kind: "Endpoints",
+    metadata: { name: "web" },
+    subsets: [{ addresses: [{ ip: "10.88.0.9", nodeName: "b" }], ports: [{ name: "http", port: 8080 }] }],
+  });
+}
+
+const names = (body: Json) => (body.services ?? []).map((s: Json) => `${s.namespace}/${s.name}`);
+
+describe("services in sync", () => {
+  it("are sent to agents that ask, for their pods' namespaces and kubernetes", async () => {
+    await withNodes(async (ctx, a, b) => {
+      seed(ctx);
+      expect((await a(sync("a"))).services).toBeUndefined();
+      const asked = await a(sync("a", { wantServices: true }));
+      expect(names(asked)).toEqual(["team/web", "default/kubernetes"]);
+      expect(asked.services[0]).toMatchObject({
+        ports: [{ name: "http", port: 80, protocol: "TCP" }],
+        endpoints: [{ ip: "10.88.0.9", nodeName: "b", ports: { http: 8080 } }],
+      });
+      // Node b runs no pod: it learns of no namespace's services.
+      expect(names(await b(sync("b", { wantServices: true })))).toEqual([]);
+    });
+  });
+
+  it("a Service change answers the long-poll of an agent that asked, not of one that did not", async () => {
+    await withNodes(async (ctx, a) => {
+      seed(ctx);
+      const uid = ctx.store.get("pods", "team", "client")!.object.metadata;
+      const known = [{ uid: uid.uid!, resourceVersion: uid.resourceVersion! }];
+      let started = Date.now();
+      const waiting = a(sync("a", { wantServices: true, known, waitSeconds: 5 }));
+      await new Promise((r) => setTimeout(r, 100));
+      create(ctx, "services", "team", {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "late" },
+        spec: { ports: [{ port: 81, targetPort: 8080 }] },
+      });
+      const woken = await waiting;
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(names(woken)).toEqual(["team/late", "team/web", "default/kubernetes"]);
+
+      started = Date.now();
+      const plain = a(sync("a", { known, waitSeconds: 1 }));
+      await new Promise((r) => setTimeout(r, 100));
+      create(ctx, "services", "team", {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "later" },
+        spec: { ports: [{ port: 82, targetPort: 8080 }] },
+      });
+      expect((await plain).services).toBeUndefined();
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    });
+  });
+});
