@@ -9,6 +9,7 @@ import type { ApiContext } from "../api/context.ts";
 import { acceptClientSocket, closeQuietly, messageBytes, pipeToClient } from "./client-socket.ts";
 import type { TunnelHub } from "./hub.ts";
 import { openAccepted } from "./open.ts";
+import { isProxyableIP } from "./proxy-target.ts";
 import type { StreamReader } from "./reader.ts";
 
 /** client-go's tunnelling prefix + portforward.k8s.io (tools/portforward/tunneling_dialer.go). */
@@ -52,8 +53,11 @@ export async function podPortForward(
   if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") throw badRequest(SPDY_UNSUPPORTED);
   if (!offered(request.headers.get("sec-websocket-protocol")).includes(PORT_FORWARD_PROTOCOL))
     throw badRequest(`port-forward needs the ${PORT_FORWARD_PROTOCOL} WebSocket protocol`);
-  const podIP = pod.status?.podIP;
+  const podIP = pod.status?.podIPs?.[0]?.ip ?? pod.status?.podIP;
   if (!podIP) throw badRequest(`pod ${name} does not have an IP address yet`);
+  // The agent dials from its host: a status naming the host's loopback or link-local (metadata) addresses
+  // must not reach them, as the proxy refuses them too.
+  if (!isProxyableIP(podIP)) throw badRequest("address not allowed");
   const reader = await openAccepted(hub, node, {
     kind: "portforward",
     podIP,

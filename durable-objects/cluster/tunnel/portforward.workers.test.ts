@@ -34,6 +34,7 @@ async function setup(): Promise<Setup> {
   const s = { tenantToken: tenant.token, cluster, credential: join.body.nodeCredential };
   await makePod(s, "web", { phase: "Running", podIP: "10.88.0.5", podIPs: [{ ip: "10.88.0.5" }] });
   await makePod(s, "waiting", { phase: "Pending" });
+  await makePod(s, "loopback", { phase: "Running", podIP: "127.0.0.1" });
   return s;
 }
 
@@ -89,6 +90,7 @@ describe("pods/portforward", () => {
       [path("web"), { upgrade: "SPDY/3.1", "x-stream-protocol-version": "portforward.k8s.io" }, 400, SPDY_UNSUPPORTED],
       [path("web"), upgrade("v4.channel.k8s.io"), 400, `needs the ${PORT_FORWARD_PROTOCOL} WebSocket protocol`],
       [path("web", "?ports=http"), upgrade(), 400, 'unable to parse "http" as a port'],
+      [path("loopback"), upgrade(), 400, "address not allowed"],
     ];
     for (const [p, headers, code, message] of cases) {
       const res = await call("POST", p, { token, headers });
