@@ -78,15 +78,16 @@ async function makeProxy(dir?: string) {
   const stateDir = dir ?? (await mkdtemp(path.join(os.tmpdir(), "svc-proxy-")));
   if (!dir) cleanups.push(() => rm(stateDir, { recursive: true, force: true }));
   const fake: Fake = { opens: [], refuse: new Set() };
+  const bindHost = { value: "127.0.0.1" };
   const proxy = new ServiceProxy({
     nodeName: "me",
-    bindHost: "127.0.0.1",
+    bindHost: () => bindHost.value,
     advertiseHost: "10.88.0.1",
     state: new ProxyStateFile(path.join(stateDir, "services.json")),
     openStream: fakeTunnel(fake),
   });
   cleanups.push(() => proxy.close());
-  return { proxy, fake, stateDir };
+  return { proxy, fake, stateDir, bindHost };
 }
 
 const web = (endpoints: SyncService["endpoints"]): SyncService => ({
@@ -151,6 +152,19 @@ describe("ServiceProxy", () => {
       ]),
     ]);
     for (let i = 0; i < 3; i++) expect(await ask(port, "y")).toBe("live|y");
+  });
+
+  it("moves a listener to the gateway once it is a host address, keeping its port", async () => {
+    const a = await podServer("a");
+    const { proxy, bindHost } = await makeProxy();
+    bindHost.value = "0.0.0.0";
+    const service = web([{ ip: "127.0.0.1", nodeName: "me", ports: { http: a } }]);
+    await proxy.update([service]);
+    const port = proxy.portOf("team", "web", 80)!;
+    bindHost.value = "127.0.0.1";
+    await proxy.update([service]);
+    expect(proxy.portOf("team", "web", 80)).toBe(port);
+    expect(await ask(port, "x")).toBe("a|x");
   });
 
   it("resets connections to a service without ready endpoints", async () => {

@@ -15,8 +15,11 @@ import { listenerKey, type ProxyState, type ProxyStateFile } from "./state.ts";
 
 export interface ServiceProxyOptions {
   nodeName: string;
-  /** Where listeners bind (the bridge gateway, or 0.0.0.0). */
-  bindHost: string;
+  /**
+   * Where listeners bind, asked at each update: the bridge gateway, or 0.0.0.0 while it is not a host
+   * address (Podman creates its bridge with the first container); listeners move there once it is.
+   */
+  bindHost: () => string;
   /** What pods are told in <NAME>_SERVICE_HOST. */
   advertiseHost: string;
   state: ProxyStateFile;
@@ -28,6 +31,7 @@ export interface ServiceProxyOptions {
 interface Listener {
   server: net.Server;
   port: number;
+  host: string;
 }
 
 const serviceKey = (s: { namespace: string; name: string }) => `${s.namespace}/${s.name}`;
@@ -86,12 +90,19 @@ export class ServiceProxy {
   async #apply(services: SyncService[]): Promise<void> {
     this.#services = new Map(services.map((s) => [serviceKey(s), s]));
     const wanted = new Set<string>();
+    const host = this.options.bindHost();
     for (const s of services)
       for (const p of s.ports) {
         if (!isTcp(p.protocol)) continue;
         const key = listenerKey(s.namespace, s.name, p.port);
         wanted.add(key);
-        if (!this.#listeners.has(key)) await this.#listen(key, s, p.port);
+        const current = this.#listeners.get(key);
+        if (current && current.host !== host) {
+          // Same port on the better address: pods' variables stay right.
+          this.#listeners.delete(key);
+          await closeServer(current.server);
+        }
+        if (!this.#listeners.has(key)) await this.#listen(key, s, p.port, host);
       }
     for (const [key, listener] of this.#listeners)
       if (!wanted.has(key)) {
@@ -103,7 +114,7 @@ export class ServiceProxy {
     await this.options.state.save({ ports: this.#ports, services });
   }
 
-  async #listen(key: string, service: SyncService, servicePort: number): Promise<void> {
+  async #listen(key: string, service: SyncService, servicePort: number, host: string): Promise<void> {
     const id = serviceKey(service);
     // Half-open allowed: a client may shut down its sending side and still read the answer (local endpoints).
     const server = net.createServer({ allowHalfOpen: true }, (socket) => void this.#route(id, servicePort, socket));
@@ -111,15 +122,15 @@ export class ServiceProxy {
     const preferred = this.#ports[key] ?? 0;
     let port: number;
     try {
-      port = await listenOn(server, this.options.bindHost, preferred);
+      port = await listenOn(server, host, preferred);
     } catch (error) {
       // The port kept from before is taken now: pods started earlier lose this service, new ones get the new port.
       if (preferred === 0) throw error;
       this.options.log?.(`service proxy ${key}: port ${preferred} is taken (${(error as Error).message})`);
-      port = await listenOn(server, this.options.bindHost, 0);
+      port = await listenOn(server, host, 0);
     }
     this.#ports[key] = port;
-    this.#listeners.set(key, { server, port });
+    this.#listeners.set(key, { server, port, host });
   }
 
   async #route(id: string, servicePort: number, client: net.Socket): Promise<void> {

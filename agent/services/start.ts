@@ -20,16 +20,15 @@ export interface StartProxyOptions {
 
 export async function startServiceProxy(options: StartProxyOptions): Promise<ServiceProxy> {
   const gateway = await bridgeGateway(options.docker);
-  const bindHost = bindAddress(gateway);
   const proxy = new ServiceProxy({
     nodeName: options.nodeName,
-    bindHost,
-    advertiseHost: bindHost === "0.0.0.0" ? (gateway ?? options.hostIP) : bindHost,
+    bindHost: () => bindAddress(gateway),
+    advertiseHost: gateway ?? options.hostIP,
     state: new ProxyStateFile(join(options.stateDir, SERVICE_STATE_FILE)),
     openStream: options.openStream,
     log: options.log,
   });
   await proxy.restore();
-  options.log(`service proxy: listening on ${bindHost}, pods told ${gateway ?? options.hostIP}`);
+  options.log(`service proxy: listening on ${bindAddress(gateway)}, pods told ${gateway ?? options.hostIP}`);
   return proxy;
 }
