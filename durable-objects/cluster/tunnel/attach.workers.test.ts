@@ -73,11 +73,12 @@ async function fakeAgent(cluster: TenantCluster, credential: string, end: "close
     if (frame?.type !== FrameType.open) return;
     opens.push(parsePayload<AttachOpen>(frame.payload)!);
     // One frame at a time: workerd was seen to reorder frames sent back to back.
-    for (const [type, payload] of [
-      [FrameType.data, undefined],
+    const frames: [FrameType, Uint8Array?][] = [
+      [FrameType.data],
       [FrameType.data, new Uint8Array([Channel.stdout, ...new TextEncoder().encode("hello")])],
       end === "close" ? [FrameType.close, jsonPayload({})] : [FrameType.error, jsonPayload({ message: "gone" })],
-    ] as const) {
+    ];
+    for (const [type, payload] of frames) {
       ws.send(encodeFrame(type, frame.stream, payload));
       await pause(20);
     }
