@@ -14,12 +14,21 @@ import { connectWebSocket, type WsConnection } from "../../agent/tunnel/ws-clien
 import { homePaths } from "../../scripts/local/home.ts";
 import { podmanGate, removeNodeContainers } from "./containers.ts";
 import { type Harness, startHarness } from "./harness.ts";
+import { findKubectl } from "./kubectl.ts";
 import { until } from "./poll.ts";
 
 const podman = await podmanGate("interactive e2e");
 
 const IMAGE = "busybox:stable";
 const NODE = `e2e-i-${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
+/** The issue asks for kubectl 1.33: its build beside the dispatcher (which picks the server's minor), when there. */
+const KUBECTL_133 = (() => {
+  const found = findKubectl();
+  const candidate = found && path.join(path.dirname(fs.realpathSync(found)), "kubectl.1.33");
+  return candidate && fs.existsSync(candidate) ? candidate : undefined;
+})();
+const BINARIES = ["kubectl", ...(KUBECTL_133 ? [KUBECTL_133] : [])];
+
 const ECHO_SCRIPT = fileURLToPath(new URL("./fixtures/ws-echo.mjs", import.meta.url));
 
 // biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
@@ -145,7 +154,9 @@ function collect(ws: WsConnection) {
 
 describe.skipIf(podman.skip)("attach, exec -it and WebSocket proxying", () => {
   let h: Harness;
-  let kubectlCommand = "";
+  let kubectlEnv = "";
+  /** A kubectl command line for a terminal: our kubeconfig, the given binary (1.33 when there by default). */
+  const kubectlCommand = (binary = KUBECTL_133 ?? "kubectl") => `env ${kubectlEnv} ${binary}`;
   const phase = async (name: string) =>
     (JSON.parse((await h.kubectl(["get", "pod", name, "-o", "json"])).stdout) as Json).status?.phase;
 
@@ -156,8 +167,7 @@ describe.skipIf(podman.skip)("attach, exec -it and WebSocket proxying", () => {
     await h.kubectl(["apply", "-f", "-"], { stdin: MANIFEST });
     for (const name of ["shell", "reader", "wsecho"])
       await until(`${name} running`, async () => ((await phase(name)) === "Running" ? true : undefined), 120_000);
-    const env = `KUBECONFIG=${h.flotilla.kubeconfigPath} KUBECACHEDIR=${homePaths(h.home).kubeCache}`;
-    kubectlCommand = `env ${env} kubectl`;
+    kubectlEnv = `KUBECONFIG=${h.flotilla.kubeconfigPath} KUBECACHEDIR=${homePaths(h.home).kubeCache}`;
   }, 240_000);
 
   afterAll(async () => {
@@ -166,34 +176,38 @@ describe.skipIf(podman.skip)("attach, exec -it and WebSocket proxying", () => {
     if (!podman.unavailable) await removeNodeContainers([NODE]);
   });
 
-  it("kubectl exec -it: typed commands run, the terminal size follows a resize, exit 7 ends kubectl with 7", async () => {
-    const term = new Terminal("exec", `${kubectlCommand} exec -it shell -- sh`);
-    // The prompt's trailing space is trimmed from captured lines.
-    await term.waitFor(/^\/ #\s*$/m);
-    term.type("echo $((6*7))");
-    await term.waitFor(/^42\s*$/m);
-    term.type("stty size");
-    await term.waitFor(/^30 120\s*$/m);
-    term.resize(100, 20);
-    // The shell reads its size when asked; the resize reaches it through kubectl's resize channel.
-    await until(
-      "the new size",
-      async () => {
-        term.type("stty size");
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        return /^20 100\s*$/m.test(term.screen()) ? true : undefined;
-      },
-      20_000,
-      100,
-    );
-    term.type("exit 7");
-    expect(await term.exitCode()).toBe(7);
-  }, 90_000);
+  it.each(BINARIES.map((b, i) => [path.basename(b), i, b]))(
+    "%s exec -it: typed commands run, the terminal size follows a resize, exit 7 ends kubectl with 7",
+    async (_, i, binary) => {
+      const term = new Terminal(`exec${i}`, `${kubectlCommand(binary)} exec -it shell -- sh`);
+      // The prompt's trailing space is trimmed from captured lines.
+      await term.waitFor(/^\/ #\s*$/m);
+      term.type("echo $((6*7))");
+      await term.waitFor(/^42\s*$/m);
+      term.type("stty size");
+      await term.waitFor(/^30 120\s*$/m);
+      term.resize(100, 20);
+      // The shell reads its size when asked; the resize reaches it through kubectl's resize channel.
+      await until(
+        "the new size",
+        async () => {
+          term.type("stty size");
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          return /^20 100\s*$/m.test(term.screen()) ? true : undefined;
+        },
+        20_000,
+        100,
+      );
+      term.type("exit 7");
+      expect(await term.exitCode()).toBe(7);
+    },
+    90_000,
+  );
 
   it("kubectl run -i -t attaches to the new pod's shell; its exit code is kubectl's", async () => {
     const term = new Terminal(
       "run",
-      `${kubectlCommand} run runner -i -t --image=${IMAGE} --restart=Never --overrides='{"spec":{"nodeName":"${NODE}"}}' -- sh`,
+      `${kubectlCommand()} run runner -i -t --image=${IMAGE} --restart=Never --overrides='{"spec":{"nodeName":"${NODE}"}}' -- sh`,
     );
     await term.waitFor(/If you don't see a command prompt, try pressing enter/, 90_000);
     term.type("");
@@ -206,7 +220,11 @@ describe.skipIf(podman.skip)("attach, exec -it and WebSocket proxying", () => {
   }, 150_000);
 
   it("kubectl attach -i feeds the main process's stdin and ends when it exits", async () => {
-    const attached = await h.kubectl(["attach", "-i", "reader"], { stdin: "hello\nworld\n", timeoutMs: 60_000 });
+    const attached = await h.kubectl(["attach", "-i", "reader"], {
+      binary: KUBECTL_133,
+      stdin: "hello\nworld\n",
+      timeoutMs: 60_000,
+    });
     expect(attached.stdout).toContain("got:hello\ngot:world\n");
     expect(attached.stdout).toContain("bye");
   }, 90_000);
