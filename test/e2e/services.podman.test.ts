@@ -2,7 +2,8 @@
 // behind a Service with one pod per node, and a client pod on node a. The client's environment has
 // upstream's Service variables (host: the bridge gateway where node a's service proxy listens; port: its
 // listener), and wget to them reaches both pods — the one on node b through the tunnel. A Service created
-// after the client started is not in its environment, as upstream.
+// after the client started is not in its environment, as upstream. Prints per-request latency from inside the
+// client: direct to a pod IP, through the proxy to a pod on the same node, and to one on the other node.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { podmanGate, removeNodeContainers } from "./containers.ts";
 import { type Harness, startHarness } from "./harness.ts";
@@ -79,6 +80,14 @@ const CLIENT = JSON.stringify({
   },
 });
 
+const sideService = (side: string) =>
+  JSON.stringify({
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: `web-${side}` },
+    spec: { selector: { app: "web", side }, ports: [{ port: 80, targetPort: "http" }] },
+  });
+
 const LATE = JSON.stringify({
   apiVersion: "v1",
   kind: "Service",
@@ -123,6 +132,23 @@ describe.skipIf(podman.skip)("Service environment variables and Services reached
     );
     const list = JSON.parse((await h.kubectl(["get", "pods", "-l", "app=web", "-o", "json"])).stdout) as Json;
     pods = list.items.map((p: Json) => ({ name: p.metadata.name, node: p.spec.nodeName }));
+    // One Service per side (for the figures: only this node's pod, only the other node's).
+    for (const [i, node] of NODES.entries()) {
+      const pod = pods.find((p) => p.node === node)!;
+      await h.kubectl(["label", "pod", pod.name, `side=${"ab"[i]}`]);
+      await h.kubectl(["apply", "-f", "-"], { stdin: sideService("ab"[i]) });
+    }
+    await until(
+      "side endpoints",
+      async () => {
+        for (const side of ["a", "b"]) {
+          const eps = JSON.parse((await h.kubectl(["get", "endpoints", `web-${side}`, "-o", "json"])).stdout) as Json;
+          if ((eps.subsets?.[0]?.addresses ?? []).length !== 1) return undefined;
+        }
+        return true;
+      },
+      60_000,
+    );
     await h.kubectl(["apply", "-f", "-"], { stdin: CLIENT });
     await h.kubectl(["wait", "--for=condition=Ready", "pod/client", "--timeout=120s"], { timeoutMs: 130_000 });
     env = await clientEnv();
@@ -146,7 +172,7 @@ describe.skipIf(podman.skip)("Service environment variables and Services reached
     const port = env.get("WEB_SERVICE_PORT") ?? "";
     expect(host).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     expect(port).toMatch(/^\d+$/);
-    expect(Object.fromEntries(lines.filter(([k]) => k.startsWith("WEB_")))).toEqual({
+    expect(Object.fromEntries(lines.filter(([k]) => /^WEB_(SERVICE|PORT)/.test(k)))).toEqual({
       WEB_SERVICE_HOST: host,
       WEB_SERVICE_PORT: port,
       WEB_SERVICE_PORT_HTTP: port,
@@ -194,6 +220,28 @@ describe.skipIf(podman.skip)("Service environment variables and Services reached
     for (const p of pods) await h.kubectl(["exec", p.name, "--", "sh", "-c", script[0]]);
     const out = await h.kubectl(["exec", "client", "--", "sh", "-c", script[1]], { timeoutMs: 60_000 });
     expect(out.stdout.trim().split(/\s+/)).toEqual(["3145728", "3145728"]);
+  }, 120_000);
+
+  it("prints per-request figures from inside the client: via the proxy vs the local pod's IP directly", async () => {
+    const N = 100;
+    const local = JSON.parse((await h.kubectl(["get", "pods", "-l", "app=web", "-o", "json"])).stdout) as Json;
+    const localIP = local.items.find((p: Json) => p.spec.nodeName === NODES[0]).status.podIP;
+    const timed = async (url: string) => {
+      // busybox date has no %N: /proc/uptime counts centiseconds, enough over N requests.
+      const cs = "$(cut -d' ' -f1 /proc/uptime | tr -d .)";
+      const script = `s=${cs}; for i in $(seq ${N}); do wget -qO- ${url} >/dev/null || echo fail; done; e=${cs}; echo $(( (e - s) * 10000 / ${N} ))`;
+      const out = (await h.kubectl(["exec", "client", "--", "sh", "-c", script], { timeoutMs: 60_000 })).stdout;
+      expect(out).not.toContain("fail");
+      return Number(out.trim().split("\n").pop());
+    };
+    const direct = await timed(`http://${localIP}:8080/`);
+    const sameNode = await timed("http://$WEB_A_SERVICE_HOST:$WEB_A_SERVICE_PORT/");
+    const otherNode = await timed("http://$WEB_B_SERVICE_HOST:$WEB_B_SERVICE_PORT/");
+    console.log(
+      `per request from the client pod on node a (${N} sequential wgets each): direct to the local pod's IP ` +
+        `${direct} µs; through node a's service proxy to the pod on node a ${sameNode} µs; ` +
+        `to the pod on node b through the tunnel ${otherNode} µs`,
+    );
   }, 120_000);
 
   it("leaves a Service created after the pod started out of its environment", async () => {
