@@ -3,7 +3,7 @@
 // code; `kubectl run -i -t` attaches to a fresh pod's shell; `kubectl attach -i` feeds a process that reads
 // stdin; and a WebSocket echo server in a pod (the host's Node chrooted from a hostPath of "/", inside the
 // pod's network namespace) is reached through pods/proxy and services/proxy, by the API path with the
-// token and through `kubectl proxy`.
+// token and through `kubectl proxy`, and through the public URL of its published Service.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -68,7 +68,8 @@ const MANIFEST = JSON.stringify({
     {
       apiVersion: "v1",
       kind: "Service",
-      metadata: { name: "wsecho" },
+      // Published: its public URL takes WebSockets too (serviceProxy serves both).
+      metadata: { name: "wsecho", annotations: { "flotilla.dev/public": "true" } },
       spec: { selector: { app: "wsecho" }, ports: [{ name: "ws", port: 80, targetPort: "ws" }] },
     },
   ],
@@ -251,6 +252,22 @@ describe.skipIf(podman.skip)("attach, exec -it and WebSocket proxying", () => {
         ca: h.flotilla.caPem,
       }),
     ).rejects.toThrow();
+  }, 60_000);
+
+  it("a WebSocket to a published Service through its public URL, without a token", async () => {
+    const cluster = new URL(h.flotilla.clusterUrl);
+    const clusterId = cluster.pathname.split("/").filter(Boolean).pop();
+    const ws = await connectWebSocket(`${cluster.origin}/public/${clusterId}/default/wsecho:ws/`, {
+      headers: { "sec-websocket-protocol": "echo.v2" },
+      ca: h.flotilla.caPem,
+    });
+    expect(ws.protocol).toBe("echo.v2");
+    const got = collect(ws);
+    ws.send("in public");
+    await got.waitFor(2);
+    expect(got.messages).toEqual(["hello wsecho", "echo:in public"]);
+    ws.close();
+    await got.closed;
   }, 60_000);
 
   it("a WebSocket to a pod through kubectl proxy", async () => {
