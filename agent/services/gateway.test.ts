@@ -8,8 +8,8 @@ const interfaces = { lo: [iface("127.0.0.1")], "cni-podman0": [iface("10.88.0.1"
 describe("bindAddress", () => {
   it.each([
     ["10.88.0.1", "10.88.0.1"],
-    ["172.17.0.1", "0.0.0.0"],
-    [undefined, "0.0.0.0"],
+    ["172.17.0.1", "127.0.0.1"],
+    [undefined, "127.0.0.1"],
   ])("gateway %s → listen on %s", (gateway, want) => {
     expect(bindAddress(gateway, interfaces)).toBe(want);
   });

@@ -13,10 +13,16 @@ export async function bridgeGateway(docker: Docker): Promise<string | undefined>
   return (info?.IPAM?.Config ?? []).map((c) => c.Gateway).find((g): g is string => Boolean(g) && !g?.includes(":"));
 }
 
-/** The address to listen on: the gateway when it is one of this host's, else every address. */
+/**
+ * The address to listen on: the gateway when it is one of this host's, else loopback — never every
+ * address, which would publish pods' Services on the node's network without any authentication. Loopback
+ * only holds the port until the gateway exists (Podman creates its bridge with the first container).
+ */
+export const HOLDING_ADDRESS = "127.0.0.1";
+
 export function bindAddress(gateway: string | undefined, interfaces = os.networkInterfaces()): string {
   const local = Object.values(interfaces)
     .flat()
     .some((i) => i?.address === gateway);
-  return gateway && local ? gateway : "0.0.0.0";
+  return gateway && local ? gateway : HOLDING_ADDRESS;
 }

@@ -157,12 +157,12 @@ describe("ServiceProxy", () => {
   it("moves a listener to the gateway once it is a host address, keeping its port", async () => {
     const a = await podServer("a");
     const { proxy, bindHost } = await makeProxy();
-    bindHost.value = "0.0.0.0";
+    bindHost.value = "0.0.0.0"; // stands for "not the gateway yet": the test has no bridge to move to
     const service = web([{ ip: "127.0.0.1", nodeName: "me", ports: { http: a } }]);
     await proxy.update([service]);
     const port = proxy.portOf("team", "web", 80)!;
     bindHost.value = "127.0.0.1";
-    await proxy.update([service]);
+    await proxy.refresh();
     expect(proxy.portOf("team", "web", 80)).toBe(port);
     expect(await ask(port, "x")).toBe("a|x");
   });

@@ -16,7 +16,7 @@ import { listenerKey, type ProxyState, type ProxyStateFile } from "./state.ts";
 export interface ServiceProxyOptions {
   nodeName: string;
   /**
-   * Where listeners bind, asked at each update: the bridge gateway, or 0.0.0.0 while it is not a host
+   * Where listeners bind, asked at each update: the bridge gateway, or loopback while it is not a host
    * address (Podman creates its bridge with the first container); listeners move there once it is.
    */
   bindHost: () => string;
@@ -59,6 +59,11 @@ export class ServiceProxy {
   update(services: SyncService[]): Promise<void> {
     this.#updating = this.#updating.then(() => this.#apply(services));
     return this.#updating;
+  }
+
+  /** Applies the services last heard of again: listeners move if bindHost() answers another address now. */
+  refresh(): Promise<void> {
+    return this.update([...this.#services.values()]);
   }
 
   /** The port a Service port is served at on this node, if it is. */

@@ -8,6 +8,8 @@ import { bindAddress, bridgeGateway } from "./gateway.ts";
 import { ServiceProxy } from "./proxy.ts";
 import { ProxyStateFile, SERVICE_STATE_FILE } from "./state.ts";
 
+const GATEWAY_CHECK_MS = 500;
+
 export interface StartProxyOptions {
   docker: Docker;
   nodeName: string;
@@ -30,5 +32,20 @@ export async function startServiceProxy(options: StartProxyOptions): Promise<Ser
   });
   await proxy.restore();
   options.log(`service proxy: listening on ${bindAddress(gateway)}, pods told ${gateway ?? options.hostIP}`);
+  if (gateway) moveWhenGatewayAppears(proxy, gateway, options.log);
   return proxy;
+}
+
+/** Podman brings its bridge up with the first container: listeners move onto it as soon as it is there. */
+function moveWhenGatewayAppears(proxy: ServiceProxy, gateway: string, log: (message: string) => void): void {
+  if (bindAddress(gateway) === gateway) return;
+  const timer = setInterval(() => {
+    if (bindAddress(gateway) !== gateway) return;
+    clearInterval(timer);
+    proxy.refresh().then(
+      () => log(`service proxy: listening on ${gateway}`),
+      (error: Error) => log(`service proxy: ${error.message}`),
+    );
+  }, GATEWAY_CHECK_MS);
+  timer.unref();
 }
