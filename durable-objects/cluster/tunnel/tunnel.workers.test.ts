@@ -121,10 +121,22 @@ async function fakeAgent(c: Cluster, handler: Handler): Promise<{ ws: WebSocket;
   ws.binaryType = "arraybuffer";
   const opens: OpenRequest[] = [];
   const streams = new Map<number, Frame[]>();
+  // Frames sent back to back from inside workerd were seen to reach the object out of order (see
+  // proxy.workers.test.ts), which a real agent's single connection never does: the fake spaces them out.
+  let sending = Promise.resolve();
   ws.addEventListener("message", (event) => {
     const frame = decodeFrame(event.data as ArrayBuffer);
     if (!frame) return;
-    const send = (type: FrameType, payload?: Uint8Array) => ws.send(encodeFrame(type, frame.stream, payload));
+    const send = (type: FrameType, payload?: Uint8Array) => {
+      sending = sending.then(async () => {
+        try {
+          ws.send(encodeFrame(type, frame.stream, payload));
+        } catch {
+          return; // the test closed the tunnel already
+        }
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      });
+    };
     if (frame.type === FrameType.open) {
       const open = parsePayload<OpenRequest>(frame.payload)!;
       opens.push(open);
