@@ -16,6 +16,7 @@ import type { StreamEnd, TunnelHub } from "./hub.ts";
 import { logContainerName, stripScheme } from "./log-target.ts";
 import { openAccepted } from "./open.ts";
 import type { StreamReader } from "./reader.ts";
+import { OVERFLOW, ToNode } from "./to-node.ts";
 
 /** kubectl's wording for the verbs ("exec into", "attach"). */
 const COMPLETED: Record<string, string> = { exec: "exec into" };
@@ -107,16 +108,11 @@ export async function openInteractive(
 
 /** Client → node: stdin, resize and channel closes in order; node → client: output, then the Status. */
 function relay(socket: WebSocket, reader: StreamReader, endStatus: (end: StreamEnd) => ChannelStatus): void {
-  const stream = reader.stream;
-  let sending = Promise.resolve(true);
-  socket.addEventListener("message", (event) => {
-    const bytes = messageBytes(event.data);
-    if (bytes.byteLength === 0) return;
-    sending = sending.then(() => stream.write(bytes));
-  });
-  const hangUp = () => stream.close();
-  socket.addEventListener("close", hangUp);
-  socket.addEventListener("error", hangUp);
+  // Each message is one channel's data: never joined.
+  const toNode = new ToNode(reader.stream, { batch: false, overflow: () => closeQuietly(socket, 1008, OVERFLOW) });
+  socket.addEventListener("message", (event) => toNode.push(messageBytes(event.data)));
+  socket.addEventListener("close", () => toNode.end());
+  socket.addEventListener("error", () => reader.stream.close());
   void pipeToClient(reader, socket).then((end) => {
     if (!end) return;
     trySend(socket, errorChannelMessage(endStatus(end)));

@@ -11,6 +11,7 @@ import type { TunnelHub } from "./hub.ts";
 import { openAccepted } from "./open.ts";
 import { isProxyableIP } from "./proxy-target.ts";
 import type { StreamReader } from "./reader.ts";
+import { OVERFLOW, ToNode } from "./to-node.ts";
 
 /** client-go's tunnelling prefix + portforward.k8s.io (tools/portforward/tunneling_dialer.go). */
 export const PORT_FORWARD_PROTOCOL = "SPDY/3.1+portforward.k8s.io";
@@ -75,44 +76,13 @@ export async function podPortForward(
  * chunk as a message; the stream's end closes the socket (1000, or 1011 with the agent's reason).
  */
 function relayBytes(socket: WebSocket, reader: StreamReader): void {
-  const stream = reader.stream;
-  const pending: Uint8Array[] = [];
-  let writing = false;
-  let hungUp = false;
-  const pump = async () => {
-    writing = true;
-    while (pending.length > 0) {
-      if (!(await stream.write(joined(pending.splice(0))))) pending.length = 0;
-    }
-    writing = false;
-    if (hungUp) stream.close();
-  };
-  socket.addEventListener("message", (event) => {
-    const bytes = messageBytes(event.data);
-    if (bytes.byteLength === 0 || hungUp) return;
-    pending.push(bytes);
-    if (!writing) void pump();
-  });
+  const toNode = new ToNode(reader.stream, { batch: true, overflow: () => closeQuietly(socket, 1008, OVERFLOW) });
+  socket.addEventListener("message", (event) => toNode.push(messageBytes(event.data)));
   // What the client sent before it closed still goes out (its GOAWAY, a last FIN) before the stream ends.
-  const hangUp = () => {
-    hungUp = true;
-    if (!writing) stream.close();
-  };
-  socket.addEventListener("close", hangUp);
-  socket.addEventListener("error", hangUp);
+  socket.addEventListener("close", () => toNode.end());
+  socket.addEventListener("error", () => toNode.end());
   void pipeToClient(reader, socket).then((end) => {
     // A close reason is limited to 123 bytes.
     if (end) closeQuietly(socket, "error" in end ? 1011 : 1000, "error" in end ? end.error.message.slice(0, 120) : "");
   });
-}
-
-function joined(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.byteLength;
-  }
-  return out;
 }

@@ -19,6 +19,7 @@ import { openAccepted } from "./open.ts";
 import { callerAuthorization, forwardedHeaders } from "./proxy-http.ts";
 import type { ProxyScheme, ProxyTarget } from "./proxy-target.ts";
 import type { StreamReader } from "./reader.ts";
+import { OVERFLOW, ToNode } from "./to-node.ts";
 
 /** The client's handshake headers: the agent makes its own handshake with the pod (no extensions it cannot speak). */
 const HANDSHAKE_HEADERS = new Set([
@@ -107,10 +108,8 @@ export function sendableCloseCode(code: number | undefined): number {
 
 function relay(socket: WebSocket, reader: StreamReader, parser: RelayParser, first: RelayMessage[]): void {
   const stream = reader.stream;
-  let sending = Promise.resolve(true);
-  const toNode = (type: RelayType, payload: Uint8Array | string) => {
-    sending = sending.then((ok) => ok && stream.write(encodeRelayMessage(type, payload)));
-  };
+  const writer = new ToNode(stream, { batch: true, overflow: () => closeSocket(socket, 1008, OVERFLOW) });
+  const toNode = (type: RelayType, payload: Uint8Array | string) => writer.push(encodeRelayMessage(type, payload));
   socket.addEventListener("message", (event) => {
     const data = event.data;
     if (typeof data === "string") toNode(RelayType.text, data);
@@ -118,7 +117,7 @@ function relay(socket: WebSocket, reader: StreamReader, parser: RelayParser, fir
   });
   socket.addEventListener("close", (event) => {
     toNode(RelayType.close, closePayload(event.code === 1005 ? undefined : event.code, event.reason));
-    void sending.then(() => stream.close());
+    writer.end();
   });
   socket.addEventListener("error", () => stream.close());
   void (async () => {
