@@ -93,6 +93,23 @@ export async function createCluster(tenant: Tenant, name = `c-${randomHex(3)}`):
 }
 
 /** A request to a cluster's Kubernetes API (path relative to /clusters/<id>). */
+/** Joins a node to the cluster as an agent does (small fixed capacity); answers its node credential. */
+export async function joinNode(cluster: TenantCluster, nodeName = "n1"): Promise<string> {
+  const join = await call("POST", `/clusters/${cluster.id}/agent/join`, {
+    token: cluster.joinToken,
+    body: {
+      nodeName,
+      capacity: { cpu: "2", memory: "2Gi", pods: "110" },
+      allocatable: { cpu: "2", memory: "2Gi", pods: "110" },
+      nodeInfo: { operatingSystem: "linux", architecture: "amd64" },
+      addresses: [],
+      labels: {},
+    },
+  });
+  if (join.status !== 201) throw new Error(`join ${nodeName}: ${join.status} ${JSON.stringify(join.body)}`);
+  return join.body.nodeCredential as string;
+}
+
 export function kube(
   clusterId: string,
   token: string | undefined,

@@ -12,7 +12,15 @@ import {
   jsonPayload,
   parsePayload,
 } from "../../../kube/tunnel-protocol.ts";
-import { BASE, call, createCluster, kube, signup, type TenantCluster } from "../../../worker/testing/tenants.ts";
+import {
+  BASE,
+  call,
+  createCluster,
+  kube,
+  signup,
+  type TenantCluster,
+  joinNode,
+} from "../../../worker/testing/tenants.ts";
 
 const worker = () => (exports as unknown as { default: Fetcher }).default;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -21,18 +29,7 @@ const PODS = "/api/v1/namespaces/default/pods";
 async function setup() {
   const tenant = await signup();
   const cluster = await createCluster(tenant);
-  const join = await call("POST", `/clusters/${cluster.id}/agent/join`, {
-    token: cluster.joinToken,
-    body: {
-      nodeName: "n1",
-      capacity: { cpu: "2", memory: "2Gi", pods: "110" },
-      allocatable: { cpu: "2", memory: "2Gi", pods: "110" },
-      nodeInfo: { operatingSystem: "linux", architecture: "amd64" },
-      addresses: [],
-      labels: {},
-    },
-  });
-  expect(join.status).toBe(201);
+  const credential = await joinNode(cluster);
   const container = { name: "main", image: "busybox", stdin: true, stdinOnce: true, tty: true };
   const created = await kube(cluster.id, cluster.adminToken, "POST", PODS, {
     apiVersion: "v1",
@@ -56,7 +53,7 @@ async function setup() {
     ],
   };
   expect((await kube(cluster.id, cluster.adminToken, "PUT", `${PODS}/sh/status`, pod)).status).toBe(200);
-  return { tenant, cluster, credential: join.body.nodeCredential as string };
+  return { tenant, cluster, credential };
 }
 
 /** A fake agent: accepts each attach, writes "hello" on stdout, then ends it as `end` says. */

@@ -14,28 +14,12 @@ import {
   parsePayload,
   type TcpOpen,
 } from "../../../kube/tunnel-protocol.ts";
-import { BASE, call, createCluster, kube, signup, type TenantCluster } from "../../../worker/testing/tenants.ts";
+import { BASE, createCluster, kube, signup, type TenantCluster, joinNode } from "../../../worker/testing/tenants.ts";
 
 const worker = () => (exports as unknown as { default: Fetcher }).default;
 const text = (s: string) => new TextEncoder().encode(s);
 const decode = (b: Uint8Array) => new TextDecoder().decode(b);
 const pause = (ms = 5) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function joinNode(cluster: TenantCluster, nodeName: string): Promise<string> {
-  const join = await call("POST", `/clusters/${cluster.id}/agent/join`, {
-    token: cluster.joinToken,
-    body: {
-      nodeName,
-      capacity: { cpu: "2", memory: "2Gi", pods: "110" },
-      allocatable: { cpu: "2", memory: "2Gi", pods: "110" },
-      nodeInfo: { operatingSystem: "linux", architecture: "amd64" },
-      addresses: [],
-      labels: {},
-    },
-  });
-  expect(join.status).toBe(201);
-  return join.body.nodeCredential;
-}
 
 /** A fake agent's socket: every frame it receives, in order, and a way to wait for the next matching one. */
 class FakeAgent {

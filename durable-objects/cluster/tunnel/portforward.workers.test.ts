@@ -4,7 +4,15 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { decodeFrame, encodeFrame, FrameType, type OpenRequest, parsePayload } from "../../../kube/tunnel-protocol.ts";
-import { BASE, call, createCluster, kube, signup, type TenantCluster } from "../../../worker/testing/tenants.ts";
+import {
+  BASE,
+  call,
+  createCluster,
+  kube,
+  signup,
+  type TenantCluster,
+  joinNode,
+} from "../../../worker/testing/tenants.ts";
 import { PORT_FORWARD_PROTOCOL, SPDY_UNSUPPORTED } from "./portforward.ts";
 
 interface Setup {
@@ -19,19 +27,8 @@ const PODS = "/api/v1/namespaces/default/pods";
 async function setup(): Promise<Setup> {
   const tenant = await signup();
   const cluster = await createCluster(tenant);
-  const join = await call("POST", `/clusters/${cluster.id}/agent/join`, {
-    token: cluster.joinToken,
-    body: {
-      nodeName: "n1",
-      capacity: { cpu: "2", memory: "2Gi", pods: "110" },
-      allocatable: { cpu: "2", memory: "2Gi", pods: "110" },
-      nodeInfo: { operatingSystem: "linux", architecture: "amd64" },
-      addresses: [],
-      labels: {},
-    },
-  });
-  expect(join.status).toBe(201);
-  const s = { tenantToken: tenant.token, cluster, credential: join.body.nodeCredential };
+  const credential = await joinNode(cluster);
+  const s = { tenantToken: tenant.token, cluster, credential };
   await makePod(s, "web", { phase: "Running", podIP: "10.88.0.5", podIPs: [{ ip: "10.88.0.5" }] });
   await makePod(s, "waiting", { phase: "Pending" });
   await makePod(s, "loopback", { phase: "Running", podIP: "127.0.0.1" });

@@ -20,25 +20,14 @@ import {
   readClose,
   relayText,
 } from "../../../kube/ws-relay.ts";
-import { BASE, call, createCluster, kube, signup, type TenantCluster } from "../../../worker/testing/tenants.ts";
+import { BASE, createCluster, kube, signup, type TenantCluster, joinNode } from "../../../worker/testing/tenants.ts";
 
 const worker = () => (exports as unknown as { default: Fetcher }).default;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function setup(): Promise<{ cluster: TenantCluster; credential: string }> {
   const cluster = await createCluster(await signup());
-  const join = await call("POST", `/clusters/${cluster.id}/agent/join`, {
-    token: cluster.joinToken,
-    body: {
-      nodeName: "n1",
-      capacity: { cpu: "2", memory: "2Gi", pods: "110" },
-      allocatable: { cpu: "2", memory: "2Gi", pods: "110" },
-      nodeInfo: { operatingSystem: "linux", architecture: "amd64" },
-      addresses: [],
-      labels: {},
-    },
-  });
-  expect(join.status).toBe(201);
+  const credential = await joinNode(cluster);
   const admin = cluster.adminToken;
   const spec = { nodeName: "n1", containers: [{ name: "main", image: "busybox", ports: [{ containerPort: 8080 }] }] };
   const pod = (
@@ -51,7 +40,7 @@ async function setup(): Promise<{ cluster: TenantCluster; credential: string }> 
   ).body;
   pod.status = { phase: "Running", podIP: "10.88.0.5", podIPs: [{ ip: "10.88.0.5" }] };
   expect((await kube(cluster.id, admin, "PUT", "/api/v1/namespaces/default/pods/ws/status", pod)).status).toBe(200);
-  return { cluster, credential: join.body.nodeCredential };
+  return { cluster, credential };
 }
 
 /**

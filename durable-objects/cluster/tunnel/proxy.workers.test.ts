@@ -12,7 +12,15 @@ import {
   jsonPayload,
   parsePayload,
 } from "../../../kube/tunnel-protocol.ts";
-import { BASE, call, createCluster, kube, signup, type TenantCluster } from "../../../worker/testing/tenants.ts";
+import {
+  BASE,
+  call,
+  createCluster,
+  kube,
+  signup,
+  type TenantCluster,
+  joinNode,
+} from "../../../worker/testing/tenants.ts";
 
 interface Setup {
   tenantToken: string;
@@ -23,19 +31,8 @@ interface Setup {
 async function setup(): Promise<Setup> {
   const tenant = await signup();
   const cluster = await createCluster(tenant);
-  const join = await call("POST", `/clusters/${cluster.id}/agent/join`, {
-    token: cluster.joinToken,
-    body: {
-      nodeName: "n1",
-      capacity: { cpu: "2", memory: "2Gi", pods: "110" },
-      allocatable: { cpu: "2", memory: "2Gi", pods: "110" },
-      nodeInfo: { operatingSystem: "linux", architecture: "amd64" },
-      addresses: [],
-      labels: {},
-    },
-  });
-  expect(join.status).toBe(201);
-  const s = { tenantToken: tenant.token, cluster, credential: join.body.nodeCredential };
+  const credential = await joinNode(cluster);
+  const s = { tenantToken: tenant.token, cluster, credential };
   await makePod(s, "web", "10.88.0.5", [{ containerPort: 8080 }]);
   await makePod(s, "bare", "10.88.0.6", []);
   return s;

@@ -22,6 +22,7 @@ import {
   signup,
   type TenantCluster,
   usePlan,
+  joinNode,
 } from "../../../worker/testing/tenants.ts";
 import { carriesFlotillaToken, parsePublicPath } from "./public.ts";
 
@@ -40,19 +41,8 @@ async function setup(limits: Partial<PlanLimits> = {}): Promise<Setup> {
   const tenant = await signup();
   await usePlan(tenant, limits);
   const cluster = await createCluster(tenant);
-  const join = await call("POST", `/clusters/${cluster.id}/agent/join`, {
-    token: cluster.joinToken,
-    body: {
-      nodeName: "n1",
-      capacity: { cpu: "2", memory: "2Gi", pods: "110" },
-      allocatable: { cpu: "2", memory: "2Gi", pods: "110" },
-      nodeInfo: { operatingSystem: "linux", architecture: "amd64" },
-      addresses: [],
-      labels: {},
-    },
-  });
-  expect(join.status).toBe(201);
-  const s = { cluster, credential: join.body.nodeCredential };
+  const credential = await joinNode(cluster);
+  const s = { cluster, credential };
   await service(s, "web", { "flotilla.dev/public": "true" });
   await service(s, "private", {});
   await service(s, "almost", { "flotilla.dev/public": "yes" });
