@@ -3,6 +3,8 @@
 // then the payload. A close carries the WebSocket close payload (uint16 code + UTF-8 reason); the handshake
 // is the agent's first message, JSON {protocol} with the subprotocol the pod chose.
 
+import { concatBytes } from "./bytes.ts";
+
 export const RelayType = { handshake: 0, text: 1, binary: 2, close: 8 } as const;
 export type RelayType = (typeof RelayType)[keyof typeof RelayType];
 
@@ -55,7 +57,7 @@ export class RelayParser {
   #buffer: Uint8Array = new Uint8Array(0);
 
   push(chunk: Uint8Array): RelayMessage[] {
-    this.#buffer = this.#buffer.byteLength === 0 ? chunk.slice() : concat(this.#buffer, chunk);
+    this.#buffer = this.#buffer.byteLength === 0 ? chunk.slice() : concatBytes([this.#buffer, chunk]);
     const out: RelayMessage[] = [];
     for (;;) {
       const b = this.#buffer;
@@ -67,11 +69,4 @@ export class RelayParser {
       this.#buffer = b.subarray(HEADER_BYTES + length);
     }
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.byteLength + b.byteLength);
-  out.set(a);
-  out.set(b, a.byteLength);
-  return out;
 }

@@ -5,6 +5,8 @@
 //   control frame: 1 bit control | 15 bits version | 16 bits type | 8 bits flags | 24 bits length | data
 //   data frame:    1 bit 0 | 31 bits stream id | 8 bits flags | 24 bits length | data
 
+import { concatBytes } from "../../../kube/bytes.ts";
+
 export const SPDY_VERSION = 3;
 
 export const ControlType = {
@@ -139,19 +141,9 @@ export class FrameReader {
 
   /** The first chunk, joined with the next ones until it holds at least n bytes (n ≤ the total held). */
   #head(n: number): Uint8Array {
-    if (this.#chunks[0].byteLength < n) this.#chunks = [concat(this.#chunks)];
+    if (this.#chunks[0].byteLength < n) this.#chunks = [concatBytes(this.#chunks)];
     return this.#chunks[0];
   }
-}
-
-export function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.byteLength;
-  }
-  return out;
 }
 
 function controlFrame(type: number, flags: number, payload: Uint8Array): Uint8Array {
@@ -189,11 +181,11 @@ export function encodeSynStream(streamId: number, block: Uint8Array, flags = 0, 
   const view = new DataView(fixed.buffer);
   view.setUint32(0, streamId & 0x7fffffff);
   fixed[8] = (priority & 7) << 5;
-  return controlFrame(ControlType.synStream, flags, concat([fixed, block]));
+  return controlFrame(ControlType.synStream, flags, concatBytes([fixed, block]));
 }
 
 export function encodeSynReply(streamId: number, block: Uint8Array, fin = false): Uint8Array {
-  return controlFrame(ControlType.synReply, fin ? FLAG_FIN : 0, concat([words(streamId & 0x7fffffff), block]));
+  return controlFrame(ControlType.synReply, fin ? FLAG_FIN : 0, concatBytes([words(streamId & 0x7fffffff), block]));
 }
 
 export function encodeRstStream(streamId: number, status: number): Uint8Array {
@@ -222,7 +214,7 @@ export function encodeHeaderBlock(headers: SpdyHeaders): Uint8Array {
     const v = encoder.encode(values.join("\0"));
     parts.push(words(n.byteLength), n, words(v.byteLength), v);
   }
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 export function decodeHeaderBlock(block: Uint8Array): SpdyHeaders {

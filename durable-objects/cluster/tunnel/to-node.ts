@@ -2,6 +2,7 @@
 // WebSocket cannot be paused, so what a client sends faster than the node's credit allows waits here; past
 // a bound the client is cut off instead of the object buffering without limit.
 import type { HubStream } from "./hub.ts";
+import { concatBytes } from "../../../kube/bytes.ts";
 
 /** What may wait for the node's credit on one stream (beyond the window already in flight). */
 export const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
@@ -56,7 +57,7 @@ export class ToNode {
   async #pump(): Promise<void> {
     this.#writing = true;
     while (this.#pending.length > 0) {
-      const next = this.options.batch ? joined(this.#pending.splice(0)) : (this.#pending.shift() as Uint8Array);
+      const next = this.options.batch ? joinedOnce(this.#pending.splice(0)) : (this.#pending.shift() as Uint8Array);
       const ok = await this.stream.write(next);
       this.#unsent -= next.byteLength;
       if (!ok) this.#stop();
@@ -72,13 +73,4 @@ export class ToNode {
   }
 }
 
-function joined(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.byteLength;
-  }
-  return out;
-}
+const joinedOnce = (parts: Uint8Array[]) => (parts.length === 1 ? parts[0] : concatBytes(parts));
