@@ -18,6 +18,7 @@ import { findFreePort, type RunningFlotilla, startFlotilla } from "../scripts/lo
 import { homePaths } from "../scripts/local/home.ts";
 import { chooseRuntime } from "../scripts/local/local-agent.ts";
 import { removeNodeContainers } from "../test/e2e/containers.ts";
+import { webAppList } from "../test/e2e/fixtures/web-app.ts";
 import { kubectlEnv, requireKubectl, runKubectl } from "../test/e2e/kubectl.ts";
 import { snapshotSources } from "./snapshot.ts";
 import { median, percentile } from "./stats.ts";
@@ -38,55 +39,25 @@ const container = (name: string, script: string, extra: object = {}) => ({
   ...extra,
 });
 
-const MANIFEST = {
-  apiVersion: "v1",
-  kind: "List",
-  items: [
-    {
-      apiVersion: "apps/v1",
-      kind: "Deployment",
-      metadata: { name: "web" },
-      spec: {
-        replicas: 3,
-        selector: { matchLabels: { app: "web" } },
-        template: {
-          metadata: { labels: { app: "web" } },
-          spec: {
-            terminationGracePeriodSeconds: 1,
-            containers: [
-              container("httpd", "mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www", {
-                ports: [{ name: "http", containerPort: 8080 }],
-                readinessProbe: { httpGet: { path: "/", port: 8080 }, periodSeconds: 1 },
-              }),
-            ],
-          },
-        },
-      },
+const MANIFEST = webAppList(
+  { replicas: 3, serviceAnnotations: { "flotilla.dev/public": "true" } },
+  {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "clock" },
+    spec: {
+      nodeName: NODE,
+      terminationGracePeriodSeconds: 1,
+      // busybox's date has no %N: adjtimex prints the kernel's time in µs; the line is flushed when awk exits.
+      containers: [
+        container(
+          "main",
+          `while :; do adjtimex | awk '/tv_sec/{s=$2} /tv_usec/{u=$2} END{printf "%d%06d\\n", s, u}'; sleep 0.2; done`,
+        ),
+      ],
     },
-    {
-      apiVersion: "v1",
-      kind: "Service",
-      metadata: { name: "web", annotations: { "flotilla.dev/public": "true" } },
-      spec: { selector: { app: "web" }, ports: [{ name: "http", port: 80, targetPort: "http" }] },
-    },
-    {
-      apiVersion: "v1",
-      kind: "Pod",
-      metadata: { name: "clock" },
-      spec: {
-        nodeName: NODE,
-        terminationGracePeriodSeconds: 1,
-        // busybox's date has no %N: adjtimex prints the kernel's time in µs; the line is flushed when awk exits.
-        containers: [
-          container(
-            "main",
-            `while :; do adjtimex | awk '/tv_sec/{s=$2} /tv_usec/{u=$2} END{printf "%d%06d\\n", s, u}'; sleep 0.2; done`,
-          ),
-        ],
-      },
-    },
-  ],
-};
+  },
+);
 
 interface Figures {
   rps: number;

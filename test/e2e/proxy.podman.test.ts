@@ -13,73 +13,24 @@ import { connectDocker, findDockerHost } from "../../agent/runtime/docker/connec
 import { httpsRequest } from "../../scripts/local/https-client.ts";
 import { nodeContainers, podmanGate, removeNodeContainers } from "./containers.ts";
 import { type Harness, startHarness } from "./harness.ts";
+import { webAppList, webService } from "./fixtures/web-app.ts";
 import { until } from "./poll.ts";
 
 const podman = await podmanGate("proxy e2e");
 
-const IMAGE = "busybox:stable";
 const NODE = `e2e-p-${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
 const NODES = [`${NODE}-a`, `${NODE}-b`];
 
 // biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
 type Json = any;
 
-const MANIFEST = JSON.stringify({
-  apiVersion: "v1",
-  kind: "List",
-  items: [
-    {
-      apiVersion: "apps/v1",
-      kind: "Deployment",
-      metadata: { name: "web" },
-      spec: {
-        replicas: 3,
-        selector: { matchLabels: { app: "web" } },
-        template: {
-          metadata: { labels: { app: "web" } },
-          spec: {
-            terminationGracePeriodSeconds: 1,
-            // Two pods on one node and one on the other: the load balancing crosses nodes.
-            topologySpreadConstraints: [
-              {
-                maxSkew: 1,
-                topologyKey: "kubernetes.io/hostname",
-                whenUnsatisfiable: "DoNotSchedule",
-                labelSelector: { matchLabels: { app: "web" } },
-              },
-            ],
-            containers: [
-              {
-                name: "httpd",
-                image: IMAGE,
-                env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
-                command: [
-                  "sh",
-                  "-c",
-                  "mkdir -p /www && echo $POD_NAME > /www/index.html && exec httpd -f -p 8080 -h /www",
-                ],
-                ports: [{ name: "http", containerPort: 8080 }],
-                readinessProbe: { httpGet: { path: "/", port: 8080 }, periodSeconds: 1 },
-              },
-            ],
-          },
-        },
-      },
-    },
-    {
-      apiVersion: "v1",
-      kind: "Service",
-      metadata: { name: "web", annotations: { "flotilla.dev/public": "true" } },
-      spec: { selector: { app: "web" }, ports: [{ name: "http", port: 80, targetPort: "http" }] },
-    },
-    {
-      apiVersion: "v1",
-      kind: "Service",
-      metadata: { name: "hidden" },
-      spec: { selector: { app: "web" }, ports: [{ name: "http", port: 80, targetPort: "http" }] },
-    },
-  ],
-});
+const MANIFEST = JSON.stringify(
+  // Two pods on one node and one on the other: the load balancing crosses nodes.
+  webAppList(
+    { replicas: 3, spread: true, serviceAnnotations: { "flotilla.dev/public": "true" } },
+    webService("hidden"),
+  ),
+);
 
 const SVC = "/api/v1/namespaces/default/services/web:http/proxy/";
 /** How many requests each spread test sends, and how many at once. */

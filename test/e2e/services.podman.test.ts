@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { podmanGate, removeNodeContainers } from "./containers.ts";
 import { type Harness, startHarness } from "./harness.ts";
+import { webAppList } from "./fixtures/web-app.ts";
 import { until } from "./poll.ts";
 
 const podman = await podmanGate("services e2e");
@@ -18,56 +19,8 @@ const NODES = [`${NODE}-a`, `${NODE}-b`];
 // biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
 type Json = any;
 
-const WEB = JSON.stringify({
-  apiVersion: "v1",
-  kind: "List",
-  items: [
-    {
-      apiVersion: "apps/v1",
-      kind: "Deployment",
-      metadata: { name: "web" },
-      spec: {
-        replicas: 2,
-        selector: { matchLabels: { app: "web" } },
-        template: {
-          metadata: { labels: { app: "web" } },
-          spec: {
-            terminationGracePeriodSeconds: 1,
-            // One pod per node: node a's client reaches node b's pod only through the tunnel.
-            topologySpreadConstraints: [
-              {
-                maxSkew: 1,
-                topologyKey: "kubernetes.io/hostname",
-                whenUnsatisfiable: "DoNotSchedule",
-                labelSelector: { matchLabels: { app: "web" } },
-              },
-            ],
-            containers: [
-              {
-                name: "httpd",
-                image: IMAGE,
-                env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
-                command: [
-                  "sh",
-                  "-c",
-                  "mkdir -p /www && echo $POD_NAME > /www/index.html && exec httpd -f -p 8080 -h /www",
-                ],
-                ports: [{ name: "http", containerPort: 8080 }],
-                readinessProbe: { httpGet: { path: "/", port: 8080 }, periodSeconds: 1 },
-              },
-            ],
-          },
-        },
-      },
-    },
-    {
-      apiVersion: "v1",
-      kind: "Service",
-      metadata: { name: "web" },
-      spec: { selector: { app: "web" }, ports: [{ name: "http", port: 80, targetPort: "http" }] },
-    },
-  ],
-});
+// One pod per node: node a's client reaches node b's pod only through the tunnel.
+const WEB = JSON.stringify(webAppList({ replicas: 2, spread: true }));
 
 const CLIENT = JSON.stringify({
   apiVersion: "v1",
