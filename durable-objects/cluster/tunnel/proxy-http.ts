@@ -1,6 +1,8 @@
 // The HTTP side of proxying through the tunnel: which of the client's headers go to the pod (no hop-by-hop
-// headers, no credentials: the apiserver drops Authorization once it has authenticated a request), and
-// the pod's answer read back from a stream (one JSON head line, then the body).
+// headers, never one of our tokens), and the pod's answer read back from a stream (one JSON head line, then
+// the body). The API authenticates only by a bearer token of ours, so the proxy subresources' Authorization
+// is always dropped, as the apiserver drops it once it has authenticated a request; a public URL's caller
+// may send one of their own, for the app.
 import type { HttpOpen, HttpResponseHead } from "../../../kube/tunnel-protocol.ts";
 import type { ProxyScheme, ProxyTarget } from "./proxy-target.ts";
 import type { StreamReader } from "./reader.ts";
@@ -17,25 +19,33 @@ const HOP_BY_HOP = new Set([
   "upgrade",
 ]);
 
-/**
- * Requests whose Authorization is the caller's own, for the app (the public URL, which needs no token of
- * ours and has had any of ours removed): it is passed to the pod.
- */
-export const callerAuthorization = new WeakSet<Request>();
+const FLOTILLA_TOKEN = /flt[ac]_/;
 
-/** Headers never passed to the pod: hop-by-hop ones, credentials, the length (the agent sets it), the edge's own. */
-function dropped(name: string, connectionListed: Set<string>, keepAuthorization = false): boolean {
+/** Whether an Authorization value holds one of our tokens, as a bearer token or inside Basic credentials. */
+export function carriesFlotillaToken(authorization: string): boolean {
+  if (FLOTILLA_TOKEN.test(authorization)) return true;
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization);
+  if (!basic) return false;
+  try {
+    return FLOTILLA_TOKEN.test(atob(basic[1]));
+  } catch {
+    return false;
+  }
+}
+
+/** Headers never passed to the pod: hop-by-hop ones, our tokens, the length (the agent sets it), the edge's own. */
+function dropped(name: string, value: string, connectionListed: Set<string>): boolean {
   return (
     HOP_BY_HOP.has(name) ||
     connectionListed.has(name) ||
-    (name === "authorization" && !keepAuthorization) ||
+    (name === "authorization" && carriesFlotillaToken(value)) ||
     name === "host" ||
     name === "content-length" ||
     name.startsWith("cf-")
   );
 }
 
-export function forwardedHeaders(headers: Headers, keepAuthorization = false): [string, string][] {
+export function forwardedHeaders(headers: Headers): [string, string][] {
   const listed = new Set(
     (headers.get("connection") ?? "")
       .split(",")
@@ -44,7 +54,7 @@ export function forwardedHeaders(headers: Headers, keepAuthorization = false): [
   );
   const out: [string, string][] = [];
   headers.forEach((value, name) => {
-    if (!dropped(name, listed, keepAuthorization)) out.push([name, value]);
+    if (!dropped(name, value, listed)) out.push([name, value]);
   });
   return out;
 }
@@ -63,7 +73,7 @@ export function httpOpen(
     port: target.port,
     method: request.method,
     path,
-    headers: forwardedHeaders(request.headers, callerAuthorization.has(request)),
+    headers: forwardedHeaders(request.headers),
     bodyLength,
   };
 }

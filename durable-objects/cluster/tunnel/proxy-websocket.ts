@@ -16,7 +16,7 @@ import type { WebSocketOpen } from "../../../kube/tunnel-protocol.ts";
 import { StatusError } from "../../../kube/status.ts";
 import type { TunnelHub } from "./hub.ts";
 import { openAccepted } from "./open.ts";
-import { callerAuthorization, forwardedHeaders } from "./proxy-http.ts";
+import { forwardedHeaders } from "./proxy-http.ts";
 import type { ProxyScheme, ProxyTarget } from "./proxy-target.ts";
 import type { StreamReader } from "./reader.ts";
 import { OVERFLOW, ToNode } from "./to-node.ts";
@@ -38,10 +38,7 @@ export function webSocketOpen(target: ProxyTarget, scheme: ProxyScheme, request:
     host: target.ip,
     port: target.port,
     path,
-    // As for HTTP: the caller's own Authorization reaches the pod only through the public URL.
-    headers: forwardedHeaders(request.headers, callerAuthorization.has(request)).filter(
-      ([name]) => !HANDSHAKE_HEADERS.has(name),
-    ),
+    headers: forwardedHeaders(request.headers).filter(([name]) => !HANDSHAKE_HEADERS.has(name)),
   };
 }
 

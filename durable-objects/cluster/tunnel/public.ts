@@ -13,7 +13,7 @@ import type { ClusterGuard } from "../limits/guard.ts";
 import { guardOf } from "../limits/hooks.ts";
 import type { TunnelHub } from "./hub.ts";
 import { MAX_PROXY_BODY, RoundRobin, serviceProxy } from "./proxy.ts";
-import { callerAuthorization } from "./proxy-http.ts";
+
 import { splitSchemeNamePort } from "./proxy-target.ts";
 
 export const PUBLIC_ANNOTATION = "flotilla.dev/public";
@@ -125,24 +125,7 @@ export function innerRequest(
   headers.set("x-forwarded-proto", url.protocol.replace(/:$/, ""));
   headers.set("x-forwarded-host", url.host);
   headers.set("x-forwarded-prefix", target.prefix);
-  const authorization = headers.get("authorization");
-  if (authorization !== null && carriesFlotillaToken(authorization)) headers.delete("authorization");
   const path = `/api/v1/namespaces/${target.namespace}/services/${id}/proxy${target.rest ?? "/"}${url.search}`;
-  const inner = new Request(new URL(path, url), { method: request.method, headers, body, redirect: "manual" });
-  if (headers.has("authorization")) callerAuthorization.add(inner);
-  return inner;
-}
-
-const FLOTILLA_TOKEN = /flt[ac]_/;
-
-/** Whether an Authorization value holds one of our tokens, as a bearer token or inside Basic credentials. */
-export function carriesFlotillaToken(authorization: string): boolean {
-  if (FLOTILLA_TOKEN.test(authorization)) return true;
-  const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization);
-  if (!basic) return false;
-  try {
-    return FLOTILLA_TOKEN.test(atob(basic[1]));
-  } catch {
-    return false;
-  }
+  // A token of ours in the caller's Authorization is dropped where every proxied request's headers are (proxy-http.ts).
+  return new Request(new URL(path, url), { method: request.method, headers, body, redirect: "manual" });
 }

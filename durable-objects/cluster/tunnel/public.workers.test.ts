@@ -24,7 +24,8 @@ import {
   usePlan,
   joinNode,
 } from "../../../worker/testing/tenants.ts";
-import { carriesFlotillaToken, parsePublicPath } from "./public.ts";
+import { carriesFlotillaToken } from "./proxy-http.ts";
+import { parsePublicPath } from "./public.ts";
 
 const worker = () => (exports as unknown as { default: Fetcher }).default;
 const SERVICES = "/api/v1/namespaces/default/services";
