@@ -75,18 +75,20 @@ export class NodeAgents {
     });
     // The object's own status writes count as known: they never bounce back as changed pods.
     const known = new Map(req.known.map((k) => [k.uid, acknowledged[k.uid] ?? k.resourceVersion]));
-    let diff = diffNodePods(this.#boundPods(req.nodeName), known);
+    let pods = this.#boundPods(req.nodeName);
+    let diff = diffNodePods(pods, known);
     const quiet = diff.changed.length === 0 && diff.stop.length === 0 && Object.keys(acknowledged).length === 0;
     if (quiet && req.waitSeconds > 0) {
       await this.#wait(req.nodeName, Math.min(req.waitSeconds, interval, MAX_WAIT_SECONDS) * 1000);
-      diff = diffNodePods(this.#boundPods(req.nodeName), known);
+      pods = this.#boundPods(req.nodeName);
+      diff = diffNodePods(pods, known);
     }
     return {
       pods: diff.changed.map((p) => this.#assignment(p)),
       stop: diff.stop,
       acknowledged,
       heartbeatSeconds: interval,
-      ...(req.wantServices ? { services: this.#services(req.nodeName) } : {}),
+      ...(req.wantServices ? { services: this.#services(pods) } : {}),
     };
   }
 
@@ -113,8 +115,8 @@ export class NodeAgents {
     return pods;
   }
 
-  #services(nodeName: string) {
-    const namespaces = new Set(this.#boundPods(nodeName).map((p) => p.metadata.namespace ?? "default"));
+  #services(pods: Pod[]) {
+    const namespaces = new Set(pods.map((p) => p.metadata.namespace ?? "default"));
     return servicesForNode(this.ctx.store, namespaces);
   }
 
@@ -181,13 +183,17 @@ export class NodeAgents {
   #wakeNamespace(namespace: string): void {
     const prefix = objectKey("pods", namespace, "");
     for (const node of this.#wantServices)
-      if (this.#waiters.get(node)?.size && [...(this.#podsByNode.get(node) ?? [])].some((k) => k.startsWith(prefix)))
-        this.#wake(node);
+      if (this.#waiters.get(node)?.size && runsPodWithPrefix(this.#podsByNode.get(node), prefix)) this.#wake(node);
   }
 
   #wake(nodeName: string): void {
     for (const wake of this.#waiters.get(nodeName) ?? []) wake();
   }
+}
+
+function runsPodWithPrefix(keys: Set<string> | undefined, prefix: string): boolean {
+  for (const key of keys ?? []) if (key.startsWith(prefix)) return true;
+  return false;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
