@@ -1,63 +1,20 @@
 // The object's side of the agent protocol on real Durable Object SQLite: join, sync, long-poll,
 // leases without revision bumps, a node credential confined to its node, graceful deletion finished.
-import { env, runInDurableObject } from "cloudflare:test";
-import { drizzle } from "drizzle-orm/durable-sqlite";
-import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import { describe, expect, it } from "vitest";
 import type { AgentNodeStatus, JoinRequest, SyncRequest } from "../../../kube/agent-protocol.ts";
 import type { KubeObject } from "../../../kube/types.ts";
-import migrations from "../../../migrations/cluster/migrations.js";
 import type { ApiContext } from "../api/context.ts";
 import { createObject } from "../api/create.ts";
 import { deleteObject } from "../api/delete.ts";
 import { SYSTEM_WRITE } from "../api/options.ts";
-import { Credentials } from "../auth/credentials.ts";
-import { kindIndex } from "../registry/index.ts";
-import { ObjectStore } from "../store/object-store.ts";
-import { NodeAgents } from "./agents.ts";
-import { handleAgentRequest } from "./routes.ts";
+import { type AgentsSetup, withAgents } from "./testing.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field
 type Json = any;
 
-interface Setup {
-  ctx: ApiContext;
-  agents: NodeAgents;
-  joinToken: string;
-  call(path: string, token: string, body: unknown): Promise<{ status: number; body: Json }>;
-}
+type Setup = AgentsSetup;
 
-async function withCluster(fn: (s: Setup) => Promise<void>): Promise<void> {
-  const ns = (env as unknown as { CLUSTER: DurableObjectNamespace }).CLUSTER;
-  const stub = ns.get(ns.newUniqueId());
-  await runInDurableObject(stub, async (_instance, state) => {
-    const db = drizzle(state.storage);
-    await migrate(db, migrations);
-    const store = new ObjectStore(db, state.storage, 100);
-    const ctx: ApiContext = { store, kinds: kindIndex, now: () => Date.now() };
-    for (const name of ["default", "kube-node-lease"])
-      store.put(
-        "namespaces",
-        { apiVersion: "v1", kind: "Namespace", metadata: { name, uid: name }, spec: {}, status: { phase: "Active" } },
-        "ADDED",
-      );
-    const credentials = new Credentials(db);
-    const join = await credentials.issue("join", Date.now());
-    const agents = new NodeAgents(ctx, credentials, db);
-    const call = async (path: string, token: string, body: unknown) => {
-      const res = await handleAgentRequest(
-        agents,
-        new Request(`https://x${path}`, {
-          method: "POST",
-          headers: { authorization: `Bearer ${token}` },
-          body: JSON.stringify(body),
-        }),
-      );
-      return { status: res.status, body: await res.json() };
-    };
-    await fn({ ctx, agents, joinToken: join.token, call });
-  });
-}
+const withCluster = (fn: (s: Setup) => Promise<void>) => withAgents(["default", "kube-node-lease"], fn);
 
 const joinRequest = (nodeName: string): JoinRequest => ({
   nodeName,

@@ -1,20 +1,12 @@
 // Services in sync on real Durable Object SQLite: sent only to agents that ask (wantServices), for the
 // namespaces of their pods, and a Service change answers such an agent's long-poll at once.
-import { env, runInDurableObject } from "cloudflare:test";
-import { drizzle } from "drizzle-orm/durable-sqlite";
-import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import { describe, expect, it } from "vitest";
 import type { JoinRequest, SyncRequest } from "../../../kube/agent-protocol.ts";
 import type { KubeObject } from "../../../kube/types.ts";
-import migrations from "../../../migrations/cluster/migrations.js";
 import type { ApiContext } from "../api/context.ts";
 import { createObject } from "../api/create.ts";
 import { SYSTEM_WRITE } from "../api/options.ts";
-import { Credentials } from "../auth/credentials.ts";
-import { kindIndex } from "../registry/index.ts";
-import { ObjectStore } from "../store/object-store.ts";
-import { NodeAgents } from "./agents.ts";
-import { handleAgentRequest } from "./routes.ts";
+import { withAgents } from "./testing.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field
 type Json = any;
@@ -22,34 +14,10 @@ type Json = any;
 type Call = (body: SyncRequest) => Promise<Json>;
 
 async function withNodes(fn: (ctx: ApiContext, a: Call, b: Call) => Promise<void>): Promise<void> {
-  const ns = (env as unknown as { CLUSTER: DurableObjectNamespace }).CLUSTER;
-  await runInDurableObject(ns.get(ns.newUniqueId()), async (_instance, state) => {
-    const db = drizzle(state.storage);
-    await migrate(db, migrations);
-    const store = new ObjectStore(db, state.storage, 100);
-    const ctx: ApiContext = { store, kinds: kindIndex, now: () => Date.now() };
-    for (const name of ["default", "team"])
-      store.put(
-        "namespaces",
-        { apiVersion: "v1", kind: "Namespace", metadata: { name, uid: name }, spec: {}, status: { phase: "Active" } },
-        "ADDED",
-      );
-    const credentials = new Credentials(db);
-    const join = await credentials.issue("join", Date.now());
-    const agents = new NodeAgents(ctx, credentials, db);
-    const post = async (path: string, token: string, body: unknown) => {
-      const res = await handleAgentRequest(
-        agents,
-        new Request(`https://x${path}`, {
-          method: "POST",
-          headers: { authorization: `Bearer ${token}` },
-          body: JSON.stringify(body),
-        }),
-      );
-      return res.json() as Promise<Json>;
-    };
+  await withAgents(["default", "team"], async ({ ctx, joinToken, call }) => {
+    const post = async (path: string, token: string, body: unknown) => (await call(path, token, body)).body;
     const joinAs = async (nodeName: string): Promise<Call> => {
-      const joined = await post("/agent/join", join.token, joinRequest(nodeName));
+      const joined = await post("/agent/join", joinToken, joinRequest(nodeName));
       return (body) => post("/agent/sync", joined.nodeCredential, body);
     };
     await fn(ctx, await joinAs("a"), await joinAs("b"));

@@ -1,0 +1,54 @@
+// For workers tests of the agent protocol: a fresh object's SQLite (migrated), its store with the given
+// namespaces, a join token, and the agent routes called as an agent would, inside the real Durable Object.
+import { env, runInDurableObject } from "cloudflare:test";
+import { drizzle } from "drizzle-orm/durable-sqlite";
+import { migrate } from "drizzle-orm/durable-sqlite/migrator";
+import migrations from "../../../migrations/cluster/migrations.js";
+import type { ApiContext } from "../api/context.ts";
+import { Credentials } from "../auth/credentials.ts";
+import { kindIndex } from "../registry/index.ts";
+import { ObjectStore } from "../store/object-store.ts";
+import { NodeAgents } from "./agents.ts";
+import { handleAgentRequest } from "./routes.ts";
+
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field
+type Json = any;
+
+export interface AgentsSetup {
+  ctx: ApiContext;
+  agents: NodeAgents;
+  joinToken: string;
+  /** POSTs to an agent route with a bearer token. */
+  call(path: string, token: string, body: unknown): Promise<{ status: number; body: Json }>;
+}
+
+export async function withAgents(namespaces: string[], fn: (s: AgentsSetup) => Promise<void>): Promise<void> {
+  const ns = (env as unknown as { CLUSTER: DurableObjectNamespace }).CLUSTER;
+  await runInDurableObject(ns.get(ns.newUniqueId()), async (_instance, state) => {
+    const db = drizzle(state.storage);
+    await migrate(db, migrations);
+    const store = new ObjectStore(db, state.storage, 100);
+    const ctx: ApiContext = { store, kinds: kindIndex, now: () => Date.now() };
+    for (const name of namespaces)
+      store.put(
+        "namespaces",
+        { apiVersion: "v1", kind: "Namespace", metadata: { name, uid: name }, spec: {}, status: { phase: "Active" } },
+        "ADDED",
+      );
+    const credentials = new Credentials(db);
+    const join = await credentials.issue("join", Date.now());
+    const agents = new NodeAgents(ctx, credentials, db);
+    const call = async (path: string, token: string, body: unknown) => {
+      const res = await handleAgentRequest(
+        agents,
+        new Request(`https://x${path}`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}` },
+          body: JSON.stringify(body),
+        }),
+      );
+      return { status: res.status, body: await res.json() };
+    };
+    await fn({ ctx, agents, joinToken: join.token, call });
+  });
+}
