@@ -19,6 +19,7 @@ import { homePaths } from "../scripts/local/home.ts";
 import { chooseRuntime } from "../scripts/local/local-agent.ts";
 import { removeNodeContainers } from "../test/e2e/containers.ts";
 import { webAppList } from "../test/e2e/fixtures/web-app.ts";
+import { type Figures, getStatus, measure } from "../test/e2e/load.ts";
 import { kubectlEnv, requireKubectl, runKubectl } from "../test/e2e/kubectl.ts";
 import { snapshotSources } from "./snapshot.ts";
 import { median, percentile } from "./stats.ts";
@@ -58,46 +59,6 @@ const MANIFEST = webAppList(
     },
   },
 );
-
-interface Figures {
-  rps: number;
-  p50: number;
-  p99: number;
-  failures: number;
-}
-
-/** `total` requests, `concurrency` at a time; latency of each and the whole run's rate. */
-async function measure(fn: () => Promise<number>, total: number, concurrency: number): Promise<Figures> {
-  const times: number[] = [];
-  let failures = 0;
-  let started = 0;
-  const begin = performance.now();
-  const worker = async () => {
-    while (started < total) {
-      started++;
-      const t = performance.now();
-      const status = await fn().catch(() => 0);
-      times.push(performance.now() - t);
-      if (status !== 200) failures++;
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const seconds = (performance.now() - begin) / 1000;
-  times.sort((a, b) => a - b);
-  return { rps: total / seconds, p50: percentile(times, 50), p99: percentile(times, 99), failures };
-}
-
-function get(url: string, agent: http.Agent, headers: Record<string, string> = {}): Promise<number> {
-  const mod = url.startsWith("https:") ? https : http;
-  return new Promise((resolve, reject) => {
-    const req = mod.get(url, { agent, headers }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode ?? 0));
-    });
-    req.setTimeout(30_000, () => req.destroy(new Error("timed out")));
-    req.on("error", reject);
-  });
-}
 
 /** Microseconds since the epoch, as the container's clock lines are written. */
 const nowMicros = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
@@ -232,10 +193,10 @@ async function report(
   const publicUrl = `${f.url}/public/${f.clusterId}/default/web/`;
   let next = 0;
   const targets: [string, (() => Promise<number>) | string][] = [
-    ["pods directly (pod IPs)", () => get(`http://${pods[next++ % pods.length].ip}:8080/`, direct)],
+    ["pods directly (pod IPs)", () => getStatus(`http://${pods[next++ % pods.length].ip}:8080/`, direct)],
     [
       "services/proxy (API, token)",
-      () => get(`${f.clusterUrl}/api/v1/namespaces/default/services/web:http/proxy/`, secure, token),
+      () => getStatus(`${f.clusterUrl}/api/v1/namespaces/default/services/web:http/proxy/`, secure, token),
     ],
     ["public URL", await publicProbe(publicUrl, secure)],
   ];
@@ -280,8 +241,8 @@ async function report(
 
 /** The public URL's measure function when it serves the pods, or the reason it is left out. */
 async function publicProbe(url: string, agent: https.Agent): Promise<(() => Promise<number>) | string> {
-  const status = await get(url, agent).catch((e: Error) => e.message);
-  if (status === 200) return () => get(url, agent);
+  const status = await getStatus(url, agent).catch((e: Error) => e.message);
+  if (status === 200) return () => getStatus(url, agent);
   return `not available (${typeof status === "number" ? `HTTP ${status}` : status})`;
 }
 

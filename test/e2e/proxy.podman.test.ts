@@ -14,6 +14,7 @@ import { httpsRequest } from "../../scripts/local/https-client.ts";
 import { nodeContainers, podmanGate, removeNodeContainers } from "./containers.ts";
 import { type Harness, startHarness } from "./harness.ts";
 import { webAppList, webService } from "./fixtures/web-app.ts";
+import { getStatus, measure } from "./load.ts";
 import { until } from "./poll.ts";
 
 const podman = await podmanGate("proxy e2e");
@@ -251,14 +252,14 @@ describe.skipIf(podman.skip)("pods/proxy, services/proxy and the public URL thro
     const proxyAgent = new https.Agent({ keepAlive: true, ca: h.flotilla.caPem, maxSockets: 8 });
     const directAgent = new http.Agent({ keepAlive: true, maxSockets: 8 });
     const viaProxy = () =>
-      get(https, `${h.flotilla.clusterUrl}${SVC}`, proxyAgent, { authorization: `Bearer ${h.flotilla.adminToken}` });
+      getStatus(`${h.flotilla.clusterUrl}${SVC}`, proxyAgent, { authorization: `Bearer ${h.flotilla.adminToken}` });
     let next = 0;
-    const direct = () => get(http, `http://${pods[next++ % pods.length].ip}:8080/`, directAgent, {});
+    const direct = () => getStatus(`http://${pods[next++ % pods.length].ip}:8080/`, directAgent, {});
     const apiRead = () =>
-      get(https, `${h.flotilla.clusterUrl}/api/v1/namespaces/default/services/web`, proxyAgent, {
+      getStatus(`${h.flotilla.clusterUrl}/api/v1/namespaces/default/services/web`, proxyAgent, {
         authorization: `Bearer ${h.flotilla.adminToken}`,
       });
-    const viaPublic = () => get(https, publicUrl, proxyAgent, {});
+    const viaPublic = () => getStatus(publicUrl, proxyAgent, {});
     for (const [label, fn] of [
       ["direct to the pods", direct],
       ["API read (no tunnel)", apiRead],
@@ -325,41 +326,4 @@ async function loop(
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   return { failures };
-}
-
-function get(
-  mod: typeof http | typeof https,
-  url: string,
-  agent: http.Agent,
-  headers: Record<string, string>,
-): Promise<number> {
-  return new Promise((resolve, reject) => {
-    mod
-      .get(url, { agent, headers }, (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
-      })
-      .on("error", reject);
-  });
-}
-
-async function measure(fn: () => Promise<number>, total: number, concurrency: number) {
-  const times: number[] = [];
-  let failures = 0;
-  let started = 0;
-  const begin = performance.now();
-  const worker = async () => {
-    while (started < total) {
-      started++;
-      const t = performance.now();
-      const status = await fn().catch(() => 0);
-      times.push(performance.now() - t);
-      if (status !== 200) failures++;
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const seconds = (performance.now() - begin) / 1000;
-  times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
-  return { p50: at(0.5), p99: at(0.99), rps: total / seconds, failures };
 }
