@@ -4,8 +4,8 @@
 import type { StreamEnd } from "./hub.ts";
 import type { StreamReader } from "./reader.ts";
 
-/** The server end accepted, and the 101 answer carrying the client end and the chosen subprotocol. */
-export function acceptClientSocket(protocol: string): { socket: WebSocket; response: Response } {
+/** The server end accepted, and the 101 answer carrying the client end and the chosen subprotocol (if any). */
+export function acceptClientSocket(protocol?: string): { socket: WebSocket; response: Response } {
   const pair = new WebSocketPair();
   const socket = pair[1];
   socket.accept();
@@ -14,7 +14,7 @@ export function acceptClientSocket(protocol: string): { socket: WebSocket; respo
   const response = new Response(null, {
     status: 101,
     webSocket: pair[0],
-    headers: { "sec-websocket-protocol": protocol },
+    headers: protocol ? { "sec-websocket-protocol": protocol } : undefined,
   });
   return { socket, response };
 }

@@ -35,3 +35,25 @@ export async function openAccepted(
   }
   return reader;
 }
+
+/**
+ * Opens the request on each target's node in turn until one accepts. Only "could not connect" (503) passes
+ * on to the next target: any other refusal is the answer, since a pod that took the request may have acted.
+ */
+export async function openFirstReachable<T extends { node: string }>(
+  hub: TunnelHub,
+  targets: T[],
+  request: (target: T) => OpenRequest,
+  opened?: (reader: StreamReader) => void,
+): Promise<StreamReader> {
+  let failure: unknown;
+  for (const target of targets) {
+    try {
+      return await openAccepted(hub, target.node, request(target), opened);
+    } catch (error) {
+      if (!(error instanceof StatusError) || error.code !== 503) throw error;
+      failure = error;
+    }
+  }
+  throw failure;
+}

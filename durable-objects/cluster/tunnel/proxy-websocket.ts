@@ -15,7 +15,8 @@ import {
 import type { WebSocketOpen } from "../../../kube/tunnel-protocol.ts";
 import { StatusError } from "../../../kube/status.ts";
 import type { TunnelHub } from "./hub.ts";
-import { openAccepted } from "./open.ts";
+import { acceptClientSocket, closeQuietly } from "./client-socket.ts";
+import { openFirstReachable } from "./open.ts";
 import { forwardedHeaders } from "./proxy-http.ts";
 import type { ProxyScheme, ProxyTarget } from "./proxy-target.ts";
 import type { StreamReader } from "./reader.ts";
@@ -50,19 +51,8 @@ export async function forwardWebSocket(
   request: Request,
   path: string,
 ): Promise<Response> {
-  let failure: unknown;
-  for (const target of targets) {
-    let reader: StreamReader;
-    try {
-      reader = await openAccepted(hub, target.node, webSocketOpen(target, scheme, request, path));
-    } catch (error) {
-      if (!(error instanceof StatusError) || error.code !== 503) throw error;
-      failure = error;
-      continue;
-    }
-    return acceptRelay(reader);
-  }
-  throw failure;
+  const reader = await openFirstReachable(hub, targets, (target) => webSocketOpen(target, scheme, request, path));
+  return acceptRelay(reader);
 }
 
 async function acceptRelay(reader: StreamReader): Promise<Response> {
@@ -71,13 +61,9 @@ async function acceptRelay(reader: StreamReader): Promise<Response> {
     reader.stream.close();
     throw new StatusError(503, "ServiceUnavailable", `error trying to reach service: ${error.message}`);
   });
-  const pair = new WebSocketPair();
-  const server = pair[1];
-  server.accept();
-  server.binaryType = "arraybuffer";
-  relay(server, reader, parser, rest);
-  const headers = handshake.protocol ? { "sec-websocket-protocol": handshake.protocol } : undefined;
-  return new Response(null, { status: 101, webSocket: pair[0], headers });
+  const { socket, response } = acceptClientSocket(handshake.protocol);
+  relay(socket, reader, parser, rest);
+  return response;
 }
 
 /** The agent's first message; any that came in the same bytes are kept for the client. */
@@ -105,7 +91,7 @@ export function sendableCloseCode(code: number | undefined): number {
 
 function relay(socket: WebSocket, reader: StreamReader, parser: RelayParser, first: RelayMessage[]): void {
   const stream = reader.stream;
-  const writer = new ToNode(stream, { batch: true, overflow: () => closeSocket(socket, 1008, OVERFLOW) });
+  const writer = new ToNode(stream, { batch: true, overflow: () => closeQuietly(socket, 1008, OVERFLOW) });
   const toNode = (type: RelayType, payload: Uint8Array | string) => writer.push(encodeRelayMessage(type, payload));
   socket.addEventListener("message", (event) => {
     const data = event.data;
@@ -122,12 +108,12 @@ function relay(socket: WebSocket, reader: StreamReader, parser: RelayParser, fir
     for (;;) {
       for (const message of pending) if (!toClient(socket, message)) return stream.close();
       const next = await reader.next();
-      if (!(next instanceof Uint8Array)) return closeSocket(socket, "error" in next ? 1011 : 1000, "");
+      if (!(next instanceof Uint8Array)) return closeQuietly(socket, "error" in next ? 1011 : 1000, "");
       try {
         pending = parser.push(next);
       } catch {
         stream.close();
-        return closeSocket(socket, 1011, "bad relay");
+        return closeQuietly(socket, 1011, "bad relay");
       }
     }
   })();
@@ -146,13 +132,5 @@ function toClient(socket: WebSocket, message: RelayMessage): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-function closeSocket(socket: WebSocket, code: number, reason: string): void {
-  try {
-    socket.close(code, reason);
-  } catch {
-    // already closed
   }
 }

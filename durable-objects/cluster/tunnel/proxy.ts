@@ -6,7 +6,7 @@ import { forbidden, notFound, StatusError, tooLarge } from "../../../kube/status
 import type { ApiContext } from "../api/context.ts";
 import type { Credential } from "../auth/credentials.ts";
 import type { TunnelHub } from "./hub.ts";
-import { openAccepted } from "./open.ts";
+import { openFirstReachable } from "./open.ts";
 import type { StreamReader } from "./reader.ts";
 import { httpOpen, readHttpResponse } from "./proxy-http.ts";
 import { forwardWebSocket, isWebSocketUpgrade } from "./proxy-websocket.ts";
@@ -112,25 +112,17 @@ async function forward(
   const send = (reader: StreamReader) => {
     if (body.byteLength > 0) void reader.stream.write(body);
   };
-  let failure: unknown;
-  for (const target of targets) {
-    let reader: StreamReader;
-    try {
-      reader = await openAccepted(hub, target.node, httpOpen(target, scheme, request, path, body.byteLength), send);
-    } catch (error) {
-      // Only "could not connect" (503) is retried. A pod that took the request and then failed (the agent's
-      // 502) or was slow (504) may already have acted on it; upstream answers 503 for the former too.
-      if (error instanceof StatusError && error.code === 502) throw unreachableAfterConnect(error.message);
-      if (!(error instanceof StatusError) || error.code !== 503) throw error;
-      failure = error;
-      continue;
-    }
-    return readHttpResponse(reader, request.method).catch((error: Error) => {
-      reader.stream.close();
-      throw unreachable(error.message);
-    });
-  }
-  throw failure;
+  const open = (target: ProxyTarget) => httpOpen(target, scheme, request, path, body.byteLength);
+  const reader = await openFirstReachable(hub, targets, open, send).catch((error) => {
+    // A pod that took the request and then failed (the agent's 502) may already have acted on it; upstream
+    // answers 503 for that too. A slow one (504) is not retried either.
+    if (error instanceof StatusError && error.code === 502) throw unreachableAfterConnect(error.message);
+    throw error;
+  });
+  return readHttpResponse(reader, request.method).catch((error: Error) => {
+    reader.stream.close();
+    throw unreachable(error.message);
+  });
 }
 
 const unreachable = (why: string) =>
