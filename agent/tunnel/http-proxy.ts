@@ -8,21 +8,16 @@ import https from "node:https";
 import type { HttpOpen, HttpResponseHead, OpenRequest } from "../../kube/tunnel-protocol.ts";
 import type { StreamHandler } from "./client.ts";
 import { type AgentStream, StreamError } from "./stream.ts";
+import { goDialError } from "./dial-error.ts";
 
 /** How long a pod may take to accept a connection (the response head may take longer). */
 const CONNECT_TIMEOUT_MS = 10_000;
 
 const keepAlive = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
 
-/** Go's dial wording, which upstream's "error trying to reach service" messages carry. */
+/** Upstream's "error trying to reach service" message around Go's dial wording. */
 export function dialError(host: string, port: number, error: NodeJS.ErrnoException): string {
-  const why: Record<string, string> = {
-    ECONNREFUSED: "connect: connection refused",
-    EHOSTUNREACH: "connect: no route to host",
-    ENETUNREACH: "connect: network is unreachable",
-    ETIMEDOUT: "i/o timeout",
-  };
-  return `error trying to reach service: dial tcp ${host}:${port}: ${why[error.code ?? ""] ?? error.message}`;
+  return `error trying to reach service: ${goDialError(host, port, error)}`;
 }
 
 /** Header pairs as node:http takes them: a repeated name becomes an array (sent as separate lines). */

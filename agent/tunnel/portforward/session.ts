@@ -21,6 +21,7 @@ import {
   writeHeaders,
 } from "./spdy-frames.ts";
 import { HeaderZlib } from "./spdy-zlib.ts";
+import { goDialError } from "../dial-error.ts";
 
 /** How long the second stream of a pair may take to arrive (the kubelet's stream creation timeout). */
 const PAIR_TIMEOUT_MS = 30_000;
@@ -58,17 +59,6 @@ interface Pair {
   /** The client's data stream was half-closed in its SYN_STREAM already. */
   dataFin?: boolean;
   ended: boolean;
-}
-
-/** Go's wording for a failed dial, as the kubelet's message carries it. */
-export function goDialError(host: string, port: number, error: NodeJS.ErrnoException): string {
-  const why: Record<string, string> = {
-    ECONNREFUSED: "connect: connection refused",
-    EHOSTUNREACH: "connect: no route to host",
-    ENETUNREACH: "connect: network is unreachable",
-    ETIMEDOUT: "i/o timeout",
-  };
-  return `dial tcp ${net.isIPv6(host) ? `[${host}]` : host}:${port}: ${why[error.code ?? ""] ?? error.message}`;
 }
 
 /** The kubelet's checks of a new stream's headers; the message when they fail (the stream is then reset). */
