@@ -167,6 +167,27 @@ describe("ServiceProxy", () => {
     expect(await ask(port, "x")).toBe("a|x");
   });
 
+  it("closes a gone service's listener without waiting for connections it relays (updates never hang on them)", async () => {
+    const a = await podServer("a");
+    const { proxy } = await makeProxy();
+    await proxy.update([web([{ ip: "127.0.0.1", nodeName: "me", ports: { http: a } }])]);
+    const port = proxy.portOf("team", "web", 80)!;
+    const open = net.connect(port, "127.0.0.1");
+    cleanups.push(async () => open.destroy());
+    const first = new Promise<string>((resolve) => open.once("data", (d) => resolve(String(d))));
+    open.write("1");
+    expect(await first).toBe("a|1");
+    const updated = await Promise.race([
+      proxy.update([]).then(() => "updated"),
+      new Promise((resolve) => setTimeout(() => resolve("hung"), 2_000)),
+    ]);
+    expect(updated).toBe("updated");
+    expect(await ask(port, "x")).toBe("closed");
+    const second = new Promise<string>((resolve) => open.once("data", (d) => resolve(String(d))));
+    open.write("2");
+    expect(await second).toBe("a|2");
+  });
+
   it("resets connections to a service without ready endpoints", async () => {
     const { proxy } = await makeProxy();
     await proxy.update([web([])]);
