@@ -30,6 +30,21 @@ describe("decodeKubernetesProtobuf", () => {
     });
   });
 
+  it("reads a RawExtension as the JSON it carries (ControllerRevision.data)", () => {
+    // ControllerRevision: 1 metadata, 2 data (RawExtension: 1 raw), 3 revision.
+    const raw = concat(meta("r"), message(2, bytes(1, '{"spec":{"replicas":2}}')), int(3, 4));
+    expect(decodeKubernetesProtobuf(envelope("apps/v1", "ControllerRevision", raw)).object).toEqual({
+      apiVersion: "apps/v1",
+      kind: "ControllerRevision",
+      metadata: { name: "r" },
+      data: { spec: { replicas: 2 } },
+      revision: 4,
+    });
+    expect(() =>
+      decodeKubernetesProtobuf(envelope("apps/v1", "ControllerRevision", message(2, bytes(1, "{")))),
+    ).toThrow(/RawExtension: Raw is not valid JSON/);
+  });
+
   it("reads Time, IntOrString, Quantity, inline structs and maps of messages", () => {
     const time = message(8, int(1, 1767225600)); // 2026-01-01T00:00:00Z
     const ctr = message(
@@ -89,12 +104,13 @@ describe("decodeKubernetesProtobuf", () => {
       expect(decodeMessage(body, "PodFailurePolicyOnExitCodesRequirement")).toEqual({ values: [1, 2] });
   });
 
-  it("leaves out the zero time and status", () => {
+  it("leaves out the zero time and reads status (a status subresource update carries it)", () => {
     const raw = concat(meta("n", message(8)), message(3, bytes(1, "Active")));
     expect(decodeKubernetesProtobuf(envelope("v1", "Namespace", raw)).object).toEqual({
       apiVersion: "v1",
       kind: "Namespace",
       metadata: { name: "n" },
+      status: { phase: "Active" },
     });
   });
 
@@ -104,8 +120,8 @@ describe("decodeKubernetesProtobuf", () => {
     { name: "prefix only", body: KUBERNETES_PROTOBUF_MAGIC, error: /names no apiVersion and kind/ },
     {
       name: "unknown kind",
-      body: envelope("v1", "Node", new Uint8Array(0)),
-      error: /no protobuf schema for Node in v1/,
+      body: envelope("v1", "ReplicationController", new Uint8Array(0)),
+      error: /no protobuf schema for ReplicationController in v1/,
     },
     { name: "wrong group", body: envelope("v1", "Deployment", new Uint8Array(0)), error: /Deployment in v1/ },
     {
