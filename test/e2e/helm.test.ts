@@ -2,12 +2,12 @@
 // helm 3.17 and helm 4.1 (fetched by .ci/helm-tools.sh). Helm keeps releases in Secrets through client-go's
 // typed client (protobuf bodies: uninstall DELETEs them with a DeleteOptions body), and applies the chart
 // through its own resource client. Pods stay Pending (no node here); nothing waits for them.
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, requireKubectl, startHarness } from "./harness.ts";
+import { runProcess } from "./kubectl.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: helm's and kubectl's JSON is checked field by field
 type Json = any;
@@ -24,12 +24,6 @@ if (missing.length > 0 && inCi)
 if (missing.length > 0)
   console.warn(`skipping the helm tests: run .ci/helm-tools.sh first (missing ${missing.join(", ")})`);
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 describe.skipIf(missing.length > 0)("helm", () => {
   let h: Harness;
   let tmp: string;
@@ -45,31 +39,19 @@ describe.skipIf(missing.length > 0)("helm", () => {
   });
 
   /** Runs helm with its own config, cache and data homes (nothing of the machine's leaks in). */
-  function helm(binary: string, args: string[], allowFail = false): Promise<Run> {
-    const env = {
-      ...process.env,
-      KUBECONFIG: h.flotilla.kubeconfigPath,
-      HELM_CONFIG_HOME: path.join(tmp, "config"),
-      HELM_CACHE_HOME: path.join(tmp, "cache"),
-      HELM_DATA_HOME: path.join(tmp, "data"),
-    };
-    return new Promise((resolve, reject) => {
-      const child = spawn(binary, args, { env, cwd: tmp, stdio: ["ignore", "pipe", "pipe"] });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (c) => (stdout += c));
-      child.stderr.on("data", (c) => (stderr += c));
-      const timer = setTimeout(() => child.kill("SIGKILL"), 90_000);
-      child.on("error", reject);
-      child.on("close", (code) => {
-        clearTimeout(timer);
-        const run = { code, stdout, stderr };
-        if (code !== 0 && !allowFail)
-          reject(new Error(`helm ${args.join(" ")} exited ${code}\nstderr: ${stderr}\nstdout: ${stdout}`));
-        else resolve(run);
-      });
-    });
-  }
+  const helm = (binary: string, args: string[]) =>
+    runProcess(
+      binary,
+      {
+        ...process.env,
+        KUBECONFIG: h.flotilla.kubeconfigPath,
+        HELM_CONFIG_HOME: path.join(tmp, "config"),
+        HELM_CACHE_HOME: path.join(tmp, "cache"),
+        HELM_DATA_HOME: path.join(tmp, "data"),
+      },
+      args,
+      { timeoutMs: 90_000 },
+    );
   const kubectlJson = async (...args: string[]): Promise<Json> =>
     JSON.parse((await h.kubectl([...args, "-o", "json"])).stdout);
 

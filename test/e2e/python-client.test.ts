@@ -2,11 +2,12 @@
 // list, watch (its booleans arrive as `watch=True`), server-side apply with force=True, delete with
 // orphanDependents=True. The script is test/e2e/fixtures/python-client.py; here its reports are checked
 // against what kubectl then reads.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, requireKubectl, startHarness } from "./harness.ts";
+import { runProcess } from "./kubectl.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: the script's reports and kubectl's JSON are checked field by field
 type Json = any;
@@ -19,22 +20,6 @@ const inCi = process.env.CI === "true" || process.env.CI === "1";
 const available = fs.existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import kubernetes"]).status === 0;
 if (!available && inCi) throw new Error(`${PYTHON} cannot import kubernetes: .ci/run installs python3-kubernetes`);
 if (!available) console.warn(`skipping the Python client test: apt-get install python3-kubernetes (for ${PYTHON})`);
-
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c) => (stdout += c));
-    child.stderr.on("data", (c) => (stderr += c));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 100_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe.skipIf(!available)("the Python client", () => {
   let h: Harness;
@@ -54,7 +39,10 @@ describe.skipIf(!available)("the Python client", () => {
     const owned = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"shared"},"data":{"owner":"kubectl"}}';
     await h.kubectl(["apply", "--server-side", "--field-manager=other", "-n", ns, "-f", "-"], { stdin: owned });
 
-    const result = await run([SCRIPT, h.flotilla.kubeconfigPath, ns]);
+    const result = await runProcess(PYTHON, process.env, [SCRIPT, h.flotilla.kubeconfigPath, ns], {
+      allowFail: true,
+      timeoutMs: 100_000,
+    });
     expect(result.code, `stderr: ${result.stderr}\nstdout: ${result.stdout}`).toBe(0);
     const steps: Record<string, Json> = Object.fromEntries(
       result.stdout
