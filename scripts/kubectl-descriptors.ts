@@ -105,3 +105,124 @@ export function readKubectlDescriptors(binaryPath: string): Map<string, Descript
   }
   return out;
 }
+
+/** A Go struct field's json tag, for the fields that carry a protobuf tag: by proto field number. */
+export interface GoField {
+  goName: string;
+  /** The JSON name ("" for an inline embedded struct). */
+  json: string;
+  omitempty: boolean;
+  inline: boolean;
+}
+
+/** `k8s.io/api/core/v1.PodSpec` → proto field number → its Go field. */
+export type GoStructs = Map<string, Map<number, GoField>>;
+
+interface Section {
+  name: string;
+  addr: number;
+  offset: number;
+  size: number;
+}
+
+function elfSections(bin: Buffer): Section[] {
+  const shoff = Number(bin.readBigUInt64LE(0x28));
+  const entsize = bin.readUInt16LE(0x3a);
+  const count = bin.readUInt16LE(0x3c);
+  const raw = Array.from({ length: count }, (_, i) => {
+    const at = shoff + i * entsize;
+    return {
+      nameOff: bin.readUInt32LE(at),
+      addr: Number(bin.readBigUInt64LE(at + 16)),
+      offset: Number(bin.readBigUInt64LE(at + 24)),
+      size: Number(bin.readBigUInt64LE(at + 32)),
+    };
+  });
+  const names = raw[bin.readUInt16LE(0x3e)];
+  return raw.map((s) => {
+    const start = names.offset + s.nameOff;
+    return { name: bin.toString("latin1", start, bin.indexOf(0, start)), addr: s.addr, offset: s.offset, size: s.size };
+  });
+}
+
+/**
+ * The struct tags of the API types compiled into a Go (1.20+, amd64 ELF) kubectl, read from its reflection
+ * data: every type reachable from the .typelink table, as runtime/type.go lays types out. The descriptors
+ * cannot say which fields are `omitempty` (Go's JSON writes the others even when zero) nor which are embedded
+ * `json:",inline"`; the tags can.
+ */
+export function readGoStructs(binaryPath: string): GoStructs {
+  const bin = readFileSync(binaryPath);
+  const sections = elfSections(bin);
+  const rodata = sections.find((s) => s.name === ".rodata");
+  const typelink = sections.find((s) => s.name === ".typelink");
+  if (!rodata || !typelink) throw new Error(`${binaryPath}: no .rodata or .typelink section (not a Go ELF binary?)`);
+  const fileOffset = (va: number) => {
+    const s = sections.find((x) => x.addr && va >= x.addr && va < x.addr + x.size);
+    return s ? s.offset + (va - s.addr) : -1;
+  };
+  const varint = (at: number): [number, number] => {
+    let value = 0;
+    let shift = 0;
+    let b: number;
+    do {
+      b = bin[at++];
+      value |= (b & 0x7f) << shift;
+      shift += 7;
+    } while (b & 0x80);
+    return [value, at];
+  };
+  // runtime.name: flags byte (2: has a tag, 8: embedded), varint length, bytes, then the tag likewise.
+  const readName = (va: number) => {
+    const at = fileOffset(va);
+    const flags = bin[at];
+    const [len, p] = varint(at + 1);
+    const name = bin.toString("latin1", p, p + len);
+    let tag = "";
+    if (flags & 2) {
+      const [tagLen, q] = varint(p + len);
+      tag = bin.toString("latin1", q, q + tagLen);
+    }
+    return { name, tag };
+  };
+  const types = rodata.addr; // moduledata.types: the type data opens .rodata
+  const out: GoStructs = new Map();
+  const seen = new Set<number>();
+  const walk = (va: number) => {
+    if (!va || seen.has(va)) return;
+    seen.add(va);
+    const t = fileOffset(va);
+    if (t < 0) return;
+    const ptr = (o: number) => Number(bin.readBigUInt64LE(t + o));
+    const kind = bin[t + 23] & 31;
+    const tflag = bin[t + 20];
+    if (kind === 17 || kind === 22 || kind === 23) return walk(ptr(48)); // array, pointer, slice: elem
+    if (kind === 21) return [ptr(48), ptr(56)].forEach(walk); // map: key, elem
+    if (kind !== 25) return;
+    const fields = fileOffset(ptr(56));
+    const count = ptr(64);
+    const byNumber = new Map<number, GoField>();
+    for (let i = 0; i < count; i++) {
+      const f = fields + i * 24;
+      const { name, tag } = readName(Number(bin.readBigUInt64LE(f)));
+      walk(Number(bin.readBigUInt64LE(f + 8)));
+      const json = /(?:^| )json:"([^"]*)"/.exec(tag)?.[1];
+      const number = /(?:^| )protobuf:"\w+,(\d+),/.exec(tag)?.[1];
+      if (json === undefined || number === undefined) continue;
+      const [jsonName, ...opts] = json.split(",");
+      byNumber.set(Number(number), {
+        goName: name,
+        json: jsonName,
+        omitempty: opts.includes("omitempty"),
+        inline: opts.includes("inline"),
+      });
+    }
+    // A named type's uncommonType follows its structType (80 bytes) and names the defining package.
+    if (!(tflag & 1)) return;
+    const typeName = readName(types + bin.readInt32LE(t + 40)).name.replace(/^\*/, "");
+    const pkg = readName(types + bin.readInt32LE(t + 80)).name;
+    out.set(`${pkg}.${typeName.slice(typeName.lastIndexOf(".") + 1)}`, byNumber);
+  };
+  for (let at = typelink.offset; at < typelink.offset + typelink.size; at += 4) walk(types + bin.readInt32LE(at));
+  return out;
+}

@@ -1,5 +1,5 @@
-// Writes kube/protobuf/messages/*.ts — the decoder's message tables — from the descriptors compiled into a
-// kubectl build of the release the server serves (see kubectl-descriptors.ts): every
+// Writes kube/protobuf/messages/*.ts — the decoder's message tables — from the descriptors and Go struct tags
+// compiled into a kubectl build of the release the server serves (see kubectl-descriptors.ts): every
 // kind in the registry, its subresources' body types (Scale, Eviction, Binding) and DeleteOptions, with every
 // message they reach. Run after adding a kind:
 //   npx tsx scripts/protobuf-messages.ts [path/to/kubectl.1.32]
@@ -9,7 +9,12 @@ import { existsSync, mkdirSync, realpathSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { allKinds } from "../durable-objects/cluster/registry/index.ts";
 import { type MessageTable, mergeTables, parseMessages } from "../kube/protobuf/schema.ts";
-import { type DescriptorMessage, readKubectlDescriptors } from "./kubectl-descriptors.ts";
+import {
+  type DescriptorMessage,
+  type GoStructs,
+  readGoStructs,
+  readKubectlDescriptors,
+} from "./kubectl-descriptors.ts";
 
 /** The kubectl minor the tables follow: the release /version reports. */
 export const KUBECTL_MINOR = "1.32";
@@ -18,13 +23,6 @@ const OUT_DIR = join(import.meta.dirname, "../kube/protobuf/messages");
 
 /** Messages with their own JSON form, decoded in kube/protobuf/special.ts rather than from a table. */
 const SPECIAL = new Set(["Time", "MicroTime", "IntOrString", "Quantity", "FieldsV1", "RawExtension", "Duration"]);
-/** Go embeds these (`json:",inline"`); the descriptor cannot say so. */
-const INLINE = new Set([
-  "Volume.volumeSource",
-  "Probe.handler",
-  "EphemeralContainer.ephemeralContainerCommon",
-  "PersistentVolumeSpec.persistentVolumeSource",
-]);
 /** Where two packages reached here share a message name, the second one's tables carry a suffix. */
 const SUFFIX: Record<string, string> = {
   "k8s.io.api.autoscaling.v1": "V1",
@@ -103,7 +101,7 @@ export interface Generated {
   options: Record<string, string>;
 }
 
-export function generate(all: Map<string, DescriptorMessage>): Generated {
+export function generate(all: Map<string, DescriptorMessage>, go: GoStructs): Generated {
   const roots = servedRoots();
   const reached = closure(all, [...roots.map((r) => r.fullName), ...OPTION_ROOTS]);
   const packagesOf = new Map<string, Set<string>>();
@@ -125,13 +123,23 @@ export function generate(all: Map<string, DescriptorMessage>): Generated {
     return `map<${value.type === 11 ? tableName(value.typeName) : SCALAR[value.type]}>`;
   };
   const render = (m: DescriptorMessage): string[] => {
+    const goType = `${m.pkg.replace(/^k8s\.io\./, "k8s.io/").replace(/(?<=^k8s\.io\/.*)\./g, "/")}.${m.name}`;
+    const tags = go.get(goType);
+    if (!tags) throw new Error(`kubectl's reflection data has no struct ${goType}`);
     const lines = [tableName(m.fullName)];
     for (const f of m.fields) {
       const type = typeOf(f);
+      const tag = tags.get(f.number);
+      if (!tag) throw new Error(`${goType} has no Go field for protobuf field ${f.number} (${f.name})`);
+      if (!tag.inline && tag.json !== f.name)
+        throw new Error(`${goType}.${tag.goName}: JSON name ${tag.json} differs from protobuf name ${f.name}`);
+      const scalar = f.type !== 11 && !f.repeated;
       let mod = "";
       if (f.repeated && !type.startsWith("map<")) mod += "[]";
-      if (f.type !== 11 && !f.repeated && f.nullable) mod += "?";
-      if (INLINE.has(`${m.name}.${f.name}`) || f.name === "localObjectReference") mod += "...";
+      if (scalar && f.nullable) mod += "?";
+      // Go's JSON writes a value field without omitempty even when zero (a nil []byte would be null).
+      else if (scalar && !tag.omitempty && type !== "bytes") mod += "!";
+      if (tag.inline) mod += "...";
       lines.push(`  ${f.number} ${f.name} ${type}${mod}`);
     }
     return lines;
@@ -226,7 +234,7 @@ export function findKubectl(): string | undefined {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const path = process.argv[2] ?? findKubectl();
   if (!path) throw new Error(`no kubectl.${KUBECTL_MINOR} found; pass its path`);
-  const { files } = generate(readKubectlDescriptors(path));
+  const { files } = generate(readKubectlDescriptors(path), readGoStructs(path));
   mkdirSync(OUT_DIR, { recursive: true });
   const written = [...files].map(([name, text]) => {
     const target = join(OUT_DIR, name);

@@ -45,6 +45,21 @@ describe("decodeKubernetesProtobuf", () => {
     ).toThrow(/RawExtension: Raw is not valid JSON/);
   });
 
+  it("keeps the zero of a field without omitempty, as Go's JSON writes it (PriorityClass value 0)", () => {
+    // PriorityClass: 2 value (int32 `json:"value"`), 3 globalDefault (bool `json:"globalDefault,omitempty"`).
+    const sent = decodeKubernetesProtobuf(
+      envelope("scheduling.k8s.io/v1", "PriorityClass", concat(meta("z"), int(2, 0), int(3, false))),
+    );
+    expect(sent.object).toEqual({
+      apiVersion: "scheduling.k8s.io/v1",
+      kind: "PriorityClass",
+      metadata: { name: "z" },
+      value: 0,
+    });
+    const leftOut = decodeKubernetesProtobuf(envelope("scheduling.k8s.io/v1", "PriorityClass", meta("z")));
+    expect(leftOut.object).toMatchObject({ value: 0 });
+  });
+
   it("reads Time, IntOrString, Quantity, inline structs and maps of messages", () => {
     const time = message(8, int(1, 1767225600)); // 2026-01-01T00:00:00Z
     const ctr = message(
@@ -100,8 +115,9 @@ describe("decodeKubernetesProtobuf", () => {
     // PodFailurePolicyOnExitCodesRequirement: 3 values (repeated int32).
     const unpacked = concat(int(3, 1), int(3, 2));
     const packed = bytes(3, concat(varint(1), varint(2)));
+    // operator (`json:"operator"`, no omitempty) is written by Go's JSON even when the wire leaves it out.
     for (const body of [unpacked, packed])
-      expect(decodeMessage(body, "PodFailurePolicyOnExitCodesRequirement")).toEqual({ values: [1, 2] });
+      expect(decodeMessage(body, "PodFailurePolicyOnExitCodesRequirement")).toEqual({ values: [1, 2], operator: "" });
   });
 
   it("leaves out the zero time and reads status (a status subresource update carries it)", () => {

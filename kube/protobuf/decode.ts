@@ -97,6 +97,8 @@ export function decodeMessage(
     if (!d) r.skip(wire);
     else readField(r, wire, d, out, { name, table, depth });
   }
+  for (const d of Object.values(descriptor))
+    if (d.always && !(d.name in out)) out[d.name] = zeroOf(d.type, { name, table, depth });
   return out;
 }
 
@@ -176,11 +178,14 @@ function pushValue(out: Record<string, unknown>, name: string, value: unknown): 
   else out[name] = [value];
 }
 
-/** Last occurrence wins (protobuf semantics); zero scalars of non-pointer fields are left out (omitempty). */
+/**
+ * Last occurrence wins (protobuf semantics); zero scalars are left out as Go's JSON leaves them (omitempty),
+ * except in pointer fields and fields written always.
+ */
 function setValue(out: Record<string, unknown>, d: FieldDescriptor, value: unknown): void {
   const zero = value === undefined || value === "" || value === 0 || value === false;
   const scalar = !d.type.startsWith("message:");
-  if (value === undefined || (zero && scalar && !d.pointer)) delete out[d.name];
+  if (value === undefined || (zero && scalar && !d.pointer && !d.always)) delete out[d.name];
   else out[d.name] = value;
 }
 

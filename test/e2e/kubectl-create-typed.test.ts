@@ -155,6 +155,9 @@ describe("kubectl create <kind> (protobuf bodies)", () => {
     expect(pc.globalDefault ?? false).toBe(false);
     await h.kubectl(["create", "priorityclass", "calm", "--value=10", "--preemption-policy=Never"]);
     expect((await json("priorityclass", "calm")).preemptionPolicy).toBe("Never");
+    // value has no omitempty: a zero is sent and kept, not taken for a missing value.
+    await h.kubectl(["create", "priorityclass", "zero", "--value=0"]);
+    expect((await json("priorityclass", "zero")).value).toBe(0);
   });
 
   it("answers a malformed protobuf body with 400 BadRequest", async () => {

@@ -6,7 +6,7 @@ export const APPS_MESSAGES = parseMessages(`
 ControllerRevision
   1 metadata ObjectMeta
   2 data RawExtension
-  3 revision int64
+  3 revision int64!
 DaemonSet
   1 metadata ObjectMeta
   2 spec DaemonSetSpec
@@ -24,10 +24,10 @@ RollingUpdateDaemonSet
   1 maxUnavailable IntOrString
   2 maxSurge IntOrString
 DaemonSetStatus
-  1 currentNumberScheduled int32
-  2 numberMisscheduled int32
-  3 desiredNumberScheduled int32
-  4 numberReady int32
+  1 currentNumberScheduled int32!
+  2 numberMisscheduled int32!
+  3 desiredNumberScheduled int32!
+  4 numberReady int32!
   5 observedGeneration int64
   6 updatedNumberScheduled int32
   7 numberAvailable int32
@@ -35,8 +35,8 @@ DaemonSetStatus
   9 collisionCount int32?
   10 conditions DaemonSetCondition[]
 DaemonSetCondition
-  1 type string
-  2 status string
+  1 type string!
+  2 status string!
   3 lastTransitionTime Time
   4 reason string
   5 message string
@@ -69,8 +69,8 @@ DeploymentStatus
   6 conditions DeploymentCondition[]
   8 collisionCount int32?
 DeploymentCondition
-  1 type string
-  2 status string
+  1 type string!
+  2 status string!
   6 lastUpdateTime Time
   7 lastTransitionTime Time
   4 reason string
@@ -85,15 +85,15 @@ ReplicaSetSpec
   2 selector LabelSelector
   3 template PodTemplateSpec
 ReplicaSetStatus
-  1 replicas int32
+  1 replicas int32!
   2 fullyLabeledReplicas int32
   4 readyReplicas int32
   5 availableReplicas int32
   3 observedGeneration int64
   6 conditions ReplicaSetCondition[]
 ReplicaSetCondition
-  1 type string
-  2 status string
+  1 type string!
+  2 status string!
   3 lastTransitionTime Time
   4 reason string
   5 message string
@@ -106,7 +106,7 @@ StatefulSetSpec
   2 selector LabelSelector
   3 template PodTemplateSpec
   4 volumeClaimTemplates PersistentVolumeClaim[]
-  5 serviceName string
+  5 serviceName string!
   6 podManagementPolicy string
   7 updateStrategy StatefulSetUpdateStrategy
   8 revisionHistoryLimit int32?
@@ -123,10 +123,10 @@ StatefulSetPersistentVolumeClaimRetentionPolicy
   1 whenDeleted string
   2 whenScaled string
 StatefulSetOrdinals
-  1 start int32
+  1 start int32!
 StatefulSetStatus
   1 observedGeneration int64
-  2 replicas int32
+  2 replicas int32!
   3 readyReplicas int32
   4 currentReplicas int32
   5 updatedReplicas int32
@@ -134,10 +134,10 @@ StatefulSetStatus
   7 updateRevision string
   9 collisionCount int32?
   10 conditions StatefulSetCondition[]
-  11 availableReplicas int32
+  11 availableReplicas int32!
 StatefulSetCondition
-  1 type string
-  2 status string
+  1 type string!
+  2 status string!
   3 lastTransitionTime Time
   4 reason string
   5 message string

@@ -10,7 +10,7 @@ Scale
 ScaleSpec
   1 replicas int32
 ScaleStatus
-  1 replicas int32
+  1 replicas int32!
   2 selector string
 HorizontalPodAutoscaler
   1 metadata ObjectMeta
@@ -19,15 +19,15 @@ HorizontalPodAutoscaler
 HorizontalPodAutoscalerSpec
   1 scaleTargetRef CrossVersionObjectReference
   2 minReplicas int32?
-  3 maxReplicas int32
+  3 maxReplicas int32!
   4 metrics MetricSpec[]
   5 behavior HorizontalPodAutoscalerBehavior
 CrossVersionObjectReference
-  1 kind string
-  2 name string
+  1 kind string!
+  2 name string!
   3 apiVersion string
 MetricSpec
-  1 type string
+  1 type string!
   2 object ObjectMetricSource
   3 pods PodsMetricSource
   4 resource ResourceMetricSource
@@ -38,23 +38,23 @@ ObjectMetricSource
   2 target MetricTarget
   3 metric MetricIdentifier
 MetricTarget
-  1 type string
+  1 type string!
   2 value Quantity
   3 averageValue Quantity
   4 averageUtilization int32?
 MetricIdentifier
-  1 name string
+  1 name string!
   2 selector LabelSelector
 PodsMetricSource
   1 metric MetricIdentifier
   2 target MetricTarget
 ResourceMetricSource
-  1 name string
+  1 name string!
   2 target MetricTarget
 ContainerResourceMetricSource
-  1 name string
+  1 name string!
   2 target MetricTarget
-  3 container string
+  3 container string!
 ExternalMetricSource
   1 metric MetricIdentifier
   2 target MetricTarget
@@ -66,18 +66,18 @@ HPAScalingRules
   1 selectPolicy string?
   2 policies HPAScalingPolicy[]
 HPAScalingPolicy
-  1 type string
-  2 value int32
-  3 periodSeconds int32
+  1 type string!
+  2 value int32!
+  3 periodSeconds int32!
 HorizontalPodAutoscalerStatus
   1 observedGeneration int64?
   2 lastScaleTime Time
   3 currentReplicas int32
-  4 desiredReplicas int32
+  4 desiredReplicas int32!
   5 currentMetrics MetricStatus[]
   6 conditions HorizontalPodAutoscalerCondition[]
 MetricStatus
-  1 type string
+  1 type string!
   2 object ObjectMetricStatus
   3 pods PodsMetricStatus
   4 resource ResourceMetricStatus
@@ -95,18 +95,18 @@ PodsMetricStatus
   1 metric MetricIdentifier
   2 current MetricValueStatus
 ResourceMetricStatus
-  1 name string
+  1 name string!
   2 current MetricValueStatus
 ContainerResourceMetricStatus
-  1 name string
+  1 name string!
   2 current MetricValueStatus
-  3 container string
+  3 container string!
 ExternalMetricStatus
   1 metric MetricIdentifier
   2 current MetricValueStatus
 HorizontalPodAutoscalerCondition
-  1 type string
-  2 status string
+  1 type string!
+  2 status string!
   3 lastTransitionTime Time
   4 reason string
   5 message string
@@ -117,16 +117,16 @@ HorizontalPodAutoscalerV1
 HorizontalPodAutoscalerSpecV1
   1 scaleTargetRef CrossVersionObjectReferenceV1
   2 minReplicas int32?
-  3 maxReplicas int32
+  3 maxReplicas int32!
   4 targetCPUUtilizationPercentage int32?
 CrossVersionObjectReferenceV1
-  1 kind string
-  2 name string
+  1 kind string!
+  2 name string!
   3 apiVersion string
 HorizontalPodAutoscalerStatusV1
   1 observedGeneration int64?
   2 lastScaleTime Time
-  3 currentReplicas int32
-  4 desiredReplicas int32
+  3 currentReplicas int32!
+  4 desiredReplicas int32!
   5 currentCPUUtilizationPercentage int32?
 `);

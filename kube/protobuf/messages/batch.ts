@@ -8,7 +8,7 @@ CronJob
   2 spec CronJobSpec
   3 status CronJobStatus
 CronJobSpec
-  1 schedule string
+  1 schedule string!
   8 timeZone string?
   2 startingDeadlineSeconds int64?
   3 concurrencyPolicy string
@@ -39,16 +39,16 @@ JobSpec
 PodFailurePolicy
   1 rules PodFailurePolicyRule[]
 PodFailurePolicyRule
-  1 action string
+  1 action string!
   2 onExitCodes PodFailurePolicyOnExitCodesRequirement
   3 onPodConditions PodFailurePolicyOnPodConditionsPattern[]
 PodFailurePolicyOnExitCodesRequirement
   1 containerName string?
-  2 operator string
+  2 operator string!
   3 values int32[]
 PodFailurePolicyOnPodConditionsPattern
-  1 type string
-  2 status string
+  1 type string!
+  2 status string!
 SuccessPolicy
   1 rules SuccessPolicyRule[]
 SuccessPolicyRule
@@ -75,8 +75,8 @@ JobStatus
   8 uncountedTerminatedPods UncountedTerminatedPods
   9 ready int32?
 JobCondition
-  1 type string
-  2 status string
+  1 type string!
+  2 status string!
   3 lastProbeTime Time
   4 lastTransitionTime Time
   5 reason string

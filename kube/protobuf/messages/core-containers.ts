@@ -4,7 +4,7 @@ import { parseMessages } from "../schema.ts";
 
 export const CORE_CONTAINERS_MESSAGES = parseMessages(`
 Container
-  1 name string
+  1 name string!
   2 image string
   3 command string[]
   4 args string[]
@@ -31,7 +31,7 @@ Container
 ContainerPort
   1 name string
   2 hostPort int32
-  3 containerPort int32
+  3 containerPort int32!
   4 protocol string
   5 hostIP string
 EnvFromSource
@@ -45,7 +45,7 @@ SecretEnvSource
   1 localObjectReference LocalObjectReference...
   2 optional bool?
 EnvVar
-  1 name string
+  1 name string!
   2 value string
   3 valueFrom EnvVarSource
 EnvVarSource
@@ -55,33 +55,33 @@ EnvVarSource
   4 secretKeyRef SecretKeySelector
 ConfigMapKeySelector
   1 localObjectReference LocalObjectReference...
-  2 key string
+  2 key string!
   3 optional bool?
 SecretKeySelector
   1 localObjectReference LocalObjectReference...
-  2 key string
+  2 key string!
   3 optional bool?
 ResourceRequirements
   1 limits map<Quantity>
   2 requests map<Quantity>
   3 claims ResourceClaim[]
 ResourceClaim
-  1 name string
+  1 name string!
   2 request string
 ContainerResizePolicy
-  1 resourceName string
-  2 restartPolicy string
+  1 resourceName string!
+  2 restartPolicy string!
 VolumeMount
-  1 name string
+  1 name string!
   2 readOnly bool
   7 recursiveReadOnly string?
-  3 mountPath string
+  3 mountPath string!
   4 subPath string
   5 mountPropagation string?
   6 subPathExpr string
 VolumeDevice
-  1 name string
-  2 devicePath string
+  1 name string!
+  2 devicePath string!
 Probe
   1 handler ProbeHandler...
   2 initialDelaySeconds int32
@@ -104,13 +104,13 @@ HTTPGetAction
   4 scheme string
   5 httpHeaders HTTPHeader[]
 HTTPHeader
-  1 name string
-  2 value string
+  1 name string!
+  2 value string!
 TCPSocketAction
   1 port IntOrString
   2 host string
 GRPCAction
-  1 port int32
+  1 port int32!
   2 service string?
 Lifecycle
   1 postStart LifecycleHandler
@@ -121,7 +121,7 @@ LifecycleHandler
   3 tcpSocket TCPSocketAction
   4 sleep SleepAction
 SleepAction
-  1 seconds int64
+  1 seconds int64!
 SecurityContext
   1 capabilities Capabilities
   2 privileged bool?
@@ -149,16 +149,16 @@ WindowsSecurityContextOptions
   3 runAsUserName string?
   4 hostProcess bool?
 SeccompProfile
-  1 type string
+  1 type string!
   2 localhostProfile string?
 AppArmorProfile
-  1 type string
+  1 type string!
   2 localhostProfile string?
 EphemeralContainer
   1 ephemeralContainerCommon EphemeralContainerCommon...
   2 targetContainerName string
 EphemeralContainerCommon
-  1 name string
+  1 name string!
   2 image string
   3 command string[]
   4 args string[]

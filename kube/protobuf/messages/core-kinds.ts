@@ -16,7 +16,7 @@ EndpointSubset
   2 notReadyAddresses EndpointAddress[]
   3 ports EndpointPort[]
 EndpointAddress
-  1 ip string
+  1 ip string!
   3 hostname string
   4 nodeName string?
   2 targetRef ObjectReference
@@ -30,7 +30,7 @@ ObjectReference
   7 fieldPath string
 EndpointPort
   1 name string
-  2 port int32
+  2 port int32!
   3 protocol string
   4 appProtocol string?
 Event
@@ -47,8 +47,8 @@ Event
   11 series EventSeries
   12 action string
   13 related ObjectReference
-  14 reportingComponent string
-  15 reportingInstance string
+  14 reportingComponent string!
+  15 reportingInstance string!
 EventSource
   1 component string
   2 host string
@@ -65,8 +65,8 @@ NamespaceStatus
   1 phase string
   2 conditions NamespaceCondition[]
 NamespaceCondition
-  1 type string
-  2 status string
+  1 type string!
+  2 status string!
   4 lastTransitionTime Time
   5 reason string
   6 message string
@@ -117,7 +117,7 @@ ServicePort
   1 name string
   2 protocol string
   6 appProtocol string?
-  3 port int32
+  3 port int32!
   4 targetPort IntOrString
   5 nodePort int32
 SessionAffinityConfig
@@ -135,8 +135,8 @@ LoadBalancerIngress
   3 ipMode string?
   4 ports PortStatus[]
 PortStatus
-  1 port int32
-  2 protocol string
+  1 port int32!
+  2 protocol string!
   3 error string?
 PodTemplateSpec
   1 metadata ObjectMeta

@@ -21,24 +21,24 @@ PodStatus
   14 resize string
   15 resourceClaimStatuses PodResourceClaimStatus[]
 PodCondition
-  1 type string
-  2 status string
+  1 type string!
+  2 status string!
   3 lastProbeTime Time
   4 lastTransitionTime Time
   5 reason string
   6 message string
 HostIP
-  1 ip string
+  1 ip string!
 PodIP
-  1 ip string
+  1 ip string!
 ContainerStatus
-  1 name string
+  1 name string!
   2 state ContainerState
   3 lastState ContainerState
-  4 ready bool
-  5 restartCount int32
-  6 image string
-  7 imageID string
+  4 ready bool!
+  5 restartCount int32!
+  6 image string!
+  7 imageID string!
   8 containerID string
   9 started bool?
   10 allocatedResources map<Quantity>
@@ -56,7 +56,7 @@ ContainerStateWaiting
 ContainerStateRunning
   1 startedAt Time
 ContainerStateTerminated
-  1 exitCode int32
+  1 exitCode int32!
   2 signal int32
   3 reason string
   4 message string
@@ -64,23 +64,23 @@ ContainerStateTerminated
   6 finishedAt Time
   7 containerID string
 VolumeMountStatus
-  1 name string
-  2 mountPath string
+  1 name string!
+  2 mountPath string!
   3 readOnly bool
   4 recursiveReadOnly string?
 ContainerUser
   1 linux LinuxContainerUser
 LinuxContainerUser
-  1 uid int64
-  2 gid int64
+  1 uid int64!
+  2 gid int64!
   3 supplementalGroups int64[]
 ResourceStatus
-  1 name string
+  1 name string!
   2 resources ResourceHealth[]
 ResourceHealth
-  1 resourceID string
+  1 resourceID string!
   2 health string
 PodResourceClaimStatus
-  1 name string
+  1 name string!
   2 resourceClaimName string?
 `);

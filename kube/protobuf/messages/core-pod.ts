@@ -45,7 +45,7 @@ PodSpec
   39 resourceClaims PodResourceClaim[]
   40 resources ResourceRequirements
 Volume
-  1 name string
+  1 name string!
   2 volumeSource VolumeSource...
 PodSecurityContext
   1 seLinuxOptions SELinuxOptions
@@ -62,8 +62,8 @@ PodSecurityContext
   11 appArmorProfile AppArmorProfile
   13 seLinuxChangePolicy string?
 Sysctl
-  1 name string
-  2 value string
+  1 name string!
+  2 value string!
 Affinity
   1 nodeAffinity NodeAffinity
   2 podAffinity PodAffinity
@@ -77,11 +77,11 @@ NodeSelectorTerm
   1 matchExpressions NodeSelectorRequirement[]
   2 matchFields NodeSelectorRequirement[]
 NodeSelectorRequirement
-  1 key string
-  2 operator string
+  1 key string!
+  2 operator string!
   3 values string[]
 PreferredSchedulingTerm
-  1 weight int32
+  1 weight int32!
   2 preference NodeSelectorTerm
 PodAffinity
   1 requiredDuringSchedulingIgnoredDuringExecution PodAffinityTerm[]
@@ -89,12 +89,12 @@ PodAffinity
 PodAffinityTerm
   1 labelSelector LabelSelector
   2 namespaces string[]
-  3 topologyKey string
+  3 topologyKey string!
   4 namespaceSelector LabelSelector
   5 matchLabelKeys string[]
   6 mismatchLabelKeys string[]
 WeightedPodAffinityTerm
-  1 weight int32
+  1 weight int32!
   2 podAffinityTerm PodAffinityTerm
 PodAntiAffinity
   1 requiredDuringSchedulingIgnoredDuringExecution PodAffinityTerm[]
@@ -106,7 +106,7 @@ Toleration
   4 effect string
   5 tolerationSeconds int64?
 HostAlias
-  1 ip string
+  1 ip string!
   2 hostnames string[]
 PodDNSConfig
   1 nameservers string[]
@@ -116,22 +116,22 @@ PodDNSConfigOption
   1 name string
   2 value string?
 PodReadinessGate
-  1 conditionType string
+  1 conditionType string!
 TopologySpreadConstraint
-  1 maxSkew int32
-  2 topologyKey string
-  3 whenUnsatisfiable string
+  1 maxSkew int32!
+  2 topologyKey string!
+  3 whenUnsatisfiable string!
   4 labelSelector LabelSelector
   5 minDomains int32?
   6 nodeAffinityPolicy string?
   7 nodeTaintsPolicy string?
   8 matchLabelKeys string[]
 PodOS
-  1 name string
+  1 name string!
 PodSchedulingGate
-  1 name string
+  1 name string!
 PodResourceClaim
-  1 name string
+  1 name string!
   3 resourceClaimName string?
   4 resourceClaimTemplateName string?
 `);

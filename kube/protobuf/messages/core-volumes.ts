@@ -35,23 +35,23 @@ VolumeSource
   29 ephemeral EphemeralVolumeSource
   30 image ImageVolumeSource
 HostPathVolumeSource
-  1 path string
+  1 path string!
   2 type string?
 EmptyDirVolumeSource
   1 medium string
   2 sizeLimit Quantity
 GCEPersistentDiskVolumeSource
-  1 pdName string
+  1 pdName string!
   2 fsType string
   3 partition int32
   4 readOnly bool
 AWSElasticBlockStoreVolumeSource
-  1 volumeID string
+  1 volumeID string!
   2 fsType string
   3 partition int32
   4 readOnly bool
 GitRepoVolumeSource
-  1 repository string
+  1 repository string!
   2 revision string
   3 directory string
 SecretVolumeSource
@@ -60,17 +60,17 @@ SecretVolumeSource
   3 defaultMode int32?
   4 optional bool?
 KeyToPath
-  1 key string
-  2 path string
+  1 key string!
+  2 path string!
   3 mode int32?
 NFSVolumeSource
-  1 server string
-  2 path string
+  1 server string!
+  2 path string!
   3 readOnly bool
 ISCSIVolumeSource
-  1 targetPortal string
-  2 iqn string
-  3 lun int32
+  1 targetPortal string!
+  2 iqn string!
+  3 lun int32!
   4 iscsiInterface string
   5 fsType string
   6 readOnly bool
@@ -82,15 +82,15 @@ ISCSIVolumeSource
 LocalObjectReference
   1 name string
 GlusterfsVolumeSource
-  1 endpoints string
-  2 path string
+  1 endpoints string!
+  2 path string!
   3 readOnly bool
 PersistentVolumeClaimVolumeSource
-  1 claimName string
+  1 claimName string!
   2 readOnly bool
 RBDVolumeSource
   1 monitors string[]
-  2 image string
+  2 image string!
   3 fsType string
   4 pool string
   5 user string
@@ -98,13 +98,13 @@ RBDVolumeSource
   7 secretRef LocalObjectReference
   8 readOnly bool
 FlexVolumeSource
-  1 driver string
+  1 driver string!
   2 fsType string
   3 secretRef LocalObjectReference
   4 readOnly bool
   5 options map<string>
 CinderVolumeSource
-  1 volumeID string
+  1 volumeID string!
   2 fsType string
   3 readOnly bool
   4 secretRef LocalObjectReference
@@ -122,16 +122,16 @@ DownwardAPIVolumeSource
   1 items DownwardAPIVolumeFile[]
   2 defaultMode int32?
 DownwardAPIVolumeFile
-  1 path string
+  1 path string!
   2 fieldRef ObjectFieldSelector
   3 resourceFieldRef ResourceFieldSelector
   4 mode int32?
 ObjectFieldSelector
   1 apiVersion string
-  2 fieldPath string
+  2 fieldPath string!
 ResourceFieldSelector
   1 containerName string
-  2 resource string
+  2 resource string!
   3 divisor Quantity
 FCVolumeSource
   1 targetWWNs string[]
@@ -140,8 +140,8 @@ FCVolumeSource
   4 readOnly bool
   5 wwids string[]
 AzureFileVolumeSource
-  1 secretName string
-  2 shareName string
+  1 secretName string!
+  2 shareName string!
   3 readOnly bool
 ConfigMapVolumeSource
   1 localObjectReference LocalObjectReference...
@@ -149,26 +149,26 @@ ConfigMapVolumeSource
   3 defaultMode int32?
   4 optional bool?
 VsphereVirtualDiskVolumeSource
-  1 volumePath string
+  1 volumePath string!
   2 fsType string
   3 storagePolicyName string
   4 storagePolicyID string
 QuobyteVolumeSource
-  1 registry string
-  2 volume string
+  1 registry string!
+  2 volume string!
   3 readOnly bool
   4 user string
   5 group string
   6 tenant string
 AzureDiskVolumeSource
-  1 diskName string
-  2 diskURI string
+  1 diskName string!
+  2 diskURI string!
   3 cachingMode string?
   4 fsType string?
   5 readOnly bool?
   6 kind string?
 PhotonPersistentDiskVolumeSource
-  1 pdID string
+  1 pdID string!
   2 fsType string
 ProjectedVolumeSource
   1 sources VolumeProjection[]
@@ -192,20 +192,20 @@ ConfigMapProjection
 ServiceAccountTokenProjection
   1 audience string
   2 expirationSeconds int64?
-  3 path string
+  3 path string!
 ClusterTrustBundleProjection
   1 name string?
   2 signerName string?
   3 labelSelector LabelSelector
   5 optional bool?
-  4 path string
+  4 path string!
 PortworxVolumeSource
-  1 volumeID string
+  1 volumeID string!
   2 fsType string
   3 readOnly bool
 ScaleIOVolumeSource
-  1 gateway string
-  2 system string
+  1 gateway string!
+  2 system string!
   3 secretRef LocalObjectReference
   4 sslEnabled bool
   5 protectionDomain string
@@ -221,7 +221,7 @@ StorageOSVolumeSource
   4 readOnly bool
   5 secretRef LocalObjectReference
 CSIVolumeSource
-  1 driver string
+  1 driver string!
   2 readOnly bool?
   3 fsType string?
   4 volumeAttributes map<string>
@@ -246,12 +246,12 @@ VolumeResourceRequirements
   2 requests map<Quantity>
 TypedLocalObjectReference
   1 apiGroup string?
-  2 kind string
-  3 name string
+  2 kind string!
+  3 name string!
 TypedObjectReference
   1 apiGroup string?
-  2 kind string
-  3 name string
+  2 kind string!
+  3 name string!
   4 namespace string?
 ImageVolumeSource
   1 reference string
@@ -270,13 +270,13 @@ PersistentVolumeClaimStatus
   8 currentVolumeAttributesClassName string?
   9 modifyVolumeStatus ModifyVolumeStatus
 PersistentVolumeClaimCondition
-  1 type string
-  2 status string
+  1 type string!
+  2 status string!
   3 lastProbeTime Time
   4 lastTransitionTime Time
   5 reason string
   6 message string
 ModifyVolumeStatus
   1 targetVolumeAttributesClassName string
-  2 status string
+  2 status string!
 `);

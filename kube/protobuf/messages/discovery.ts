@@ -5,7 +5,7 @@ import { parseMessages } from "../schema.ts";
 export const DISCOVERY_MESSAGES = parseMessages(`
 EndpointSlice
   1 metadata ObjectMeta
-  4 addressType string
+  4 addressType string!
   2 endpoints Endpoint[]
   3 ports EndpointPortDiscoveryV1[]
 Endpoint
@@ -24,7 +24,7 @@ EndpointConditions
 EndpointHints
   1 forZones ForZone[]
 ForZone
-  1 name string
+  1 name string!
 EndpointPortDiscoveryV1
   1 name string?
   2 protocol string?

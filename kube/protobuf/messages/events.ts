@@ -20,6 +20,6 @@ EventEventsV1
   14 deprecatedLastTimestamp Time
   15 deprecatedCount int32
 EventSeriesEventsV1
-  1 count int32
+  1 count int32!
   2 lastObservedTime MicroTime
 `);

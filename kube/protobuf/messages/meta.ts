@@ -20,10 +20,10 @@ ObjectMeta
   14 finalizers string[]
   17 managedFields ManagedFieldsEntry[]
 OwnerReference
-  5 apiVersion string
-  1 kind string
-  3 name string
-  4 uid string
+  5 apiVersion string!
+  1 kind string!
+  3 name string!
+  4 uid string!
   6 controller bool?
   7 blockOwnerDeletion bool?
 ManagedFieldsEntry
@@ -38,8 +38,8 @@ LabelSelector
   1 matchLabels map<string>
   2 matchExpressions LabelSelectorRequirement[]
 LabelSelectorRequirement
-  1 key string
-  2 operator string
+  1 key string!
+  2 operator string!
   3 values string[]
 DeleteOptions
   1 gracePeriodSeconds int64?
@@ -52,10 +52,10 @@ Preconditions
   1 uid string?
   2 resourceVersion string?
 Condition
-  1 type string
-  2 status string
+  1 type string!
+  2 status string!
   3 observedGeneration int64
   4 lastTransitionTime Time
-  5 reason string
-  6 message string
+  5 reason string!
+  6 message string!
 `);

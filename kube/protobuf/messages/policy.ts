@@ -18,9 +18,9 @@ PodDisruptionBudgetSpec
 PodDisruptionBudgetStatus
   1 observedGeneration int64
   2 disruptedPods map<Time>
-  3 disruptionsAllowed int32
-  4 currentHealthy int32
-  5 desiredHealthy int32
-  6 expectedPods int32
+  3 disruptionsAllowed int32!
+  4 currentHealthy int32!
+  5 desiredHealthy int32!
+  6 expectedPods int32!
   7 conditions Condition[]
 `);

@@ -5,7 +5,7 @@ import { parseMessages } from "../schema.ts";
 export const SCHEDULING_MESSAGES = parseMessages(`
 PriorityClass
   1 metadata ObjectMeta
-  2 value int32
+  2 value int32!
   3 globalDefault bool
   4 description string
   5 preemptionPolicy string?
