@@ -13,6 +13,7 @@ import type { Change } from "../store/object-store.ts";
 import { expiredLeases, heartbeatSeconds, leaseSeconds } from "./heartbeat.ts";
 import { joinNode } from "./join.ts";
 import { diffNodePods, podReferences } from "./pod-sync.ts";
+import { ClusterDNSIndex, parseDNSAsk } from "./dns-sync.ts";
 import { servicesForNode } from "./services-sync.ts";
 import {
   finishDeletions,
@@ -33,6 +34,9 @@ export class NodeAgents {
   /** Nodes whose agent runs a service proxy (said so in its last sync). */
   #wantServices = new Set<string>();
   #events: KubeletEvents;
+  /** Nodes whose agent serves cluster DNS (said so in its last sync), woken when the DNS data changes. */
+  #wantDNS = new Set<string>();
+  #dns: ClusterDNSIndex;
 
   constructor(
     private readonly ctx: ApiContext,
@@ -44,6 +48,8 @@ export class NodeAgents {
     this.#events = new KubeletEvents(ctx);
     for (const entry of ctx.store.list("pods")) this.#index(entry.key, undefined, entry.object.spec?.nodeName);
     ctx.store.onChange((change) => this.#onChange(change));
+    this.#dns = new ClusterDNSIndex(ctx.store, () => this.#wakeDNS());
+    ctx.store.onChange((change) => this.#dns.onChange(change));
   }
 
   join(token: string, body: unknown): Promise<JoinResponse> {
@@ -61,6 +67,11 @@ export class NodeAgents {
       });
     if (!this.ctx.store.get("nodes", undefined, req.nodeName)) throw notFound("", "nodes", req.nodeName);
 
+    const dnsAsk = parseDNSAsk(body);
+    if (dnsAsk.want) this.#wantDNS.add(req.nodeName);
+    else this.#wantDNS.delete(req.nodeName);
+    // An agent holding older DNS data is answered at once rather than held for the long-poll.
+    if (dnsAsk.want && this.#dns.forAgent(dnsAsk.version)) req.waitSeconds = 0;
     if (req.wantServices) this.#wantServices.add(req.nodeName);
     else this.#wantServices.delete(req.nodeName);
     const interval = heartbeatSeconds(this.ctx.store.count("nodes"));
@@ -89,6 +100,7 @@ export class NodeAgents {
       acknowledged,
       heartbeatSeconds: interval,
       ...(req.wantServices ? { services: this.#services(pods) } : {}),
+      ...(dnsAsk.want ? { dns: this.#dns.forAgent(dnsAsk.version) } : {}),
     };
   }
 
@@ -184,6 +196,10 @@ export class NodeAgents {
     const prefix = objectKey("pods", namespace, "");
     for (const node of this.#wantServices)
       if (this.#waiters.get(node)?.size && runsPodWithPrefix(this.#podsByNode.get(node), prefix)) this.#wake(node);
+  }
+
+  #wakeDNS(): void {
+    for (const node of this.#wantDNS) this.#wake(node);
   }
 
   #wake(nodeName: string): void {
