@@ -1,8 +1,8 @@
 // Cluster DNS as the agent runs it: one server per node on the gateway of the node's pod network (where
 // pods reach their node), port 53 UDP and TCP, answering from the cluster data sync brings and forwarding
 // the rest to the host's resolvers. It is also what pods' resolv.conf names (PodNetworkConfig). Where it
-// cannot bind (rootless: no port 53; the address taken by another server) it says so once and pods keep
-// the runtime's own DNS settings.
+// cannot bind (rootless: no port 53; the address taken by another server) it says so once and pods get
+// the host's resolvers, as the kubelet does without a cluster DNS.
 import type { ClusterDNSData } from "../../kube/agent-protocol.ts";
 import { bindAddress } from "../services/gateway.ts";
 import { Forwarder } from "./forwarder.ts";
@@ -144,7 +144,9 @@ export class ClusterDNS {
   #fail(why: string): void {
     clearInterval(this.#timer);
     this.#state = "failed";
-    this.options.log(`cluster DNS: ${why}; pods on this node keep the container runtime's DNS settings`);
+    this.options.log(
+      `cluster DNS: ${why}; pods on this node get the host's resolvers instead (the kubelet's fallback without a cluster DNS)`,
+    );
   }
 
   /** This server's own addresses: never forwarded to (that would loop). */
