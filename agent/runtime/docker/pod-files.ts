@@ -29,9 +29,14 @@ export interface PodFiles {
 
 const FILES = { hosts: "etc-hosts", resolv: "resolv.conf", hostname: "etc-hostname" } as const;
 
-async function writeIfChanged(path: string, content: string): Promise<void> {
+/** What this agent last wrote per path, so a reconcile pass that changes nothing reads nothing. */
+export type WrittenFiles = Map<string, string>;
+
+async function writeIfChanged(path: string, content: string, written: WrittenFiles): Promise<void> {
+  if (written.get(path) === content) return;
   const current = await readFile(path, "utf8").catch(() => undefined);
   if (current !== content) await writeFile(path, content, { mode: 0o644 });
+  written.set(path, content);
 }
 
 export async function writePodFiles(
@@ -39,6 +44,7 @@ export async function writePodFiles(
   pod: Pod,
   podIP: string | undefined,
   config: PodNetworkConfig,
+  written: WrittenFiles = new Map(),
 ): Promise<PodFiles> {
   const hostNetwork = pod.spec.hostNetwork === true;
   const { conf, warnings } = podDNSConfig({
@@ -51,14 +57,14 @@ export async function writePodFiles(
     ? hostNetworkHosts(pod, await readFile(config.nodeHostsFile ?? "/etc/hosts", "utf8").catch(() => ""))
     : managedHosts(pod, podIP ? [podIP] : [], config.clusterDomain);
   await mkdir(podDir, { recursive: true });
-  await writeIfChanged(join(podDir, FILES.hosts), hosts);
-  await writeIfChanged(join(podDir, FILES.resolv), renderResolvConf(conf));
+  await writeIfChanged(join(podDir, FILES.hosts), hosts, written);
+  await writeIfChanged(join(podDir, FILES.resolv), renderResolvConf(conf), written);
   const mounts: BindMount[] = [
     { source: join(podDir, FILES.hosts), target: "/etc/hosts", readOnly: false },
     { source: join(podDir, FILES.resolv), target: "/etc/resolv.conf", readOnly: false },
   ];
   if (!hostNetwork) {
-    await writeIfChanged(join(podDir, FILES.hostname), `${podUTSName(pod, config.clusterDomain)}\n`);
+    await writeIfChanged(join(podDir, FILES.hostname), `${podUTSName(pod, config.clusterDomain)}\n`, written);
     mounts.push({ source: join(podDir, FILES.hostname), target: "/etc/hostname", readOnly: false });
   }
   return { mounts, warnings };

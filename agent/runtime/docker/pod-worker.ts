@@ -12,7 +12,7 @@ import { backOffEventMessage, crashLoopMessage, startContainer, type Waiting } f
 import { infraCreateOptions } from "./container-spec.ts";
 import type { WorkerContext } from "./context.ts";
 import { ensureImage } from "./images.ts";
-import { writePodFiles } from "./pod-files.ts";
+import { type WrittenFiles, writePodFiles } from "./pod-files.ts";
 import { attemptOf, finishedAtMs, groupInstances, isExited, type PodInstances, podIPOf } from "./instances.ts";
 import { buildContainerStatuses, ProbeSet } from "./pod-probes.ts";
 import { removeAll, teardownPod } from "./teardown.ts";
@@ -38,6 +38,7 @@ export class PodWorker {
   #podMounts: BindMount[] = [];
   #utsMode?: string;
   #warned = new Set<string>();
+  #written: WrittenFiles = new Map();
 
   constructor(
     private readonly ctx: WorkerContext,
@@ -190,7 +191,8 @@ export class PodWorker {
     const hostNetwork = this.pod.spec.hostNetwork === true;
     this.#utsMode = hostNetwork ? "host" : (await this.ctx.sharesUTS) ? `container:${infraId}` : undefined;
     if (!this.ctx.network) return;
-    const files = await writePodFiles(`${this.ctx.podsDir}/${this.uid}`, this.pod, this.#podIP, this.ctx.network);
+    const podDir = `${this.ctx.podsDir}/${this.uid}`;
+    const files = await writePodFiles(podDir, this.pod, this.#podIP, this.ctx.network, this.#written);
     this.#podMounts = files.mounts;
     for (const w of files.warnings)
       if (!this.#warned.has(w.message)) {
