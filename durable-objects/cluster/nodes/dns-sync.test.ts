@@ -3,19 +3,10 @@ import type { KubeObject } from "../../../kube/types.ts";
 import type { ChangeType } from "../store/change-log.ts";
 import type { Change } from "../store/object-store.ts";
 import { ClusterDNSIndex, type DNSSource, dnsService, parseDNSAsk } from "./dns-sync.ts";
+import { endpointsObject, serviceObject } from "./test-objects.ts";
 
-const svc = (namespace: string, name: string, spec: Record<string, unknown>): KubeObject => ({
-  apiVersion: "v1",
-  kind: "Service",
-  metadata: { namespace, name },
-  spec,
-});
-const eps = (namespace: string, name: string, subsets: unknown[]): KubeObject => ({
-  apiVersion: "v1",
-  kind: "Endpoints",
-  metadata: { namespace, name },
-  subsets,
-});
+const svc = serviceObject;
+const eps = endpointsObject;
 const ns = (name: string): KubeObject => ({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
 
 /** A store stand-in: objects by resource, a revision bumped by each change it emits. */

@@ -2,34 +2,17 @@
 // namespace's Services, again only when the version they echo is not the current one; a change DNS can see
 // answers such an agent's long-poll at once.
 import { describe, expect, it } from "vitest";
-import type { JoinRequest, SyncRequest } from "../../../kube/agent-protocol.ts";
+import type { SyncRequest } from "../../../kube/agent-protocol.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import type { ApiContext } from "../api/context.ts";
 import { createObject } from "../api/create.ts";
 import { SYSTEM_WRITE } from "../api/options.ts";
-import { withAgents } from "./testing.ts";
+import { joinRequest, syncRequest, withAgents } from "./testing.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field
 type Json = any;
 
-const joinRequest = (nodeName: string): JoinRequest => ({
-  nodeName,
-  capacity: { cpu: "2", memory: "4Gi", pods: "110" },
-  allocatable: { cpu: "2", memory: "4Gi", pods: "110" },
-  nodeInfo: { operatingSystem: "linux", architecture: "amd64" } as JoinRequest["nodeInfo"],
-  addresses: [],
-  labels: {},
-});
-
-const sync = (extra: Partial<SyncRequest> = {}): SyncRequest => ({
-  nodeName: "a",
-  podStatuses: [],
-  terminated: [],
-  events: [],
-  known: [],
-  waitSeconds: 0,
-  ...extra,
-});
+const sync = (extra: Partial<SyncRequest> = {}) => syncRequest("a", extra);
 
 const service = (ctx: ApiContext, namespace: string, name: string, spec: Record<string, unknown>) =>
   createObject(
