@@ -25,6 +25,9 @@ import {
   writePodStatuses,
 } from "./writes.ts";
 
+/** How long DNS changes gather before the agents serving DNS are woken. */
+const DNS_WAKE_COALESCE_MS = 200;
+
 /** The longest a sync is held open, whatever the agent asks. */
 const MAX_WAIT_SECONDS = 60;
 
@@ -34,9 +37,10 @@ export class NodeAgents {
   /** Nodes whose agent runs a service proxy (said so in its last sync). */
   #wantServices = new Set<string>();
   #events: KubeletEvents;
-  /** Nodes whose agent serves cluster DNS (said so in its last sync), woken when the DNS data changes. */
-  #wantDNS = new Set<string>();
+  /** Nodes whose agent serves cluster DNS (said so in its last sync) → the data version it holds. */
+  #wantDNS = new Map<string, string | undefined>();
   #dns: ClusterDNSIndex;
+  #dnsWake?: ReturnType<typeof setTimeout>;
 
   constructor(
     private readonly ctx: ApiContext,
@@ -68,7 +72,7 @@ export class NodeAgents {
     if (!this.ctx.store.get("nodes", undefined, req.nodeName)) throw notFound("", "nodes", req.nodeName);
 
     const dnsAsk = parseDNSAsk(body);
-    if (dnsAsk.want) this.#wantDNS.add(req.nodeName);
+    if (dnsAsk.want) this.#wantDNS.set(req.nodeName, dnsAsk.version);
     else this.#wantDNS.delete(req.nodeName);
     // An agent holding older DNS data is answered at once rather than held for the long-poll.
     if (dnsAsk.want && this.#dns.forAgent(dnsAsk.version)) req.waitSeconds = 0;
@@ -198,8 +202,12 @@ export class NodeAgents {
       if (this.#waiters.get(node)?.size && runsPodWithPrefix(this.#podsByNode.get(node), prefix)) this.#wake(node);
   }
 
+  /** A burst of changes (an applied manifest, a namespace deleted) wakes each DNS agent once, with all of it. */
   #wakeDNS(): void {
-    for (const node of this.#wantDNS) this.#wake(node);
+    this.#dnsWake ??= setTimeout(() => {
+      this.#dnsWake = undefined;
+      for (const [node, held] of this.#wantDNS) if (held !== this.#dns.version) this.#wake(node);
+    }, DNS_WAKE_COALESCE_MS);
   }
 
   #wake(nodeName: string): void {
