@@ -4,6 +4,7 @@
 //   npx tsx bench/dns.ts [--services 5000] [--rounds 5] [--queries 400] [--name registry.npmjs.org]
 import { performance } from "node:perf_hooks";
 import type { ClusterDNSData, DNSService } from "../kube/agent-protocol.ts";
+import { AnswerCache } from "../agent/dns/cache.ts";
 import { Forwarder } from "../agent/dns/forwarder.ts";
 import { readHostResolvConf, upstreamsOf } from "../agent/dns/resolv-conf.ts";
 import { DNSServer } from "../agent/dns/server.ts";
@@ -44,7 +45,7 @@ function clusterData(n: number): ClusterDNSData {
   return { version: "1", namespaces: Array.from({ length: 50 }, (_, i) => `ns${i}`), services };
 }
 
-async function measure(host: string, port: number, name: string, type: "A" | "SRV" = "A") {
+async function measure(host: string, port: number, name: string | ((i: number) => string), type: "A" | "SRV" = "A") {
   const p50: number[] = [];
   const p99: number[] = [];
   let failed = 0;
@@ -52,7 +53,8 @@ async function measure(host: string, port: number, name: string, type: "A" | "SR
     const samples: number[] = [];
     for (let i = 0; i < QUERIES; i++) {
       const started = performance.now();
-      await askUdp(host, port, queryPacket(name, type), 3000).catch(() => failed++);
+      const asked = typeof name === "string" ? name : name(r * QUERIES + i);
+      await askUdp(host, port, queryPacket(asked, type), 3000).catch(() => failed++);
       samples.push(performance.now() - started);
     }
     const s = summarize(samples);
@@ -71,7 +73,8 @@ const forwarder = new Forwarder({ upstreams: () => upstreams });
 const server = new DNSServer({
   host: "127.0.0.1",
   port: 0,
-  context: { zone: () => zone, forward: (q, tcp) => forwarder.forward(q, tcp) },
+  // Forwarded answers cached as the agent caches them (cache.ts, at most 30 s).
+  context: { zone: () => zone, forward: new AnswerCache().wrap((q, tcp) => forwarder.forward(q, tcp)) },
 });
 await server.listen();
 const port = server.address!.port;
@@ -91,8 +94,12 @@ const rows: [string, Awaited<ReturnType<typeof measure>>][] = [
 ];
 if (upstreams.length > 0) {
   const up = upstreams[0];
-  rows.push([`agent: forwarded ${EXTERNAL} → ${up.host}`, await measure("127.0.0.1", port, EXTERNAL)]);
+  rows.push([`agent: forwarded ${EXTERNAL} → ${up.host} (cached)`, await measure("127.0.0.1", port, EXTERNAL)]);
   rows.push([`host resolver ${up.host} directly: ${EXTERNAL}`, await measure(up.host, up.port, EXTERNAL)]);
+  // A new name each time: every query is a real trip upstream (NXDOMAIN), through the agent and directly.
+  const fresh = (tag: string) => (i: number) => `q${i}-${tag}-${process.pid}.example.invalid`;
+  rows.push([`agent: forwarded, new name each (uncached) → ${up.host}`, await measure("127.0.0.1", port, fresh("a"))]);
+  rows.push([`host resolver ${up.host} directly, new name each`, await measure(up.host, up.port, fresh("h"))]);
 } else console.log("(no host resolver in /etc/resolv.conf: forwarded figures skipped)");
 for (const [what, r] of rows)
   console.log(

@@ -5,6 +5,7 @@
 // the host's resolvers, as the kubelet does without a cluster DNS.
 import type { ClusterDNSData } from "../../kube/agent-protocol.ts";
 import { bindAddress } from "../services/gateway.ts";
+import { AnswerCache } from "./cache.ts";
 import { Forwarder } from "./forwarder.ts";
 import { HOST_RESOLV_CONF, type ResolvConf, readHostResolvConf, upstreamsOf } from "./resolv-conf.ts";
 import { DNSServer } from "./server.ts";
@@ -37,6 +38,7 @@ export class ClusterDNS {
   #timer?: NodeJS.Timeout;
   #host?: { conf: ResolvConf; at: number };
   readonly #forwarder: Forwarder;
+  readonly #cache = new AnswerCache();
 
   constructor(private readonly options: ClusterDNSOptions) {
     this.#forwarder = new Forwarder({
@@ -112,10 +114,10 @@ export class ClusterDNS {
       allow: localSources(gateway),
       context: {
         zone: () => this.#zone,
-        forward: async (query, tcp) => {
+        forward: this.#cache.wrap(async (query, tcp) => {
           await this.hostResolvConf();
           return this.#forwarder.forward(query, tcp);
-        },
+        }),
       },
     });
     try {
