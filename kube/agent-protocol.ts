@@ -88,6 +88,12 @@ export interface SyncRequest {
    * without one (simulated nodes) are neither sent them nor woken for them.
    */
   wantServices?: boolean;
+  /**
+   * The agent serves cluster DNS: answer with `dns` whenever the cluster's DNS data differs from
+   * `dnsVersion` (the version of the data it holds; absent: it holds none).
+   */
+  wantDNS?: boolean;
+  dnsVersion?: string;
 }
 
 /** One container's usage: CPU as a rate over the report's window, memory as the working set. */
@@ -135,6 +141,41 @@ export interface SyncResponse {
    * Absent: keep what you had.
    */
   services?: SyncService[];
+  /** What cluster DNS answers from, when the request asked (wantDNS) and it changed since `dnsVersion`. */
+  dns?: ClusterDNSData;
+}
+
+/**
+ * What the node's DNS server answers `cluster.local` from (CoreDNS' kubernetes plugin's view): the
+ * namespaces that exist and every Service of the cluster, in all namespaces (a pod may ask for any).
+ */
+export interface ClusterDNSData {
+  /** Echoed by the agent as `dnsVersion`: equal versions are equal data. */
+  version: string;
+  namespaces: string[];
+  services: DNSService[];
+}
+
+export interface DNSService {
+  namespace: string;
+  name: string;
+  /** spec.type: ClusterIP, NodePort, LoadBalancer or ExternalName. */
+  type: string;
+  /** spec.clusterIPs (or clusterIP); empty for headless and ExternalName Services. */
+  clusterIPs: string[];
+  externalName?: string;
+  ports: SyncServicePort[];
+  /** Headless Services only: the ready addresses of their Endpoints (A, SRV and per-pod records). */
+  endpoints?: DNSEndpoint[];
+}
+
+export interface DNSEndpoint {
+  ip: string;
+  /** The address's hostname (a pod's spec.hostname when its spec.subdomain names the Service). */
+  hostname?: string;
+  /** targetRef's name when it is a Pod. */
+  podName?: string;
+  ports: SyncServicePort[];
 }
 
 /** A Service with a cluster IP (headless and ExternalName services are left out) and its ready endpoints. */

@@ -4,11 +4,12 @@ import type Docker from "dockerode";
 import type { Container, Pod } from "../../../kube/pod-types.ts";
 import { goDuration } from "../../backoff.ts";
 import { ContainerConfigError, expandCommand, type PodReferences, resolveEnv } from "../../pod/env.ts";
-import { containerMounts, type VolumePlan } from "../../pod/volumes.ts";
+import { type BindMount, containerMounts, type VolumePlan } from "../../pod/volumes.ts";
 import { containerFieldPath } from "../events.ts";
 import { appCreateOptions } from "./container-spec.ts";
 import type { WorkerContext } from "./context.ts";
 import { ensureImage, PullError } from "./images.ts";
+import { podFileMounts } from "./pod-files.ts";
 
 export interface Waiting {
   reason: string;
@@ -23,6 +24,9 @@ export interface StartRequest {
   attempt: number;
   infraId: string;
   plans: VolumePlan[];
+  /** The pod's /etc/hosts, resolv.conf and hostname files (pod-files.ts). */
+  podMounts?: BindMount[];
+  utsMode?: string;
 }
 
 export type StartOutcome = { started: true; id: string } | { started: false; waiting: Waiting; retryInMs: number };
@@ -78,7 +82,8 @@ export async function startContainer(ctx: WorkerContext, req: StartRequest): Pro
   try {
     const env = resolveEnv(req.refs, container);
     const { command, args } = expandCommand(container, env);
-    const mounts = containerMounts(container, req.plans);
+    const own = containerMounts(container, req.plans);
+    const mounts = [...own, ...podFileMounts(req.podMounts ?? [], own)];
     options = appCreateOptions({
       nodeName: ctx.nodeName,
       pod,
@@ -90,6 +95,7 @@ export async function startContainer(ctx: WorkerContext, req: StartRequest): Pro
       command,
       args,
       mounts,
+      utsMode: req.utsMode,
     });
   } catch (error) {
     if (!(error instanceof ContainerConfigError)) throw error;

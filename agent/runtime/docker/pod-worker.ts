@@ -6,12 +6,13 @@ import type { PodAssignment } from "../../../kube/agent-protocol.ts";
 import type { Container, Pod, PodStatus } from "../../../kube/pod-types.ts";
 import { ContainerConfigError, type PodReferences } from "../../pod/env.ts";
 import { computePodStatus } from "../../pod/status.ts";
-import { planVolumes, type VolumePlan } from "../../pod/volumes.ts";
+import { type BindMount, planVolumes, type VolumePlan } from "../../pod/volumes.ts";
 import { containerFieldPath } from "../events.ts";
 import { backOffEventMessage, crashLoopMessage, startContainer, type Waiting } from "./container-start.ts";
 import { infraCreateOptions } from "./container-spec.ts";
 import type { WorkerContext } from "./context.ts";
 import { ensureImage } from "./images.ts";
+import { type WrittenFiles, writePodFiles } from "./pod-files.ts";
 import { attemptOf, finishedAtMs, groupInstances, isExited, type PodInstances, podIPOf } from "./instances.ts";
 import { buildContainerStatuses, ProbeSet } from "./pod-probes.ts";
 import { removeAll, teardownPod } from "./teardown.ts";
@@ -34,6 +35,10 @@ export class PodWorker {
   #podIP?: string;
   #startTime: string;
   #lastPassEnd = -1;
+  #podMounts: BindMount[] = [];
+  #utsMode?: string;
+  #warned = new Set<string>();
+  #written: WrittenFiles = new Map();
 
   constructor(
     private readonly ctx: WorkerContext,
@@ -105,6 +110,7 @@ export class PodWorker {
         changed = infra.Id !== instances.infra?.Id;
         if (changed) instances = groupInstances(await this.ctx.containersOf(this.uid, true), this.ctx.nodeName);
         this.#podIP = this.pod.spec.hostNetwork ? this.ctx.hostIP : podIPOf(infra);
+        await this.#writePodFiles(infra.Id);
         changed = (await this.#runContainers(instances, infra.Id)) || changed;
       }
     }
@@ -180,6 +186,21 @@ export class PodWorker {
     return created.inspect();
   }
 
+  /** /etc/hosts, resolv.conf and hostname need the pod's IP: written once the sandbox runs, before any container. */
+  async #writePodFiles(infraId: string): Promise<void> {
+    const hostNetwork = this.pod.spec.hostNetwork === true;
+    this.#utsMode = hostNetwork ? "host" : (await this.ctx.sharesUTS) ? `container:${infraId}` : undefined;
+    if (!this.ctx.network) return;
+    const podDir = `${this.ctx.podsDir}/${this.uid}`;
+    const files = await writePodFiles(podDir, this.pod, this.#podIP, this.ctx.network, this.#written);
+    this.#podMounts = files.mounts;
+    for (const w of files.warnings)
+      if (!this.#warned.has(w.message)) {
+        this.#warned.add(w.message);
+        this.ctx.events.record(this.pod, "Warning", w.reason, w.message);
+      }
+  }
+
   /** Init containers in order, then app containers. True when something was started. */
   async #runContainers(instances: PodInstances, infraId: string): Promise<boolean> {
     let changed = false;
@@ -248,6 +269,8 @@ export class PodWorker {
       attempt,
       infraId,
       plans: this.#plans,
+      podMounts: this.#podMounts,
+      utsMode: this.#utsMode,
     });
     if (!outcome.started) {
       this.#waiting.set(spec.name, outcome.waiting);

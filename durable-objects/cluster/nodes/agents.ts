@@ -13,6 +13,7 @@ import type { Change } from "../store/object-store.ts";
 import { expiredLeases, heartbeatSeconds, leaseSeconds } from "./heartbeat.ts";
 import { joinNode } from "./join.ts";
 import { diffNodePods, podReferences } from "./pod-sync.ts";
+import { ClusterDNSIndex, parseDNSAsk } from "./dns-sync.ts";
 import { servicesForNode } from "./services-sync.ts";
 import {
   finishDeletions,
@@ -24,6 +25,9 @@ import {
   writePodStatuses,
 } from "./writes.ts";
 
+/** How long DNS changes gather before the agents serving DNS are woken. */
+const DNS_WAKE_COALESCE_MS = 200;
+
 /** The longest a sync is held open, whatever the agent asks. */
 const MAX_WAIT_SECONDS = 60;
 
@@ -33,6 +37,10 @@ export class NodeAgents {
   /** Nodes whose agent runs a service proxy (said so in its last sync). */
   #wantServices = new Set<string>();
   #events: KubeletEvents;
+  /** Nodes whose agent serves cluster DNS (said so in its last sync) → the data version it holds. */
+  #wantDNS = new Map<string, string | undefined>();
+  #dns: ClusterDNSIndex;
+  #dnsWake?: ReturnType<typeof setTimeout>;
 
   constructor(
     private readonly ctx: ApiContext,
@@ -44,6 +52,8 @@ export class NodeAgents {
     this.#events = new KubeletEvents(ctx);
     for (const entry of ctx.store.list("pods")) this.#index(entry.key, undefined, entry.object.spec?.nodeName);
     ctx.store.onChange((change) => this.#onChange(change));
+    this.#dns = new ClusterDNSIndex(ctx.store, () => this.#wakeDNS());
+    ctx.store.onChange((change) => this.#dns.onChange(change));
   }
 
   join(token: string, body: unknown): Promise<JoinResponse> {
@@ -61,6 +71,11 @@ export class NodeAgents {
       });
     if (!this.ctx.store.get("nodes", undefined, req.nodeName)) throw notFound("", "nodes", req.nodeName);
 
+    const dnsAsk = parseDNSAsk(body);
+    if (dnsAsk.want) this.#wantDNS.set(req.nodeName, dnsAsk.version);
+    else this.#wantDNS.delete(req.nodeName);
+    // An agent holding older DNS data is answered at once rather than held for the long-poll.
+    if (dnsAsk.want && this.#dns.forAgent(dnsAsk.version)) req.waitSeconds = 0;
     if (req.wantServices) this.#wantServices.add(req.nodeName);
     else this.#wantServices.delete(req.nodeName);
     const interval = heartbeatSeconds(this.ctx.store.count("nodes"));
@@ -89,6 +104,7 @@ export class NodeAgents {
       acknowledged,
       heartbeatSeconds: interval,
       ...(req.wantServices ? { services: this.#services(pods) } : {}),
+      ...(dnsAsk.want ? { dns: this.#dns.forAgent(dnsAsk.version) } : {}),
     };
   }
 
@@ -184,6 +200,14 @@ export class NodeAgents {
     const prefix = objectKey("pods", namespace, "");
     for (const node of this.#wantServices)
       if (this.#waiters.get(node)?.size && runsPodWithPrefix(this.#podsByNode.get(node), prefix)) this.#wake(node);
+  }
+
+  /** A burst of changes (an applied manifest, a namespace deleted) wakes each DNS agent once, with all of it. */
+  #wakeDNS(): void {
+    this.#dnsWake ??= setTimeout(() => {
+      this.#dnsWake = undefined;
+      for (const [node, held] of this.#wantDNS) if (held !== this.#dns.version) this.#wake(node);
+    }, DNS_WAKE_COALESCE_MS);
   }
 
   #wake(nodeName: string): void {
