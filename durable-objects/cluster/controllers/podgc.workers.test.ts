@@ -2,42 +2,28 @@
 // pods bound to a node that does not exist go after the quarantine (Failed, DisruptionTarget
 // DeletionByPodGC), whether deleted or not; a node that appears in time keeps its pods; terminating pods
 // on an out-of-service node go at once; and the alarm is armed only while a quarantine runs.
-import { env, runInDurableObject } from "cloudflare:test";
-import { drizzle } from "drizzle-orm/durable-sqlite";
-import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../../kube/types.ts";
-import migrations from "../../../migrations/cluster/migrations.js";
-import type { ApiContext } from "../api/context.ts";
 import { createObject } from "../api/create.ts";
 import { deleteObject } from "../api/delete.ts";
 import { SYSTEM_WRITE } from "../api/options.ts";
 import { updateObject } from "../api/update.ts";
 import { kindIndex } from "../registry/index.ts";
 import type { Change } from "../store/object-store.ts";
-import { ObjectStore } from "../store/object-store.ts";
 import { QUARANTINE_MS } from "./podgc-plan.ts";
 import { PodGCController } from "./podgc.ts";
-import { BATCH_DELAY_MS, Runner } from "./runner.ts";
+import { type ClockedRunner, withClockedRunner } from "../testing/clocked-runner.ts";
+import { createTestPod } from "../testing/pods.ts";
+import { BATCH_DELAY_MS } from "./runner.ts";
 
-interface Setup {
-  ctx: ApiContext;
-  runner: Runner;
-  armed(): number | null;
-  advance(ms: number): void;
+interface Setup extends ClockedRunner {
   changes: Change[];
   pod(name: string, nodeName?: string): KubeObject;
   get(name: string): KubeObject | undefined;
 }
 
-async function withCluster(fn: (s: Setup) => Promise<void>): Promise<void> {
-  const ns = (env as unknown as { CLUSTER: DurableObjectNamespace }).CLUSTER;
-  await runInDurableObject(ns.get(ns.newUniqueId()), async (_instance, state) => {
-    const db = drizzle(state.storage);
-    await migrate(db, migrations);
-    let offset = 0;
-    const store = new ObjectStore(db, state.storage, 100);
-    const ctx: ApiContext = { store, kinds: kindIndex, now: () => Date.now() + offset };
+function withCluster(fn: (s: Setup) => Promise<void>): Promise<void> {
+  return withClockedRunner(async (ctx) => {
     createObject(
       ctx,
       kindIndex.byResource("namespaces")!,
@@ -45,43 +31,12 @@ async function withCluster(fn: (s: Setup) => Promise<void>): Promise<void> {
       { apiVersion: "v1", kind: "Namespace", metadata: { name: "default" } },
       SYSTEM_WRITE,
     );
-    let armed: number | null = null;
-    const runner = new Runner([new PodGCController(ctx)], {
-      now: ctx.now,
-      alarm: {
-        arm: (at) => {
-          armed = at;
-        },
-      },
-    });
-    runner.follow((listener) => store.onChange(listener));
-    runner.start();
     const changes: Change[] = [];
-    store.onChange((c) => changes.push(c));
-    await fn({
-      ctx,
-      runner,
-      armed: () => armed,
-      advance: (ms) => {
-        offset += ms;
-      },
-      changes,
-      pod: (name, nodeName) =>
-        createObject(
-          ctx,
-          kindIndex.byResource("pods")!,
-          "default",
-          {
-            apiVersion: "v1",
-            kind: "Pod",
-            metadata: { name },
-            spec: { ...(nodeName ? { nodeName } : {}), containers: [{ name: "c", image: "busybox" }] },
-          },
-          SYSTEM_WRITE,
-        ),
-      get: (name) => store.get("pods", "default", name)?.object,
-    });
-  });
+    ctx.store.onChange((c) => changes.push(c));
+    const pod = (name: string, nodeName?: string) => createTestPod(ctx, name, nodeName ? { nodeName } : {});
+    const get = (name: string) => ctx.store.get("pods", "default", name)?.object;
+    return { controllers: [new PodGCController(ctx)], extra: { changes, pod, get } };
+  }, fn);
 }
 
 const node = (name: string, ready: boolean, taints: unknown[] = []): KubeObject => ({

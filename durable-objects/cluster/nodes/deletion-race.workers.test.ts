@@ -7,12 +7,10 @@
 import { describe, expect, it } from "vitest";
 import type { PodStatusUpdate, SyncRequest, SyncResponse } from "../../../kube/agent-protocol.ts";
 import type { PodStatus } from "../../../kube/pod-types.ts";
-import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
-import { createObject } from "../api/create.ts";
 import { deleteObject } from "../api/delete.ts";
 import { SYSTEM_WRITE } from "../api/options.ts";
-import { withAgents } from "./testing.ts";
+import { createTestPod } from "../testing/pods.ts";
+import { joinRequest, withAgents } from "./testing.ts";
 
 type Call = (path: string, token: string, body: unknown) => Promise<{ status: number; body: unknown }>;
 
@@ -145,21 +143,6 @@ function random(seed: number): () => number {
 
 type Step = "sync" | "abandon" | "news" | "delete";
 
-function createPod(ctx: ApiContext, name: string, nodeName: string): KubeObject {
-  return createObject(
-    ctx,
-    ctx.kinds.byResource("pods")!,
-    "default",
-    {
-      apiVersion: "v1",
-      kind: "Pod",
-      metadata: { name },
-      spec: { nodeName, containers: [{ name: "c", image: "busybox" }] },
-    } as KubeObject,
-    SYSTEM_WRITE,
-  );
-}
-
 const INTERLEAVINGS = 200;
 const NODES = 8;
 
@@ -169,14 +152,7 @@ describe("a deletion is never lost on the way to the agent", () => {
       const agents: ScriptedAgent[] = [];
       for (let n = 0; n < NODES; n++) {
         const nodeName = `race-${n}`;
-        const joined = await call("/agent/join", joinToken, {
-          nodeName,
-          capacity: { cpu: "2", memory: "4Gi", pods: "110" },
-          allocatable: { cpu: "2", memory: "4Gi", pods: "110" },
-          nodeInfo: { operatingSystem: "linux", architecture: "amd64" },
-          addresses: [],
-          labels: {},
-        });
+        const joined = await call("/agent/join", joinToken, joinRequest(nodeName));
         agents.push(new ScriptedAgent(call, (joined.body as { nodeCredential: string }).nodeCredential, nodeName));
       }
       const stuck: string[] = [];
@@ -192,7 +168,7 @@ describe("a deletion is never lost on the way to the agent", () => {
             return r < 0.4 ? "sync" : r < 0.7 ? "abandon" : "news";
           });
           steps.splice(Math.floor(rand() * (steps.length + 1)), 0, "delete");
-          const uid = createPod(ctx, name, agent.nodeName).metadata.uid ?? "";
+          const uid = createTestPod(ctx, name, { nodeName: agent.nodeName }).metadata.uid ?? "";
           for (const step of steps) {
             seen.set(step, (seen.get(step) ?? 0) + 1);
             if (step === "sync") await agent.sync();
