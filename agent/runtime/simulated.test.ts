@@ -73,3 +73,14 @@ it("finishes a Job-like pod: Succeeded when its command ends, reported without a
   vi.advanceTimersByTime(60_000);
   expect(rt.drain().statuses).toEqual([]);
 });
+
+it("does not run again a pod that had finished (restored after the agent restarted)", () => {
+  const rt = new SimulatedRuntime();
+  const a = assignment("done");
+  a.pod.status = { phase: "Succeeded" };
+  rt.apply(a);
+  expect(rt.drain().statuses).toEqual([]);
+  expect(rt.pods).toEqual([]);
+  rt.apply(assignment("done", { deletionTimestamp: "2026-01-01T00:00:30Z" }));
+  expect(rt.drain().terminated).toEqual(["done"]);
+});

@@ -71,6 +71,9 @@ export class SimulatedRuntime implements PodRuntime {
       this.#report(existing);
       return;
     }
+    // A pod that finished before (restored after a restart) stays finished: nothing runs it again.
+    const phase = pod.status?.phase;
+    if (phase === "Succeeded" || phase === "Failed") return;
     const now = this.now();
     const entry: Entry = {
       pod,
