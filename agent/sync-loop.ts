@@ -177,8 +177,11 @@ export class SyncLoop {
       this.known.delete(uid);
       await this.options.store.remove(uid);
     }
+    // A pod received in this answer is held at the version it came with; an acknowledgement never
+    // overrides it (the object sends a pod whenever its own write carried changes the agent has not seen).
+    const received = new Set(response.pods.map((a) => a.pod.metadata.uid ?? ""));
     for (const [uid, rv] of Object.entries(response.acknowledged ?? {}))
-      if (this.known.has(uid)) this.known.set(uid, rv);
+      if (this.known.has(uid) && !received.has(uid)) this.known.set(uid, rv);
     if (response.heartbeatSeconds > 0) this.heartbeatSeconds = response.heartbeatSeconds;
     if (!this.#orphansCollected) {
       this.#orphansCollected = true;

@@ -75,8 +75,9 @@ export interface SyncRequest {
   events: AgentEvent[];
   /**
    * Every pod the agent holds, with the resourceVersion it last received (or was acknowledged). The object
-   * compares against these after writing this request's pod statuses, counting its own status writes as
-   * known, so a status update never bounces back as a changed pod.
+   * compares against these after writing this request's pod statuses, counting its own status write as
+   * known when it was made on the version given here, so a status update does not bounce back as a
+   * changed pod, while a change that came before it (a deletion) is never taken as known.
    */
   known: KnownPod[];
   /** The longest the object may hold the request open when nothing changes for the node. 0: answer at once. */
@@ -131,7 +132,10 @@ export interface SyncResponse {
   pods: PodAssignment[];
   /** Known pod uids that no longer exist for this node: stop and forget them at once. */
   stop: string[];
-  /** resourceVersions the object gave pods whose status it wrote from this request (uid → rv). */
+  /**
+   * resourceVersions the object gave pods whose status it wrote from this request (uid → rv), only for writes
+   * made on the version the agent said it holds: a pod that changed in between (a deletion) is sent in `pods`.
+   */
   acknowledged: Record<string, string>;
   /** Seconds until the next sync should start (the object may lengthen it as the cluster grows). */
   heartbeatSeconds: number;

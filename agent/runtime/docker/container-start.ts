@@ -8,8 +8,8 @@ import { type BindMount, containerMounts, type VolumePlan } from "../../pod/volu
 import { containerFieldPath } from "../events.ts";
 import { appCreateOptions } from "./container-spec.ts";
 import type { WorkerContext } from "./context.ts";
-import { ensureImage, PullError } from "./images.ts";
 import { podFileMounts } from "./pod-files.ts";
+import { ensureImage, PullAborted, PullError } from "./images.ts";
 
 export interface Waiting {
   reason: string;
@@ -27,6 +27,8 @@ export interface StartRequest {
   /** The pod's /etc/hosts, resolv.conf and hostname files (pod-files.ts). */
   podMounts?: BindMount[];
   utsMode?: string;
+  /** Aborted when the pod is deleted: an image pull in progress is abandoned. */
+  signal?: AbortSignal;
 }
 
 export type StartOutcome = { started: true; id: string } | { started: false; waiting: Waiting; retryInMs: number };
@@ -39,8 +41,11 @@ async function pull(ctx: WorkerContext, req: StartRequest): Promise<StartOutcome
   const fieldPath = containerFieldPath(container.name, req.kind === "init");
   const key = `${pod.metadata.uid}/${image}`;
   try {
-    const result = await ensureImage(ctx.docker, container, () =>
-      ctx.events.record(pod, "Normal", "Pulling", `Pulling image "${image}"`, fieldPath),
+    const result = await ensureImage(
+      ctx.docker,
+      container,
+      () => ctx.events.record(pod, "Normal", "Pulling", `Pulling image "${image}"`, fieldPath),
+      req.signal,
     );
     if (result.pulled) {
       const seconds = (result.ms / 1000).toFixed(3);
@@ -55,6 +60,7 @@ async function pull(ctx: WorkerContext, req: StartRequest): Promise<StartOutcome
       ctx.events.record(pod, "Normal", "Pulled", `Container image "${image}" already present on machine`, fieldPath);
     return undefined;
   } catch (error) {
+    if (error instanceof PullAborted) return { started: false, waiting: { reason: "ContainerCreating" }, retryInMs: 0 };
     if (!(error instanceof PullError)) throw error;
     const delay = ctx.pullBackoff.next(key, ctx.now());
     const never = error.message.includes("pull policy of Never");

@@ -11,8 +11,8 @@ import { containerFieldPath } from "../events.ts";
 import { backOffEventMessage, crashLoopMessage, startContainer, type Waiting } from "./container-start.ts";
 import { infraCreateOptions } from "./container-spec.ts";
 import type { WorkerContext } from "./context.ts";
-import { ensureImage } from "./images.ts";
 import { type WrittenFiles, writePodFiles } from "./pod-files.ts";
+import { ensureImage, PullAborted } from "./images.ts";
 import { attemptOf, finishedAtMs, groupInstances, isExited, type PodInstances, podIPOf } from "./instances.ts";
 import { buildContainerStatuses, ProbeSet } from "./pod-probes.ts";
 import { removeAll, teardownPod } from "./teardown.ts";
@@ -39,6 +39,8 @@ export class PodWorker {
   #utsMode?: string;
   #warned = new Set<string>();
   #written: WrittenFiles = new Map();
+  /** Aborted once the pod is deleted or forgotten: a pass stuck in an image pull lets teardown go first. */
+  #stopping = new AbortController();
 
   constructor(
     private readonly ctx: WorkerContext,
@@ -62,11 +64,13 @@ export class PodWorker {
 
   update(assignment: PodAssignment): void {
     this.#assignment = assignment;
+    if (assignment.pod.metadata.deletionTimestamp) this.#stopping.abort();
   }
 
   /** The pod is gone from the cluster: tear it down without reporting. */
   forget(): void {
     this.#forgotten = true;
+    this.#stopping.abort();
   }
 
   /**
@@ -79,7 +83,8 @@ export class PodWorker {
     try {
       await this.#reconcile(snapshotAt <= this.#lastPassEnd);
     } catch (error) {
-      console.error(`pod ${this.pod.metadata.namespace}/${this.pod.metadata.name}: ${(error as Error).message}`);
+      if (!(error instanceof PullAborted))
+        console.error(`pod ${this.pod.metadata.namespace}/${this.pod.metadata.name}: ${(error as Error).message}`);
     } finally {
       this.#lastPassEnd = performance.now();
       this.#busy = false;
@@ -173,7 +178,12 @@ export class PodWorker {
         .remove({ force: true })
         .catch(() => {});
     }
-    await ensureImage(this.ctx.docker, { name: "infra", image: this.ctx.infraImage, imagePullPolicy: "IfNotPresent" });
+    await ensureImage(
+      this.ctx.docker,
+      { name: "infra", image: this.ctx.infraImage, imagePullPolicy: "IfNotPresent" },
+      undefined,
+      this.#stopping.signal,
+    );
     const options = infraCreateOptions(this.ctx.nodeName, this.pod, this.ctx.infraImage);
     const created = await this.ctx.docker.createContainer(options).catch(async (error: Error) => {
       // Created by an earlier pass this one did not see yet: use it rather than fail.
@@ -231,6 +241,7 @@ export class PodWorker {
     instances: PodInstances,
     infraId: string,
   ): Promise<boolean> {
+    if (this.#stopping.signal.aborted) return false;
     const now = this.ctx.now();
     const list = instances.byName.get(spec.name) ?? [];
     const latest = list[0];
@@ -271,6 +282,7 @@ export class PodWorker {
       plans: this.#plans,
       podMounts: this.#podMounts,
       utsMode: this.#utsMode,
+      signal: this.#stopping.signal,
     });
     if (!outcome.started) {
       this.#waiting.set(spec.name, outcome.waiting);

@@ -12,8 +12,8 @@ import { objectKey } from "../store/keys.ts";
 import type { Change } from "../store/object-store.ts";
 import { expiredLeases, heartbeatSeconds, leaseSeconds } from "./heartbeat.ts";
 import { joinNode } from "./join.ts";
-import { diffNodePods, podReferences } from "./pod-sync.ts";
 import { ClusterDNSIndex, parseDNSAsk } from "./dns-sync.ts";
+import { diffNodePods, knownAfterWrites, podReferences } from "./pod-sync.ts";
 import { servicesForNode } from "./services-sync.ts";
 import {
   finishDeletions,
@@ -81,18 +81,20 @@ export class NodeAgents {
     const interval = heartbeatSeconds(this.ctx.store.count("nodes"));
     renewLease(this.db, req.nodeName, this.ctx.now(), leaseSeconds(interval));
     if (req.metrics) this.metrics?.record(req.nodeName, req.metrics, interval);
-    const acknowledged = this.ctx.store.transaction(() => {
+    const { before, written } = this.ctx.store.transaction(() => {
       if (req.nodeStatus) writeNodeStatus(this.ctx, req.nodeName, req.nodeStatus);
-      const acks = writePodStatuses(this.ctx, req.nodeName, req.podStatuses);
+      const before = this.#versions(req.podStatuses);
+      const written = writePodStatuses(this.ctx, req.nodeName, req.podStatuses);
       finishDeletions(this.ctx, req.nodeName, req.terminated);
       this.#events.record(req.nodeName, req.events);
-      return acks;
+      return { before, written };
     });
-    // The object's own status writes count as known: they never bounce back as changed pods.
-    const known = new Map(req.known.map((k) => [k.uid, acknowledged[k.uid] ?? k.resourceVersion]));
+    // The object's own status writes count as known (they do not bounce back as changed pods) only when
+    // nothing the agent has not seen happened to the pod before them.
+    const { known, acknowledged } = knownAfterWrites(req.known, before, written);
     let pods = this.#boundPods(req.nodeName);
     let diff = diffNodePods(pods, known);
-    const quiet = diff.changed.length === 0 && diff.stop.length === 0 && Object.keys(acknowledged).length === 0;
+    const quiet = diff.changed.length === 0 && diff.stop.length === 0 && Object.keys(written).length === 0;
     if (quiet && req.waitSeconds > 0) {
       await this.#wait(req.nodeName, Math.min(req.waitSeconds, interval, MAX_WAIT_SECONDS) * 1000);
       pods = this.#boundPods(req.nodeName);
@@ -119,6 +121,16 @@ export class NodeAgents {
   /** The kube-node-lease rows, for serving Lease objects. */
   leases() {
     return leaseRows(this.db);
+  }
+
+  /** uid → the stored resourceVersion of each pod a status update names (before it is written). */
+  #versions(updates: readonly { uid: string; namespace: string; name: string }[]): Record<string, string> {
+    const versions: Record<string, string> = {};
+    for (const u of updates) {
+      const pod = this.ctx.store.get("pods", u.namespace, u.name)?.object;
+      if (pod?.metadata.uid === u.uid) versions[u.uid] = pod.metadata.resourceVersion ?? "";
+    }
+    return versions;
   }
 
   #boundPods(nodeName: string): Pod[] {

@@ -15,14 +15,18 @@ import { handleAgentRequest } from "./routes.ts";
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field
 type Json = any;
 
-/** A join request for a small linux/amd64 node. */
+/** A join request as an agent sends it. */
 export const joinRequest = (nodeName: string): JoinRequest => ({
   nodeName,
   capacity: { cpu: "2", memory: "4Gi", pods: "110" },
   allocatable: { cpu: "2", memory: "4Gi", pods: "110" },
-  nodeInfo: { operatingSystem: "linux", architecture: "amd64" } as JoinRequest["nodeInfo"],
-  addresses: [],
-  labels: {},
+  nodeInfo: {
+    operatingSystem: "linux",
+    architecture: "amd64",
+    kubeletVersion: "v1.32.0-flotilla",
+  } as JoinRequest["nodeInfo"],
+  addresses: [{ type: "InternalIP", address: "10.0.0.5" }],
+  labels: { zone: "a" },
 });
 
 /** A sync request with nothing to report, answered at once unless `extra` says otherwise. */
