@@ -1,7 +1,9 @@
 // ClusterObject: one tenant cluster. It holds the object store and serves the Kubernetes
 // API. Its typed surface for the Worker: `fetch` (the API) and the RPC methods below
 // (provision, tokens, status, destroy). An object that was never provisioned (or was
-// destroyed) stores nothing and answers every request 401.
+// destroyed) stores nothing and answers every request 401. The Worker routes only ids that
+// /v1 created (worker/known-clusters.ts): reading the record below is enough to make workerd
+// create the object's SQLite database, so a stranger's id must never get this far.
 import { DurableObject } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
