@@ -73,6 +73,7 @@ function notFoundStatus(): Response {
     status: "Failure",
     message: "the server could not find the requested resource",
     reason: "NotFound",
+    details: {}, // as kube/status.ts pathNotFound(): kubectl dereferences it
     code: 404,
   };
   return new Response(JSON.stringify(status), { status: 404, headers: { "content-type": "application/json" } });
