@@ -66,12 +66,13 @@ export class NodeAgents {
     const interval = heartbeatSeconds(this.ctx.store.count("nodes"));
     renewLease(this.db, req.nodeName, this.ctx.now(), leaseSeconds(interval));
     if (req.metrics) this.metrics?.record(req.nodeName, req.metrics, interval);
-    const acknowledged = this.ctx.store.transaction(() => {
+    const { acknowledged, refusedEvents } = this.ctx.store.transaction(() => {
       if (req.nodeStatus) writeNodeStatus(this.ctx, req.nodeName, req.nodeStatus);
       const acks = writePodStatuses(this.ctx, req.nodeName, req.podStatuses);
+      // Events before deletions: one about a pod whose deletion this sync finishes still finds its pod.
+      const refused = this.#events.record(req.nodeName, req.events);
       finishDeletions(this.ctx, req.nodeName, req.terminated);
-      this.#events.record(req.nodeName, req.events);
-      return acks;
+      return { acknowledged: acks, refusedEvents: refused };
     });
     // The object's own status writes count as known: they never bounce back as changed pods.
     const known = new Map(req.known.map((k) => [k.uid, acknowledged[k.uid] ?? k.resourceVersion]));
@@ -88,6 +89,7 @@ export class NodeAgents {
       stop: diff.stop,
       acknowledged,
       heartbeatSeconds: interval,
+      ...(refusedEvents > 0 ? { refusedEvents } : {}),
       ...(req.wantServices ? { services: this.#services(pods) } : {}),
     };
   }

@@ -3,8 +3,12 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { drizzle } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
+import type { JoinRequest, SyncRequest } from "../../../kube/agent-protocol.ts";
+import type { KubeObject } from "../../../kube/types.ts";
 import migrations from "../../../migrations/cluster/migrations.js";
 import type { ApiContext } from "../api/context.ts";
+import { createObject } from "../api/create.ts";
+import { SYSTEM_WRITE } from "../api/options.ts";
 import { Credentials } from "../auth/credentials.ts";
 import { kindIndex } from "../registry/index.ts";
 import { ObjectStore } from "../store/object-store.ts";
@@ -51,4 +55,45 @@ export async function withAgents(namespaces: string[], fn: (s: AgentsSetup) => P
     };
     await fn({ ctx, agents, joinToken: join.token, call });
   });
+}
+
+/** What an honest agent sends when it joins as `nodeName`. */
+export const joinRequest = (nodeName: string): JoinRequest => ({
+  nodeName,
+  capacity: { cpu: "2", memory: "4Gi", pods: "110" },
+  allocatable: { cpu: "2", memory: "4Gi", pods: "110" },
+  nodeInfo: {
+    operatingSystem: "linux",
+    architecture: "amd64",
+    kubeletVersion: "v1.32.0-flotilla",
+  } as JoinRequest["nodeInfo"],
+  addresses: [{ type: "InternalIP", address: "10.0.0.5" }],
+  labels: { zone: "a" },
+});
+
+/** A sync that reports nothing, with `extra` fields. */
+export const syncRequest = (nodeName: string, extra: Partial<SyncRequest> = {}): SyncRequest => ({
+  nodeName,
+  podStatuses: [],
+  terminated: [],
+  events: [],
+  known: [],
+  waitSeconds: 0,
+  ...extra,
+});
+
+/** A pod in "default" bound to `nodeName`; `extra` goes into its one container. */
+export function boundPod(ctx: ApiContext, name: string, nodeName: string, extra: Record<string, unknown> = {}) {
+  return createObject(
+    ctx,
+    ctx.kinds.byResource("pods")!,
+    "default",
+    {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name },
+      spec: { nodeName, containers: [{ name: "c", image: "busybox", ...extra }] },
+    } as KubeObject,
+    SYSTEM_WRITE,
+  );
 }
