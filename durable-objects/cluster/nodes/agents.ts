@@ -2,9 +2,9 @@
 // when a pod bound to the node changes (an index of pods by node, kept by the store's change feed).
 // A node credential acts only as its own node: its pods, its status.
 import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
-import type { JoinResponse, PodAssignment, SyncRequest, SyncResponse } from "../../../kube/agent-protocol.ts";
+import type { JoinResponse, PodAssignment, SyncResponse } from "../../../kube/agent-protocol.ts";
 import type { ConfigMap, Pod, Secret } from "../../../kube/pod-types.ts";
-import { badRequest, forbidden, notFound, unauthorized } from "../../../kube/status.ts";
+import { forbidden, notFound, unauthorized } from "../../../kube/status.ts";
 import type { ApiContext } from "../api/context.ts";
 import type { Credentials } from "../auth/credentials.ts";
 import type { MetricsWindow } from "../metrics/window.ts";
@@ -12,6 +12,7 @@ import { objectKey } from "../store/keys.ts";
 import type { Change } from "../store/object-store.ts";
 import { expiredLeases, heartbeatSeconds, leaseSeconds } from "./heartbeat.ts";
 import { joinNode } from "./join.ts";
+import { parseSyncRequest } from "./parse.ts";
 import { diffNodePods, podReferences } from "./pod-sync.ts";
 import { servicesForNode } from "./services-sync.ts";
 import {
@@ -196,22 +197,4 @@ export class NodeAgents {
 function runsPodWithPrefix(keys: Set<string> | undefined, prefix: string): boolean {
   for (const key of keys ?? []) if (key.startsWith(prefix)) return true;
   return false;
-}
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
-export function parseSyncRequest(body: unknown): SyncRequest {
-  if (!isRecord(body) || typeof body.nodeName !== "string") throw badRequest("sync request must name its node");
-  const list = (v: unknown) => (Array.isArray(v) ? v : []);
-  return {
-    nodeName: body.nodeName,
-    nodeStatus: isRecord(body.nodeStatus) ? (body.nodeStatus as unknown as SyncRequest["nodeStatus"]) : undefined,
-    podStatuses: list(body.podStatuses).filter(isRecord) as unknown as SyncRequest["podStatuses"],
-    terminated: list(body.terminated).filter((u): u is string => typeof u === "string"),
-    events: list(body.events).filter(isRecord) as unknown as SyncRequest["events"],
-    known: list(body.known).filter(isRecord) as unknown as SyncRequest["known"],
-    waitSeconds: typeof body.waitSeconds === "number" && body.waitSeconds > 0 ? body.waitSeconds : 0,
-    metrics: isRecord(body.metrics) ? (body.metrics as unknown as SyncRequest["metrics"]) : undefined,
-    wantServices: body.wantServices === true,
-  };
 }

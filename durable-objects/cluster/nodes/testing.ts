@@ -24,6 +24,17 @@ export interface AgentsSetup {
   joinToken: string;
   /** POSTs to an agent route with a bearer token. */
   call(path: string, token: string, body: unknown): Promise<{ status: number; body: Json }>;
+  /** Every row of every table of the object's SQLite (objects, change log, leases, credentials …). */
+  dump(): string;
+}
+
+function dumpTables(sql: SqlStorage): string {
+  const tables = sql
+    .exec<{ name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY name",
+    )
+    .toArray();
+  return JSON.stringify(tables.map(({ name }) => [name, sql.exec(`SELECT * FROM "${name}" ORDER BY rowid`).toArray()]));
 }
 
 export async function withAgents(namespaces: string[], fn: (s: AgentsSetup) => Promise<void>): Promise<void> {
@@ -53,7 +64,7 @@ export async function withAgents(namespaces: string[], fn: (s: AgentsSetup) => P
       );
       return { status: res.status, body: await res.json() };
     };
-    await fn({ ctx, agents, joinToken: join.token, call });
+    await fn({ ctx, agents, joinToken: join.token, call, dump: () => dumpTables(state.storage.sql) });
   });
 }
 

@@ -82,8 +82,8 @@ export function writePodStatuses(
   for (const update of updates) {
     const pod = ownPod(ctx, nodeName, update);
     if (!pod) continue;
-    const next = { ...structuredClone(pod), status: mergePodStatus(pod.status as Partial<PodStatus>, update.status) };
     try {
+      const next = { ...structuredClone(pod), status: mergePodStatus(pod.status as Partial<PodStatus>, update.status) };
       const written = updateObject(
         ctx,
         kind(ctx, "pods"),
