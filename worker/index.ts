@@ -3,6 +3,7 @@
 // It knows the object only by its class and typed surface. Ids that /v1 never created reach no object.
 import { Hono } from "hono";
 import { discardBody } from "../kube/http/read-capped.ts";
+import { pathNotFound } from "../kube/status.ts";
 import { ClusterObject } from "../durable-objects/cluster/object.ts";
 import { CLUSTER_ID_PATTERN } from "./auth/tokens.ts";
 import type { Env } from "./env.ts";
@@ -65,18 +66,12 @@ function tooLargeStatus(): Response {
   });
 }
 
+/** The object's own answer for a path that names nothing (kube/status.ts), so the two can never be told apart. */
 function notFoundStatus(): Response {
-  const status = {
-    kind: "Status",
-    apiVersion: "v1",
-    metadata: {},
-    status: "Failure",
-    message: "the server could not find the requested resource",
-    reason: "NotFound",
-    details: {}, // as kube/status.ts pathNotFound(): kubectl dereferences it
-    code: 404,
-  };
-  return new Response(JSON.stringify(status), { status: 404, headers: { "content-type": "application/json" } });
+  return new Response(JSON.stringify(pathNotFound().toStatus()), {
+    status: 404,
+    headers: { "content-type": "application/json" },
+  });
 }
 
 export default app;
