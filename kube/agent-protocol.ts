@@ -139,6 +139,8 @@ export interface SyncResponse {
   acknowledged: Record<string, string>;
   /** Seconds until the next sync should start (the object may lengthen it as the cluster grows). */
   heartbeatSeconds: number;
+  /** Events of the request that were dropped: not about a pod bound to this node (absent when none were). */
+  refusedEvents?: number;
   /**
    * The Services of the namespaces the node runs pods in (and `kubernetes` in default), for pod
    * environment variables and the node-local service proxy; only when the request asked (wantServices).

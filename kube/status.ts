@@ -101,5 +101,10 @@ export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
   new StatusError(429, "TooManyRequests", message, { retryAfterSeconds });
 export const internalError = (message: string) =>
   new StatusError(500, "InternalError", `Internal error occurred: ${message}`);
-/** A 404 for a URL that names no resource (upstream answers these with reason NotFound and this text). */
-export const pathNotFound = () => new StatusError(404, "NotFound", "the server could not find the requested resource");
+/**
+ * A 404 for a URL that names no resource or subresource: upstream's go-restful fallback
+ * (NewGenericServerResponse with no resource), whose `details` is present and empty. kubectl dereferences
+ * it: `kubectl debug` tells a missing pods/ephemeralcontainers from a missing pod by `details.name`.
+ */
+export const pathNotFound = () =>
+  new StatusError(404, "NotFound", "the server could not find the requested resource", {});

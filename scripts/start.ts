@@ -2,6 +2,7 @@
 // a demo cluster, and a kubeconfig for the real kubectl. State lives in FLOTILLA_HOME (default .flotilla/).
 import path from "node:path";
 import { type RunningFlotilla, startFlotilla } from "./local/flotilla.ts";
+import { firstExit, groupProcesses } from "./local/group-watch.ts";
 import { resolveHome, resolvePort } from "./local/home.ts";
 import { buildWeb } from "../web/build.ts";
 
@@ -61,11 +62,21 @@ async function main(): Promise<void> {
   const flotilla = await started;
   console.log(banner(flotilla));
 
-  const exit = await flotilla.exited;
-  if (!stopping) {
-    console.error(`wrangler dev exited unexpectedly (code ${exit.code}, signal ${exit.signal})`);
-    process.exit(1);
-  }
+  // wrangler outlives a workerd that died (its proxy then holds every request, silently): watch workerd too.
+  const workerd = firstExit(groupProcesses(flotilla.serverGroup, "workerd"));
+  const outcome = await Promise.race([
+    flotilla.exited.then((exit) => ({ exit })),
+    workerd.exited.then((pid) => ({ pid })),
+  ]);
+  workerd.cancel();
+  if (stopping) return;
+  stopping = true;
+  if ("pid" in outcome) {
+    console.error(`workerd (pid ${outcome.pid}) exited on its own: Flotilla cannot serve without it. Stopping.`);
+    await flotilla.stop();
+  } else console.error(`wrangler dev exited unexpectedly (code ${outcome.exit.code}, signal ${outcome.exit.signal})`);
+  console.error("State is kept; run `npm start` again to restart.");
+  process.exit(1);
 }
 
 main().catch((err: unknown) => {

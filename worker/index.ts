@@ -1,9 +1,13 @@
 // The edge entry: health, the public API (/v1), and routing of /clusters/<id>/… to that
 // cluster's Durable Object, which checks the request's token itself (one hop per kubectl call).
-// It knows the object only by its class and typed surface.
+// It knows the object only by its class and typed surface. Ids that /v1 never created reach no object.
 import { Hono } from "hono";
+import { discardBody } from "../kube/http/read-capped.ts";
+import { pathNotFound } from "../kube/status.ts";
 import { ClusterObject } from "../durable-objects/cluster/object.ts";
+import { CLUSTER_ID_PATTERN } from "./auth/tokens.ts";
 import type { Env } from "./env.ts";
+import { isKnownCluster } from "./known-clusters.ts";
 import { v1Api } from "./v1/router.ts";
 
 export { ClusterObject };
@@ -11,20 +15,17 @@ export { ClusterObject };
 /** Upstream's request body limit (apiserver MaxRequestBodyBytes); the object enforces it too. */
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
-/** Cluster ids are random lowercase base32 text; anything else names no cluster. */
-const CLUSTER_ID = /^[a-z0-9]{8,64}$/;
-
 const app = new Hono<{ Bindings: Env }>();
 
 app.get("/healthz", (c) => c.text("ok"));
 
 app.route("/v1", v1Api());
 
-app.all("/clusters/:id/*", (c) => {
+app.all("/clusters/:id/*", async (c) => {
   const id = c.req.param("id");
-  if (!CLUSTER_ID.test(id)) return notFoundStatus();
   // Refused here rather than streamed to the object only to be cut off there.
   if (Number(c.req.header("content-length") ?? 0) > MAX_BODY_BYTES) return tooLargeStatus();
+  if (!(await knownCluster(c.env, id))) return discardBody(c.req.raw).then(notFoundStatus);
   const url = new URL(c.req.url);
   const prefix = `/clusters/${id}`;
   url.pathname = url.pathname.slice(prefix.length) || "/";
@@ -37,13 +38,16 @@ app.all("/clusters/:id/*", (c) => {
  * with its URL unchanged; the object decides whether the Service is published and applies its plan's
  * public rate and body limits.
  */
-app.all("/public/:id/*", (c) => {
+app.all("/public/:id/*", async (c) => {
   const id = c.req.param("id");
-  if (!CLUSTER_ID.test(id)) return notFoundStatus();
+  if (!(await knownCluster(c.env, id))) return discardBody(c.req.raw).then(notFoundStatus);
   return c.env.CLUSTER.get(c.env.CLUSTER.idFromName(id)).fetch(c.req.raw);
 });
 
 app.notFound(() => notFoundStatus());
+
+/** Cluster ids are random lowercase base32 text; anything else names no cluster and costs no lookup. */
+const knownCluster = async (env: Env, id: string) => CLUSTER_ID_PATTERN.test(id) && isKnownCluster(env.DB, id);
 
 function tooLargeStatus(): Response {
   const message = `Request entity too large: limit is ${MAX_BODY_BYTES}`;
@@ -62,17 +66,12 @@ function tooLargeStatus(): Response {
   });
 }
 
+/** The object's own answer for a path that names nothing (kube/status.ts), so the two can never be told apart. */
 function notFoundStatus(): Response {
-  const status = {
-    kind: "Status",
-    apiVersion: "v1",
-    metadata: {},
-    status: "Failure",
-    message: "the server could not find the requested resource",
-    reason: "NotFound",
-    code: 404,
-  };
-  return new Response(JSON.stringify(status), { status: 404, headers: { "content-type": "application/json" } });
+  return new Response(JSON.stringify(pathNotFound().toStatus()), {
+    status: 404,
+    headers: { "content-type": "application/json" },
+  });
 }
 
 export default app;

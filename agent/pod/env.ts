@@ -74,7 +74,7 @@ export function fieldRefValue(refs: PodReferences, fieldPath: string): string {
 }
 
 /** resourceFieldRef: the container's limit or request in units of the divisor, rounded up as upstream. */
-function resourceFieldValue(refs: PodReferences, container: Container, resource: string, divisor = "1"): string {
+export function resourceFieldValue(refs: PodReferences, container: Container, resource: string, divisor = "1"): string {
   const [kind, name] = resource.split(".");
   const source = kind === "limits" ? container.resources?.limits : container.resources?.requests;
   const text = source?.[name] ?? (kind === "limits" ? refs.nodeAllocatable?.[name] : undefined) ?? "0";
@@ -112,7 +112,7 @@ function valueFromSource(refs: PodReferences, container: Container, env: EnvVar)
   return undefined;
 }
 
-function findContainer(pod: Pod, name: string): Container | undefined {
+export function findContainer(pod: Pod, name: string): Container | undefined {
   return [...(pod.spec.initContainers ?? []), ...pod.spec.containers].find((c) => c.name === name);
 }
 

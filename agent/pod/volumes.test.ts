@@ -80,6 +80,91 @@ describe("planVolume", () => {
     expect(planVolume(refsFor([volume]), "/p", volume).files).toEqual([]);
   });
 
+  it("an optional source's missing item key is left out, as upstream's MakePayload does", () => {
+    const volume: Volume = {
+      name: "v",
+      secret: {
+        secretName: "sec",
+        optional: true,
+        items: [
+          { key: "zzz", path: "z" },
+          { key: "token", path: "t" },
+        ],
+      },
+    };
+    expect(files(planVolume(refsFor([volume]), "/p", volume))).toEqual([["t", "t0k", "644"]]);
+  });
+
+  it("projects secret, configMap and downward API sources into one read-only directory", () => {
+    const volume: Volume = {
+      name: "all-in-one",
+      projected: {
+        defaultMode: 0o440,
+        sources: [
+          { secret: { name: "sec", items: [{ key: "token", path: "auth/token", mode: 0o400 }] } },
+          { configMap: { name: "cfg", items: [{ key: "a.conf", path: "a.conf" }] } },
+          {
+            downwardAPI: {
+              items: [
+                { path: "name", fieldRef: { fieldPath: "metadata.name" } },
+                { path: "labels", fieldRef: { fieldPath: "metadata.labels" } },
+              ],
+            },
+          },
+          { secret: { name: "missing", optional: true } },
+          { serviceAccountToken: { path: "token" } },
+        ],
+      },
+    };
+    const refs = refsFor([volume]);
+    refs.pod.metadata.labels = { tier: "web", app: 'say "hi"' };
+    const plan = planVolume(refs, "/p", volume);
+    expect(plan).toMatchObject({
+      hostPath: "/p/volumes/kubernetes.io~projected/all-in-one",
+      readOnly: true,
+      external: false,
+    });
+    expect(files(plan)).toEqual([
+      ["auth/token", "t0k", "400"],
+      ["a.conf", "A", "440"],
+      ["name", "p", "440"],
+      ["labels", 'app="say \\"hi\\""\ntier="web"', "440"],
+    ]);
+  });
+
+  it("a later projected source's file replaces an earlier one at the same path", () => {
+    const volume: Volume = {
+      name: "v",
+      projected: {
+        sources: [
+          { configMap: { name: "cfg", items: [{ key: "a.conf", path: "same" }] } },
+          { secret: { name: "sec", items: [{ key: "token", path: "same" }] } },
+        ],
+      },
+    };
+    expect(files(planVolume(refsFor([volume]), "/p", volume))).toEqual([["same", "t0k", "644"]]);
+  });
+
+  it.each<[Volume, string]>([
+    [{ name: "v", projected: { sources: [{ secret: { name: "gone" } }] } }, 'secret "gone" not found'],
+    [{ name: "v", projected: { sources: [{ configMap: { name: "gone" } }] } }, 'configmap "gone" not found'],
+    [
+      { name: "v", projected: { sources: [{ secret: { name: "sec", items: [{ key: "token", path: "/abs" }] } }] } },
+      "invalid path /abs",
+    ],
+    [
+      {
+        name: "v",
+        projected: {
+          sources: [{ downwardAPI: { items: [{ path: "../up", fieldRef: { fieldPath: "metadata.name" } }] } }],
+        },
+      },
+      "invalid path ../up",
+    ],
+  ])("refuses projected %j", (volume, message) => {
+    expect(() => planVolume(refsFor([volume]), "/p", volume)).toThrow(message);
+  });
+
   it("hostPath is external and created only when asked", () => {
     const plain: Volume = { name: "h", hostPath: { path: "/data" } };
     const create: Volume = { name: "h", hostPath: { path: "/data", type: "DirectoryOrCreate" } };

@@ -3,6 +3,7 @@
 // kubelet's: volumes/kubernetes.io~<plugin>/<volume name>.
 import { posix } from "node:path";
 import type { Container, KeyToPath, Volume } from "../../kube/pod-types.ts";
+import { downwardAPIFiles } from "./downward-api.ts";
 import { ContainerConfigError, type PodReferences, secretValues } from "./env.ts";
 
 /** 0644, the API's default for configMap and secret volumes. */
@@ -38,21 +39,40 @@ const PLUGIN_DIRS = {
   emptyDir: "kubernetes.io~empty-dir",
   configMap: "kubernetes.io~configmap",
   secret: "kubernetes.io~secret",
+  projected: "kubernetes.io~projected",
 };
 
-function keyFiles(values: Record<string, Buffer>, items: KeyToPath[] | undefined, defaultMode: number, what: string) {
-  if (!items) return Object.entries(values).map(([key, content]) => ({ path: key, content, mode: defaultMode }));
-  return items.map((item) => {
-    const content = values[item.key];
-    if (content === undefined) throw new ContainerConfigError(`${what} ${item.key}`);
-    const path = posix.normalize(item.path);
-    if (path.startsWith("..") || posix.isAbsolute(path)) throw new ContainerConfigError(`invalid path ${item.path}`);
-    return { path, content, mode: item.mode ?? defaultMode };
-  });
+/** A file's path inside its volume: relative, and never above it. */
+function volumePath(path: string): string {
+  const normalized = posix.normalize(path);
+  if (normalized.startsWith("..") || posix.isAbsolute(normalized))
+    throw new ContainerConfigError(`invalid path ${path}`);
+  return normalized;
 }
 
-function configMapFiles(refs: PodReferences, volume: Volume): VolumeFile[] {
-  const source = volume.configMap!;
+/** Every key, or the items' keys at their paths; a missing key fails unless the source is optional (as upstream). */
+function keyFiles(values: Record<string, Buffer>, source: KeySource, defaultMode: number, what: string): VolumeFile[] {
+  if (!source.items) return Object.entries(values).map(([key, content]) => ({ path: key, content, mode: defaultMode }));
+  const files: VolumeFile[] = [];
+  for (const item of source.items) {
+    const content = values[item.key];
+    if (content === undefined) {
+      if (source.optional) continue;
+      throw new ContainerConfigError(`${what} ${item.key}`);
+    }
+    files.push({ path: volumePath(item.path), content, mode: item.mode ?? defaultMode });
+  }
+  return files;
+}
+
+/** A config map or secret as a volume source: its own, or one source of a projected volume. */
+interface KeySource {
+  name?: string;
+  items?: KeyToPath[];
+  optional?: boolean;
+}
+
+function configMapFiles(refs: PodReferences, source: KeySource, defaultMode: number): VolumeFile[] {
   const name = source.name ?? "";
   const cm = refs.configMaps[name];
   if (!cm) {
@@ -62,17 +82,11 @@ function configMapFiles(refs: PodReferences, volume: Volume): VolumeFile[] {
   const values: Record<string, Buffer> = {};
   for (const [k, v] of Object.entries(cm.data ?? {})) values[k] = Buffer.from(v, "utf8");
   for (const [k, v] of Object.entries(cm.binaryData ?? {})) values[k] = Buffer.from(v, "base64");
-  return keyFiles(
-    values,
-    source.items,
-    source.defaultMode ?? DEFAULT_FILE_MODE,
-    "configmap references non-existent config key:",
-  );
+  return keyFiles(values, source, defaultMode, "configmap references non-existent config key:");
 }
 
-function secretFiles(refs: PodReferences, volume: Volume): VolumeFile[] {
-  const source = volume.secret!;
-  const name = source.secretName ?? "";
+function secretFiles(refs: PodReferences, source: KeySource, defaultMode: number): VolumeFile[] {
+  const name = source.name ?? "";
   const secret = refs.secrets[name];
   if (!secret) {
     if (source.optional) return [];
@@ -80,12 +94,38 @@ function secretFiles(refs: PodReferences, volume: Volume): VolumeFile[] {
   }
   const values: Record<string, Buffer> = {};
   for (const [k, v] of Object.entries(secretValues(secret))) values[k] = Buffer.from(v, "utf8");
-  return keyFiles(values, source.items, source.defaultMode ?? DEFAULT_FILE_MODE, "references non-existent secret key:");
+  return keyFiles(values, source, defaultMode, "references non-existent secret key:");
+}
+
+/**
+ * A projected volume's files: each source's, in order, a later one replacing an earlier one's file at the
+ * same path (the kubelet's projected plugin collects them into one payload the same way). Service account
+ * token sources write nothing: this cluster issues no service account tokens yet.
+ */
+function projectedFiles(refs: PodReferences, volume: Volume): VolumeFile[] {
+  const projected = volume.projected!;
+  const mode = projected.defaultMode ?? DEFAULT_FILE_MODE;
+  const byPath = new Map<string, VolumeFile>();
+  for (const source of projected.sources ?? []) {
+    const files = source.secret
+      ? secretFiles(refs, source.secret, mode)
+      : source.configMap
+        ? configMapFiles(refs, source.configMap, mode)
+        : source.downwardAPI
+          ? downwardAPIFiles(refs, source.downwardAPI.items ?? [], mode).map((f) => ({
+              ...f,
+              path: volumePath(f.path),
+            }))
+          : [];
+    for (const file of files) byPath.set(file.path, file);
+  }
+  return [...byPath.values()];
 }
 
 /** One volume's plan. Throws ContainerConfigError (upstream's FailedMount) for a missing source. */
 export function planVolume(refs: PodReferences, podDir: string, volume: Volume): VolumePlan {
   const dir = (plugin: keyof typeof PLUGIN_DIRS) => posix.join(podDir, "volumes", PLUGIN_DIRS[plugin], volume.name);
+  const secretMode = volume.secret?.defaultMode ?? DEFAULT_FILE_MODE;
   if (volume.hostPath) {
     const type = volume.hostPath.type;
     const create = type === "DirectoryOrCreate" ? "Directory" : type === "FileOrCreate" ? "File" : undefined;
@@ -101,7 +141,7 @@ export function planVolume(refs: PodReferences, podDir: string, volume: Volume):
     return {
       name: volume.name,
       hostPath: dir("configMap"),
-      files: configMapFiles(refs, volume),
+      files: configMapFiles(refs, volume.configMap, volume.configMap.defaultMode ?? DEFAULT_FILE_MODE),
       readOnly: true,
       external: false,
     };
@@ -109,7 +149,15 @@ export function planVolume(refs: PodReferences, podDir: string, volume: Volume):
     return {
       name: volume.name,
       hostPath: dir("secret"),
-      files: secretFiles(refs, volume),
+      files: secretFiles(refs, { ...volume.secret, name: volume.secret.secretName }, secretMode),
+      readOnly: true,
+      external: false,
+    };
+  if (volume.projected)
+    return {
+      name: volume.name,
+      hostPath: dir("projected"),
+      files: projectedFiles(refs, volume),
       readOnly: true,
       external: false,
     };

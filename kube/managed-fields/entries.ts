@@ -1,7 +1,7 @@
 // metadata.managedFields entries: read from and written to their JSON form, and checked, since
 // a malformed entry makes kubectl fail when it reads the object.
 import { type FieldError, invalid, notSupported, required } from "../field-errors.ts";
-import { FieldSet } from "./field-set.ts";
+import { FieldSet, MAX_FIELDS_DEPTH } from "./field-set.ts";
 
 export interface ManagedFieldsEntry {
   manager: string;
@@ -48,9 +48,16 @@ export function writeEntries(entries: readonly ManagedFieldsEntry[]): Raw[] {
     }));
 }
 
+/** A tree of objects only, at most MAX_FIELDS_DEPTH deep; checked without recursion. */
 function validFieldsV1(v: unknown): boolean {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
-  return Object.values(v).every(validFieldsV1);
+  const stack: [unknown, number][] = [[v, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== "object" || node === null || Array.isArray(node)) return false;
+    if (depth > MAX_FIELDS_DEPTH) return false;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return true;
 }
 
 /** Upstream's checks on client-supplied managedFields. */
@@ -68,7 +75,7 @@ export function validateManagedFields(raw: unknown): FieldError[] {
       errs.push(notSupported(`${at}.operation`, e.operation ?? "", ["Apply", "Update"]));
     if (e.fieldsType !== "FieldsV1") errs.push(notSupported(`${at}.fieldsType`, e.fieldsType ?? "", ["FieldsV1"]));
     if (e.fieldsV1 !== undefined && !validFieldsV1(e.fieldsV1))
-      errs.push(invalid(`${at}.fieldsV1`, "", "must be a FieldsV1 object"));
+      errs.push(invalid(`${at}.fieldsV1`, "", `must be a FieldsV1 object at most ${MAX_FIELDS_DEPTH} levels deep`));
     if (typeof e.manager !== "string") errs.push(required(`${at}.manager`));
   });
   return errs;

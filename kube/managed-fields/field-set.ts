@@ -8,6 +8,12 @@ export type FieldPath = readonly string[];
 
 const SEP = "\u0000";
 
+/**
+ * Deepest field path a FieldsV1 tree may hold: far beyond any kind's schema, and low enough that
+ * walking a hostile tree (a body can nest thousands of levels) costs little and never exhausts the stack.
+ */
+export const MAX_FIELDS_DEPTH = 100;
+
 export class FieldSet {
   readonly #paths: Set<string>;
 
@@ -18,7 +24,8 @@ export class FieldSet {
   static fromFieldsV1(value: unknown): FieldSet {
     const paths: string[][] = [];
     const walk = (node: unknown, prefix: string[]) => {
-      if (!node || typeof node !== "object" || Array.isArray(node)) return;
+      // Deeper trees are refused by validateManagedFields; here they only must not overflow the stack.
+      if (!node || typeof node !== "object" || Array.isArray(node) || prefix.length > MAX_FIELDS_DEPTH) return;
       const entries = Object.entries(node);
       if (entries.length === 0 && prefix.length > 0) paths.push(prefix);
       for (const [key, child] of entries) {

@@ -22,6 +22,12 @@ import {
 const v1 = (kind: string) => ({ group: "", version: "v1", kind });
 
 export const coreMiscDefinitions: Definitions = {
+  [core("Binding")]: kindObject(
+    v1("Binding"),
+    "Ties one object to another, such as a pod to the node the scheduler chose (the pods/binding subresource).",
+    { target: ref(core("ObjectReference"), "The object to bind to: for pods, the Node.") },
+    { required: ["target"] },
+  ),
   [core("ConfigMap")]: kindObject(
     v1("ConfigMap"),
     "Non-confidential configuration as key/value pairs, for pods to read as environment variables, arguments or files.",

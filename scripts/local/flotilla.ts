@@ -62,6 +62,8 @@ export interface RunningFlotilla {
   caPem: string;
   /** Resolves when the server stops, whether through stop() or on its own. */
   exited: Promise<ExitInfo>;
+  /** The process group of the server (wrangler, esbuild, workerd). */
+  serverGroup: number;
   /** The local agent npm start runs, and why it uses its runtime; undefined with `agent: false`. */
   localAgent?: { process: AgentProcess; why: string };
   /** A join token for the demo cluster (POST /v1/clusters/:id/tokens, role join). */
@@ -181,6 +183,7 @@ export async function startFlotilla(opts: StartFlotillaOptions): Promise<Running
     caPath: paths.caCert,
     caPem,
     exited: wrangler.exited,
+    serverGroup: wrangler.pid,
     localAgent,
     createJoinToken: joinToken,
     startAgent,

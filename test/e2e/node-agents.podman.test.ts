@@ -193,6 +193,51 @@ describe.skipIf(podman.skip)("node agents on Podman with kubectl", () => {
     expect(p.status.phase).toBe("Succeeded");
   });
 
+  it("a projected volume delivers secret and config map keys (and pod fields) as files", async () => {
+    await h.kubectl(["create", "secret", "generic", "projected-creds", "--from-literal=password=pr0jected"]);
+    await h.kubectl(["create", "configmap", "projected-settings", "--from-literal=greeting=howdy"]);
+    await apply(
+      pod("projected", NODE_A, {
+        restartPolicy: "Never",
+        volumes: [
+          {
+            name: "bundle",
+            projected: {
+              sources: [
+                { secret: { name: "projected-creds", items: [{ key: "password", path: "creds/password" }] } },
+                { configMap: { name: "projected-settings" } },
+                { downwardAPI: { items: [{ path: "podname", fieldRef: { fieldPath: "metadata.name" } }] } },
+              ],
+            },
+          },
+        ],
+        containers: [
+          {
+            name: "cat",
+            image: IMAGE,
+            command: [
+              "sh",
+              "-c",
+              'for f in creds/password greeting podname; do echo "$f=$(cat /bundle/$f)"; done; touch /bundle/x 2>/dev/null || echo read-only',
+            ],
+            volumeMounts: [{ name: "bundle", mountPath: "/bundle" }],
+          },
+        ],
+      }),
+    );
+    await until("the cat to finish", async () => {
+      const got = await getJson("pod", "projected");
+      return container(got, "cat")?.state?.terminated ? got : undefined;
+    });
+    const logs = await h.kubectl(["logs", "projected"]);
+    expect(logs.stdout.trim().split("\n")).toEqual([
+      "creds/password=pr0jected",
+      "greeting=howdy",
+      "podname=projected",
+      "read-only",
+    ]);
+  });
+
   it("a crashing container goes into CrashLoopBackOff with a growing restart count", async () => {
     await apply(
       pod("crash", NODE_B, { containers: [{ name: "crash", image: IMAGE, command: ["sh", "-c", "exit 3"] }] }),

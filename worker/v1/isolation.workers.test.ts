@@ -163,9 +163,10 @@ describe("the Kubernetes API of tenant A's cluster", () => {
     expect((await kube(clusterB.id, clusterA.adminToken, "GET", `${NS}/configmaps`)).status).toBe(401);
   });
 
-  it("answers 401 for an id that names no cluster, never creating one", async () => {
+  it("answers 404 for an id that /v1 never created, without waking an object (test/e2e/strangers.test.ts counts files)", async () => {
     const res = await kube("abcdefghijklmnopqrstuvwxyz", clusterA.adminToken, "GET", "/api/v1/namespaces");
-    expect(res.status).toBe(401);
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ kind: "Status", reason: "NotFound", code: 404 });
   });
 });
 

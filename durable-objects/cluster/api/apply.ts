@@ -7,13 +7,15 @@ import { apiVersionOf, resourceId } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import type { ApiContext } from "./context.ts";
 import { createObject } from "./create.ts";
-import { asObjectOf } from "./decode.ts";
+import { decodeObject } from "./decode.ts";
 import type { WriteOptions } from "./options.ts";
 import { updateObject } from "./update.ts";
 
 export interface ApplyResult {
   object: KubeObject;
   created: boolean;
+  /** Field validation warnings about the configuration. */
+  warnings: string[];
 }
 
 export function serverSideApply(
@@ -21,10 +23,10 @@ export function serverSideApply(
   kind: ResourceKind,
   target: { namespace?: string; name: string },
   body: unknown,
-  options: WriteOptions & { explicitManager: boolean },
+  options: WriteOptions & { explicitManager: boolean; rawText: string },
 ): ApplyResult {
   if (!options.explicitManager) throw badRequest("fieldManager is required for apply requests");
-  const config = asObjectOf(kind, body);
+  const { obj: config, warnings } = decodeObject(kind, body, options.rawText, options.fieldValidation);
   if (config.metadata.name !== undefined && config.metadata.name !== target.name)
     throw badRequest(
       `the name of the object (${config.metadata.name}) does not match the name on the URL (${target.name})`,
@@ -39,6 +41,6 @@ export function serverSideApply(
   };
   const next = applyConfiguration(live, config, applyOptions);
   const writeOptions = { ...options, managedFieldsDone: true };
-  if (!live) return { object: createObject(ctx, kind, target.namespace, next, writeOptions), created: true };
-  return { object: updateObject(ctx, kind, target, next, writeOptions), created: false };
+  if (!live) return { object: createObject(ctx, kind, target.namespace, next, writeOptions), created: true, warnings };
+  return { object: updateObject(ctx, kind, target, next, writeOptions), created: false, warnings };
 }

@@ -3,9 +3,10 @@
 // version, the storage kind's handler runs (defaults, validation, store, tables are its own), and
 // objects in the answer — single, lists, table rows, watch events — are converted back. Patches
 // apply to the served version's view of the stored object, as upstream patches the request version.
-import { readBody, mediaType, parseDocument, asObjectOf } from "./decode.ts";
+import { bodyTypeOf, decodeObject, mediaType, parseDocument, readBody } from "./decode.ts";
+import type { FieldValidationMode } from "./field-validation.ts";
 import { queryBool } from "./options.ts";
-import { APPLY_PATCH_TYPE, applyPatch, checkPatchType } from "./patch.ts";
+import { APPLY_PATCH_TYPE, checkPatchType, patchObject } from "./patch.ts";
 import { notFound } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import { apiVersionOf, resourceId } from "../registry/lookup.ts";
@@ -25,10 +26,13 @@ function jsonRequest(request: Request, method: string, body: unknown, type = "ap
   return new Request(request.url, { method, headers, body: JSON.stringify(body) });
 }
 
-/** A served-version body as a storage-version object. */
-async function convertedBody(request: Request, kind: ResourceKind, conversion: VersionConversion) {
-  const obj = asObjectOf(kind, parseDocument(await readBody(request), mediaType(request)));
-  return conversion.toStorage(obj);
+const fieldValidation = (request: Request) =>
+  (new URL(request.url).searchParams.get("fieldValidation") ?? "") as FieldValidationMode;
+
+/** A served-version body, decoded typed as that version, as a storage-version object. */
+async function convertedBody(request: Request, kind: ResourceKind, conversion: VersionConversion, type: string) {
+  const text = await readBody(request);
+  return conversion.toStorage(decodeObject(kind, parseDocument(text, type), text, fieldValidation(request)).obj);
 }
 
 /** PATCH of the served version: patch its view of the stored object, then replace (PUT) in storage form. */
@@ -37,13 +41,14 @@ async function patchRequest(ctx: ApiContext, request: Request, t: ResourceTarget
   checkPatchType(type);
   if (type === APPLY_PATCH_TYPE && t.subresource === undefined) {
     // Server-side apply: the configuration itself is converted (field ownership is then kept in storage terms).
-    const config = asObjectOf(t.kind, parseDocument(await readBody(request), type));
-    return jsonRequest(request, "PATCH", conversion.toStorage(config), APPLY_PATCH_TYPE);
+    return jsonRequest(request, "PATCH", await convertedBody(request, t.kind, conversion, type), APPLY_PATCH_TYPE);
   }
-  const patch = parseDocument(await readBody(request), type);
+  const text = await readBody(request);
+  const patch = parseDocument(text, type);
   const stored = ctx.store.get(resourceId(conversion.storage), t.namespace, t.name!);
   if (!stored) throw notFound(t.kind.group, t.kind.plural, t.name!);
-  const patched = applyPatch(type, conversion.fromStorage(stored.object), patch, t.kind);
+  const body = { bodyType: bodyTypeOf(t.kind), rawText: text, mode: fieldValidation(request), name: t.name! };
+  const patched = patchObject(type, conversion.fromStorage(stored.object), patch, t.kind, body).obj;
   const next = conversion.toStorage(patched);
   // The stored resourceVersion came with the view: only a patch that changed it is a precondition.
   if (next.metadata?.resourceVersion === stored.object.metadata.resourceVersion) delete next.metadata.resourceVersion;
@@ -53,7 +58,8 @@ async function patchRequest(ctx: ApiContext, request: Request, t: ResourceTarget
 async function storageRequest(ctx: ApiContext, request: Request, t: ResourceTarget): Promise<Request> {
   const conversion = t.kind.conversion!;
   const writesObject = (request.method === "POST" && t.name === undefined) || request.method === "PUT";
-  if (writesObject) return jsonRequest(request, request.method, await convertedBody(request, t.kind, conversion));
+  if (writesObject)
+    return jsonRequest(request, request.method, await convertedBody(request, t.kind, conversion, mediaType(request)));
   if (request.method === "PATCH" && t.name !== undefined) return patchRequest(ctx, request, t, conversion);
   return request;
 }

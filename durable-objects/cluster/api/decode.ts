@@ -1,13 +1,15 @@
 // Reading request bodies: bounded in size before parsing, parsed as JSON (or YAML where
 // upstream accepts it, or Kubernetes protobuf as kubectl's typed clients send it), and checked
 // to be the kind the URL names.
-import { parse as parseYaml } from "yaml";
+import { parseDocument as parseYamlDoc } from "yaml";
 import { readCapped } from "../../../kube/http/read-capped.ts";
 import { decodeKubernetesProtobuf, ProtobufError } from "../../../kube/protobuf/decode.ts";
 import { badRequest, tooLarge, unsupportedMediaType } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import { apiVersionOf } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
+import { checkFields, type FieldValidationMode } from "./field-validation.ts";
+import { definitionName } from "./openapi.ts";
 
 /** Upstream's limit on a request body (apiserver MaxRequestBodyBytes). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -55,43 +57,124 @@ export function mediaType(request: Request): string {
   return (request.headers.get("content-type") ?? "application/json").split(";")[0].trim().toLowerCase();
 }
 
+/**
+ * How deeply a body may nest. Upstream's JSON decoder stops at 10,000; real objects stay within a
+ * few dozen levels, and the patch and managed-fields algorithms recurse, so the bound here is lower.
+ */
+export const MAX_BODY_DEPTH = 1000;
+
 /** Parses a JSON or YAML document body into a value (protobuf bodies arrive from readBody as JSON text). */
 export function parseDocument(text: string, type: string): unknown {
   if (type === "application/json" || type.endsWith("+json") || type === "" || type === PROTOBUF_MEDIA_TYPE) {
+    let value: unknown;
     try {
-      return JSON.parse(text);
+      value = JSON.parse(text);
     } catch (err) {
       throw badRequest(`json parse error: ${(err as Error).message}`);
     }
+    const problem = nonJson(value);
+    if (problem) throw badRequest(`json parse error: ${problem}`);
+    return value;
   }
-  if (type === "application/yaml" || type.endsWith("+yaml")) {
-    try {
-      return parseYaml(text, { uniqueKeys: false });
-    } catch (err) {
-      throw badRequest(`yaml parse error: ${(err as Error).message}`);
-    }
-  }
+  if (type === "application/yaml" || type.endsWith("+yaml")) return parseYamlDocument(text);
   throw unsupportedMediaType(
     `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, ${PROTOBUF_MEDIA_TYPE}`,
   );
 }
 
-/** Checks that a decoded body is an object of the kind the URL addresses and fills in what may be omitted. */
-export function asObjectOf(kind: ResourceKind, value: unknown): KubeObject {
+/**
+ * One YAML document as the JSON value sigs.k8s.io/yaml would turn it into: a document it cannot
+ * convert (an unsupported %YAML version, binary or set values, infinities) is a 400.
+ */
+function parseYamlDocument(text: string): unknown {
+  const doc = parseYamlDoc(text, { uniqueKeys: false });
+  const fatal = [...doc.errors, ...doc.warnings.filter((w) => w.code === "BAD_DIRECTIVE")];
+  if (fatal.length > 0) throw badRequest(`yaml parse error: ${fatal[0].message.split("\n")[0]}`);
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw badRequest(`yaml parse error: ${(err as Error).message.split("\n")[0]}`);
+  }
+  const problem = nonJson(value);
+  if (problem) throw badRequest(`yaml: ${problem}`);
+  return value;
+}
+
+/** Why a parsed value cannot stand for a JSON document (too deep, or not JSON's types), if it cannot. */
+function nonJson(value: unknown): string | undefined {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (depth > MAX_BODY_DEPTH) return "exceeded max depth";
+    if (v === null || typeof v === "string" || typeof v === "boolean") continue;
+    if (typeof v === "number") {
+      if (!Number.isFinite(v)) return `unsupported value: ${v}`;
+      continue;
+    }
+    if (Array.isArray(v)) {
+      for (const item of v) stack.push([item, depth + 1]);
+      continue;
+    }
+    if (typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+      for (const item of Object.values(v)) stack.push([item, depth + 1]);
+      continue;
+    }
+    return `cannot convert a ${v instanceof Uint8Array ? "binary" : (v?.constructor?.name ?? typeof v)} value to JSON`;
+  }
+  return undefined;
+}
+
+/** The type a body must decode as: its apiVersion, kind and schema definition. */
+export interface BodyType {
+  apiVersion: string;
+  kind: string;
+  definition: string;
+}
+
+export const bodyTypeOf = (kind: ResourceKind): BodyType => ({
+  apiVersion: apiVersionOf(kind),
+  kind: kind.kind,
+  definition: definitionName(kind),
+});
+
+/** A decoded object body and the warnings its field validation produced. */
+export interface Decoded<T = KubeObject> {
+  obj: T;
+  warnings: string[];
+}
+
+/**
+ * Decodes a parsed body as the given type, as upstream's typed decoder does before anything else
+ * sees it: it must be an object of that apiVersion and kind (when it names them), every value of
+ * its schema's JSON type (else a 400 worded as Go's decoder), unknown fields as `mode` says.
+ */
+export function decodeAs(type: BodyType, value: unknown, rawText: string, mode: FieldValidationMode): Decoded {
+  checkIdentity(type, value);
+  const { warnings } = checkFields(mode, type.definition, value, rawText);
+  return { obj: filled(type, value as KubeObject), warnings };
+}
+
+/** decodeAs for a kind the API serves. */
+export function decodeObject(kind: ResourceKind, value: unknown, rawText: string, mode: FieldValidationMode): Decoded {
+  return decodeAs(bodyTypeOf(kind), value, rawText, mode);
+}
+
+function checkIdentity(type: BodyType, value: unknown): asserts value is Record<string, unknown> {
   if (!value || typeof value !== "object" || Array.isArray(value))
-    throw badRequest(`the body of the request must be a ${kind.kind} object`);
-  const obj = value as KubeObject;
-  const expected = apiVersionOf(kind);
-  if (obj.apiVersion !== undefined && obj.apiVersion !== expected)
+    throw badRequest(`the body of the request must be a ${type.kind} object`);
+  const obj = value as Record<string, unknown>;
+  if (obj.apiVersion !== undefined && obj.apiVersion !== type.apiVersion)
     throw badRequest(
-      `the API version in the data (${obj.apiVersion}) does not match the expected API version (${expected})`,
+      `the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${type.apiVersion})`,
     );
-  if (obj.kind !== undefined && obj.kind !== kind.kind)
-    throw badRequest(`the kind in the data (${obj.kind}) does not match the expected kind (${kind.kind})`);
-  obj.apiVersion = expected;
-  obj.kind = kind.kind;
+  if (obj.kind !== undefined && obj.kind !== type.kind)
+    throw badRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${type.kind})`);
+}
+
+function filled(type: BodyType, obj: KubeObject): KubeObject {
+  obj.apiVersion = type.apiVersion;
+  obj.kind = type.kind;
   if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
-  if (typeof obj.metadata !== "object" || Array.isArray(obj.metadata))
-    throw badRequest(`metadata: expected an object, got ${JSON.stringify(obj.metadata)}`);
   return obj;
 }

@@ -6,6 +6,8 @@ import { applyStrategicMergePatch } from "../../../kube/patch/strategic-merge-pa
 import { badRequest, unsupportedMediaType } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import type { ResourceKind } from "../registry/types.ts";
+import type { BodyType, Decoded } from "./decode.ts";
+import { checkFields, type FieldValidationMode, patchDecodeError } from "./field-validation.ts";
 
 export const PATCH_TYPES = [
   "application/json-patch+json",
@@ -30,6 +32,43 @@ export function checkPatchType(type: string): void {
     throw unsupportedMediaType(
       `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(", ")}`,
     );
+}
+
+/**
+ * A patch applied and its result decoded as the URL's type, as upstream decodes the patched JSON
+ * into the typed object: the result must stay that apiVersion and kind, and every value of its
+ * schema's type; otherwise upstream's 422 on the field "patch". Unknown fields follow `mode`;
+ * the name must still be the URL's.
+ */
+export function patchObject(
+  type: string,
+  original: KubeObject,
+  patch: unknown,
+  kind: ResourceKind,
+  body: { bodyType: BodyType; rawText: string; mode: FieldValidationMode; name: string },
+): Decoded {
+  const result = applyPatch(type, original, patch, kind);
+  const expected = body.bodyType;
+  if (result.apiVersion !== undefined && result.apiVersion !== expected.apiVersion)
+    throw patchDecodeError(
+      result,
+      `no kind "${expected.kind}" is registered for version "${String(result.apiVersion)}"`,
+    );
+  if (result.kind !== undefined && result.kind !== expected.kind)
+    throw patchDecodeError(
+      result,
+      `converting (${String(result.apiVersion ?? expected.apiVersion)}, Kind=${String(result.kind)}) to (${expected.apiVersion}, Kind=${expected.kind}): unknown conversion`,
+    );
+  const { warnings } = checkFields(body.mode, expected.definition, result, body.rawText, { patch: true });
+  result.apiVersion = expected.apiVersion;
+  result.kind = expected.kind;
+  if (result.metadata === undefined) result.metadata = {};
+  // Upstream's checkName: a patch that drops or changes the name (even `$patch: delete` of the
+  // whole object) does not address the object on the URL.
+  const name = result.metadata.name ?? "";
+  if (name !== body.name)
+    throw badRequest(`the name of the object (${name}) does not match the name on the URL (${body.name})`);
+  return { obj: result, warnings };
 }
 
 export function applyPatch(type: string, original: KubeObject, patch: unknown, kind: ResourceKind): KubeObject {

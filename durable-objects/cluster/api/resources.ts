@@ -8,7 +8,7 @@ import type { ResourceKind } from "../registry/types.ts";
 import type { StoredEntry } from "../store/object-store.ts";
 import type { ApiContext } from "./context.ts";
 import { createObject } from "./create.ts";
-import { asObjectOf, mediaType, parseDocument, readBody } from "./decode.ts";
+import { type BodyType, bodyTypeOf, decodeAs, mediaType, parseDocument, readBody } from "./decode.ts";
 import { handleConverted } from "./conversion.ts";
 import { deleteObject } from "./delete.ts";
 import { evictPod } from "./eviction.ts";
@@ -17,9 +17,8 @@ import { nodeLeaseEntry } from "./node-leases.ts";
 import { parseAccept, wantsTable } from "./negotiate.ts";
 import { deleteOptions, listOptions, writeOptions } from "./options.ts";
 import { serverSideApply } from "./apply.ts";
-import { checkFields, type FieldValidationMode, warningHeaderValue } from "./field-validation.ts";
-import { definitionName } from "./openapi.ts";
-import { APPLY_PATCH_TYPE, applyPatch, checkPatchType } from "./patch.ts";
+import { type FieldValidationMode, warningHeaders } from "./field-validation.ts";
+import { APPLY_PATCH_TYPE, checkPatchType, patchObject } from "./patch.ts";
 import type { ResourceTarget } from "./paths.ts";
 import { json, stream } from "./respond.ts";
 import { selection } from "./selection.ts";
@@ -30,6 +29,8 @@ import { watch } from "./watch.ts";
 import { notFound } from "../../../kube/status.ts";
 
 const TABLE_TYPE = "application/json;as=Table;v=v1;g=meta.k8s.io";
+const BINDING: BodyType = { apiVersion: "v1", kind: "Binding", definition: "io.k8s.api.core.v1.Binding" };
+const SCALE: BodyType = { apiVersion: "autoscaling/v1", kind: "Scale", definition: "io.k8s.api.autoscaling.v1.Scale" };
 
 function current(ctx: ApiContext, kind: ResourceKind, t: ResourceTarget): StoredEntry {
   const entry = ctx.store.get(resourceId(kind), t.namespace, t.name!);
@@ -44,7 +45,10 @@ function checkSubresource(t: ResourceTarget): void {
   if (!has?.[sub]) throw pathNotFound();
 }
 
-/** Renders one object as JSON or, when asked, as a one-row Table. */
+/**
+ * Renders one object as JSON or, when asked, as a one-row Table. Called after a write commits, so
+ * it must not fail: should a table row not render, the object itself is the answer.
+ */
 function objectResponse(
   ctx: ApiContext,
   request: Request,
@@ -54,30 +58,37 @@ function objectResponse(
 ): Response {
   const url = new URL(request.url);
   if (wantsTable(parseAccept(request.headers.get("accept")))) {
-    const table = buildTable(
-      kind,
-      [obj],
-      { resourceVersion: obj.metadata.resourceVersion },
-      {
-        now: ctx.now(),
-        include: includeObjectOption(url.searchParams),
-        withColumns: true,
-      },
-    );
-    return json(table, status, TABLE_TYPE);
+    try {
+      const table = buildTable(
+        kind,
+        [obj],
+        { resourceVersion: obj.metadata.resourceVersion },
+        {
+          now: ctx.now(),
+          include: includeObjectOption(url.searchParams),
+          withColumns: true,
+        },
+      );
+      return json(table, status, TABLE_TYPE);
+    } catch (err) {
+      console.error("table row failed to render after a write", err);
+    }
   }
   return json(obj, status);
 }
 
-/** Reads an object body and applies field validation (Strict refuses, Warn and Ignore prune). */
-async function readObject(request: Request, kind: ResourceKind, mode: FieldValidationMode) {
+/** Reads a body and decodes it typed as `type` (wrong types refused, unknown fields as `mode` says). */
+async function readTyped(request: Request, type: BodyType, mode: FieldValidationMode) {
   const text = await readBody(request);
-  const obj = asObjectOf(kind, parseDocument(text, mediaType(request)));
-  return { obj, warnings: checkFields(mode, definitionName(kind), obj, text).warnings };
+  return decodeAs(type, parseDocument(text, mediaType(request)), text, mode);
 }
 
-function withWarnings(response: Response, warnings: readonly string[]): Response {
-  for (const w of warnings) response.headers.append("warning", warningHeaderValue(w));
+/** Adds `Warning` headers computed (by warningHeaders) before the write; one the runtime refuses is left out. */
+function withWarnings(response: Response, headers: readonly string[]): Response {
+  for (const h of headers)
+    try {
+      response.headers.append("warning", h);
+    } catch {}
   return response;
 }
 
@@ -120,26 +131,28 @@ function list(ctx: ApiContext, request: Request, t: ResourceTarget): Response {
 async function create(ctx: ApiContext, request: Request, t: ResourceTarget): Promise<Response> {
   const options = writeOptions(new URL(request.url).searchParams, request.headers.get("user-agent"));
   if (t.subresource === "binding") {
-    const body = parseDocument(await readBody(request), mediaType(request)) as KubeObject;
-    bindPod(ctx, t.kind, t.namespace!, t.name!, body, options);
+    const { obj } = await readTyped(request, BINDING, options.fieldValidation);
+    bindPod(ctx, t.kind, t.namespace!, t.name!, obj, options);
     return json({ ...statusSuccess(), code: 201 }, 201);
   }
   if (t.subresource === "eviction") return evictPod(ctx, t.kind, t.namespace!, t.name!, request);
   if (t.name !== undefined) throw methodNotAllowed(`the server does not allow this method on the requested resource`);
-  const { obj, warnings } = await readObject(request, t.kind, options.fieldValidation);
+  const { obj, warnings } = await readTyped(request, bodyTypeOf(t.kind), options.fieldValidation);
+  const headers = warningHeaders(warnings);
   const created = createObject(ctx, t.kind, t.namespace, obj, options);
-  return withWarnings(objectResponse(ctx, request, t.kind, created, 201), warnings);
+  return withWarnings(objectResponse(ctx, request, t.kind, created, 201), headers);
 }
 
 async function update(ctx: ApiContext, request: Request, t: ResourceTarget): Promise<Response> {
   const options = writeOptions(new URL(request.url).searchParams, request.headers.get("user-agent"));
   const target = { namespace: t.namespace, name: t.name!, subresource: t.subresource };
   if (t.subresource === "scale") {
-    const scale = parseDocument(await readBody(request), mediaType(request)) as Scale;
-    return json(updateScale(ctx, t.kind, target, scale, options));
+    const { obj } = await readTyped(request, SCALE, options.fieldValidation);
+    return json(updateScale(ctx, t.kind, target, obj as Scale, options));
   }
-  const { obj, warnings } = await readObject(request, t.kind, options.fieldValidation);
-  return withWarnings(objectResponse(ctx, request, t.kind, updateObject(ctx, t.kind, target, obj, options)), warnings);
+  const { obj, warnings } = await readTyped(request, bodyTypeOf(t.kind), options.fieldValidation);
+  const headers = warningHeaders(warnings);
+  return withWarnings(objectResponse(ctx, request, t.kind, updateObject(ctx, t.kind, target, obj, options)), headers);
 }
 
 async function patch(ctx: ApiContext, request: Request, t: ResourceTarget): Promise<Response> {
@@ -151,19 +164,23 @@ async function patch(ctx: ApiContext, request: Request, t: ResourceTarget): Prom
   const target = { namespace: t.namespace, name: t.name!, subresource: t.subresource };
   if (type === APPLY_PATCH_TYPE && t.subresource === undefined) {
     const explicitManager = new URL(request.url).searchParams.has("fieldManager");
-    const result = serverSideApply(ctx, t.kind, target, body, { ...options, explicitManager });
-    return objectResponse(ctx, request, t.kind, result.object, result.created ? 201 : 200);
+    const result = serverSideApply(ctx, t.kind, target, body, { ...options, explicitManager, rawText: text });
+    return withWarnings(
+      objectResponse(ctx, request, t.kind, result.object, result.created ? 201 : 200),
+      warningHeaders(result.warnings),
+    );
   }
   const entry = current(ctx, t.kind, t);
+  const typed = { rawText: text, mode: options.fieldValidation, name: t.name! };
   if (t.subresource === "scale") {
-    const patched = applyPatch(type, scaleOf(t.kind, entry.object), body, t.kind) as Scale;
-    return json(updateScale(ctx, t.kind, target, patched, options));
+    const { obj } = patchObject(type, scaleOf(t.kind, entry.object), body, t.kind, { ...typed, bodyType: SCALE });
+    return json(updateScale(ctx, t.kind, target, obj as Scale, options));
   }
-  const patched = applyPatch(type, entry.object, body, t.kind);
-  const { warnings } = checkFields(options.fieldValidation, definitionName(t.kind), patched, text, { patch: true });
+  const patched = patchObject(type, entry.object, body, t.kind, { ...typed, bodyType: bodyTypeOf(t.kind) });
+  const headers = warningHeaders(patched.warnings);
   return withWarnings(
-    objectResponse(ctx, request, t.kind, updateObject(ctx, t.kind, target, patched, options)),
-    warnings,
+    objectResponse(ctx, request, t.kind, updateObject(ctx, t.kind, target, patched.obj, options)),
+    headers,
   );
 }
 

@@ -1,5 +1,6 @@
 // Where the API reaches the guard: a middleware after authentication (rate, activity, bytes)
 // and one call in create. A context without a guard (tests building a bare API) is unlimited.
+import { discardBody } from "../../../kube/http/read-capped.ts";
 import type { MiddlewareHandler } from "hono";
 import type { KubeObject } from "../../../kube/types.ts";
 import type { ApiContext } from "../api/context.ts";
@@ -39,7 +40,9 @@ export function requestLimits(ctx: ApiContext): MiddlewareHandler {
       try {
         hooks.guard.admitRequest(c.req.method, now);
       } catch (err) {
-        await c.req.raw.body?.cancel().catch(() => {});
+        // Read (bounded), not cancelled: cancelling a body the Worker is still streaming here fails that
+        // Worker with "Can't read from request stream after response has been sent".
+        await discardBody(c.req.raw);
         return errorResponse(err);
       }
     }

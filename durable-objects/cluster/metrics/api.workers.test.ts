@@ -3,6 +3,7 @@
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { JoinRequest, MetricsReport, SyncRequest } from "../../../kube/agent-protocol.ts";
+import { syncRequest } from "../nodes/testing.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field
 type Json = any;
@@ -61,15 +62,7 @@ const joinRequest = (nodeName: string): JoinRequest => ({
   labels: { tier: nodeName === "n1" ? "front" : "back" },
 });
 
-const sync = (nodeName: string, metrics: MetricsReport): SyncRequest => ({
-  nodeName,
-  podStatuses: [],
-  terminated: [],
-  events: [],
-  known: [],
-  waitSeconds: 0,
-  metrics,
-});
+const sync = (nodeName: string, metrics: MetricsReport): SyncRequest => syncRequest(nodeName, { metrics });
 
 const NS = "/api/v1/namespaces/default";
 const M = "/apis/metrics.k8s.io/v1beta1";

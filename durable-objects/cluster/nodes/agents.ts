@@ -2,9 +2,9 @@
 // when a pod bound to the node changes (an index of pods by node, kept by the store's change feed).
 // A node credential acts only as its own node: its pods, its status.
 import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
-import type { JoinResponse, PodAssignment, SyncRequest, SyncResponse } from "../../../kube/agent-protocol.ts";
+import type { JoinResponse, PodAssignment, SyncResponse } from "../../../kube/agent-protocol.ts";
 import type { ConfigMap, Pod, Secret } from "../../../kube/pod-types.ts";
-import { badRequest, forbidden, notFound, unauthorized } from "../../../kube/status.ts";
+import { forbidden, notFound, unauthorized } from "../../../kube/status.ts";
 import type { ApiContext } from "../api/context.ts";
 import type { Credentials } from "../auth/credentials.ts";
 import type { MetricsWindow } from "../metrics/window.ts";
@@ -12,7 +12,8 @@ import { objectKey } from "../store/keys.ts";
 import type { Change } from "../store/object-store.ts";
 import { expiredLeases, heartbeatSeconds, leaseSeconds } from "./heartbeat.ts";
 import { joinNode } from "./join.ts";
-import { ClusterDNSIndex, parseDNSAsk } from "./dns-sync.ts";
+import { ClusterDNSIndex } from "./dns-sync.ts";
+import { parseSyncRequest } from "./parse.ts";
 import { diffNodePods, knownAfterWrites, podReferences } from "./pod-sync.ts";
 import { servicesForNode } from "./services-sync.ts";
 import {
@@ -71,23 +72,23 @@ export class NodeAgents {
       });
     if (!this.ctx.store.get("nodes", undefined, req.nodeName)) throw notFound("", "nodes", req.nodeName);
 
-    const dnsAsk = parseDNSAsk(body);
-    if (dnsAsk.want) this.#wantDNS.set(req.nodeName, dnsAsk.version);
+    if (req.wantDNS) this.#wantDNS.set(req.nodeName, req.dnsVersion);
     else this.#wantDNS.delete(req.nodeName);
     // An agent holding older DNS data is answered at once rather than held for the long-poll.
-    if (dnsAsk.want && this.#dns.forAgent(dnsAsk.version)) req.waitSeconds = 0;
+    if (req.wantDNS && this.#dns.forAgent(req.dnsVersion)) req.waitSeconds = 0;
     if (req.wantServices) this.#wantServices.add(req.nodeName);
     else this.#wantServices.delete(req.nodeName);
     const interval = heartbeatSeconds(this.ctx.store.count("nodes"));
     renewLease(this.db, req.nodeName, this.ctx.now(), leaseSeconds(interval));
     if (req.metrics) this.metrics?.record(req.nodeName, req.metrics, interval);
-    const { before, written } = this.ctx.store.transaction(() => {
+    const { before, written, refusedEvents } = this.ctx.store.transaction(() => {
       if (req.nodeStatus) writeNodeStatus(this.ctx, req.nodeName, req.nodeStatus);
       const before = this.#versions(req.podStatuses);
       const written = writePodStatuses(this.ctx, req.nodeName, req.podStatuses);
+      // Events before deletions: one about a pod whose deletion this sync finishes still finds its pod.
+      const refusedEvents = this.#events.record(req.nodeName, req.events);
       finishDeletions(this.ctx, req.nodeName, req.terminated);
-      this.#events.record(req.nodeName, req.events);
-      return { before, written };
+      return { before, written, refusedEvents };
     });
     // The object's own status writes count as known (they do not bounce back as changed pods) only when
     // nothing the agent has not seen happened to the pod before them.
@@ -105,8 +106,9 @@ export class NodeAgents {
       stop: diff.stop,
       acknowledged,
       heartbeatSeconds: interval,
+      ...(refusedEvents > 0 ? { refusedEvents } : {}),
       ...(req.wantServices ? { services: this.#services(pods) } : {}),
-      ...(dnsAsk.want ? { dns: this.#dns.forAgent(dnsAsk.version) } : {}),
+      ...(req.wantDNS ? { dns: this.#dns.forAgent(req.dnsVersion) } : {}),
     };
   }
 
@@ -230,22 +232,4 @@ export class NodeAgents {
 function runsPodWithPrefix(keys: Set<string> | undefined, prefix: string): boolean {
   for (const key of keys ?? []) if (key.startsWith(prefix)) return true;
   return false;
-}
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
-export function parseSyncRequest(body: unknown): SyncRequest {
-  if (!isRecord(body) || typeof body.nodeName !== "string") throw badRequest("sync request must name its node");
-  const list = (v: unknown) => (Array.isArray(v) ? v : []);
-  return {
-    nodeName: body.nodeName,
-    nodeStatus: isRecord(body.nodeStatus) ? (body.nodeStatus as unknown as SyncRequest["nodeStatus"]) : undefined,
-    podStatuses: list(body.podStatuses).filter(isRecord) as unknown as SyncRequest["podStatuses"],
-    terminated: list(body.terminated).filter((u): u is string => typeof u === "string"),
-    events: list(body.events).filter(isRecord) as unknown as SyncRequest["events"],
-    known: list(body.known).filter(isRecord) as unknown as SyncRequest["known"],
-    waitSeconds: typeof body.waitSeconds === "number" && body.waitSeconds > 0 ? body.waitSeconds : 0,
-    metrics: isRecord(body.metrics) ? (body.metrics as unknown as SyncRequest["metrics"]) : undefined,
-    wantServices: body.wantServices === true,
-  };
 }

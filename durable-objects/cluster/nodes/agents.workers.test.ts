@@ -1,14 +1,12 @@
 // The object's side of the agent protocol on real Durable Object SQLite: join, sync, long-poll,
 // leases without revision bumps, a node credential confined to its node, graceful deletion finished.
 import { describe, expect, it } from "vitest";
-import type { AgentNodeStatus, SyncRequest } from "../../../kube/agent-protocol.ts";
+import type { AgentNodeStatus } from "../../../kube/agent-protocol.ts";
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
 import { createObject } from "../api/create.ts";
 import { deleteObject } from "../api/delete.ts";
 import { SYSTEM_WRITE } from "../api/options.ts";
-import { createTestPod } from "../testing/pods.ts";
-import { type AgentsSetup, joinRequest, withAgents } from "./testing.ts";
+import { type AgentsSetup, boundPod as pod, joinRequest, syncRequest as sync, withAgents } from "./testing.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field
 type Json = any;
@@ -29,19 +27,6 @@ const readyStatus = (status: "True" | "False" = "True"): AgentNodeStatus => ({
     },
   ],
 });
-
-const sync = (nodeName: string, extra: Partial<SyncRequest> = {}): SyncRequest => ({
-  nodeName,
-  podStatuses: [],
-  terminated: [],
-  events: [],
-  known: [],
-  waitSeconds: 0,
-  ...extra,
-});
-
-const pod = (ctx: ApiContext, name: string, nodeName: string, extra: Record<string, unknown> = {}) =>
-  createTestPod(ctx, name, { nodeName, containers: [{ name: "c", image: "busybox", ...extra }] });
 
 describe("node agents", () => {
   it("joins with a join token, refuses anything else with a clear message", async () => {

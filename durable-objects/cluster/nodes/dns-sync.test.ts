@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../../kube/types.ts";
 import type { ChangeType } from "../store/change-log.ts";
 import type { Change } from "../store/object-store.ts";
-import { ClusterDNSIndex, type DNSSource, dnsService, parseDNSAsk } from "./dns-sync.ts";
+import { ClusterDNSIndex, type DNSSource, dnsService } from "./dns-sync.ts";
 import { endpointsObject, serviceObject } from "./test-objects.ts";
 
 const svc = serviceObject;
@@ -143,18 +143,4 @@ describe("ClusterDNSIndex", () => {
     apply(index, "MODIFIED", "services", web);
     expect(index.version).toBe(v);
   });
-});
-
-describe("parseDNSAsk", () => {
-  it.each([
-    [
-      { wantDNS: true, dnsVersion: "12" },
-      { want: true, version: "12" },
-    ],
-    [
-      { wantDNS: "yes", dnsVersion: 12 },
-      { want: false, version: undefined },
-    ],
-    [null, { want: false, version: undefined }],
-  ])("%j → %j", (body, want) => expect(parseDNSAsk(body)).toEqual(want));
 });

@@ -68,12 +68,6 @@ export function dnsService(svc: KubeObject, endpoints: KubeObject | undefined): 
   return out;
 }
 
-/** The DNS part of a sync request, read from its body beside the rest. */
-export function parseDNSAsk(body: unknown): { want: boolean; version?: string } {
-  const b = (typeof body === "object" && body !== null ? body : {}) as { wantDNS?: unknown; dnsVersion?: unknown };
-  return { want: b.wantDNS === true, version: typeof b.dnsVersion === "string" ? b.dnsVersion : undefined };
-}
-
 export class ClusterDNSIndex {
   #services = new Map<string, DNSService>();
   #headless = new Set<string>();

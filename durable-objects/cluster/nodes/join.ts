@@ -3,8 +3,7 @@
 // credential for a name replaces the old one (its id is derived from the name).
 import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import type { JoinRequest, JoinResponse } from "../../../kube/agent-protocol.ts";
-import { isDNS1123Subdomain } from "../../../kube/names.ts";
-import { badRequest, unauthorized } from "../../../kube/status.ts";
+import { unauthorized } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import type { ApiContext } from "../api/context.ts";
 import { createObject } from "../api/create.ts";
@@ -12,6 +11,7 @@ import { updateObject } from "../api/update.ts";
 import type { Credentials } from "../auth/credentials.ts";
 import { newClusterSecret } from "../auth/tokens.ts";
 import { heartbeatSeconds, leaseSeconds } from "./heartbeat.ts";
+import { joinLabels, parseJoinRequest } from "./parse.ts";
 import { KUBELET_WRITE, renewLease } from "./writes.ts";
 
 export const JOIN_REFUSED = "the join token is invalid, expired or revoked";
@@ -19,28 +19,8 @@ export const JOIN_REFUSED = "the join token is invalid, expired or revoked";
 /** The credential id of a node: stable, so a re-join replaces (revokes) the previous credential. */
 export const nodeCredentialId = (nodeName: string) => `node-${nodeName}`;
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
-export function parseJoinRequest(body: unknown): JoinRequest {
-  if (!isRecord(body)) throw badRequest("join request must be a JSON object");
-  const { nodeName, capacity, allocatable, nodeInfo, addresses, labels } = body;
-  if (typeof nodeName !== "string" || nodeName === "") throw badRequest("nodeName is required");
-  const errors = isDNS1123Subdomain(nodeName);
-  if (errors.length > 0) throw badRequest(`invalid node name "${nodeName}": ${errors.join("; ")}`);
-  if (!isRecord(capacity) || !isRecord(allocatable) || !isRecord(nodeInfo) || !Array.isArray(addresses))
-    throw badRequest("capacity, allocatable, nodeInfo and addresses are required");
-  if (labels !== undefined && !isRecord(labels)) throw badRequest("labels must be an object");
-  return body as unknown as JoinRequest;
-}
-
 function nodeObject(req: JoinRequest, existing?: KubeObject): KubeObject {
-  const labels = {
-    ...(existing?.metadata.labels ?? {}),
-    ...req.labels,
-    "kubernetes.io/hostname": req.labels["kubernetes.io/hostname"] ?? req.nodeName,
-    "kubernetes.io/os": req.nodeInfo.operatingSystem,
-    "kubernetes.io/arch": req.nodeInfo.architecture,
-  };
+  const labels = { ...(existing?.metadata.labels ?? {}), ...joinLabels(req) };
   const base = existing
     ? structuredClone(existing)
     : { apiVersion: "v1", kind: "Node", metadata: { name: req.nodeName }, spec: {} };
@@ -60,25 +40,28 @@ export async function joinNode(
   if (credential?.role !== "join") throw unauthorized(JOIN_REFUSED);
   const req = parseJoinRequest(body);
   const nodes = ctx.kinds.byResource("nodes")!;
-  const existing = ctx.store.get("nodes", undefined, req.nodeName)?.object;
-  const written = existing
-    ? updateObject(ctx, nodes, { name: req.nodeName }, nodeObject(req, existing), KUBELET_WRITE)
-    : createObject(ctx, nodes, undefined, nodeObject(req), KUBELET_WRITE);
-  // Facts now; conditions arrive with the first sync.
-  const status = {
-    ...(written.status ?? {}),
-    capacity: req.capacity,
-    allocatable: req.allocatable,
-    nodeInfo: req.nodeInfo,
-    addresses: req.addresses,
-  };
-  updateObject(
-    ctx,
-    nodes,
-    { name: req.nodeName, subresource: "status" },
-    { ...structuredClone(written), status },
-    KUBELET_WRITE,
-  );
+  // The Node and its facts together or not at all: a refused status must not leave a Node behind.
+  ctx.store.transaction(() => {
+    const existing = ctx.store.get("nodes", undefined, req.nodeName)?.object;
+    const written = existing
+      ? updateObject(ctx, nodes, { name: req.nodeName }, nodeObject(req, existing), KUBELET_WRITE)
+      : createObject(ctx, nodes, undefined, nodeObject(req), KUBELET_WRITE);
+    // Facts now; conditions arrive with the first sync.
+    const status = {
+      ...(written.status ?? {}),
+      capacity: req.capacity,
+      allocatable: req.allocatable,
+      nodeInfo: req.nodeInfo,
+      addresses: req.addresses,
+    };
+    updateObject(
+      ctx,
+      nodes,
+      { name: req.nodeName, subresource: "status" },
+      { ...structuredClone(written), status },
+      KUBELET_WRITE,
+    );
+  });
   const nodeCredential = newClusterSecret();
   await credentials.put(nodeCredentialId(req.nodeName), nodeCredential, "node", now, { subject: req.nodeName });
   const interval = heartbeatSeconds(ctx.store.count("nodes"));

@@ -25,12 +25,22 @@ describe("podReferences", () => {
           { name: "v1", configMap: { name: "cm-vol" } },
           { name: "v2", secret: { secretName: "s-vol" } },
           { name: "v3", emptyDir: {} },
+          {
+            name: "v4",
+            projected: {
+              sources: [
+                { secret: { name: "s-projected", items: [{ key: "k", path: "k" }] } },
+                { configMap: { name: "cm-projected" } },
+                { downwardAPI: { items: [{ path: "name", fieldRef: { fieldPath: "metadata.name" } }] } },
+              ],
+            },
+          },
         ],
       },
     };
     const refs = podReferences(pod);
-    expect([...refs.configMaps].sort()).toEqual(["cm-env", "cm-from", "cm-vol"]);
-    expect([...refs.secrets].sort()).toEqual(["s-env", "s-init", "s-vol"]);
+    expect([...refs.configMaps].sort()).toEqual(["cm-env", "cm-from", "cm-projected", "cm-vol"]);
+    expect([...refs.secrets].sort()).toEqual(["s-env", "s-init", "s-projected", "s-vol"]);
   });
 });
 

@@ -7,7 +7,7 @@ export interface References {
   secrets: Set<string>;
 }
 
-/** Names referenced by env, envFrom and volumes of every container (init containers included). */
+/** Names referenced by env, envFrom and volumes (projected ones' sources too) of every container (init containers included). */
 export function podReferences(pod: Pod): References {
   const refs: References = { configMaps: new Set(), secrets: new Set() };
   const add = (set: Set<string>, name: string | undefined) => name && set.add(name);
@@ -24,6 +24,10 @@ export function podReferences(pod: Pod): References {
   for (const v of pod.spec.volumes ?? []) {
     add(refs.configMaps, v.configMap?.name);
     add(refs.secrets, v.secret?.secretName);
+    for (const source of v.projected?.sources ?? []) {
+      add(refs.configMaps, source.configMap?.name);
+      add(refs.secrets, source.secret?.name);
+    }
   }
   return refs;
 }

@@ -6,7 +6,7 @@ import type { KubeObject } from "../../../kube/types.ts";
 import type { ApiContext } from "../api/context.ts";
 import { createObject } from "../api/create.ts";
 import { SYSTEM_WRITE } from "../api/options.ts";
-import { joinRequest, syncRequest, withAgents } from "./testing.ts";
+import { joinRequest, syncRequest as sync, withAgents } from "./testing.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field
 type Json = any;
@@ -23,8 +23,6 @@ async function withNodes(fn: (ctx: ApiContext, a: Call, b: Call) => Promise<void
     await fn(ctx, await joinAs("a"), await joinAs("b"));
   });
 }
-
-const sync = syncRequest;
 
 const create = (ctx: ApiContext, resource: string, namespace: string, object: Record<string, unknown>) =>
   createObject(ctx, ctx.kinds.byResource(resource)!, namespace, object as unknown as KubeObject, SYSTEM_WRITE);

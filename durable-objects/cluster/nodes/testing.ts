@@ -3,9 +3,11 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { drizzle } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
-import migrations from "../../../migrations/cluster/migrations.js";
 import type { JoinRequest, SyncRequest } from "../../../kube/agent-protocol.ts";
+import type { KubeObject } from "../../../kube/types.ts";
+import migrations from "../../../migrations/cluster/migrations.js";
 import type { ApiContext } from "../api/context.ts";
+import { createTestPod } from "../testing/pods.ts";
 import { Credentials } from "../auth/credentials.ts";
 import { kindIndex } from "../registry/index.ts";
 import { ObjectStore } from "../store/object-store.ts";
@@ -15,37 +17,23 @@ import { handleAgentRequest } from "./routes.ts";
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field
 type Json = any;
 
-/** A join request as an agent sends it. */
-export const joinRequest = (nodeName: string): JoinRequest => ({
-  nodeName,
-  capacity: { cpu: "2", memory: "4Gi", pods: "110" },
-  allocatable: { cpu: "2", memory: "4Gi", pods: "110" },
-  nodeInfo: {
-    operatingSystem: "linux",
-    architecture: "amd64",
-    kubeletVersion: "v1.32.0-flotilla",
-  } as JoinRequest["nodeInfo"],
-  addresses: [{ type: "InternalIP", address: "10.0.0.5" }],
-  labels: { zone: "a" },
-});
-
-/** A sync request with nothing to report, answered at once unless `extra` says otherwise. */
-export const syncRequest = (nodeName: string, extra: Partial<SyncRequest> = {}): SyncRequest => ({
-  nodeName,
-  podStatuses: [],
-  terminated: [],
-  events: [],
-  known: [],
-  waitSeconds: 0,
-  ...extra,
-});
-
 export interface AgentsSetup {
   ctx: ApiContext;
   agents: NodeAgents;
   joinToken: string;
   /** POSTs to an agent route with a bearer token. */
   call(path: string, token: string, body: unknown): Promise<{ status: number; body: Json }>;
+  /** Every row of every table of the object's SQLite (objects, change log, leases, credentials …). */
+  dump(): string;
+}
+
+function dumpTables(sql: SqlStorage): string {
+  const tables = sql
+    .exec<{ name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY name",
+    )
+    .toArray();
+  return JSON.stringify(tables.map(({ name }) => [name, sql.exec(`SELECT * FROM "${name}" ORDER BY rowid`).toArray()]));
 }
 
 export async function withAgents(namespaces: string[], fn: (s: AgentsSetup) => Promise<void>): Promise<void> {
@@ -75,6 +63,35 @@ export async function withAgents(namespaces: string[], fn: (s: AgentsSetup) => P
       );
       return { status: res.status, body: await res.json() };
     };
-    await fn({ ctx, agents, joinToken: join.token, call });
+    await fn({ ctx, agents, joinToken: join.token, call, dump: () => dumpTables(state.storage.sql) });
   });
 }
+
+/** What an honest agent sends when it joins as `nodeName`. */
+export const joinRequest = (nodeName: string): JoinRequest => ({
+  nodeName,
+  capacity: { cpu: "2", memory: "4Gi", pods: "110" },
+  allocatable: { cpu: "2", memory: "4Gi", pods: "110" },
+  nodeInfo: {
+    operatingSystem: "linux",
+    architecture: "amd64",
+    kubeletVersion: "v1.32.0-flotilla",
+  } as JoinRequest["nodeInfo"],
+  addresses: [{ type: "InternalIP", address: "10.0.0.5" }],
+  labels: { zone: "a" },
+});
+
+/** A sync that reports nothing, with `extra` fields. */
+export const syncRequest = (nodeName: string, extra: Partial<SyncRequest> = {}): SyncRequest => ({
+  nodeName,
+  podStatuses: [],
+  terminated: [],
+  events: [],
+  known: [],
+  waitSeconds: 0,
+  ...extra,
+});
+
+/** A pod in "default" bound to `nodeName`; `extra` goes into its one container. */
+export const boundPod = (ctx: ApiContext, name: string, nodeName: string, extra: Record<string, unknown> = {}) =>
+  createTestPod(ctx, name, { nodeName, containers: [{ name: "c", image: "busybox", ...extra }] });

@@ -82,8 +82,8 @@ export function writePodStatuses(
   for (const update of updates) {
     const pod = ownPod(ctx, nodeName, update);
     if (!pod) continue;
-    const next = { ...structuredClone(pod), status: mergePodStatus(pod.status as Partial<PodStatus>, update.status) };
     try {
+      const next = { ...structuredClone(pod), status: mergePodStatus(pod.status as Partial<PodStatus>, update.status) };
       const written = updateObject(
         ctx,
         kind(ctx, "pods"),
@@ -118,13 +118,25 @@ export function finishDeletions(ctx: ApiContext, nodeName: string, uids: string[
   }
 }
 
-/** Kubelet events in core/v1 form (source.component kubelet, source.host the node); repeats raise count. */
+/**
+ * Kubelet events in core/v1 form (source.component kubelet, source.host the node); repeats raise count.
+ * A node speaks only of its own pods (uid, namespace and name of a pod bound to it): upstream's node
+ * authorizer lets a kubelet create events about anything, but a node credential here reaches nothing
+ * beyond its node. An event about anything else is dropped and counted, the rest of the sync goes on
+ * (upstream's kubelet posts each event on its own, and drops one the server refuses without retrying).
+ */
 export class KubeletEvents {
   #names = new Map<string, string>();
   constructor(private readonly ctx: ApiContext) {}
 
-  record(nodeName: string, events: AgentEvent[]): void {
+  /** Records the node's events; returns how many were refused as not about its own pods. */
+  record(nodeName: string, events: AgentEvent[]): number {
+    let refused = 0;
     for (const e of events) {
+      if (!ownPod(this.ctx, nodeName, { uid: e.podUID, namespace: e.namespace, name: e.podName })) {
+        refused++;
+        continue;
+      }
       const id = [e.podUID, e.reason, e.message, e.fieldPath ?? ""].join("\u0000");
       const existing = this.#names.get(id);
       const stored = existing ? this.ctx.store.get("events", e.namespace, existing)?.object : undefined;
@@ -136,6 +148,7 @@ export class KubeletEvents {
       }
     }
     if (this.#names.size > 10_000) this.#names.clear();
+    return refused;
   }
 
   #create(id: string, nodeName: string, e: AgentEvent): void {

@@ -5,6 +5,7 @@ import { isQualifiedName, isValidLabelValue } from "../../../kube/names.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import { ageColumn, column, wide } from "./columns.ts";
 import { sameJson } from "./meta.ts";
+import { QUANTITY_MSG, quantityNanos } from "./pod-resources.ts";
 import type { ResourceKind } from "./types.ts";
 
 interface Condition {
@@ -70,14 +71,60 @@ function taintErrors(taints: Taint[] | undefined): FieldError[] {
   return errs;
 }
 
-function validateNodeUpdate(o: KubeObject, old: KubeObject): FieldError[] {
+/** Quota-counted resources upstream requires to be whole numbers (helper.IsIntegerResourceName), besides extended ones. */
+const INTEGER_RESOURCES = new Set([
+  "pods",
+  "services",
+  "replicationcontrollers",
+  "resourcequotas",
+  "secrets",
+  "configmaps",
+  "persistentvolumeclaims",
+  "services.nodeports",
+  "services.loadbalancers",
+]);
+
+/** helper.IsExtendedResourceName: a domain-prefixed name outside kubernetes.io, not a quota "requests." name. */
+const isExtendedResource = (name: string) =>
+  name.includes("/") &&
+  !name.includes("kubernetes.io/") &&
+  !name.startsWith("requests.") &&
+  isQualifiedName(`requests.${name}`).length === 0;
+
+/** validateNodeResources: capacity and allocatable are quantities, never negative, whole where upstream counts. */
+function nodeResourceErrors(status: Record<string, unknown> | undefined): FieldError[] {
+  const errs: FieldError[] = [];
+  for (const list of ["capacity", "allocatable"] as const)
+    for (const [name, value] of Object.entries((status?.[list] as Record<string, string> | undefined) ?? {})) {
+      const field = `status.${list}.${name}`;
+      const nanos = quantityNanos(value);
+      if (nanos === undefined) errs.push(invalid(field, value, QUANTITY_MSG));
+      else if (nanos < 0n) errs.push(invalid(field, value, "must be greater than or equal to 0"));
+      else if ((INTEGER_RESOURCES.has(name) || isExtendedResource(name)) && nanos % 1_000_000_000n !== 0n)
+        errs.push(invalid(field, value, "must be an integer"));
+    }
+  return errs;
+}
+
+function duplicateAddressErrors(status: Record<string, unknown> | undefined): FieldError[] {
   const errs: FieldError[] = [];
   const seen = new Set<string>();
-  ((o.status?.addresses as Address[] | undefined) ?? []).forEach((a, i) => {
+  ((status?.addresses as Address[] | undefined) ?? []).forEach((a, i) => {
     const key = JSON.stringify([a.type, a.address]);
     if (seen.has(key)) errs.push(duplicate(`status.addresses[${i}]`, a));
     seen.add(key);
   });
+  return errs;
+}
+
+/** What ValidateNode and ValidateNodeUpdate check of a status written by a node: resources, no address twice. */
+export const nodeStatusErrors = (status: Record<string, unknown> | undefined): FieldError[] => [
+  ...nodeResourceErrors(status),
+  ...duplicateAddressErrors(status),
+];
+
+function validateNodeUpdate(o: KubeObject, old: KubeObject): FieldError[] {
+  const errs = duplicateAddressErrors(o.status);
   const oldCIDRs: string[] = old.spec?.podCIDRs ?? [];
   if (oldCIDRs.length > 0 && !sameJson(oldCIDRs, o.spec?.podCIDRs ?? []))
     errs.push(forbidden("spec.podCIDRs", 'node updates may not change podCIDR except from "" to valid'));
@@ -128,6 +175,6 @@ export const nodes: ResourceKind = {
     // SetDefaults_NodeStatus: allocatable mirrors capacity until the kubelet reports it.
     if (o.status?.capacity && !o.status.allocatable) o.status.allocatable = { ...o.status.capacity };
   },
-  validate: (o) => taintErrors(o.spec?.taints),
+  validate: (o) => [...taintErrors(o.spec?.taints), ...nodeResourceErrors(o.status)],
   validateUpdate: validateNodeUpdate,
 };

@@ -100,8 +100,10 @@ async function boundedBody(request: Request, guard: ClusterGuard | undefined): P
   if (Number.isFinite(declared)) guard?.admitPublicBody(declared);
   if (!request.body) return null;
   const limit = Math.min(guard?.plan.publicBodyBytes ?? MAX_PROXY_BODY, MAX_PROXY_BODY);
-  const body = await readCapped(request.body, limit);
-  if (body) return body;
+  // Read on past the plan's limit (up to the proxy's own): a body cancelled under a Worker that is still
+  // streaming it breaks that Worker's pump ("Network connection lost") instead of ending in a clean 413.
+  const body = await readCapped(request.body, MAX_PROXY_BODY);
+  if (body && body.byteLength <= limit) return body;
   guard?.admitPublicBody(limit + 1);
   throw tooLarge(`the request body is larger than ${limit} bytes, the most a proxied request may carry`);
 }
