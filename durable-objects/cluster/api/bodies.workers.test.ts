@@ -248,6 +248,20 @@ const cases: Case[] = [
     status: 400,
     message: "the name of the object (other) does not match the name on the URL (seed)",
   },
+  {
+    name: "ephemeral containers on a pod's create",
+    method: "POST",
+    path: "/api/v1/namespaces/default/pods",
+    body: {
+      metadata: { name: "eph" },
+      spec: {
+        containers: [{ name: "c", image: "busybox" }],
+        ephemeralContainers: [{ name: "debug", image: "busybox" }],
+      },
+    },
+    status: 422,
+    message: 'Pod "eph" is invalid: spec.ephemeralContainers: Forbidden: cannot be set on create',
+  },
 ];
 
 describe("bodies of the wrong type (issue 21)", () => {
