@@ -289,6 +289,13 @@ describe("bodies of the wrong type (issue 21)", () => {
     expect(Object.keys(stored.body.metadata)).not.toContain("\u0000");
   });
 
+  it("answers a very long query that reaches the Worker with a Status", async () => {
+    // (Past the runtime's own request-line limit workerd answers 431 itself, before any Worker code.)
+    const res = await k.request("GET", `${CM}?labelSelector=${"a".repeat(100_000)}=b`);
+    expect(res.status, res.text).toBe(400);
+    expect(res.body).toMatchObject({ kind: "Status", apiVersion: "v1", code: 400 });
+  });
+
   it("sends warnings about keys outside ASCII as UTF-8", async () => {
     const res = await k.request("POST", CM, { metadata: { name: "utf", "schlüssel-日本": 1 } });
     expect(res.status, res.text).toBe(201);
