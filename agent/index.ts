@@ -10,12 +10,15 @@ import { collectNodeFacts, defaultNodeName, type NodeFacts } from "./node-info.t
 import { nodeConditions } from "./node-status.ts";
 import { findDockerHost } from "./runtime/docker/connect.ts";
 import { DockerRuntime } from "./runtime/docker/runtime.ts";
+import type { PodNetworkConfig } from "./runtime/docker/pod-files.ts";
 import { SimulatedRuntime } from "./runtime/simulated.ts";
 import type { PodRuntime } from "./runtime/types.ts";
+import { bridgeGateway } from "./services/gateway.ts";
 import type { ServiceProxy } from "./services/proxy.ts";
 import { startServiceProxy } from "./services/start.ts";
 import { AssignmentStore, defaultStateDir, ensureStateDir, loadState, podsDir, saveState } from "./state.ts";
 import { SyncLoop } from "./sync-loop.ts";
+import { ClusterDNS } from "./dns/start.ts";
 import { TunnelClient } from "./tunnel/client.ts";
 import { streamHandlers } from "./tunnel/handlers.ts";
 
@@ -43,6 +46,7 @@ async function makeRuntime(
   facts: NodeFacts,
   run: RunOptions,
   serviceEnv?: DockerRuntime["options"]["serviceEnv"],
+  network?: PodNetworkConfig,
 ): Promise<PodRuntime> {
   if (options.runtime === "simulated") return new SimulatedRuntime(facts.hostIP);
   const host = findDockerHost();
@@ -58,6 +62,7 @@ async function makeRuntime(
     nodeAllocatable: facts.allocatable,
     periodMs: run.runtimePeriodMs,
     serviceEnv,
+    network,
   });
 }
 
@@ -88,7 +93,21 @@ async function runNode(
   // Facts first (the runtime needs the host IP and allocatable), then the runtime's version into nodeInfo.
   const facts = await collectNodeFacts(nodeName, "", stateDir, options.labels);
   let services: ServiceProxy | undefined;
-  const runtime = await makeRuntime(options, nodeName, stateDir, facts, run, (pod) => services?.envFor(pod) ?? []);
+  // Cluster DNS runs beside a runtime with containers; pods' resolv.conf, hosts and hostname come from it.
+  const dns = options.runtime === "simulated" ? undefined : new ClusterDNS({ log, resolvConf: options.resolvConf });
+  const runtime = await makeRuntime(
+    options,
+    nodeName,
+    stateDir,
+    facts,
+    run,
+    (pod) => services?.envFor(pod) ?? [],
+    dns && {
+      clusterDomain: dns.clusterDomain,
+      clusterDNS: () => dns.clusterDNS(),
+      hostResolvConf: () => dns.hostResolvConf(),
+    },
+  );
   const version = await runtime.version();
   facts.nodeInfo.containerRuntimeVersion = version;
 
@@ -136,6 +155,7 @@ async function runNode(
     // Only a runtime with containers runs the service proxy (simulated nodes are not sent services).
     services:
       options.runtime === "simulated" ? undefined : { update: (list) => services?.update(list) ?? Promise.resolve() },
+    dns,
   });
   loop.seed(restored);
   // Pods reach Services through this node's proxy; it listens before any pod starts (their env names its ports).
@@ -152,6 +172,8 @@ async function runNode(
       },
       log,
     });
+  // The DNS address is the pod network's gateway (where pods reach their node), as the service proxy's.
+  if (dns && runtime instanceof DockerRuntime) await dns.start(await bridgeGateway(runtime.docker));
   await runtime.start(restored);
   if (restored.length > 0) log(`adopting ${restored.length} pod(s) from ${stateDir}`);
   const done = loop.run();
@@ -173,6 +195,7 @@ async function runNode(
       await tunnel.stop();
       await done;
       await services?.close();
+      await dns?.close();
       await runtime.close();
     },
   };

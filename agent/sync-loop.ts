@@ -6,6 +6,7 @@
 import {
   AGENT_SYNC_PATH,
   type AgentNodeStatus,
+  type ClusterDNSData,
   type PodAssignment,
   type SyncRequest,
   type SyncResponse,
@@ -44,6 +45,8 @@ export interface SyncLoopOptions {
   debounceMs?: number;
   /** The node-local service proxy: told the services before pods start (their env names its ports). */
   services?: { update(services: SyncService[]): Promise<void> };
+  /** The node's cluster DNS server: sent the cluster's DNS data whenever the version it holds is stale. */
+  dns?: { readonly version: string | undefined; update(data: ClusterDNSData): void };
 }
 
 const emptyReport = (): RuntimeReport => ({ statuses: [], events: [], terminated: [] });
@@ -129,6 +132,7 @@ export class SyncLoop {
       known: [...this.known].map(([uid, resourceVersion]) => ({ uid, resourceVersion })),
       waitSeconds: this.heartbeatSeconds,
       ...(this.options.services ? { wantServices: true } : {}),
+      ...(this.options.dns ? { wantDNS: true, dnsVersion: this.options.dns.version } : {}),
       ...(metrics ? { metrics } : {}),
     };
     const abort = new AbortController();
@@ -155,6 +159,7 @@ export class SyncLoop {
   }
 
   async #apply(response: SyncResponse, sent: RuntimeReport): Promise<void> {
+    if (response.dns) this.options.dns?.update(response.dns);
     if (response.services)
       await this.options.services?.update(response.services).catch((e: Error) => this.#log(`services: ${e.message}`));
     for (const uid of sent.terminated) {
@@ -172,8 +177,11 @@ export class SyncLoop {
       this.known.delete(uid);
       await this.options.store.remove(uid);
     }
+    // A pod received in this answer is held at the version it came with; an acknowledgement never
+    // overrides it (the object sends a pod whenever its own write carried changes the agent has not seen).
+    const received = new Set(response.pods.map((a) => a.pod.metadata.uid ?? ""));
     for (const [uid, rv] of Object.entries(response.acknowledged ?? {}))
-      if (this.known.has(uid)) this.known.set(uid, rv);
+      if (this.known.has(uid) && !received.has(uid)) this.known.set(uid, rv);
     if (response.heartbeatSeconds > 0) this.heartbeatSeconds = response.heartbeatSeconds;
     if (!this.#orphansCollected) {
       this.#orphansCollected = true;

@@ -5,6 +5,7 @@
 // apply to the served version's view of the stored object, as upstream patches the request version.
 import { bodyTypeOf, decodeObject, mediaType, parseDocument, readBody } from "./decode.ts";
 import type { FieldValidationMode } from "./field-validation.ts";
+import { queryBool } from "./options.ts";
 import { APPLY_PATCH_TYPE, checkPatchType, patchObject } from "./patch.ts";
 import { notFound } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
@@ -107,8 +108,7 @@ function watchLines(body: ReadableStream<Uint8Array>, convert: (v: Json) => Json
 }
 
 function isWatch(request: Request, t: ResourceTarget): boolean {
-  const watch = new URL(request.url).searchParams.get("watch");
-  return t.legacyWatch || watch === "true" || watch === "1";
+  return t.legacyWatch || queryBool(new URL(request.url).searchParams, "watch") === true;
 }
 
 /** Answers a request on a converted version through the storage version's handler. */

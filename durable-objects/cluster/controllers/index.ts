@@ -10,6 +10,7 @@ import { EndpointSliceController } from "./endpointslice.ts";
 import { HorizontalPodAutoscalerController } from "./hpa.ts";
 import { JobController } from "./job.ts";
 import { type NodeHeartbeats, NodeLifecycleController } from "./node-lifecycle.ts";
+import { PodGCController } from "./podgc.ts";
 import { ReplicaSetController } from "./replicaset.ts";
 import { type Alarm, Runner } from "./runner.ts";
 import { StatefulSetController } from "./statefulset.ts";
@@ -32,6 +33,7 @@ export function controllersFor(ctx: ApiContext, heartbeats?: NodeHeartbeats): Co
     ...(heartbeats ? [new NodeLifecycleController(ctx, heartbeats)] : []),
     new TaintEvictionController(ctx),
     new DisruptionController(ctx),
+    new PodGCController(ctx),
   ];
 }
 
