@@ -1,6 +1,7 @@
 // The errors strategic merge patch raises, with the HTTP codes the API server gives them
-// (interpretStrategicMergePatchError): format errors are 400, lists of lists 422, and all other
-// failures reach the client as upstream's plain 500 with an empty reason.
+// (interpretStrategicMergePatchError): format errors are 400, lists of lists 422. All other
+// failures upstream passes through unconverted, as a 500; they are the patch's fault, and no input
+// may answer 5xx here, so they are 400 with upstream's text.
 import { StatusError, badRequest } from "../status.ts";
 import { goFormat, isObject } from "./json-values.ts";
 
@@ -14,8 +15,8 @@ export function errNoListOfLists(): StatusError {
   return err;
 }
 
-/** An error the API server passes through unconverted: 500 with StatusReasonUnknown (""). */
-export const smpFailure = (message: string) => new StatusError(500, "", message);
+/** An error the API server passes through unconverted (a 500 upstream), answered as the bad request it is. */
+export const smpFailure = (message: string) => badRequest(message);
 
 export const errNoMergeKey = (m: unknown, key: string) =>
   smpFailure(`map: ${goFormat(m)} does not contain declared merge key: ${key}`);

@@ -105,12 +105,10 @@ export const groupDefinitions: Definitions = {
   [discovery("EndpointHints")]: object(
     {
       forZones: atomicList(ref(discovery("ForZone")), "Zones that should consume this endpoint."),
-      forNodes: atomicList(ref(discovery("ForNode")), "Nodes that should consume this endpoint."),
     },
     "Topology hints for an endpoint.",
   ),
   [discovery("ForZone")]: object({ name: string("The zone's name.") }, "A zone.", { required: ["name"] }),
-  [discovery("ForNode")]: object({ name: string("The node's name.") }, "A node.", { required: ["name"] }),
   [discovery("EndpointPort")]: object(
     {
       name: string("The port's name, matching the service port's name."),

@@ -77,7 +77,6 @@ export const nodeDefinitions: Definitions = {
       config: preserveUnknown("Status of the node's configuration."),
       runtimeHandlers: atomicList(preserveUnknown("A runtime handler."), "Runtime handlers available."),
       features: preserveUnknown("Features the node supports."),
-      declaredFeatures: atomicList(string(), "Features the node declares."),
     },
     "The observed state of a node.",
   ),

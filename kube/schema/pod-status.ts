@@ -6,7 +6,6 @@ import {
   boolean,
   core,
   type Definitions,
-  int64,
   integer,
   keyedList,
   map,
@@ -28,7 +27,6 @@ const ipList = (what: string) =>
 export const podStatusDefinitions: Definitions = {
   [core("PodStatus")]: object(
     {
-      observedGeneration: int64("The pod generation this status reflects."),
       phase: string("Where the pod is in its lifecycle: Pending, Running, Succeeded, Failed or Unknown."),
       conditions: keyedList(
         ref(core("PodCondition")),
@@ -63,7 +61,6 @@ export const podStatusDefinitions: Definitions = {
   [core("PodCondition")]: object(
     {
       type: string("The condition's type, such as Ready."),
-      observedGeneration: int64("The pod generation the condition was computed from."),
       status: string("True, False or Unknown."),
       lastProbeTime: time("When the condition was last checked."),
       lastTransitionTime: time("When the status last changed."),
@@ -93,7 +90,6 @@ export const podStatusDefinitions: Definitions = {
         preserveUnknown("Health of one allocated resource."),
         "Allocated resources' health.",
       ),
-      stopSignal: string("The signal that stops the container."),
     },
     "The observed state of one container.",
     { required: ["name", "ready", "restartCount", "image", "imageID"] },

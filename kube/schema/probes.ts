@@ -92,7 +92,6 @@ export const probeDefinitions: Definitions = {
         core("LifecycleHandler"),
         "Runs before the container is stopped (on deletion, failed probes, preemption…), within the pod's grace period; the stop signal is sent after it completes.",
       ),
-      stopSignal: string("The signal that stops the container, such as SIGTERM; defaults to the image's STOPSIGNAL."),
     },
     "Actions run when a container starts and before it stops.",
   ),

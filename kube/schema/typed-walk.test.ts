@@ -126,3 +126,45 @@ describe("typedWalk: nulls become what Go holds after decoding", () => {
     expect(obj).toEqual({ metadata: { name: "a" }, data: {} });
   });
 });
+
+describe("schemas are Kubernetes 1.32's, the version the server reports", () => {
+  // Each field was added in a later release (1.33: stopSignal, pod observedGeneration,
+  // terminatingReplicas, forNodes; 1.34: podCertificate; 1.35: declaredFeatures).
+  it.each([
+    [
+      "io.k8s.api.core.v1.Pod",
+      { spec: { volumes: [{ name: "v", projected: { sources: [{ podCertificate: {} }] } }] } },
+      "spec.volumes[0].projected.sources[0].podCertificate",
+    ],
+    [
+      "io.k8s.api.core.v1.Pod",
+      { spec: { containers: [{ name: "c", lifecycle: { stopSignal: "SIGUSR1" } }] } },
+      "spec.containers[0].lifecycle.stopSignal",
+    ],
+    ["io.k8s.api.core.v1.Pod", { status: { observedGeneration: 1 } }, "status.observedGeneration"],
+    [
+      "io.k8s.api.core.v1.Pod",
+      { status: { conditions: [{ type: "Ready", observedGeneration: 1 }] } },
+      "status.conditions[0].observedGeneration",
+    ],
+    [
+      "io.k8s.api.core.v1.Pod",
+      { status: { containerStatuses: [{ name: "c", stopSignal: "SIGTERM" }] } },
+      "status.containerStatuses[0].stopSignal",
+    ],
+    [DEPLOYMENT, { status: { terminatingReplicas: 1 } }, "status.terminatingReplicas"],
+    [
+      "io.k8s.api.apps.v1.ReplicaSet",
+      { status: { replicas: 1, terminatingReplicas: 1 } },
+      "status.terminatingReplicas",
+    ],
+    ["io.k8s.api.core.v1.Node", { status: { declaredFeatures: [] } }, "status.declaredFeatures"],
+    [
+      "io.k8s.api.discovery.v1.EndpointSlice",
+      { addressType: "IPv4", endpoints: [{ addresses: ["10.0.0.1"], hints: { forNodes: [] } }] },
+      "endpoints[0].hints.forNodes",
+    ],
+  ])("%s: %s is unknown", (def, obj, path) => {
+    expect(walk(def, obj).unknown).toEqual([path]);
+  });
+});

@@ -165,7 +165,6 @@ export const volumeDefinitions: Definitions = {
       clusterTrustBundle: preserveUnknown(
         "Certificates of ClusterTrustBundle objects (not modelled; accepted as written).",
       ),
-      podCertificate: preserveUnknown("A certificate issued to the pod (not modelled; accepted as written)."),
     },
     "One source of a projected volume; exactly one field is set.",
   ),

@@ -16,7 +16,8 @@ import type { V1 } from "./types.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 
 /** Deliberately plain: one @, no spaces, a dot in the domain. Real verification would send mail. */
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// No spaces and no control characters (NUL and the like would reach the database, logs and headers).
+const EMAIL = /^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+\.[^\s@\p{Cc}]+$/u;
 
 const credentialsSpec = {
   email: string({ min: 3, max: 254, trim: true, pattern: EMAIL, hint: "must be an email address (name@example.com)" }),

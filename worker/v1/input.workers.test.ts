@@ -102,6 +102,16 @@ describe("field rules", () => {
   const cases: [string, unknown, RegExp][] = [
     ["/v1/signup", { email: 42, password: "long enough password" }, /"email" must be a string, not number/],
     ["/v1/signup", { email: "x@example.com" }, /"password" is required/],
+    [
+      "/v1/signup",
+      { email: "x\u0000y@example.com", password: "long enough password" },
+      /"email" must be an email address/,
+    ],
+    [
+      "/v1/signup",
+      { email: "x@exa\u001bmple.com", password: "long enough password" },
+      /"email" must be an email address/,
+    ],
     ["/v1/signup", { email: "x@example.com", password: ["a"] }, /"password" must be a string, not an array/],
     ["/v1/signup", { email: "x@example.com", password: "long enough password", admin: true }, /unknown field "admin"/],
     ["/v1/login", { email: null, password: "x" }, /"email" must be a string, not null/],

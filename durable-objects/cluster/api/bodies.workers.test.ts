@@ -1,6 +1,8 @@
 // Request bodies of the wrong shape, from issue 21's hostile run: each is refused with upstream's
 // status and wording before defaulting, admission or storage, and leaves the store as it was.
 import { beforeAll, describe, expect, it } from "vitest";
+import type { StatusError } from "../../../kube/status.ts";
+import { checkFields, warningHeaders } from "./field-validation.ts";
 import { type ClusterClient, newCluster } from "../testing/cluster-client.ts";
 import { storeDump } from "../testing/store-dump.ts";
 
@@ -248,6 +250,20 @@ const cases: Case[] = [
     status: 400,
     message: "the name of the object (other) does not match the name on the URL (seed)",
   },
+  {
+    name: "ephemeral containers on a pod's create",
+    method: "POST",
+    path: "/api/v1/namespaces/default/pods",
+    body: {
+      metadata: { name: "eph" },
+      spec: {
+        containers: [{ name: "c", image: "busybox" }],
+        ephemeralContainers: [{ name: "debug", image: "busybox" }],
+      },
+    },
+    status: 422,
+    message: 'Pod "eph" is invalid: spec.ephemeralContainers: Forbidden: cannot be set on create',
+  },
 ];
 
 describe("bodies of the wrong type (issue 21)", () => {
@@ -275,9 +291,46 @@ describe("bodies of the wrong type (issue 21)", () => {
     expect(Object.keys(stored.body.metadata)).not.toContain("\u0000");
   });
 
+  it("answers a very long query that reaches the Worker with a Status", async () => {
+    // (Past the runtime's own request-line limit workerd answers 431 itself, before any Worker code.)
+    const res = await k.request("GET", `${CM}?labelSelector=${"a".repeat(100_000)}=b`);
+    expect(res.status, res.text).toBe(400);
+    expect(res.body).toMatchObject({ kind: "Status", apiVersion: "v1", code: 400 });
+  });
+
   it("sends warnings about keys outside ASCII as UTF-8", async () => {
     const res = await k.request("POST", CM, { metadata: { name: "utf", "schlüssel-日本": 1 } });
     expect(res.status, res.text).toBe(201);
     expect(res.headers.get("warning")).toBe('299 - "unknown field \\"metadata.schlüssel-日本\\""');
+  });
+});
+
+describe("checkFields and warningHeaders", () => {
+  const CONFIGMAP = "io.k8s.api.core.v1.ConfigMap";
+  const status = (f: () => unknown) => {
+    try {
+      f();
+    } catch (err) {
+      return (err as StatusError).code;
+    }
+    return undefined;
+  };
+
+  it("refuses a patch for a type error it makes, not for one the stored object already held", () => {
+    const stored = { metadata: { name: "a", labels: { n: 5 } } };
+    const patched = { metadata: { name: "a", labels: { n: 5, m: "x" } } };
+    expect(
+      status(() => checkFields("Strict", CONFIGMAP, structuredClone(patched), "{}", { patch: true, original: stored })),
+    ).toBeUndefined();
+    const broken = { metadata: { name: 7, labels: { n: 5 } } };
+    expect(status(() => checkFields("Strict", CONFIGMAP, broken, "{}", { patch: true, original: stored }))).toBe(422);
+  });
+
+  it("writes each warning once, drops those a header cannot carry, and cuts them past 4096 characters", () => {
+    expect(warningHeaders(["a", "a", "b\u0000", "c\r\nd", "é"])).toEqual(['299 - "a"', '299 - "é"']);
+    const long = Array.from({ length: 20 }, (_, i) => `${i}${"x".repeat(400)}`);
+    const headers = warningHeaders(long);
+    expect(headers.every((h) => h.length <= 256 + 8)).toBe(true);
+    expect(headers.reduce((n, h) => n + h.length - 8, 0)).toBeLessThanOrEqual(4096);
   });
 });

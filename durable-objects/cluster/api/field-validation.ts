@@ -49,11 +49,21 @@ export interface CheckOptions {
    * upstream's 422 on the field "patch" carrying the patched object, instead of a 400.
    */
   patch?: boolean;
+  /**
+   * The object a patch applied to: a type error it already held (stored before typed decoding,
+   * e.g. by an older version) is not the patch's fault and does not refuse it.
+   */
+  original?: unknown;
 }
 
 /** Upstream's 422 for a patched object that does not decode: `patch: Invalid value: "<object>": <error>`. */
 export function patchDecodeError(obj: unknown, error: string) {
   return invalid("", "", "", [invalidField("patch", JSON.stringify(obj), error)]);
+}
+
+function inheritedTypeError(defName: string, original: unknown): string | undefined {
+  if (original === undefined) return undefined;
+  return typedWalk(definitions, ref(defName), structuredClone(original)).typeError;
 }
 
 /**
@@ -74,7 +84,7 @@ export function checkFields(
   const strict = mode === "Strict";
   const known = Object.hasOwn(definitions, defName);
   const walked = known ? typedWalk(definitions, ref(defName), obj, { prune: !strict }) : { unknown: [] };
-  if (walked.typeError !== undefined)
+  if (walked.typeError !== undefined && walked.typeError !== inheritedTypeError(defName, opts.original))
     throw opts.patch ? patchDecodeError(obj, walked.typeError) : decodeError(defName, walked.typeError);
   if (mode === "Ignore") return { warnings: [] };
   const errors = [

@@ -142,7 +142,7 @@ function cached(kinds: KindIndex, group: string, version: string) {
   let entry = perIndex.get(key);
   if (!entry) {
     const doc = buildDocument(kinds, group, version);
-    entry = { doc, hash: hashOf(JSON.stringify(doc)) };
+    entry = { doc, hash: hashOf(JSON.stringify(doc) ?? "") }; // no document for a group version not served
     perIndex.set(key, entry);
   }
   return entry;

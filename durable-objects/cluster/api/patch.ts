@@ -59,7 +59,7 @@ export function patchObject(
       result,
       `converting (${String(result.apiVersion ?? expected.apiVersion)}, Kind=${String(result.kind)}) to (${expected.apiVersion}, Kind=${expected.kind}): unknown conversion`,
     );
-  const { warnings } = checkFields(body.mode, expected.definition, result, body.rawText, { patch: true });
+  const { warnings } = checkFields(body.mode, expected.definition, result, body.rawText, { patch: true, original });
   result.apiVersion = expected.apiVersion;
   result.kind = expected.kind;
   if (result.metadata === undefined) result.metadata = {};

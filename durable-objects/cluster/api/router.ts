@@ -43,8 +43,16 @@ function orNotFound<T>(doc: T | undefined): T {
 
 export function kubernetesApi(ctx: ApiContext, credentials: Credentials, tunnels?: TunnelHub): Hono<Vars> {
   const app = new Hono<Vars>();
-  app.onError((err) => errorResponse(err));
-  app.notFound(() => errorResponse(pathNotFound()));
+  // An unread body would be read by the runtime after the answer went ("Can't read from request
+  // stream after response has been sent"), and a client sending one would wait on it.
+  app.onError(async (err, c) => {
+    await discardBody(c.req.raw);
+    return errorResponse(err);
+  });
+  app.notFound(async (c) => {
+    await discardBody(c.req.raw);
+    return errorResponse(pathNotFound());
+  });
 
   app.use(async (c, next) => {
     const credential = await credentials.verify(bearer(c.req.header("authorization")), ctx.now());

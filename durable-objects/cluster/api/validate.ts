@@ -16,6 +16,7 @@ export function validateCreate(kind: ResourceKind, obj: KubeObject): void {
     ...validateObjectMeta(obj, kind),
     ...validateManagedFields(obj.metadata.managedFields),
     ...(kind.validate?.(obj) ?? []),
+    ...(kind.validateCreate?.(obj) ?? []),
   ]);
 }
 

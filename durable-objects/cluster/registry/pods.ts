@@ -1,6 +1,7 @@
 // core/v1 Pod: defaults (SetDefaults_Pod plus the ServiceAccount, DefaultTolerationSeconds and
 // Priority admission plugins), the strategy of pkg/registry/core/pod, and printPod's columns.
 import { TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE } from "../../../kube/well-known-taints.ts";
+import { type FieldError, forbidden } from "../../../kube/field-errors.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import { ageColumn, column, wide } from "./columns.ts";
 import { defaultPodSpec, validatePodSpec } from "./pod-spec.ts";
@@ -57,6 +58,12 @@ function defaultPod(pod: KubeObject): void {
 }
 
 /** PrepareForCreate: the status starts Pending with its QoS class (computed after the defaults). */
+/** Upstream's ValidatePodCreate: ephemeral containers only come through their subresource. */
+function validatePodCreate(pod: KubeObject): FieldError[] {
+  if ((pod.spec?.ephemeralContainers ?? []).length === 0) return [];
+  return [forbidden("spec.ephemeralContainers", "cannot be set on create")];
+}
+
 function prepareForCreate(pod: KubeObject): void {
   defaultPod(pod);
   const status: Json = { phase: "Pending", qosClass: podQOSClass(pod.spec) };
@@ -153,6 +160,7 @@ export const pods: ResourceKind = {
   defaults: defaultPod,
   prepareForCreate,
   validate: (o) => validatePodSpec(o.spec, "spec", { isPod: true }),
+  validateCreate: validatePodCreate,
   validateUpdate: validatePodUpdate,
   gracePeriod: podGracePeriod,
 };

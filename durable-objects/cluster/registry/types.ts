@@ -54,6 +54,8 @@ export interface ResourceKind {
   prepareForCreate?(obj: KubeObject): void;
   /** Validation of the kind's own fields (metadata is validated generically). */
   validate?(obj: KubeObject): FieldError[];
+  /** Checks only a create makes (upstream's ValidateXCreate), after `validate`. */
+  validateCreate?(obj: KubeObject): FieldError[];
   /** Extra validation on update: immutable fields and allowed transitions. */
   validateUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
   /**

@@ -5,10 +5,15 @@ import { env, runInDurableObject } from "cloudflare:test";
 
 const ns = () => (env as unknown as { CLUSTER: DurableObjectNamespace }).CLUSTER;
 
-/** One string holding every row of the tables that make up the cluster's state, in key order. */
-export async function storeDump(clusterId: string): Promise<string> {
+/**
+ * One string holding every row of the tables that make up the cluster's state, in key order. With
+ * `stopAlarm`, the object's alarm is cancelled first, so no controller tick writes until the next
+ * request arms it again (a test comparing dumps around a request wants only that request's writes).
+ */
+export async function storeDump(clusterId: string, opts: { stopAlarm?: boolean } = {}): Promise<string> {
   const stub = ns().get(ns().idFromName(clusterId));
-  return runInDurableObject(stub, (_instance, state) => {
+  return runInDurableObject(stub, async (_instance, state) => {
+    if (opts.stopAlarm) await state.storage.deleteAlarm();
     const sql = state.storage.sql;
     const rows = (query: string) => sql.exec(query).toArray();
     return JSON.stringify({

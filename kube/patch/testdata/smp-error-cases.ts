@@ -1,4 +1,5 @@
-// Golden error cases for strategic merge patch: upstream's HTTP codes and messages.
+// Golden error cases for strategic merge patch: upstream's messages and HTTP codes, except that the
+// failures upstream passes through as a 500 are 400 here (no input may answer 5xx).
 import type { SmpCase } from "./smp-cases.ts";
 
 const c = (name: string, image = "img:1") => ({ name, image });
@@ -18,28 +19,28 @@ export const smpErrorCases: SmpCase[] = [
     kind: "Pod",
     original: pod({ containers: [c("a")] }),
     patch: podSpec({ containers: [{ image: "x" }] }),
-    error: { code: 500, message: "map: map[image:x] does not contain declared merge key: name" },
+    error: { code: 400, message: "map: map[image:x] does not contain declared merge key: name" },
   },
   {
     name: "a delete directive without the merge key",
     kind: "Pod",
     original: pod({ containers: [c("a")] }),
     patch: podSpec({ containers: [{ $patch: "delete" }] }),
-    error: { code: 500, message: "map: map[$patch:delete] does not contain declared merge key: name" },
+    error: { code: 400, message: "map: map[$patch:delete] does not contain declared merge key: name" },
   },
   {
     name: "$patch: merge in a list",
     kind: "Pod",
     original: pod({ containers: [c("a")] }),
     patch: podSpec({ containers: [{ name: "a", $patch: "merge" }] }),
-    error: { code: 500, message: "merging lists cannot yet be specified in the patch" },
+    error: { code: 400, message: "merging lists cannot yet be specified in the patch" },
   },
   {
     name: "an unknown $patch on a map",
     kind: "Pod",
     original: pod({}),
     patch: { metadata: { labels: { $patch: "frob" } } },
-    error: { code: 500, message: "unknown patch type: frob in map: map[$patch:frob]" },
+    error: { code: 400, message: "unknown patch type: frob in map: map[$patch:frob]" },
   },
   {
     name: "$retainKeys that is not a list",
@@ -75,7 +76,7 @@ export const smpErrorCases: SmpCase[] = [
     original: pod({ containers: [c("a"), c("b")] }),
     patch: podSpec({ "$setElementOrder/containers": [{ name: "a" }, { name: "b" }], containers: [c("b"), c("a")] }),
     error: {
-      code: 500,
+      code: 400,
       message:
         "The order in patch list:\n[map[image:img:1 name:b] map[image:img:1 name:a]]\n doesn't match $setElementOrder list:\n[map[name:a] map[name:b]]\n",
     },
@@ -92,6 +93,6 @@ export const smpErrorCases: SmpCase[] = [
     kind: "ConfigMap",
     original: { metadata: { finalizers: ["a"] } },
     patch: { metadata: { finalizers: [1] } },
-    error: { code: 500, message: "list element types are not identical: [[a] [1]]" },
+    error: { code: 400, message: "list element types are not identical: [[a] [1]]" },
   },
 ];

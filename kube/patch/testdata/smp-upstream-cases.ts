@@ -103,7 +103,7 @@ export const upstreamCases: SmpCase[] = [
       mergingList: [n(3, { value: 3 }), n(1, { value: 1 })],
     },
     error: {
-      code: 500,
+      code: 400,
       message:
         "The order in patch list:\n[map[name:3 value:3] map[name:1 value:1]]\n doesn't match $setElementOrder list:\n[map[name:1] map[name:2] map[name:3]]\n",
     },
@@ -113,7 +113,7 @@ export const upstreamCases: SmpCase[] = [
     kind: "",
     original: { mergingList: [n(1, { value: "a" })] },
     patch: { mergingList: [{ value: "b" }] },
-    error: { code: 500, message: "map: map[value:b] does not contain declared merge key: name" },
+    error: { code: 400, message: "map: map[value:b] does not contain declared merge key: name" },
   },
   {
     name: "delete items in lists of scalars",
