@@ -12,8 +12,9 @@ import { findDockerHost } from "./runtime/docker/connect.ts";
 import { DockerRuntime } from "./runtime/docker/runtime.ts";
 import { SimulatedRuntime } from "./runtime/simulated.ts";
 import type { PodRuntime } from "./runtime/types.ts";
-import type { ServiceProxy } from "./services/proxy.ts";
-import { startServiceProxy } from "./services/start.ts";
+import { agentNetworkNames, PodNetwork } from "./runtime/docker/pod-network.ts";
+import { checkHostNetworking, HostServices, run as runCommand } from "./services/host-services.ts";
+import { type RunningProxy, startServiceProxy } from "./services/start.ts";
 import { AssignmentStore, defaultStateDir, ensureStateDir, loadState, podsDir, saveState } from "./state.ts";
 import { SyncLoop } from "./sync-loop.ts";
 import { TunnelClient } from "./tunnel/client.ts";
@@ -43,6 +44,7 @@ async function makeRuntime(
   facts: NodeFacts,
   run: RunOptions,
   serviceEnv?: DockerRuntime["options"]["serviceEnv"],
+  podNetwork?: DockerRuntime["options"]["podNetwork"],
 ): Promise<PodRuntime> {
   if (options.runtime === "simulated") return new SimulatedRuntime(facts.hostIP);
   const host = findDockerHost();
@@ -58,6 +60,7 @@ async function makeRuntime(
     nodeAllocatable: facts.allocatable,
     periodMs: run.runtimePeriodMs,
     serviceEnv,
+    podNetwork,
   });
 }
 
@@ -87,8 +90,17 @@ async function runNode(
   await ensureStateDir(stateDir);
   // Facts first (the runtime needs the host IP and allocatable), then the runtime's version into nodeInfo.
   const facts = await collectNodeFacts(nodeName, "", stateDir, options.labels);
-  let services: ServiceProxy | undefined;
-  const runtime = await makeRuntime(options, nodeName, stateDir, facts, run, (pod) => services?.envFor(pod) ?? []);
+  let services: RunningProxy | undefined;
+  let network: PodNetwork | undefined;
+  const runtime = await makeRuntime(
+    options,
+    nodeName,
+    stateDir,
+    facts,
+    run,
+    (pod) => services?.proxy.envFor(pod) ?? [],
+    () => network?.mode(),
+  );
   const version = await runtime.version();
   facts.nodeInfo.containerRuntimeVersion = version;
 
@@ -135,12 +147,41 @@ async function runNode(
     log,
     // Only a runtime with containers runs the service proxy (simulated nodes are not sent services).
     services:
-      options.runtime === "simulated" ? undefined : { update: (list) => services?.update(list) ?? Promise.resolve() },
+      options.runtime === "simulated"
+        ? undefined
+        : {
+            update: async (list) => {
+              await services?.proxy.update(list);
+              await services?.syncHost();
+            },
+          },
+    network:
+      options.runtime === "simulated"
+        ? undefined
+        : {
+            update: async (podCIDR, nodeCIDRs) => {
+              if (podCIDR) await network?.ensure(podCIDR);
+              await services?.syncHost(nodeCIDRs);
+            },
+          },
+    onNodeGone: async () => {
+      await tunnel?.stop();
+      await services?.cleanup();
+      if (runtime instanceof DockerRuntime) await runtime.removeAll();
+      await network?.remove();
+      log("removed this node's pods, pod network, cluster IP rules and Service interface");
+    },
   });
   loop.seed(restored);
   // Pods reach Services through this node's proxy; it listens before any pod starts (their env names its ports).
   let tunnel: TunnelClient | undefined;
-  if (runtime instanceof DockerRuntime)
+  if (runtime instanceof DockerRuntime) {
+    const names = agentNetworkNames(state.server, state.nodeName);
+    network = new PodNetwork(runtime.docker, names, state.nodeName, log);
+    await network.adopt();
+    const unroutable = await checkHostNetworking();
+    if (unroutable)
+      log(`cluster IPs and node ports: off (${unroutable}); pods reach Services at the node's gateway listeners`);
     services = await startServiceProxy({
       docker: runtime.docker,
       nodeName: state.nodeName,
@@ -151,7 +192,10 @@ async function runNode(
         return tunnel.open(open);
       },
       log,
+      network,
+      host: unroutable ? undefined : new HostServices(names.id, names.services, runCommand, log),
     });
+  }
   await runtime.start(restored);
   if (restored.length > 0) log(`adopting ${restored.length} pod(s) from ${stateDir}`);
   const done = loop.run();

@@ -21,6 +21,7 @@ export function infraCreateOptions(
   nodeName: string,
   pod: Pod,
   image = DEFAULT_INFRA_IMAGE,
+  network = "bridge",
 ): Docker.ContainerCreateOptions {
   const hostNetwork = pod.spec.hostNetwork === true;
   return {
@@ -30,7 +31,7 @@ export function infraCreateOptions(
     Cmd: [],
     Hostname: hostNetwork ? undefined : podHostname(pod),
     Labels: containerLabels(nodeName, pod, { containerName: INFRA_NAME, kind: "infra", attempt: 0 }),
-    HostConfig: { NetworkMode: hostNetwork ? "host" : "bridge", RestartPolicy: { Name: "no" } },
+    HostConfig: { NetworkMode: hostNetwork ? "host" : network, RestartPolicy: { Name: "no" } },
   };
 }
 

@@ -28,6 +28,8 @@ export interface DockerRuntimeOptions {
   infraImage?: string;
   /** The Service variables for a pod's containers (the node-local service proxy's). */
   serviceEnv?: (pod: Pod) => [string, string][];
+  /** The network pods join (the node's pod network; undefined while not ready). Absent: the default bridge. */
+  podNetwork?: () => string | undefined;
   /** Reconcile period; tests shorten it. */
   periodMs?: number;
   /** How often the full container list is read as a safety net for missed events (default 30 s). */
@@ -70,6 +72,7 @@ export class DockerRuntime implements PodRuntime {
       events: this.#events,
       nodeAllocatable: options.nodeAllocatable,
       serviceEnv: options.serviceEnv,
+      podNetwork: options.podNetwork,
       containersOf: (uid, fresh) => this.#containersOf(uid, fresh),
       track: async (id) => {
         await this.#cache.track(id);
@@ -163,6 +166,13 @@ export class DockerRuntime implements PodRuntime {
       node: { cpuNanoCores: node.cpuNanoCores, memoryBytes: node.memoryBytes },
       pods: pods.pods,
     };
+  }
+
+  /** The node left the cluster: no more passes, and every pod's containers and directories go at once. */
+  async removeAll(): Promise<void> {
+    await this.close();
+    this.#workers.clear();
+    await this.collectOrphans(new Set());
   }
 
   async close(): Promise<void> {
