@@ -63,6 +63,8 @@ export class PodRelay {
   #host = "";
   #port = 0;
   #cidrs: NodeCIDR[] = [];
+  /** The table read under way: connections accepted meanwhile share it (a read costs ~10 µs per entry). */
+  #reading?: Promise<string>;
   /** Connections relayed and refused (tests and diagnostics). */
   readonly counts = { relayed: 0, failed: 0 };
 
@@ -97,6 +99,18 @@ export class PodRelay {
     this.#port = (server.address() as net.AddressInfo).port;
   }
 
+  #table(fresh = false): Promise<string> {
+    if (fresh || !this.#reading) {
+      const read = this.options.readConntrack ?? (() => readFile(CONNTRACK_TABLE, "utf8"));
+      const reading = read().catch(() => "");
+      this.#reading = reading;
+      void reading.finally(() => {
+        if (this.#reading === reading) this.#reading = undefined;
+      });
+    }
+    return this.#reading;
+  }
+
   close(): void {
     this.#server?.close();
     this.#server = undefined;
@@ -112,8 +126,10 @@ export class PodRelay {
     };
     const local = { address: client.localAddress ?? "", port: client.localPort ?? 0 };
     const remote = { address: client.remoteAddress ?? "", port: client.remotePort ?? 0 };
-    const table = await (this.options.readConntrack ?? (() => readFile(CONNTRACK_TABLE, "utf8")))().catch(() => "");
-    const target = originalDestination(table, local, remote);
+    // A read that began before this connection's entry existed misses it: then one read of its own.
+    const target =
+      originalDestination(await this.#table(), local, remote) ??
+      originalDestination(await this.#table(true), local, remote);
     if (!target) return fail(`no conntrack entry for ${remote.address}:${remote.port}`);
     const node = nodeFor(this.#cidrs, target.address);
     if (!node || node === this.options.nodeName || !this.options.openStream)

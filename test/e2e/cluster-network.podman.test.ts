@@ -11,30 +11,20 @@ import { connectDocker, findDockerHost } from "../../agent/runtime/docker/connec
 import { POD_NETWORK_NODE_LABEL } from "../../agent/runtime/docker/pod-network.ts";
 import type { AgentProcess } from "../../scripts/local/local-agent.ts";
 import { podmanGate, removeNodeContainers } from "./containers.ts";
-import { webAppList } from "./fixtures/web-app.ts";
+import { clientPod, webAppList } from "./fixtures/web-app.ts";
 import { type Harness, startHarness } from "./harness.ts";
 import { until } from "./poll.ts";
 
 const podman = await podmanGate("cluster network e2e");
 const exec = promisify(execFile);
 
-const IMAGE = "busybox:stable";
 const NODE = `e2e-n-${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
 const NODES = [`${NODE}-a`, `${NODE}-b`];
 
 // biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
 type Json = any;
 
-const CLIENT = JSON.stringify({
-  apiVersion: "v1",
-  kind: "Pod",
-  metadata: { name: "client" },
-  spec: {
-    terminationGracePeriodSeconds: 1,
-    nodeSelector: { "kubernetes.io/hostname": NODES[0] },
-    containers: [{ name: "sh", image: IMAGE, command: ["sleep", "3600"] }],
-  },
-});
+const CLIENT = JSON.stringify(clientPod(NODES[0] ?? ""));
 
 const exposed = (name: string, type: string) =>
   JSON.stringify({
@@ -158,7 +148,9 @@ describe.skipIf(podman.skip)("cluster networking: pod CIDRs, cluster IPs, node p
     const body = await until(
       `curl ${node.address}:${nodePort}`,
       async () => {
-        const r = await fetch(`http://${node.address}:${nodePort}/`).catch(() => undefined);
+        const r = await fetch(`http://${node.address}:${nodePort}/`, { signal: AbortSignal.timeout(5000) }).catch(
+          () => undefined,
+        );
         return r?.ok ? (await r.text()).trim() : undefined;
       },
       30_000,
@@ -166,6 +158,35 @@ describe.skipIf(podman.skip)("cluster networking: pod CIDRs, cluster IPs, node p
     console.log(`curl ${node.address}:${nodePort} from the host → ${body}`);
     expect(pods.map((p) => p.name)).toContain(body);
   }, 120_000);
+
+  it("refuses colliding and out-of-range cluster IPs and node ports with upstream's 422 messages", async () => {
+    const nodePort = (await get(["service", "web-np"])).spec.ports[0].nodePort;
+    const svc = (name: string, spec: Json) =>
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name },
+        spec: { selector: { app: "web" }, ports: [{ port: 80 }], ...spec },
+      });
+    const refused = async (name: string, spec: Json) => {
+      const r = await h.kubectl(["create", "-f", "-"], { stdin: svc(name, spec), allowFail: true });
+      expect(r.code).not.toBe(0);
+      expect((await h.kubectl(["get", "service", name], { allowFail: true })).code).not.toBe(0);
+      return r.stderr;
+    };
+    expect(await refused("dup-ip", { clusterIP })).toContain(
+      `The Service "dup-ip" is invalid: spec.clusterIPs: Invalid value: []string{"${clusterIP}"}: failed to allocate IP ${clusterIP}: provided IP is already allocated`,
+    );
+    expect(await refused("far-ip", { clusterIP: "10.95.0.5" })).toContain(
+      "failed to allocate IP 10.95.0.5: the provided IP (10.95.0.5) is not in the valid range. The range of valid IPs is 10.96.0.0/12",
+    );
+    expect(await refused("dup-np", { type: "NodePort", ports: [{ port: 80, nodePort }] })).toContain(
+      `spec.ports[0].nodePort: Invalid value: ${nodePort}: provided port is already allocated`,
+    );
+    expect(await refused("far-np", { type: "NodePort", ports: [{ port: 80, nodePort: 29999 }] })).toContain(
+      "spec.ports[0].nodePort: Invalid value: 29999: provided port is not in the valid range. The range of valid ports is 30000-32767",
+    );
+  });
 
   it("stops sending to a pod that turned unready", async () => {
     const victim = pods.find((p) => p.node === NODES[1]) ?? pods[0];

@@ -7,12 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { podmanGate, removeNodeContainers } from "./containers.ts";
 import { type Harness, startHarness } from "./harness.ts";
-import { webAppList } from "./fixtures/web-app.ts";
+import { clientPod, webAppList } from "./fixtures/web-app.ts";
 import { until } from "./poll.ts";
 
 const podman = await podmanGate("services e2e");
 
-const IMAGE = "busybox:stable";
 const NODE = `e2e-s-${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
 const NODES = [`${NODE}-a`, `${NODE}-b`];
 
@@ -22,16 +21,7 @@ type Json = any;
 // One pod per node: node a's client reaches node b's pod only through the tunnel.
 const WEB = JSON.stringify(webAppList({ replicas: 2, spread: true }));
 
-const CLIENT = JSON.stringify({
-  apiVersion: "v1",
-  kind: "Pod",
-  metadata: { name: "client" },
-  spec: {
-    terminationGracePeriodSeconds: 1,
-    nodeSelector: { "kubernetes.io/hostname": NODES[0] },
-    containers: [{ name: "sh", image: IMAGE, command: ["sleep", "3600"] }],
-  },
-});
+const CLIENT = JSON.stringify(clientPod(NODES[0] ?? ""));
 
 const sideService = (side: string) =>
   JSON.stringify({
