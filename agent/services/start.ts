@@ -42,7 +42,13 @@ export interface RunningProxy {
 export async function startServiceProxy(options: StartProxyOptions): Promise<RunningProxy> {
   const defaultGateway = await bridgeGateway(options.docker);
   const gateway = () => podNetworkGateway(options.network, defaultGateway);
-  const routed = () => options.host !== undefined && options.network?.gateway() !== undefined;
+  // The host refused our rules once: pods are told the gateway listeners from then on, as without root.
+  let hostFailed = false;
+  const routed = () => !hostFailed && options.host !== undefined && options.network?.gateway() !== undefined;
+  const hostError = (error: Error) => {
+    hostFailed = true;
+    options.log(`cluster IPs and node ports: off (${error.message}); pods reach Services at the gateway listeners`);
+  };
   const proxy = new ServiceProxy({
     nodeName: options.nodeName,
     bindHost: () => bindAddress(gateway()),
@@ -88,10 +94,10 @@ export async function startServiceProxy(options: StartProxyOptions): Promise<Run
       );
   }, GATEWAY_CHECK_MS);
   timer.unref();
-  await syncHost().catch((error: Error) => options.log(`cluster IPs: ${error.message}`));
+  await syncHost().catch(hostError);
   return {
     proxy,
-    syncHost: (nodeCIDRs) => syncHost(nodeCIDRs).catch((error: Error) => options.log(`cluster IPs: ${error.message}`)),
+    syncHost: (nodeCIDRs) => syncHost(nodeCIDRs).catch(hostError),
     close: async () => {
       clearInterval(timer);
       relay?.close();
