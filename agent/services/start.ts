@@ -31,6 +31,8 @@ export interface StartProxyOptions {
 
 export interface RunningProxy {
   proxy: ServiceProxy;
+  /** Where pods reach this node now (podNetworkGateway): other node-local servers (DNS) bind there too. */
+  gateway(): string | undefined;
   /** Brings the host's rules to the proxy's listeners (after services or the network changed). */
   syncHost(nodeCIDRs?: NodeCIDR[]): Promise<void>;
   /** Stops watching the gateway; the host's rules stay for the next start to take over. */
@@ -97,6 +99,7 @@ export async function startServiceProxy(options: StartProxyOptions): Promise<Run
   await syncHost().catch(hostError);
   return {
     proxy,
+    gateway,
     syncHost: (nodeCIDRs) => syncHost(nodeCIDRs).catch(hostError),
     close: async () => {
       clearInterval(timer);
