@@ -39,6 +39,12 @@ describe("parseAgentArgs", () => {
     expect(o?.labels).toEqual({});
   });
 
+  it("takes the host resolver configuration for cluster DNS, as the kubelet's --resolv-conf", () => {
+    expect(parseAgentArgs(["--server", "https://x.test/c", "--resolv-conf=/run/r.conf"])?.resolvConf).toBe(
+      "/run/r.conf",
+    );
+  });
+
   it("returns undefined for --help", () => {
     expect(parseAgentArgs(["--help"])).toBeUndefined();
   });

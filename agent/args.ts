@@ -13,6 +13,8 @@ export interface AgentOptions {
   /** Simulated runtime only: how many nodes this process runs (named <name>-0 … <name>-(n-1)). */
   nodes: number;
   insecureSkipTlsVerify: boolean;
+  /** The host resolver configuration (the kubelet's --resolv-conf): forwarded to, and given to Default-policy pods. */
+  resolvConf?: string;
 }
 
 export const AGENT_USAGE = `Usage: flotilla agent --server <cluster URL> --join-token <token> [options]
@@ -28,12 +30,23 @@ Options:
   --ca-file <pem>         trust this CA for the cluster's HTTPS certificate
   --labels k=v,…          extra node labels
   --nodes <n>             with --runtime simulated: run n nodes in this process
+  --resolv-conf <file>    the host's resolvers for cluster DNS to forward to (default: /etc/resolv.conf)
   --insecure-skip-tls-verify  do not verify the server's certificate (local testing only)
 `;
 
 export class UsageError extends Error {}
 
-const FLAGS = new Set(["server", "join-token", "name", "runtime", "state-dir", "ca-file", "labels", "nodes"]);
+const FLAGS = new Set([
+  "server",
+  "join-token",
+  "name",
+  "runtime",
+  "state-dir",
+  "ca-file",
+  "labels",
+  "nodes",
+  "resolv-conf",
+]);
 const SWITCHES = new Set(["insecure-skip-tls-verify", "help"]);
 
 /** Parses `k=v,k2=v2` (label values may be empty). */
@@ -97,5 +110,6 @@ export function parseAgentArgs(argv: string[]): AgentOptions | undefined {
     labels: parseLabels(flags.get("labels") ?? ""),
     nodes,
     insecureSkipTlsVerify: flags.get("insecure-skip-tls-verify") === "true",
+    resolvConf: flags.get("resolv-conf"),
   };
 }

@@ -10,6 +10,7 @@ import { collectNodeFacts, defaultNodeName, type NodeFacts } from "./node-info.t
 import { nodeConditions } from "./node-status.ts";
 import { findDockerHost } from "./runtime/docker/connect.ts";
 import { DockerRuntime } from "./runtime/docker/runtime.ts";
+import type { PodNetworkConfig } from "./runtime/docker/pod-files.ts";
 import { SimulatedRuntime } from "./runtime/simulated.ts";
 import type { PodRuntime } from "./runtime/types.ts";
 import { agentNetworkNames, PodNetwork } from "./runtime/docker/pod-network.ts";
@@ -17,6 +18,7 @@ import { checkHostNetworking, HostServices, run as runCommand } from "./services
 import { type RunningProxy, startServiceProxy } from "./services/start.ts";
 import { AssignmentStore, defaultStateDir, ensureStateDir, loadState, podsDir, saveState } from "./state.ts";
 import { SyncLoop } from "./sync-loop.ts";
+import { ClusterDNS } from "./dns/start.ts";
 import { TunnelClient } from "./tunnel/client.ts";
 import { streamHandlers } from "./tunnel/handlers.ts";
 
@@ -45,6 +47,7 @@ async function makeRuntime(
   run: RunOptions,
   serviceEnv?: DockerRuntime["options"]["serviceEnv"],
   podNetwork?: DockerRuntime["options"]["podNetwork"],
+  network?: PodNetworkConfig,
 ): Promise<PodRuntime> {
   if (options.runtime === "simulated") return new SimulatedRuntime(facts.hostIP);
   const host = findDockerHost();
@@ -61,6 +64,7 @@ async function makeRuntime(
     periodMs: run.runtimePeriodMs,
     serviceEnv,
     podNetwork,
+    network,
   });
 }
 
@@ -92,6 +96,17 @@ async function runNode(
   const facts = await collectNodeFacts(nodeName, "", stateDir, options.labels);
   let services: RunningProxy | undefined;
   let network: PodNetwork | undefined;
+  // Cluster DNS runs beside a runtime with containers; pods' resolv.conf, hosts and hostname come from it.
+  const dns = options.runtime === "simulated" ? undefined : new ClusterDNS({ log, resolvConf: options.resolvConf });
+  /** Cluster DNS at the node's pod-network gateway (the service proxy's), once the pod network is decided. */
+  let dnsAt: string | undefined;
+  const placeDNS = async () => {
+    const at = network?.mode() ? services?.gateway() : undefined;
+    if (!dns || !at || at === dnsAt) return;
+    if (dnsAt !== undefined) await dns.close();
+    dnsAt = at;
+    await dns.start(at);
+  };
   const runtime = await makeRuntime(
     options,
     nodeName,
@@ -100,6 +115,11 @@ async function runNode(
     run,
     (pod) => services?.proxy.envFor(pod) ?? [],
     () => network?.mode(),
+    dns && {
+      clusterDomain: dns.clusterDomain,
+      clusterDNS: () => dns.clusterDNS(),
+      hostResolvConf: () => dns.hostResolvConf(),
+    },
   );
   const version = await runtime.version();
   facts.nodeInfo.containerRuntimeVersion = version;
@@ -162,15 +182,18 @@ async function runNode(
             update: async (podCIDR, nodeCIDRs) => {
               if (podCIDR) await network?.ensure(podCIDR);
               await services?.syncHost(nodeCIDRs);
+              await placeDNS();
             },
           },
     onNodeGone: async () => {
       await tunnel?.stop();
+      await dns?.close();
       await services?.cleanup();
       if (runtime instanceof DockerRuntime) await runtime.removeAll();
       await network?.remove();
       log("removed this node's pods, pod network, cluster IP rules and Service interface");
     },
+    dns,
   });
   loop.seed(restored);
   // Pods reach Services through this node's proxy; it listens before any pod starts (their env names its ports).
@@ -196,6 +219,9 @@ async function runNode(
       host: unroutable ? undefined : new HostServices(names.id, names.services, runCommand, log),
     });
   }
+  // Cluster DNS listens where pods reach their node: the pod network's gateway once the network is there
+  // (the runtime's default bridge's where the agent could not make one); pods wait for the network anyway.
+  await placeDNS();
   await runtime.start(restored);
   if (restored.length > 0) log(`adopting ${restored.length} pod(s) from ${stateDir}`);
   const done = loop.run();
@@ -217,6 +243,7 @@ async function runNode(
       await tunnel.stop();
       await done;
       await services?.close();
+      await dns?.close();
       await runtime.close();
     },
   };

@@ -109,3 +109,20 @@ describe("SyncLoop and the pod network", () => {
     expect(gone).toEqual(["node gone"]);
   });
 });
+
+describe("SyncLoop's known versions", () => {
+  it("holds a pod received in an answer at the version it came with, whatever the acknowledgements say", async () => {
+    // The object sends a pod whose status write came after a change the agent had not seen (a deletion):
+    // that version must stay known, or the next answers would compare against the wrong one.
+    const { loop } = run(false, { acknowledged: { u1: "0" } });
+    await loop.syncOnce();
+    expect(loop.known.get("u1")).toBe("1");
+  });
+
+  it("takes an acknowledgement for a pod it holds and was not sent", async () => {
+    const { loop } = run(false, { pods: [], acknowledged: { u1: "7", other: "9" } });
+    loop.seed([assignment]);
+    await loop.syncOnce();
+    expect(Object.fromEntries(loop.known)).toEqual({ u1: "7" });
+  });
+});

@@ -6,6 +6,7 @@
 import {
   AGENT_SYNC_PATH,
   type AgentNodeStatus,
+  type ClusterDNSData,
   type NodeCIDR,
   type PodAssignment,
   type SyncRequest,
@@ -52,6 +53,8 @@ export interface SyncLoopOptions {
    * on the host for it.
    */
   onNodeGone?: () => Promise<void>;
+  /** The node's cluster DNS server: sent the cluster's DNS data whenever the version it holds is stale. */
+  dns?: { readonly version: string | undefined; update(data: ClusterDNSData): void };
 }
 
 const emptyReport = (): RuntimeReport => ({ statuses: [], events: [], terminated: [] });
@@ -137,6 +140,7 @@ export class SyncLoop {
       known: [...this.known].map(([uid, resourceVersion]) => ({ uid, resourceVersion })),
       waitSeconds: this.heartbeatSeconds,
       ...(this.options.services ? { wantServices: true } : {}),
+      ...(this.options.dns ? { wantDNS: true, dnsVersion: this.options.dns.version } : {}),
       ...(metrics ? { metrics } : {}),
     };
     const abort = new AbortController();
@@ -172,6 +176,7 @@ export class SyncLoop {
     await this.options.network
       ?.update(response.podCIDR, response.nodeCIDRs)
       .catch((e: Error) => this.#log(`pod network: ${e.message}`));
+    if (response.dns) this.options.dns?.update(response.dns);
     if (response.services)
       await this.options.services?.update(response.services).catch((e: Error) => this.#log(`services: ${e.message}`));
     for (const uid of sent.terminated) {
@@ -189,8 +194,11 @@ export class SyncLoop {
       this.known.delete(uid);
       await this.options.store.remove(uid);
     }
+    // A pod received in this answer is held at the version it came with; an acknowledgement never
+    // overrides it (the object sends a pod whenever its own write carried changes the agent has not seen).
+    const received = new Set(response.pods.map((a) => a.pod.metadata.uid ?? ""));
     for (const [uid, rv] of Object.entries(response.acknowledged ?? {}))
-      if (this.known.has(uid)) this.known.set(uid, rv);
+      if (this.known.has(uid) && !received.has(uid)) this.known.set(uid, rv);
     if (response.heartbeatSeconds > 0) this.heartbeatSeconds = response.heartbeatSeconds;
     if (!this.#orphansCollected) {
       this.#orphansCollected = true;

@@ -75,8 +75,9 @@ export interface SyncRequest {
   events: AgentEvent[];
   /**
    * Every pod the agent holds, with the resourceVersion it last received (or was acknowledged). The object
-   * compares against these after writing this request's pod statuses, counting its own status writes as
-   * known, so a status update never bounces back as a changed pod.
+   * compares against these after writing this request's pod statuses, counting its own status write as
+   * known when it was made on the version given here, so a status update does not bounce back as a
+   * changed pod, while a change that came before it (a deletion) is never taken as known.
    */
   known: KnownPod[];
   /** The longest the object may hold the request open when nothing changes for the node. 0: answer at once. */
@@ -88,6 +89,12 @@ export interface SyncRequest {
    * without one (simulated nodes) are neither sent them nor woken for them.
    */
   wantServices?: boolean;
+  /**
+   * The agent serves cluster DNS: answer with `dns` whenever the cluster's DNS data differs from
+   * `dnsVersion` (the version of the data it holds; absent: it holds none).
+   */
+  wantDNS?: boolean;
+  dnsVersion?: string;
 }
 
 /** One container's usage: CPU as a rate over the report's window, memory as the working set. */
@@ -125,7 +132,10 @@ export interface SyncResponse {
   pods: PodAssignment[];
   /** Known pod uids that no longer exist for this node: stop and forget them at once. */
   stop: string[];
-  /** resourceVersions the object gave pods whose status it wrote from this request (uid → rv). */
+  /**
+   * resourceVersions the object gave pods whose status it wrote from this request (uid → rv), only for writes
+   * made on the version the agent said it holds: a pod that changed in between (a deletion) is sent in `pods`.
+   */
   acknowledged: Record<string, string>;
   /** Seconds until the next sync should start (the object may lengthen it as the cluster grows). */
   heartbeatSeconds: number;
@@ -142,11 +152,46 @@ export interface SyncResponse {
    * so the agent relays connections to them through the tunnel.
    */
   nodeCIDRs?: NodeCIDR[];
+  /** What cluster DNS answers from, when the request asked (wantDNS) and it changed since `dnsVersion`. */
+  dns?: ClusterDNSData;
 }
 
 export interface NodeCIDR {
   nodeName: string;
   podCIDR: string;
+}
+
+/**
+ * What the node's DNS server answers `cluster.local` from (CoreDNS' kubernetes plugin's view): the
+ * namespaces that exist and every Service of the cluster, in all namespaces (a pod may ask for any).
+ */
+export interface ClusterDNSData {
+  /** Echoed by the agent as `dnsVersion`: equal versions are equal data. */
+  version: string;
+  namespaces: string[];
+  services: DNSService[];
+}
+
+export interface DNSService {
+  namespace: string;
+  name: string;
+  /** spec.type: ClusterIP, NodePort, LoadBalancer or ExternalName. */
+  type: string;
+  /** spec.clusterIPs (or clusterIP); empty for headless and ExternalName Services. */
+  clusterIPs: string[];
+  externalName?: string;
+  ports: SyncServicePort[];
+  /** Headless Services only: the ready addresses of their Endpoints (A, SRV and per-pod records). */
+  endpoints?: DNSEndpoint[];
+}
+
+export interface DNSEndpoint {
+  ip: string;
+  /** The address's hostname (a pod's spec.hostname when its spec.subdomain names the Service). */
+  hostname?: string;
+  /** targetRef's name when it is a Pod. */
+  podName?: string;
+  ports: SyncServicePort[];
 }
 
 /** A Service with a cluster IP (headless and ExternalName services are left out) and its ready endpoints. */

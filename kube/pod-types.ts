@@ -136,6 +136,16 @@ export interface PodSpec {
   readinessGates?: { conditionType: string }[];
   /** Whether the namespace's services become environment variables (default true). */
   enableServiceLinks?: boolean;
+  dnsPolicy?: "ClusterFirst" | "ClusterFirstWithHostNet" | "Default" | "None";
+  dnsConfig?: PodDNSConfig;
+  hostAliases?: { ip?: string; hostnames?: string[] }[];
+  setHostnameAsFQDN?: boolean;
+}
+
+export interface PodDNSConfig {
+  nameservers?: string[];
+  searches?: string[];
+  options?: { name?: string; value?: string }[];
 }
 
 export interface ContainerStateWaiting {

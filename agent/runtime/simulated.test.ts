@@ -1,4 +1,4 @@
-import { expect, it } from "vitest";
+import { afterEach, expect, it, vi } from "vitest";
 import type { PodAssignment } from "../../kube/agent-protocol.ts";
 import { SimulatedRuntime } from "./simulated.ts";
 
@@ -43,4 +43,44 @@ it("keeps a pod's IP across updates and drops orphans", async () => {
   rt.apply(assignment("p2"));
   await rt.collectOrphans(new Set(["p2"]));
   expect(rt.pods).toEqual(["p2"]);
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+it("finishes a Job-like pod: Succeeded when its command ends, reported without another apply", () => {
+  vi.useFakeTimers({ now: Date.parse("2026-01-01T00:00:00Z") });
+  const rt = new SimulatedRuntime();
+  const a = assignment("job-pod");
+  a.pod.spec = { restartPolicy: "Never", containers: [{ name: "main", image: "busybox", command: ["sleep", "2"] }] };
+  rt.apply(a);
+  expect(rt.drain().statuses[0].status.phase).toBe("Running");
+  vi.advanceTimersByTime(2000);
+  const done = rt.drain().statuses[0].status;
+  expect(done.phase).toBe("Succeeded");
+  expect(done.containerStatuses?.[0].state.terminated).toMatchObject({ exitCode: 0, reason: "Completed" });
+  // A deleted pod's timers go with it.
+  const b = assignment("failing");
+  b.pod.spec = { restartPolicy: "Never", containers: [{ name: "main", image: "busybox", command: ["false"] }] };
+  rt.apply(b);
+  expect(rt.drain().statuses[0].status.phase).toBe("Failed");
+  const c = assignment("later");
+  c.pod.spec = { restartPolicy: "Never", containers: [{ name: "main", image: "busybox", command: ["sleep", "5"] }] };
+  rt.apply(c);
+  rt.drain();
+  rt.forget("later");
+  vi.advanceTimersByTime(60_000);
+  expect(rt.drain().statuses).toEqual([]);
+});
+
+it("does not run again a pod that had finished (restored after the agent restarted)", () => {
+  const rt = new SimulatedRuntime();
+  const a = assignment("done");
+  a.pod.status = { phase: "Succeeded" };
+  rt.apply(a);
+  expect(rt.drain().statuses).toEqual([]);
+  expect(rt.pods).toEqual([]);
+  rt.apply(assignment("done", { deletionTimestamp: "2026-01-01T00:00:30Z" }));
+  expect(rt.drain().terminated).toEqual(["done"]);
 });

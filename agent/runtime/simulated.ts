@@ -1,9 +1,11 @@
 // Pods that "run" without processes: every container Running and Ready at once, init containers
-// Completed, a made-up pod IP. For scale tests of the control plane with thousands of nodes.
+// Completed, a made-up pod IP; containers end as their command or the sim.flotilla.dev/exit annotation
+// says (simulated-exit.ts), so Jobs complete. For scale tests of the control plane with thousands of nodes.
 import type { MetricsReport, PodAssignment, PodStatusUpdate } from "../../kube/agent-protocol.ts";
-import type { Container, ContainerStatus, Pod } from "../../kube/pod-types.ts";
+import type { Container, ContainerStatus, Pod, PodStatus } from "../../kube/pod-types.ts";
 import { computePodStatus } from "../pod/status.ts";
 import { EventRecorder } from "./events.ts";
+import { SimulatedContainers } from "./simulated-containers.ts";
 import { simulatedMetrics } from "./simulated-usage.ts";
 import type { PodRuntime, RuntimeReport } from "./types.ts";
 
@@ -17,8 +19,18 @@ export function simulatedPodIP(): string {
 
 const timestamp = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, "Z");
 
+interface Entry {
+  pod: Pod;
+  podIP: string;
+  startedAt: string;
+  containers: SimulatedContainers;
+  timer?: ReturnType<typeof setTimeout>;
+  /** The last status reported, so unchanged conditions keep their lastTransitionTime. */
+  status?: PodStatus;
+}
+
 export class SimulatedRuntime implements PodRuntime {
-  #pods = new Map<string, { pod: Pod; podIP: string; startedAt: string }>();
+  #pods = new Map<string, Entry>();
   #statuses = new Map<string, PodStatusUpdate>();
   #terminated = new Set<string>();
   #listeners: (() => void)[] = [];
@@ -47,31 +59,41 @@ export class SimulatedRuntime implements PodRuntime {
     const pod = assignment.pod;
     const uid = pod.metadata.uid ?? "";
     if (pod.metadata.deletionTimestamp) {
-      this.#pods.delete(uid);
+      this.#drop(uid);
       this.#terminated.add(uid);
       this.#changed();
       return;
     }
     const existing = this.#pods.get(uid);
-    const entry = {
+    if (existing) {
+      existing.pod = pod;
+      existing.containers.update(pod);
+      this.#report(existing);
+      return;
+    }
+    // A pod that finished before (restored after a restart) stays finished: nothing runs it again.
+    const phase = pod.status?.phase;
+    if (phase === "Succeeded" || phase === "Failed") return;
+    const now = this.now();
+    const entry: Entry = {
       pod,
-      podIP: existing?.podIP ?? simulatedPodIP(),
-      startedAt: existing?.startedAt ?? timestamp(this.now()),
+      podIP: simulatedPodIP(),
+      startedAt: timestamp(now),
+      containers: new SimulatedContainers(pod, now),
     };
     this.#pods.set(uid, entry);
-    if (!existing)
-      for (const c of pod.spec.containers)
-        this.#events.record(pod, "Normal", "Started", `Started container ${c.name}`, `spec.containers{${c.name}}`);
+    for (const c of pod.spec.containers)
+      this.#events.record(pod, "Normal", "Started", `Started container ${c.name}`, `spec.containers{${c.name}}`);
     this.#report(entry);
   }
 
   forget(uid: string): void {
-    this.#pods.delete(uid);
+    this.#drop(uid);
     this.#events.forget(uid);
   }
 
   async collectOrphans(known: Set<string>): Promise<void> {
-    for (const uid of this.#pods.keys()) if (!known.has(uid)) this.#pods.delete(uid);
+    for (const uid of this.#pods.keys()) if (!known.has(uid)) this.#drop(uid);
   }
 
   drain(): RuntimeReport {
@@ -101,43 +123,64 @@ export class SimulatedRuntime implements PodRuntime {
     );
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    for (const entry of this.#pods.values()) clearTimeout(entry.timer);
+  }
 
   get pods(): string[] {
     return [...this.#pods.keys()];
   }
 
-  #report(entry: { pod: Pod; podIP: string; startedAt: string }): void {
+  #drop(uid: string): void {
+    clearTimeout(this.#pods.get(uid)?.timer);
+    this.#pods.delete(uid);
+  }
+
+  #report(entry: Entry): void {
     const { pod, podIP, startedAt } = entry;
-    const running = (c: Container): ContainerStatus => ({
+    const now = this.now();
+    entry.containers.advance(now);
+    const completed = (c: Container): ContainerStatus => ({
       name: c.name,
-      state: { running: { startedAt } },
+      state: { terminated: { exitCode: 0, reason: "Completed", startedAt, finishedAt: startedAt } },
       lastState: {},
       ready: true,
-      started: true,
+      started: false,
       restartCount: 0,
       image: c.image ?? "",
       imageID: "",
       containerID: `simulated://${pod.metadata.uid}-${c.name}`,
     });
-    const completed = (c: Container): ContainerStatus => ({
-      ...running(c),
-      state: { terminated: { exitCode: 0, reason: "Completed", startedAt, finishedAt: startedAt } },
-      started: false,
-    });
     const status = computePodStatus({
       pod,
       initContainerStatuses: (pod.spec.initContainers ?? []).map(completed),
-      containerStatuses: pod.spec.containers.map(running),
+      containerStatuses: entry.containers.statuses(),
       sandboxReady: true,
       podIP: pod.spec.hostNetwork ? this.hostIP : podIP,
       hostIP: this.hostIP,
       startTime: startedAt,
-      now: startedAt,
+      previous: entry.status,
+      now: timestamp(now),
     });
+    entry.status = status;
     const { uid = "", namespace = "default", name = "" } = pod.metadata;
     this.#statuses.set(uid, { uid, namespace, name, status });
     this.#changed();
+    this.#schedule(entry);
+  }
+
+  /** A timer for the pod's next container change (an exit, a restart after back-off). */
+  #schedule(entry: Entry): void {
+    clearTimeout(entry.timer);
+    const at = entry.containers.nextAt();
+    if (at === undefined) return;
+    entry.timer = setTimeout(
+      () => {
+        if (this.#pods.get(entry.pod.metadata.uid ?? "") === entry) this.#report(entry);
+      },
+      Math.max(0, at - this.now()),
+    );
+    (entry.timer as { unref?: () => void }).unref?.();
   }
 
   #changed(): void {

@@ -30,6 +30,36 @@ describe("decodeKubernetesProtobuf", () => {
     });
   });
 
+  it("reads a RawExtension as the JSON it carries (ControllerRevision.data)", () => {
+    // ControllerRevision: 1 metadata, 2 data (RawExtension: 1 raw), 3 revision.
+    const raw = concat(meta("r"), message(2, bytes(1, '{"spec":{"replicas":2}}')), int(3, 4));
+    expect(decodeKubernetesProtobuf(envelope("apps/v1", "ControllerRevision", raw)).object).toEqual({
+      apiVersion: "apps/v1",
+      kind: "ControllerRevision",
+      metadata: { name: "r" },
+      data: { spec: { replicas: 2 } },
+      revision: 4,
+    });
+    expect(() =>
+      decodeKubernetesProtobuf(envelope("apps/v1", "ControllerRevision", message(2, bytes(1, "{")))),
+    ).toThrow(/RawExtension: Raw is not valid JSON/);
+  });
+
+  it("keeps the zero of a field without omitempty, as Go's JSON writes it (PriorityClass value 0)", () => {
+    // PriorityClass: 2 value (int32 `json:"value"`), 3 globalDefault (bool `json:"globalDefault,omitempty"`).
+    const sent = decodeKubernetesProtobuf(
+      envelope("scheduling.k8s.io/v1", "PriorityClass", concat(meta("z"), int(2, 0), int(3, false))),
+    );
+    expect(sent.object).toEqual({
+      apiVersion: "scheduling.k8s.io/v1",
+      kind: "PriorityClass",
+      metadata: { name: "z" },
+      value: 0,
+    });
+    const leftOut = decodeKubernetesProtobuf(envelope("scheduling.k8s.io/v1", "PriorityClass", meta("z")));
+    expect(leftOut.object).toMatchObject({ value: 0 });
+  });
+
   it("reads Time, IntOrString, Quantity, inline structs and maps of messages", () => {
     const time = message(8, int(1, 1767225600)); // 2026-01-01T00:00:00Z
     const ctr = message(
@@ -85,16 +115,18 @@ describe("decodeKubernetesProtobuf", () => {
     // PodFailurePolicyOnExitCodesRequirement: 3 values (repeated int32).
     const unpacked = concat(int(3, 1), int(3, 2));
     const packed = bytes(3, concat(varint(1), varint(2)));
+    // operator (`json:"operator"`, no omitempty) is written by Go's JSON even when the wire leaves it out.
     for (const body of [unpacked, packed])
-      expect(decodeMessage(body, "PodFailurePolicyOnExitCodesRequirement")).toEqual({ values: [1, 2] });
+      expect(decodeMessage(body, "PodFailurePolicyOnExitCodesRequirement")).toEqual({ values: [1, 2], operator: "" });
   });
 
-  it("leaves out the zero time and status", () => {
+  it("leaves out the zero time and reads status (a status subresource update carries it)", () => {
     const raw = concat(meta("n", message(8)), message(3, bytes(1, "Active")));
     expect(decodeKubernetesProtobuf(envelope("v1", "Namespace", raw)).object).toEqual({
       apiVersion: "v1",
       kind: "Namespace",
       metadata: { name: "n" },
+      status: { phase: "Active" },
     });
   });
 
@@ -104,8 +136,8 @@ describe("decodeKubernetesProtobuf", () => {
     { name: "prefix only", body: KUBERNETES_PROTOBUF_MAGIC, error: /names no apiVersion and kind/ },
     {
       name: "unknown kind",
-      body: envelope("v1", "Node", new Uint8Array(0)),
-      error: /no protobuf schema for Node in v1/,
+      body: envelope("v1", "ReplicationController", new Uint8Array(0)),
+      error: /no protobuf schema for ReplicationController in v1/,
     },
     { name: "wrong group", body: envelope("v1", "Deployment", new Uint8Array(0)), error: /Deployment in v1/ },
     {

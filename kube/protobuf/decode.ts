@@ -1,7 +1,7 @@
 // Decodes Kubernetes protobuf bodies (`application/vnd.kubernetes.protobuf`) into the JSON objects the API
 // would have received as JSON: the `k8s\0` prefix, a runtime.Unknown envelope naming apiVersion and kind, and
 // the object's own message, read field by field from the descriptor tables in messages.ts.
-import { KIND_MESSAGES, MESSAGES } from "./messages.ts";
+import { MESSAGES, messageFor } from "./messages.ts";
 import type { FieldDescriptor, FieldType, MessageTable } from "./schema.ts";
 import { SPECIAL_MESSAGES } from "./special.ts";
 import { ProtobufError, toInt32, toInt64, utf8, WireReader, WireType } from "./wire.ts";
@@ -72,7 +72,7 @@ export function decodeKubernetesProtobuf(bytes: Uint8Array, table: MessageTable 
   if (env.contentType !== "" && env.contentType !== "application/vnd.kubernetes.protobuf")
     throw new ProtobufError(`unsupported contentType "${env.contentType}" inside the protobuf envelope`);
   if (!env.apiVersion || !env.kind) throw new ProtobufError("the protobuf envelope names no apiVersion and kind");
-  const message = KIND_MESSAGES[env.apiVersion]?.[env.kind];
+  const message = messageFor(env.apiVersion, env.kind);
   if (!message) throw new ProtobufError(`no protobuf schema for ${env.kind} in ${env.apiVersion}`);
   const fields = decodeMessage(env.raw, message, table);
   const object = { apiVersion: env.apiVersion, kind: env.kind, ...fields };
@@ -97,6 +97,8 @@ export function decodeMessage(
     if (!d) r.skip(wire);
     else readField(r, wire, d, out, { name, table, depth });
   }
+  for (const d of Object.values(descriptor))
+    if (d.always && !(d.name in out)) out[d.name] = zeroOf(d.type, { name, table, depth });
   return out;
 }
 
@@ -176,11 +178,14 @@ function pushValue(out: Record<string, unknown>, name: string, value: unknown): 
   else out[name] = [value];
 }
 
-/** Last occurrence wins (protobuf semantics); zero scalars of non-pointer fields are left out (omitempty). */
+/**
+ * Last occurrence wins (protobuf semantics); zero scalars are left out as Go's JSON leaves them (omitempty),
+ * except in pointer fields and fields written always.
+ */
 function setValue(out: Record<string, unknown>, d: FieldDescriptor, value: unknown): void {
   const zero = value === undefined || value === "" || value === 0 || value === false;
   const scalar = !d.type.startsWith("message:");
-  if (value === undefined || (zero && scalar && !d.pointer)) delete out[d.name];
+  if (value === undefined || (zero && scalar && !d.pointer && !d.always)) delete out[d.name];
   else out[d.name] = value;
 }
 

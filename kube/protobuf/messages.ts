@@ -1,39 +1,19 @@
-// Every message descriptor the decoder knows, and which message each top-level kind is encoded as.
-import { APPS_MESSAGES } from "./messages/apps.ts";
-import { AUTOSCALING_KINDS, AUTOSCALING_MESSAGES } from "./messages/autoscaling.ts";
-import { BATCH_MESSAGES } from "./messages/batch.ts";
-import { CORE_CONTAINER_MESSAGES } from "./messages/core-containers.ts";
-import { CORE_KIND_MESSAGES } from "./messages/core-kinds.ts";
-import { CORE_POD_MESSAGES } from "./messages/core-pod.ts";
-import { CORE_VOLUME_MESSAGES } from "./messages/core-volumes.ts";
-import { META_MESSAGES } from "./messages/meta.ts";
-import { type MessageTable, mergeTables } from "./schema.ts";
+// Every message descriptor the decoder knows, and which message each top-level kind is encoded as: the tables in
+// messages/ are generated from upstream's descriptors by scripts/protobuf-messages.ts.
+export { KIND_MESSAGES, MESSAGES, OPTION_MESSAGES } from "./messages/index.ts";
+import { KIND_MESSAGES, OPTION_MESSAGES } from "./messages/index.ts";
 
-export const MESSAGES: MessageTable = mergeTables(
-  META_MESSAGES,
-  CORE_KIND_MESSAGES,
-  CORE_POD_MESSAGES,
-  CORE_CONTAINER_MESSAGES,
-  CORE_VOLUME_MESSAGES,
-  APPS_MESSAGES,
-  BATCH_MESSAGES,
-  AUTOSCALING_MESSAGES,
-);
+/** Upstream's meta group version: options types are registered here as well as in every group version. */
+const META_VERSION = "meta.k8s.io/v1";
 
 /**
- * apiVersion → kind → message. Kinds the server serves that kubectl never sends as protobuf bodies (Node,
- * Endpoints, Event, Lease, …) are left out; a body of such a kind is refused with a clear error.
+ * The message a body of this apiVersion and kind is encoded as. Options types (DeleteOptions) are accepted under
+ * every group version served, as metav1.AddToGroupVersion registers them upstream (client-go sends a DELETE's
+ * DeleteOptions under the resource's own group version, helm's under v1).
  */
-export const KIND_MESSAGES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  v1: {
-    Namespace: "Namespace",
-    ConfigMap: "ConfigMap",
-    Secret: "Secret",
-    Service: "Service",
-    ServiceAccount: "ServiceAccount",
-    Pod: "Pod",
-  },
-  "apps/v1": { Deployment: "Deployment", ReplicaSet: "ReplicaSet", StatefulSet: "StatefulSet", DaemonSet: "DaemonSet" },
-  "batch/v1": { Job: "Job", CronJob: "CronJob" },
-  ...AUTOSCALING_KINDS,
-};
+export function messageFor(apiVersion: string, kind: string): string | undefined {
+  const kinds = KIND_MESSAGES[apiVersion];
+  if (kinds && Object.hasOwn(kinds, kind)) return kinds[kind];
+  if ((kinds || apiVersion === META_VERSION) && Object.hasOwn(OPTION_MESSAGES, kind)) return OPTION_MESSAGES[kind];
+  return undefined;
+}

@@ -13,6 +13,7 @@ Spec
   3 handler ProbeHandler...
   4 limits map<Quantity>
   5 data map<bytes>
+  6 port int32!
 `);
     expect(t).toEqual({
       Spec: {
@@ -21,6 +22,7 @@ Spec
         3: { name: "handler", type: "message:ProbeHandler", inline: true },
         4: { name: "limits", type: "map:message:Quantity" },
         5: { name: "data", type: "map:bytes" },
+        6: { name: "port", type: "int32", always: true },
       },
     });
   });
@@ -73,6 +75,8 @@ describe("the descriptor tables", () => {
     expect(MESSAGES.Container[8]).toEqual({ name: "resources", type: "message:ResourceRequirements" });
     expect(MESSAGES.Volume[2]).toEqual({ name: "volumeSource", type: "message:VolumeSource", inline: true });
     expect(MESSAGES.Secret[2]).toEqual({ name: "data", type: "map:bytes" });
-    expect(MESSAGES.CronJobSpec[1]).toEqual({ name: "schedule", type: "string" });
+    // Schedule string `json:"schedule"`: no omitempty.
+    expect(MESSAGES.CronJobSpec[1]).toEqual({ name: "schedule", type: "string", always: true });
+    expect(MESSAGES.PriorityClass[2]).toEqual({ name: "value", type: "int32", always: true });
   });
 });

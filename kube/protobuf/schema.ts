@@ -15,6 +15,11 @@ export interface FieldDescriptor {
    * value (`replicas: 0`). Other scalars are always written and, like Go's omitempty, dropped when zero.
    */
   pointer?: boolean;
+  /**
+   * A value scalar without `omitempty` (`value int32 json:"value"`): Go's JSON always writes it, so its zero is
+   * kept, and filled in when the wire leaves it out.
+   */
+  always?: boolean;
   /** A Go embedded struct (`json:",inline"`): its fields merge into the parent object. */
   inline?: boolean;
 }
@@ -34,16 +39,18 @@ function fieldType(spec: string): FieldType {
 }
 
 /**
- * One field line: `<number> <jsonName> <type>[modifiers]`, modifiers `[]` repeated, `?` pointer, `...` inline.
+ * One field line: `<number> <jsonName> <type>[modifiers]`, modifiers `[]` repeated, `?` pointer, `!` always
+ * written (no omitempty), `...` inline.
  * Example: `1 replicas int32?`, `2 containers Container[]`, `1 handler ProbeHandler...`.
  */
 function parseField(line: string): [number, FieldDescriptor] {
-  const m = /^(\d+) (\w+) ([\w<>]+)(\[\])?(\?)?(\.\.\.)?$/.exec(line);
+  const m = /^(\d+) (\w+) ([\w<>]+)(\[\])?(\?)?(!)?(\.\.\.)?$/.exec(line);
   if (!m) throw new Error(`protobuf schema: bad field line "${line}"`);
   const field: FieldDescriptor = { name: m[2], type: fieldType(m[3]) };
   if (m[4]) field.repeated = true;
   if (m[5]) field.pointer = true;
-  if (m[6]) field.inline = true;
+  if (m[6]) field.always = true;
+  if (m[7]) field.inline = true;
   return [Number(m[1]), field];
 }
 

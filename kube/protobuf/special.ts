@@ -78,10 +78,25 @@ function fieldsV1(bytes: Uint8Array): unknown {
   }
 }
 
+/**
+ * runtime.RawExtension (ControllerRevision.data): its Raw bytes are the embedded object's JSON, which its JSON
+ * form shows as is; an empty one is JSON null, left out here.
+ */
+function rawExtension(bytes: Uint8Array): unknown {
+  const raw = text(scalarFields(bytes).get(1), "RawExtension.Raw");
+  if (raw === "") return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new ProtobufError("RawExtension: Raw is not valid JSON");
+  }
+}
+
 export const SPECIAL_MESSAGES: Readonly<Record<string, SpecialDecoder>> = {
   Time: time,
   MicroTime: microTime,
   IntOrString: intOrString,
   Quantity: quantity,
   FieldsV1: fieldsV1,
+  RawExtension: rawExtension,
 };

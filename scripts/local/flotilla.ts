@@ -41,6 +41,8 @@ export interface StartAgentOptions {
    * e.g. a TCP relay in front of it that a test can cut; it must present the server's certificate.
    */
   server?: string;
+  /** The resolver configuration the agent's cluster DNS forwards to (default: the host's /etc/resolv.conf). */
+  resolvConf?: string;
 }
 
 export interface RunningFlotilla {
@@ -143,6 +145,7 @@ export async function startFlotilla(opts: StartFlotillaOptions): Promise<Running
       stateDir,
       joinToken: joined ? undefined : await joinToken(600),
       labels: agent.labels,
+      resolvConf: agent.resolvConf,
       logFile: path.join(paths.home, "logs", `agent-${agent.name}.log`),
       echo: agent.echo,
     });

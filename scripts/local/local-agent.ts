@@ -24,6 +24,8 @@ export interface AgentProcessOptions {
   echo?: boolean;
   /** The agent's environment (default: ours), e.g. DOCKER_HOST. */
   env?: NodeJS.ProcessEnv;
+  /** --resolv-conf: the resolvers cluster DNS forwards to (default: the host's). */
+  resolvConf?: string;
 }
 
 export interface AgentProcess {
@@ -45,6 +47,7 @@ export function agentArgs(opts: AgentProcessOptions): string[] {
   if (opts.joinToken) args.push("--join-token", opts.joinToken);
   const labels = Object.entries(opts.labels ?? {}).map(([k, v]) => `${k}=${v}`);
   if (labels.length > 0) args.push("--labels", labels.join(","));
+  if (opts.resolvConf) args.push("--resolv-conf", opts.resolvConf);
   return args;
 }
 

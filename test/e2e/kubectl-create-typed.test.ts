@@ -138,6 +138,28 @@ describe("kubectl create <kind> (protobuf bodies)", () => {
     ]);
   });
 
+  it("create poddisruptionbudget and priorityclass", async () => {
+    expect(await out("create", "pdb", "x", "--selector=app=x", "--min-available=1")).toBe(
+      "poddisruptionbudget.policy/x created\n",
+    );
+    const pdb = await json("pdb", "x");
+    expect(pdb.spec).toEqual({ minAvailable: 1, selector: { matchLabels: { app: "x" } } });
+    await h.kubectl(["create", "pdb", "y", "--selector=app=y", "--max-unavailable=50%"]);
+    expect((await json("pdb", "y")).spec.maxUnavailable).toBe("50%");
+
+    expect(await out("create", "priorityclass", "high", "--value=1000", "--description=urgent")).toBe(
+      "priorityclass.scheduling.k8s.io/high created\n",
+    );
+    const pc = await json("priorityclass", "high");
+    expect(pc).toMatchObject({ value: 1000, description: "urgent", preemptionPolicy: "PreemptLowerPriority" });
+    expect(pc.globalDefault ?? false).toBe(false);
+    await h.kubectl(["create", "priorityclass", "calm", "--value=10", "--preemption-policy=Never"]);
+    expect((await json("priorityclass", "calm")).preemptionPolicy).toBe("Never");
+    // value has no omitempty: a zero is sent and kept, not taken for a missing value.
+    await h.kubectl(["create", "priorityclass", "zero", "--value=0"]);
+    expect((await json("priorityclass", "zero")).value).toBe(0);
+  });
+
   it("answers a malformed protobuf body with 400 BadRequest", async () => {
     const post = (body: string) =>
       h.api("/api/v1/namespaces/default/configmaps", {

@@ -74,7 +74,16 @@ export function kubectlEnv(kubeconfig: string, cacheDir: string): NodeJS.Process
 }
 
 export function runKubectl(env: NodeJS.ProcessEnv, args: string[], opts: KubectlOptions = {}): Promise<KubectlResult> {
-  const binary = opts.binary ?? requireKubectl(env.PATH);
+  return runProcess(opts.binary ?? requireKubectl(env.PATH), env, args, opts);
+}
+
+/** Runs any command line tool (kubectl, helm, python3) to its end; throws on a non-zero exit unless allowFail. */
+export function runProcess(
+  binary: string,
+  env: NodeJS.ProcessEnv,
+  args: string[],
+  opts: Omit<KubectlOptions, "binary"> = {},
+): Promise<KubectlResult> {
   const timeoutMs = opts.timeoutMs ?? 60_000;
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, { env, stdio: ["pipe", "pipe", "pipe"] });

@@ -2,6 +2,8 @@
 // (env, mounts, the infra container's id) comes in as arguments.
 import type Docker from "dockerode";
 import type { Container, Pod } from "../../../kube/pod-types.ts";
+import { CLUSTER_DOMAIN } from "../../dns/zone.ts";
+import { podUTSName } from "../../pod/hosts.ts";
 import type { BindMount } from "../../pod/volumes.ts";
 import { parseQuantity } from "../../quantity.ts";
 import { type ContainerKind, containerLabels, containerName, INFRA_NAME } from "./labels.ts";
@@ -11,10 +13,9 @@ export const DEFAULT_INFRA_IMAGE = "docker.io/library/busybox:latest";
 /** Keeps the network namespace alive: PID 1 ignores SIGTERM, so the infra container is always killed. */
 const INFRA_COMMAND = ["sleep", "2147483647"];
 
-/** Pod hostnames are the pod's name cut to 63 characters, as upstream's GeneratePodHostNameAndDomain. */
+/** What `hostname` prints in the pod, as upstream's GeneratePodHostNameAndDomain (and setHostnameAsFQDN). */
 export function podHostname(pod: Pod): string {
-  const name = pod.spec.hostname ?? pod.metadata.name ?? "pod";
-  return name.slice(0, 63).replace(/[-.]+$/, "");
+  return podUTSName(pod, CLUSTER_DOMAIN);
 }
 
 export function infraCreateOptions(
@@ -31,7 +32,11 @@ export function infraCreateOptions(
     Cmd: [],
     Hostname: hostNetwork ? undefined : podHostname(pod),
     Labels: containerLabels(nodeName, pod, { containerName: INFRA_NAME, kind: "infra", attempt: 0 }),
-    HostConfig: { NetworkMode: hostNetwork ? "host" : network, RestartPolicy: { Name: "no" } },
+    HostConfig: {
+      NetworkMode: hostNetwork ? "host" : network,
+      ...(hostNetwork ? { UTSMode: "host" } : {}),
+      RestartPolicy: { Name: "no" },
+    },
   };
 }
 
@@ -64,6 +69,8 @@ export interface AppContainerInput {
   command?: string[];
   args?: string[];
   mounts: BindMount[];
+  /** The UTS namespace to join: "host" for hostNetwork pods, container:<infra> where the runtime needs telling. */
+  utsMode?: string;
 }
 
 /**
@@ -91,6 +98,7 @@ export function appCreateOptions(input: AppContainerInput): Docker.ContainerCrea
     HostConfig: {
       NetworkMode: `container:${input.infraId}`,
       IpcMode: `container:${input.infraId}`,
+      ...(input.utsMode ? { UTSMode: input.utsMode } : {}),
       Binds: input.mounts.map((m) => `${m.source}:${m.target}${m.readOnly ? ":ro" : ""}`),
       ReadonlyRootfs: container.securityContext?.readOnlyRootFilesystem === true,
       Privileged: container.securityContext?.privileged === true,

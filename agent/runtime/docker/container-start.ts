@@ -4,11 +4,12 @@ import type Docker from "dockerode";
 import type { Container, Pod } from "../../../kube/pod-types.ts";
 import { goDuration } from "../../backoff.ts";
 import { ContainerConfigError, expandCommand, type PodReferences, resolveEnv } from "../../pod/env.ts";
-import { containerMounts, type VolumePlan } from "../../pod/volumes.ts";
+import { type BindMount, containerMounts, type VolumePlan } from "../../pod/volumes.ts";
 import { containerFieldPath } from "../events.ts";
 import { appCreateOptions } from "./container-spec.ts";
 import type { WorkerContext } from "./context.ts";
-import { ensureImage, PullError } from "./images.ts";
+import { podFileMounts } from "./pod-files.ts";
+import { ensureImage, PullAborted, PullError } from "./images.ts";
 
 export interface Waiting {
   reason: string;
@@ -23,6 +24,11 @@ export interface StartRequest {
   attempt: number;
   infraId: string;
   plans: VolumePlan[];
+  /** The pod's /etc/hosts, resolv.conf and hostname files (pod-files.ts). */
+  podMounts?: BindMount[];
+  utsMode?: string;
+  /** Aborted when the pod is deleted: an image pull in progress is abandoned. */
+  signal?: AbortSignal;
 }
 
 export type StartOutcome = { started: true; id: string } | { started: false; waiting: Waiting; retryInMs: number };
@@ -35,8 +41,11 @@ async function pull(ctx: WorkerContext, req: StartRequest): Promise<StartOutcome
   const fieldPath = containerFieldPath(container.name, req.kind === "init");
   const key = `${pod.metadata.uid}/${image}`;
   try {
-    const result = await ensureImage(ctx.docker, container, () =>
-      ctx.events.record(pod, "Normal", "Pulling", `Pulling image "${image}"`, fieldPath),
+    const result = await ensureImage(
+      ctx.docker,
+      container,
+      () => ctx.events.record(pod, "Normal", "Pulling", `Pulling image "${image}"`, fieldPath),
+      req.signal,
     );
     if (result.pulled) {
       const seconds = (result.ms / 1000).toFixed(3);
@@ -51,6 +60,7 @@ async function pull(ctx: WorkerContext, req: StartRequest): Promise<StartOutcome
       ctx.events.record(pod, "Normal", "Pulled", `Container image "${image}" already present on machine`, fieldPath);
     return undefined;
   } catch (error) {
+    if (error instanceof PullAborted) return { started: false, waiting: { reason: "ContainerCreating" }, retryInMs: 0 };
     if (!(error instanceof PullError)) throw error;
     const delay = ctx.pullBackoff.next(key, ctx.now());
     const never = error.message.includes("pull policy of Never");
@@ -78,7 +88,8 @@ export async function startContainer(ctx: WorkerContext, req: StartRequest): Pro
   try {
     const env = resolveEnv(req.refs, container);
     const { command, args } = expandCommand(container, env);
-    const mounts = containerMounts(container, req.plans);
+    const own = containerMounts(container, req.plans);
+    const mounts = [...own, ...podFileMounts(req.podMounts ?? [], own)];
     options = appCreateOptions({
       nodeName: ctx.nodeName,
       pod,
@@ -90,6 +101,7 @@ export async function startContainer(ctx: WorkerContext, req: StartRequest): Pro
       command,
       args,
       mounts,
+      utsMode: req.utsMode,
     });
   } catch (error) {
     if (!(error instanceof ContainerConfigError)) throw error;

@@ -4,6 +4,7 @@ import type { PodStatusUpdate } from "../../../kube/agent-protocol.ts";
 import type { Pod } from "../../../kube/pod-types.ts";
 import type { RestartBackoff } from "../../backoff.ts";
 import type { EventRecorder } from "../events.ts";
+import type { PodNetworkConfig } from "./pod-files.ts";
 
 export interface WorkerContext {
   docker: Docker;
@@ -23,6 +24,10 @@ export interface WorkerContext {
   podNetwork?: () => string | undefined;
   /** The Service variables for a pod's containers, as they stand when one starts (absent: none). */
   serviceEnv?: (pod: Pod) => [string, string][];
+  /** DNS settings for pods' resolv.conf, hosts and hostname files (absent: the runtime's own files). */
+  network?: PodNetworkConfig;
+  /** Whether app containers join the infra container's UTS namespace explicitly (Podman; Docker does it itself). */
+  sharesUTS?: Promise<boolean>;
   /** The pod's containers, inspected (cached by the runtime while a container's state is unchanged). */
   containersOf(uid: string, fresh: boolean): Promise<Docker.ContainerInspectInfo[]>;
   /** Records a container the worker just created, so the next pass sees it without a list call. */

@@ -38,21 +38,34 @@ export async function imagePresent(docker: Docker, image: string): Promise<boole
   }
 }
 
-/** Pulls an image to the end of its progress stream; throws PullError with the runtime's message. */
-export async function pullImage(docker: Docker, image: string): Promise<void> {
+/**
+ * Pulls an image to the end of its progress stream; throws PullError with the runtime's message, or
+ * PullAborted when `signal` ends it first (the pod was deleted: a pull that hangs must not hold up teardown).
+ */
+export async function pullImage(docker: Docker, image: string, signal?: AbortSignal): Promise<void> {
   let stream: NodeJS.ReadableStream;
   try {
-    stream = await docker.pull(image);
+    if (signal?.aborted) throw new PullAborted(image);
+    stream = await docker.pull(image, signal ? { abortSignal: signal } : {});
   } catch (error) {
+    if (signal?.aborted) throw new PullAborted(image);
     throw new PullError(messageOf(error));
   }
   const events: { error?: string; errorDetail?: { message?: string } }[] = await new Promise((resolve, reject) =>
     docker.modem.followProgress(stream, (err, output) =>
-      err ? reject(new PullError(messageOf(err))) : resolve(output ?? []),
+      err ? reject(signal?.aborted ? new PullAborted(image) : new PullError(messageOf(err))) : resolve(output ?? []),
     ),
   );
+  if (signal?.aborted) throw new PullAborted(image);
   const failed = events.find((e) => e.error || e.errorDetail);
   if (failed) throw new PullError(failed.errorDetail?.message ?? failed.error ?? "pull failed");
+}
+
+/** A pull given up because its pod is going away; not a failure to report. */
+export class PullAborted extends Error {
+  constructor(image: string) {
+    super(`pull of "${image}" abandoned: the pod is being deleted`);
+  }
 }
 
 function messageOf(error: unknown): string {
@@ -66,7 +79,12 @@ export type EnsureResult = { pulled: false } | { pulled: true; ms: number };
  * Makes the container's image present as its pull policy says. Throws PullError for a failed pull and
  * for Never with the image missing (upstream's ErrImageNeverPull).
  */
-export async function ensureImage(docker: Docker, container: Container, onPull = () => {}): Promise<EnsureResult> {
+export async function ensureImage(
+  docker: Docker,
+  container: Container,
+  onPull = () => {},
+  signal?: AbortSignal,
+): Promise<EnsureResult> {
   const image = container.image ?? "";
   const policy = pullPolicyOf(container);
   if (policy !== "Always" && (await imagePresent(docker, image))) return { pulled: false };
@@ -74,7 +92,7 @@ export async function ensureImage(docker: Docker, container: Container, onPull =
     throw new NeverPullError(`Container image "${image}" is not present with pull policy of Never`);
   onPull();
   const start = Date.now();
-  await pullImage(docker, image);
+  await pullImage(docker, image, signal);
   return { pulled: true, ms: Date.now() - start };
 }
 

@@ -6,12 +6,13 @@ import type { PodAssignment } from "../../../kube/agent-protocol.ts";
 import type { Container, Pod, PodStatus } from "../../../kube/pod-types.ts";
 import { ContainerConfigError, type PodReferences } from "../../pod/env.ts";
 import { computePodStatus } from "../../pod/status.ts";
-import { planVolumes, type VolumePlan } from "../../pod/volumes.ts";
+import { type BindMount, planVolumes, type VolumePlan } from "../../pod/volumes.ts";
 import { containerFieldPath } from "../events.ts";
 import { backOffEventMessage, crashLoopMessage, startContainer, type Waiting } from "./container-start.ts";
 import { infraCreateOptions } from "./container-spec.ts";
 import type { WorkerContext } from "./context.ts";
-import { ensureImage } from "./images.ts";
+import { type WrittenFiles, writePodFiles } from "./pod-files.ts";
+import { ensureImage, PullAborted } from "./images.ts";
 import { attemptOf, finishedAtMs, groupInstances, isExited, type PodInstances, podIPOf } from "./instances.ts";
 import { buildContainerStatuses, ProbeSet } from "./pod-probes.ts";
 import { removeAll, teardownPod } from "./teardown.ts";
@@ -34,6 +35,12 @@ export class PodWorker {
   #podIP?: string;
   #startTime: string;
   #lastPassEnd = -1;
+  #podMounts: BindMount[] = [];
+  #utsMode?: string;
+  #warned = new Set<string>();
+  #written: WrittenFiles = new Map();
+  /** Aborted once the pod is deleted or forgotten: a pass stuck in an image pull lets teardown go first. */
+  #stopping = new AbortController();
 
   constructor(
     private readonly ctx: WorkerContext,
@@ -57,11 +64,13 @@ export class PodWorker {
 
   update(assignment: PodAssignment): void {
     this.#assignment = assignment;
+    if (assignment.pod.metadata.deletionTimestamp) this.#stopping.abort();
   }
 
   /** The pod is gone from the cluster: tear it down without reporting. */
   forget(): void {
     this.#forgotten = true;
+    this.#stopping.abort();
   }
 
   /**
@@ -74,7 +83,8 @@ export class PodWorker {
     try {
       await this.#reconcile(snapshotAt <= this.#lastPassEnd);
     } catch (error) {
-      console.error(`pod ${this.pod.metadata.namespace}/${this.pod.metadata.name}: ${(error as Error).message}`);
+      if (!(error instanceof PullAborted))
+        console.error(`pod ${this.pod.metadata.namespace}/${this.pod.metadata.name}: ${(error as Error).message}`);
     } finally {
       this.#lastPassEnd = performance.now();
       this.#busy = false;
@@ -105,6 +115,7 @@ export class PodWorker {
         changed = infra.Id !== instances.infra?.Id;
         if (changed) instances = groupInstances(await this.ctx.containersOf(this.uid, true), this.ctx.nodeName);
         this.#podIP = this.pod.spec.hostNetwork ? this.ctx.hostIP : podIPOf(infra);
+        await this.#writePodFiles(infra.Id);
         changed = (await this.#runContainers(instances, infra.Id)) || changed;
       }
     }
@@ -180,7 +191,12 @@ export class PodWorker {
         .remove({ force: true })
         .catch(() => {});
     }
-    await ensureImage(this.ctx.docker, { name: "infra", image: this.ctx.infraImage, imagePullPolicy: "IfNotPresent" });
+    await ensureImage(
+      this.ctx.docker,
+      { name: "infra", image: this.ctx.infraImage, imagePullPolicy: "IfNotPresent" },
+      undefined,
+      this.#stopping.signal,
+    );
     const options = infraCreateOptions(this.ctx.nodeName, this.pod, this.ctx.infraImage, network);
     const created = await this.ctx.docker.createContainer(options).catch(async (error: Error) => {
       // Created by an earlier pass this one did not see yet: use it rather than fail.
@@ -191,6 +207,21 @@ export class PodWorker {
     if (!info.State.Running) await created.start();
     await this.ctx.track(created.id);
     return created.inspect();
+  }
+
+  /** /etc/hosts, resolv.conf and hostname need the pod's IP: written once the sandbox runs, before any container. */
+  async #writePodFiles(infraId: string): Promise<void> {
+    const hostNetwork = this.pod.spec.hostNetwork === true;
+    this.#utsMode = hostNetwork ? "host" : (await this.ctx.sharesUTS) ? `container:${infraId}` : undefined;
+    if (!this.ctx.network) return;
+    const podDir = `${this.ctx.podsDir}/${this.uid}`;
+    const files = await writePodFiles(podDir, this.pod, this.#podIP, this.ctx.network, this.#written);
+    this.#podMounts = files.mounts;
+    for (const w of files.warnings)
+      if (!this.#warned.has(w.message)) {
+        this.#warned.add(w.message);
+        this.ctx.events.record(this.pod, "Warning", w.reason, w.message);
+      }
   }
 
   /** Init containers in order, then app containers. True when something was started. */
@@ -223,6 +254,7 @@ export class PodWorker {
     instances: PodInstances,
     infraId: string,
   ): Promise<boolean> {
+    if (this.#stopping.signal.aborted) return false;
     const now = this.ctx.now();
     const list = instances.byName.get(spec.name) ?? [];
     const latest = list[0];
@@ -261,6 +293,9 @@ export class PodWorker {
       attempt,
       infraId,
       plans: this.#plans,
+      podMounts: this.#podMounts,
+      utsMode: this.#utsMode,
+      signal: this.#stopping.signal,
     });
     if (!outcome.started) {
       this.#waiting.set(spec.name, outcome.waiting);

@@ -13,6 +13,7 @@ import type { WorkerContext } from "./context.ts";
 import { connectDocker, runtimeVersion } from "./connect.ts";
 import { ContainerCache, EventLines } from "./container-cache.ts";
 import { identityOf, LABEL_CONTAINER_KIND, LABEL_NODE, LABEL_POD_UID } from "./labels.ts";
+import type { PodNetworkConfig } from "./pod-files.ts";
 import { PodWorker } from "./pod-worker.ts";
 import type { EngineStats } from "./stats.ts";
 import { StatsCollector, statsTargets } from "./stats-collector.ts";
@@ -30,6 +31,8 @@ export interface DockerRuntimeOptions {
   serviceEnv?: (pod: Pod) => [string, string][];
   /** The network pods join (the node's pod network; undefined while not ready). Absent: the default bridge. */
   podNetwork?: () => string | undefined;
+  /** DNS settings for pods' resolv.conf, /etc/hosts and hostname. */
+  network?: PodNetworkConfig;
   /** Reconcile period; tests shorten it. */
   periodMs?: number;
   /** How often the full container list is read as a safety net for missed events (default 30 s). */
@@ -73,6 +76,12 @@ export class DockerRuntime implements PodRuntime {
       nodeAllocatable: options.nodeAllocatable,
       serviceEnv: options.serviceEnv,
       podNetwork: options.podNetwork,
+      network: options.network,
+      // Podman gives a container joining another's network its own UTS namespace; Docker shares the hostname.
+      sharesUTS: runtimeVersion(this.docker).then(
+        (v) => v.startsWith("podman://"),
+        () => false,
+      ),
       containersOf: (uid, fresh) => this.#containersOf(uid, fresh),
       track: async (id) => {
         await this.#cache.track(id);

@@ -4,6 +4,7 @@
 // objects in the answer — single, lists, table rows, watch events — are converted back. Patches
 // apply to the served version's view of the stored object, as upstream patches the request version.
 import { readBody, mediaType, parseDocument, asObjectOf } from "./decode.ts";
+import { queryBool } from "./options.ts";
 import { APPLY_PATCH_TYPE, applyPatch, checkPatchType } from "./patch.ts";
 import { notFound } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
@@ -101,8 +102,7 @@ function watchLines(body: ReadableStream<Uint8Array>, convert: (v: Json) => Json
 }
 
 function isWatch(request: Request, t: ResourceTarget): boolean {
-  const watch = new URL(request.url).searchParams.get("watch");
-  return t.legacyWatch || watch === "true" || watch === "1";
+  return t.legacyWatch || queryBool(new URL(request.url).searchParams, "watch") === true;
 }
 
 /** Answers a request on a converted version through the storage version's handler. */

@@ -46,12 +46,15 @@ function integer(params: URLSearchParams, name: string): number | undefined {
   return Number(raw);
 }
 
-function bool(params: URLSearchParams, name: string): boolean | undefined {
+/**
+ * A boolean query parameter as upstream's query conversion reads it (Convert_Slice_string_To_bool): absent is
+ * unset, "0" and "false" in any case are false, and every other value — "True" as the Python client sends it,
+ * "yes", even an empty `?watch=` — is true.
+ */
+export function queryBool(params: URLSearchParams, name: string): boolean | undefined {
   const raw = params.get(name);
-  if (raw === null || raw === "") return undefined;
-  if (raw === "true" || raw === "1") return true;
-  if (raw === "false" || raw === "0") return false;
-  throw badRequest(`invalid value for ${name}: ${raw}: strconv.ParseBool: parsing "${raw}": invalid syntax`);
+  if (raw === null) return undefined;
+  return !(raw === "0" || raw.toLowerCase() === "false");
 }
 
 export function listOptions(params: URLSearchParams): ListOptions {
@@ -62,9 +65,9 @@ export function listOptions(params: URLSearchParams): ListOptions {
     limit: Math.max(limit, 0),
     continueToken: params.get("continue") ?? "",
     resourceVersion: params.get("resourceVersion") ?? "",
-    watch: bool(params, "watch") ?? false,
-    allowWatchBookmarks: bool(params, "allowWatchBookmarks") ?? false,
-    sendInitialEvents: bool(params, "sendInitialEvents"),
+    watch: queryBool(params, "watch") ?? false,
+    allowWatchBookmarks: queryBool(params, "allowWatchBookmarks") ?? false,
+    sendInitialEvents: queryBool(params, "sendInitialEvents"),
     timeoutSeconds: integer(params, "timeoutSeconds"),
   };
 }
@@ -84,7 +87,7 @@ export function writeOptions(params: URLSearchParams, userAgent: string | null =
     dryRun: dryRun.length > 0,
     fieldManager: manager || managerFromUserAgent(userAgent),
     fieldValidation: validation as WriteOptions["fieldValidation"],
-    force: bool(params, "force") ?? false,
+    force: queryBool(params, "force") ?? false,
   };
 }
 
@@ -101,7 +104,7 @@ export function deleteOptions(params: URLSearchParams, body: unknown, userAgent:
   const fromBody = (body && typeof body === "object" ? body : {}) as Record<string, unknown>;
   const grace = integer(params, "gracePeriodSeconds") ?? (fromBody.gracePeriodSeconds as number | undefined);
   let policy = (params.get("propagationPolicy") ?? fromBody.propagationPolicy) as string | undefined;
-  const orphan = bool(params, "orphanDependents") ?? (fromBody.orphanDependents as boolean | undefined);
+  const orphan = queryBool(params, "orphanDependents") ?? (fromBody.orphanDependents as boolean | undefined);
   if (policy === undefined && orphan !== undefined) policy = orphan ? "Orphan" : "Background";
   if (policy !== undefined && !policies.includes(policy))
     throw badRequest(

@@ -97,6 +97,10 @@ describe("discovery", () => {
   it("reports version 1.32 and both discovery formats", async () => {
     const c = await newCluster();
     expect((await c.request("GET", "/version")).body).toMatchObject({ major: "1", minor: "32" });
+    // With a trailing slash as the Python client's VersionApi and get_api_versions ask.
+    expect((await c.request("GET", "/version/")).body).toEqual((await c.request("GET", "/version")).body);
+    expect((await c.request("GET", "/api/")).body).toMatchObject({ kind: "APIVersions", versions: ["v1"] });
+    expect((await c.request("GET", "/apis/")).body).toMatchObject({ kind: "APIGroupList" });
     const v2 = await c.request("GET", "/apis", undefined, {
       accept: "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json",
     });

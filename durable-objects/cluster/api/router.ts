@@ -65,12 +65,15 @@ export function kubernetesApi(ctx: ApiContext, credentials: Credentials, tunnels
       return json(legacy());
     };
 
-  app.get("/version", () => json(versionInfo));
-  app.get("/api", (c) => discovery(true, () => apiVersions(new URL(c.req.url).host))(c));
-  app.get(
-    "/apis",
-    discovery(false, () => apiGroupList(ctx.kinds)),
-  );
+  // Upstream answers these with a trailing slash too, as the Python client asks (VersionApi: /version/).
+  for (const slash of ["", "/"]) {
+    app.get(`/version${slash}`, () => json(versionInfo));
+    app.get(`/api${slash}`, (c) => discovery(true, () => apiVersions(new URL(c.req.url).host))(c));
+    app.get(
+      `/apis${slash}`,
+      discovery(false, () => apiGroupList(ctx.kinds)),
+    );
+  }
   app.get("/api/:version", (c) => json(orNotFound(apiResourceList(ctx.kinds, "", c.req.param("version")))));
   app.get("/apis/:group", (c) => json(orNotFound(apiGroupDocument(ctx.kinds, c.req.param("group")))));
   app.get("/apis/:group/:version", (c) =>

@@ -34,10 +34,11 @@ export function updateScale(
 ): Scale {
   const current = ctx.store.get(resourceId(kind), target.namespace, target.name);
   if (!current) throw notFound(kind.group, kind.plural, target.name);
-  const replicas = scale.spec?.replicas;
+  // ScaleSpec.replicas is `omitempty`: a Scale to 0 arrives without it (JSON and protobuf alike).
+  const replicas = scale.spec?.replicas ?? 0;
   if (typeof replicas !== "number" || !Number.isInteger(replicas) || replicas < 0)
     throw invalid("autoscaling", "Scale", target.name, [
-      invalidField("spec.replicas", replicas ?? null, "must be greater than or equal to 0"),
+      invalidField("spec.replicas", replicas, "must be greater than or equal to 0"),
     ]);
   const rv = scale.metadata?.resourceVersion;
   if (rv && rv !== current.object.metadata.resourceVersion) throw staleConflict(kind.group, kind.plural, target.name);

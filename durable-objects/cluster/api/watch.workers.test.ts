@@ -99,6 +99,28 @@ describe("watch", () => {
     expect(await w.ended(4000)).toBe(true);
   });
 
+  it("watches with watch=True as the Python client writes it, on a stored and a converted version", async () => {
+    const c = await newCluster();
+    await c.request("POST", PODS, pod("web"));
+    const pods = new WatchReader(await c.raw("GET", `${PODS}?watch=True&timeoutSeconds=1`));
+    expect((await pods.next(1)).map((e) => [e.type, e.object.metadata.name])).toEqual([["ADDED", "web"]]);
+    await pods.cancel();
+    const hpas = "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers";
+    const hpa = {
+      metadata: { name: "h" },
+      spec: { scaleTargetRef: { kind: "Deployment", name: "web" }, maxReplicas: 3 },
+    };
+    expect((await c.request("POST", hpas, hpa)).status).toBe(201);
+    const converted = new WatchReader(await c.raw("GET", `${hpas}?watch=True&timeoutSeconds=1`));
+    const [added] = await converted.next(1);
+    expect([added.type, added.object.apiVersion, added.object.spec.maxReplicas]).toEqual([
+      "ADDED",
+      "autoscaling/v1",
+      3,
+    ]);
+    await converted.cancel();
+  });
+
   it("serves table rows in watch events with column definitions first only", async () => {
     const c = await newCluster();
     await c.request("POST", PODS, pod("a"));

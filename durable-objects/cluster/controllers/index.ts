@@ -11,6 +11,7 @@ import { HorizontalPodAutoscalerController } from "./hpa.ts";
 import { JobController } from "./job.ts";
 import { NodeIpamController } from "./node-ipam.ts";
 import { type NodeHeartbeats, NodeLifecycleController } from "./node-lifecycle.ts";
+import { PodGCController } from "./podgc.ts";
 import { ReplicaSetController } from "./replicaset.ts";
 import { type Alarm, Runner } from "./runner.ts";
 import { StatefulSetController } from "./statefulset.ts";
@@ -34,6 +35,7 @@ export function controllersFor(ctx: ApiContext, heartbeats?: NodeHeartbeats): Co
     new NodeIpamController(ctx),
     new TaintEvictionController(ctx),
     new DisruptionController(ctx),
+    new PodGCController(ctx),
   ];
 }
 

@@ -12,7 +12,8 @@ import { objectKey } from "../store/keys.ts";
 import type { Change } from "../store/object-store.ts";
 import { expiredLeases, heartbeatSeconds, leaseSeconds } from "./heartbeat.ts";
 import { joinNode } from "./join.ts";
-import { diffNodePods, podReferences } from "./pod-sync.ts";
+import { ClusterDNSIndex, parseDNSAsk } from "./dns-sync.ts";
+import { diffNodePods, knownAfterWrites, podReferences } from "./pod-sync.ts";
 import { nodeCIDRs, servicesForNode } from "./services-sync.ts";
 import {
   finishDeletions,
@@ -24,6 +25,9 @@ import {
   writePodStatuses,
 } from "./writes.ts";
 
+/** How long DNS changes gather before the agents serving DNS are woken. */
+const DNS_WAKE_COALESCE_MS = 200;
+
 /** The longest a sync is held open, whatever the agent asks. */
 const MAX_WAIT_SECONDS = 60;
 
@@ -33,6 +37,10 @@ export class NodeAgents {
   /** Nodes whose agent runs a service proxy (said so in its last sync). */
   #wantServices = new Set<string>();
   #events: KubeletEvents;
+  /** Nodes whose agent serves cluster DNS (said so in its last sync) → the data version it holds. */
+  #wantDNS = new Map<string, string | undefined>();
+  #dns: ClusterDNSIndex;
+  #dnsWake?: ReturnType<typeof setTimeout>;
 
   constructor(
     private readonly ctx: ApiContext,
@@ -44,6 +52,8 @@ export class NodeAgents {
     this.#events = new KubeletEvents(ctx);
     for (const entry of ctx.store.list("pods")) this.#index(entry.key, undefined, entry.object.spec?.nodeName);
     ctx.store.onChange((change) => this.#onChange(change));
+    this.#dns = new ClusterDNSIndex(ctx.store, () => this.#wakeDNS());
+    ctx.store.onChange((change) => this.#dns.onChange(change));
   }
 
   join(token: string, body: unknown): Promise<JoinResponse> {
@@ -61,23 +71,30 @@ export class NodeAgents {
       });
     if (!this.ctx.store.get("nodes", undefined, req.nodeName)) throw notFound("", "nodes", req.nodeName);
 
+    const dnsAsk = parseDNSAsk(body);
+    if (dnsAsk.want) this.#wantDNS.set(req.nodeName, dnsAsk.version);
+    else this.#wantDNS.delete(req.nodeName);
+    // An agent holding older DNS data is answered at once rather than held for the long-poll.
+    if (dnsAsk.want && this.#dns.forAgent(dnsAsk.version)) req.waitSeconds = 0;
     if (req.wantServices) this.#wantServices.add(req.nodeName);
     else this.#wantServices.delete(req.nodeName);
     const interval = heartbeatSeconds(this.ctx.store.count("nodes"));
     renewLease(this.db, req.nodeName, this.ctx.now(), leaseSeconds(interval));
     if (req.metrics) this.metrics?.record(req.nodeName, req.metrics, interval);
-    const acknowledged = this.ctx.store.transaction(() => {
+    const { before, written } = this.ctx.store.transaction(() => {
       if (req.nodeStatus) writeNodeStatus(this.ctx, req.nodeName, req.nodeStatus);
-      const acks = writePodStatuses(this.ctx, req.nodeName, req.podStatuses);
+      const before = this.#versions(req.podStatuses);
+      const written = writePodStatuses(this.ctx, req.nodeName, req.podStatuses);
       finishDeletions(this.ctx, req.nodeName, req.terminated);
       this.#events.record(req.nodeName, req.events);
-      return acks;
+      return { before, written };
     });
-    // The object's own status writes count as known: they never bounce back as changed pods.
-    const known = new Map(req.known.map((k) => [k.uid, acknowledged[k.uid] ?? k.resourceVersion]));
+    // The object's own status writes count as known (they do not bounce back as changed pods) only when
+    // nothing the agent has not seen happened to the pod before them.
+    const { known, acknowledged } = knownAfterWrites(req.known, before, written);
     let pods = this.#boundPods(req.nodeName);
     let diff = diffNodePods(pods, known);
-    const quiet = diff.changed.length === 0 && diff.stop.length === 0 && Object.keys(acknowledged).length === 0;
+    const quiet = diff.changed.length === 0 && diff.stop.length === 0 && Object.keys(written).length === 0;
     if (quiet && req.waitSeconds > 0) {
       await this.#wait(req.nodeName, Math.min(req.waitSeconds, interval, MAX_WAIT_SECONDS) * 1000);
       pods = this.#boundPods(req.nodeName);
@@ -89,6 +106,7 @@ export class NodeAgents {
       acknowledged,
       heartbeatSeconds: interval,
       ...(req.wantServices ? { services: this.#services(pods), nodeCIDRs: nodeCIDRs(this.ctx.store) } : {}),
+      ...(dnsAsk.want ? { dns: this.#dns.forAgent(dnsAsk.version) } : {}),
       ...this.#podCIDR(req.nodeName),
     };
   }
@@ -104,6 +122,16 @@ export class NodeAgents {
   /** The kube-node-lease rows, for serving Lease objects. */
   leases() {
     return leaseRows(this.db);
+  }
+
+  /** uid → the stored resourceVersion of each pod a status update names (before it is written). */
+  #versions(updates: readonly { uid: string; namespace: string; name: string }[]): Record<string, string> {
+    const versions: Record<string, string> = {};
+    for (const u of updates) {
+      const pod = this.ctx.store.get("pods", u.namespace, u.name)?.object;
+      if (pod?.metadata.uid === u.uid) versions[u.uid] = pod.metadata.resourceVersion ?? "";
+    }
+    return versions;
   }
 
   #boundPods(nodeName: string): Pod[] {
@@ -208,6 +236,14 @@ export class NodeAgents {
     const prefix = objectKey("pods", namespace, "");
     for (const node of this.#wantServices)
       if (this.#waiters.get(node)?.size && runsPodWithPrefix(this.#podsByNode.get(node), prefix)) this.#wake(node);
+  }
+
+  /** A burst of changes (an applied manifest, a namespace deleted) wakes each DNS agent once, with all of it. */
+  #wakeDNS(): void {
+    this.#dnsWake ??= setTimeout(() => {
+      this.#dnsWake = undefined;
+      for (const [node, held] of this.#wantDNS) if (held !== this.#dns.version) this.#wake(node);
+    }, DNS_WAKE_COALESCE_MS);
   }
 
   #wake(nodeName: string): void {

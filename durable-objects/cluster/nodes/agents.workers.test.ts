@@ -1,13 +1,14 @@
 // The object's side of the agent protocol on real Durable Object SQLite: join, sync, long-poll,
 // leases without revision bumps, a node credential confined to its node, graceful deletion finished.
 import { describe, expect, it } from "vitest";
-import type { AgentNodeStatus, JoinRequest, SyncRequest } from "../../../kube/agent-protocol.ts";
+import type { AgentNodeStatus, SyncRequest } from "../../../kube/agent-protocol.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import type { ApiContext } from "../api/context.ts";
 import { createObject } from "../api/create.ts";
 import { deleteObject } from "../api/delete.ts";
 import { SYSTEM_WRITE } from "../api/options.ts";
-import { type AgentsSetup, withAgents } from "./testing.ts";
+import { createTestPod } from "../testing/pods.ts";
+import { type AgentsSetup, joinRequest, withAgents } from "./testing.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field
 type Json = any;
@@ -15,19 +16,6 @@ type Json = any;
 type Setup = AgentsSetup;
 
 const withCluster = (fn: (s: Setup) => Promise<void>) => withAgents(["default", "kube-node-lease"], fn);
-
-const joinRequest = (nodeName: string): JoinRequest => ({
-  nodeName,
-  capacity: { cpu: "2", memory: "4Gi", pods: "110" },
-  allocatable: { cpu: "2", memory: "4Gi", pods: "110" },
-  nodeInfo: {
-    operatingSystem: "linux",
-    architecture: "amd64",
-    kubeletVersion: "v1.32.0-flotilla",
-  } as JoinRequest["nodeInfo"],
-  addresses: [{ type: "InternalIP", address: "10.0.0.5" }],
-  labels: { zone: "a" },
-});
 
 const readyStatus = (status: "True" | "False" = "True"): AgentNodeStatus => ({
   ...joinRequest("x"),
@@ -52,20 +40,8 @@ const sync = (nodeName: string, extra: Partial<SyncRequest> = {}): SyncRequest =
   ...extra,
 });
 
-function pod(ctx: ApiContext, name: string, nodeName: string, extra: Record<string, unknown> = {}): KubeObject {
-  return createObject(
-    ctx,
-    ctx.kinds.byResource("pods")!,
-    "default",
-    {
-      apiVersion: "v1",
-      kind: "Pod",
-      metadata: { name },
-      spec: { nodeName, containers: [{ name: "c", image: "busybox", ...extra }] },
-    } as KubeObject,
-    SYSTEM_WRITE,
-  );
-}
+const pod = (ctx: ApiContext, name: string, nodeName: string, extra: Record<string, unknown> = {}) =>
+  createTestPod(ctx, name, { nodeName, containers: [{ name: "c", image: "busybox", ...extra }] });
 
 describe("node agents", () => {
   it("joins with a join token, refuses anything else with a clear message", async () => {

@@ -1,21 +1,16 @@
 // The node lifecycle controller on real Durable Object SQLite: a node that stops syncing turns Ready
 // Unknown once the grace period has passed, a syncing one stays Ready, and without nodes no alarm is due.
-import { env, runInDurableObject } from "cloudflare:test";
-import { drizzle } from "drizzle-orm/durable-sqlite";
-import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import { describe, expect, it } from "vitest";
 import type { AgentNodeStatus, JoinRequest } from "../../../kube/agent-protocol.ts";
-import migrations from "../../../migrations/cluster/migrations.js";
 import type { ApiContext } from "../api/context.ts";
 import { Credentials } from "../auth/credentials.ts";
 import { createObject } from "../api/create.ts";
 import { SYSTEM_WRITE } from "../api/options.ts";
 import { updateObject } from "../api/update.ts";
 import { NodeLifecycleController } from "../controllers/node-lifecycle.ts";
-import { Runner } from "../controllers/runner.ts";
 import { TaintEvictionController } from "../controllers/taint-eviction.ts";
 import { kindIndex } from "../registry/index.ts";
-import { ObjectStore } from "../store/object-store.ts";
+import { type ClockedRunner, withClockedRunner } from "../testing/clocked-runner.ts";
 import { NodeAgents } from "./agents.ts";
 import { NODE_MONITOR_GRACE_MS } from "./heartbeat.ts";
 
@@ -33,57 +28,33 @@ const ready: AgentNodeStatus = {
   conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "kubelet is posting ready status" }],
 } as AgentNodeStatus;
 
-interface Setup {
-  ctx: ApiContext;
+interface Setup extends ClockedRunner {
   agents: NodeAgents;
-  runner: Runner;
-  /** What the runner armed the alarm for last. */
-  armed(): number | null;
-  /** Moves the injected clock forward. */
-  advance(ms: number): void;
   join(name: string): Promise<string>;
   sync(name: string, credential: string): Promise<void>;
   readyOf(name: string): string;
 }
 
-async function withCluster(fn: (s: Setup) => Promise<void>): Promise<void> {
-  const ns = (env as unknown as { CLUSTER: DurableObjectNamespace }).CLUSTER;
-  await runInDurableObject(ns.get(ns.newUniqueId()), async (_instance, state) => {
-    const db = drizzle(state.storage);
-    await migrate(db, migrations);
-    let offset = 0;
-    const store = new ObjectStore(db, state.storage, 100);
-    const ctx: ApiContext = { store, kinds: kindIndex, now: () => Date.now() + offset };
+const body = (name: string) => ({ nodeName: name, nodeStatus: ready, podStatuses: [], terminated: [], known: [] });
+
+function withCluster(fn: (s: Setup) => Promise<void>): Promise<void> {
+  return withClockedRunner(async (ctx, db) => {
     const credentials = new Credentials(db);
     const join = await credentials.issue("join", Date.now());
     const agents = new NodeAgents(ctx, credentials, db);
-    let armed: number | null = null;
-    const runner = new Runner([new NodeLifecycleController(ctx, agents), new TaintEvictionController(ctx)], {
-      now: ctx.now,
-      alarm: {
-        arm: (at) => {
-          armed = at;
-        },
+    return {
+      controllers: [new NodeLifecycleController(ctx, agents), new TaintEvictionController(ctx)],
+      extra: {
+        agents,
+        join: async (name: string) => (await agents.join(join.token, joinRequest(name))).nodeCredential,
+        sync: async (name: string, credential: string) => void (await agents.sync(credential, body(name))),
+        readyOf: (name: string) =>
+          ctx.store
+            .get("nodes", undefined, name)!
+            .object.status.conditions.find((c: { type: string }) => c.type === "Ready").status,
       },
-    });
-    runner.follow((listener) => store.onChange(listener));
-    runner.start();
-    const body = (name: string) => ({ nodeName: name, nodeStatus: ready, podStatuses: [], terminated: [], known: [] });
-    await fn({
-      ctx,
-      agents,
-      runner,
-      armed: () => armed,
-      advance: (ms) => {
-        offset += ms;
-      },
-      join: async (name) => (await agents.join(join.token, joinRequest(name))).nodeCredential,
-      sync: async (name, credential) => void (await agents.sync(credential, body(name))),
-      readyOf: (name) =>
-        store.get("nodes", undefined, name)!.object.status.conditions.find((c: { type: string }) => c.type === "Ready")
-          .status,
-    });
-  });
+    };
+  }, fn);
 }
 
 describe("node lifecycle controller", () => {

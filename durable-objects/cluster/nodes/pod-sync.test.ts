@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Pod, PodStatus } from "../../../kube/pod-types.ts";
-import { diffNodePods, mergePodStatus, podReferences } from "./pod-sync.ts";
+import { diffNodePods, knownAfterWrites, mergePodStatus, podReferences } from "./pod-sync.ts";
 
 describe("podReferences", () => {
   it("collects config maps and secrets from env, envFrom and volumes of all containers", () => {
@@ -74,5 +74,27 @@ describe("diffNodePods", () => {
     const diff = diffNodePods([...bound], new Map(known as unknown as [string, string][]));
     expect(diff.changed.map((p) => p.metadata.uid)).toEqual(changed);
     expect(diff.stop).toEqual(stop);
+  });
+});
+
+describe("knownAfterWrites", () => {
+  const held = [
+    { uid: "a", resourceVersion: "10" },
+    { uid: "b", resourceVersion: "10" },
+    { uid: "c", resourceVersion: "7" },
+  ];
+  it("takes a status write as known only when it was made on the version the agent holds", () => {
+    // a: written on top of the agent's copy; b: deleted (rv 11) before the write (rv 12); c: not written.
+    const { known, acknowledged } = knownAfterWrites(held, { a: "10", b: "11" }, { a: "11", b: "12" });
+    expect(acknowledged).toEqual({ a: "11" });
+    expect(Object.fromEntries(known)).toEqual({ a: "11", b: "10", c: "7" });
+    // b stays behind, so diffNodePods sends it (with its deletionTimestamp) in the same answer.
+    const diff = diffNodePods([{ metadata: { uid: "b", resourceVersion: "12" } }], known);
+    expect(diff.changed.map((p) => p.metadata.uid)).toEqual(["b"]);
+  });
+
+  it("a write that changed nothing keeps the agent's version", () => {
+    const { acknowledged } = knownAfterWrites([{ uid: "a", resourceVersion: "10" }], { a: "10" }, { a: "10" });
+    expect(acknowledged).toEqual({ a: "10" });
   });
 });

@@ -39,9 +39,36 @@ export function mergePodStatus(stored: Partial<PodStatus> | undefined, agent: Po
   return { ...(stored ?? {}), ...agent, conditions: [...(agent.conditions ?? []), ...kept] };
 }
 
-export interface KnownPods {
-  /** uid → resourceVersion the agent holds. */
+/** What the agent holds after a sync's own status writes, and which of those writes it may take as known. */
+export interface KnownAfterWrites {
+  /** uid → resourceVersion the agent holds, as the object compares against it. */
   known: Map<string, string>;
+  /** uid → resourceVersion of the status writes that changed nothing else the agent has not seen. */
+  acknowledged: Record<string, string>;
+}
+
+/**
+ * The object's own status write counts as known only when it was made on top of the version the agent
+ * holds: then the written object is the agent's copy plus the agent's status. When the pod changed in
+ * between (a deletion, a new label, an earlier write whose answer the agent never got), the write carries
+ * that change too, so the agent keeps its older version and is sent the pod; taking the write as known
+ * would lose the change (issue 21: a deletion landing just before a status write never reached the agent).
+ */
+export function knownAfterWrites(
+  held: readonly { uid: string; resourceVersion: string }[],
+  before: Readonly<Record<string, string>>,
+  written: Readonly<Record<string, string>>,
+): KnownAfterWrites {
+  const known = new Map<string, string>();
+  const acknowledged: Record<string, string> = {};
+  for (const { uid, resourceVersion } of held) {
+    const rv = written[uid];
+    if (rv !== undefined && before[uid] === resourceVersion) {
+      acknowledged[uid] = rv;
+      known.set(uid, rv);
+    } else known.set(uid, resourceVersion);
+  }
+  return { known, acknowledged };
 }
 
 export interface NodeDiff<T> {

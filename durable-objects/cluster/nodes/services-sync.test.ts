@@ -1,19 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../../kube/types.ts";
 import { nodeCIDRs, readyEndpoints, type ServiceSource, servicesForNode } from "./services-sync.ts";
+import { endpointsObject, serviceObject } from "./test-objects.ts";
 
-const svc = (namespace: string, name: string, spec: Record<string, unknown>): KubeObject => ({
-  apiVersion: "v1",
-  kind: "Service",
-  metadata: { namespace, name },
-  spec,
-});
-const eps = (namespace: string, name: string, subsets: unknown[]): KubeObject => ({
-  apiVersion: "v1",
-  kind: "Endpoints",
-  metadata: { namespace, name },
-  subsets,
-});
+const svc = serviceObject;
+const eps = endpointsObject;
 
 function source(objects: [string, KubeObject][]): ServiceSource {
   return {

@@ -1,13 +1,13 @@
 // Services in sync on real Durable Object SQLite: sent only to agents that ask (wantServices), for the
 // namespaces of their pods, and a Service change answers such an agent's long-poll at once.
 import { describe, expect, it } from "vitest";
-import type { JoinRequest, SyncRequest } from "../../../kube/agent-protocol.ts";
+import type { SyncRequest } from "../../../kube/agent-protocol.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import type { ApiContext } from "../api/context.ts";
 import { createObject } from "../api/create.ts";
 import { updateObject } from "../api/update.ts";
 import { SYSTEM_WRITE } from "../api/options.ts";
-import { withAgents } from "./testing.ts";
+import { joinRequest, syncRequest, withAgents } from "./testing.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field
 type Json = any;
@@ -25,24 +25,7 @@ async function withNodes(fn: (ctx: ApiContext, a: Call, b: Call) => Promise<void
   });
 }
 
-const joinRequest = (nodeName: string): JoinRequest => ({
-  nodeName,
-  capacity: { cpu: "2", memory: "4Gi", pods: "110" },
-  allocatable: { cpu: "2", memory: "4Gi", pods: "110" },
-  nodeInfo: { operatingSystem: "linux", architecture: "amd64" } as JoinRequest["nodeInfo"],
-  addresses: [],
-  labels: {},
-});
-
-const sync = (nodeName: string, extra: Partial<SyncRequest> = {}): SyncRequest => ({
-  nodeName,
-  podStatuses: [],
-  terminated: [],
-  events: [],
-  known: [],
-  waitSeconds: 0,
-  ...extra,
-});
+const sync = syncRequest;
 
 const create = (ctx: ApiContext, resource: string, namespace: string, object: Record<string, unknown>) =>
   createObject(ctx, ctx.kinds.byResource(resource)!, namespace, object as unknown as KubeObject, SYSTEM_WRITE);

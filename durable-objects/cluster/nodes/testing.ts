@@ -4,6 +4,7 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { drizzle } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import migrations from "../../../migrations/cluster/migrations.js";
+import type { JoinRequest, SyncRequest } from "../../../kube/agent-protocol.ts";
 import type { ApiContext } from "../api/context.ts";
 import { Credentials } from "../auth/credentials.ts";
 import { kindIndex } from "../registry/index.ts";
@@ -13,6 +14,31 @@ import { handleAgentRequest } from "./routes.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field
 type Json = any;
+
+/** A join request as an agent sends it. */
+export const joinRequest = (nodeName: string): JoinRequest => ({
+  nodeName,
+  capacity: { cpu: "2", memory: "4Gi", pods: "110" },
+  allocatable: { cpu: "2", memory: "4Gi", pods: "110" },
+  nodeInfo: {
+    operatingSystem: "linux",
+    architecture: "amd64",
+    kubeletVersion: "v1.32.0-flotilla",
+  } as JoinRequest["nodeInfo"],
+  addresses: [{ type: "InternalIP", address: "10.0.0.5" }],
+  labels: { zone: "a" },
+});
+
+/** A sync request with nothing to report, answered at once unless `extra` says otherwise. */
+export const syncRequest = (nodeName: string, extra: Partial<SyncRequest> = {}): SyncRequest => ({
+  nodeName,
+  podStatuses: [],
+  terminated: [],
+  events: [],
+  known: [],
+  waitSeconds: 0,
+  ...extra,
+});
 
 export interface AgentsSetup {
   ctx: ApiContext;

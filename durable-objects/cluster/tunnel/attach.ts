@@ -5,7 +5,13 @@ import type { Pod } from "../../../kube/pod-types.ts";
 import { type ChannelStatus, failureStatus } from "../../../kube/tunnel-protocol-channels.ts";
 import type { ApiContext } from "../api/context.ts";
 import type { StreamEnd, TunnelHub } from "./hub.ts";
-import { interactiveTarget, openInteractive, parseStdioParams, upgradeChecks } from "./interactive.ts";
+import {
+  interactivePod,
+  interactiveTarget,
+  openInteractive,
+  parseStdioParams,
+  webSocketProtocol,
+} from "./interactive.ts";
 
 const SUCCESS: ChannelStatus = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success" };
 
@@ -26,9 +32,10 @@ export async function podAttach(
   name: string,
   request: Request,
 ): Promise<Response> {
-  const { pod, protocol } = upgradeChecks(ctx, "attach", namespace, name, request);
+  const pod = interactivePod(ctx, namespace, name);
   const params = parseStdioParams(new URL(request.url).searchParams);
   const { node, container, containerID } = interactiveTarget(pod, "attach", params.container);
+  const protocol = webSocketProtocol("attach", request);
   const { stdin, stdout, stderr } = params;
   const tty = containerTty(pod, container);
   return openInteractive(

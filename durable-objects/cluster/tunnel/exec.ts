@@ -1,16 +1,17 @@
 // pods/exec over WebSockets (kubectl ≥ 1.30): the apiserver's checks as an HTTP Status before the upgrade,
 // then the client's socket relayed to an exec stream on the pod's node (interactive.ts); the command's end
-// becomes the error channel's Status with its exit code.
+// becomes the error channel's Status with its exit code, and so does the node's refusal.
 import { badRequest } from "../../../kube/status.ts";
 import { exitStatus, failureStatus } from "../../../kube/tunnel-protocol-channels.ts";
 import type { ApiContext } from "../api/context.ts";
 import type { TunnelHub } from "./hub.ts";
 import {
+  interactivePod,
   interactiveTarget,
   openInteractive,
   parseStdioParams,
   type StdioParams,
-  upgradeChecks,
+  webSocketProtocol,
 } from "./interactive.ts";
 
 export interface ExecParams extends StdioParams {
@@ -30,9 +31,10 @@ export async function podExec(
   name: string,
   request: Request,
 ): Promise<Response> {
-  const { pod, protocol } = upgradeChecks(ctx, "exec", namespace, name, request);
+  const pod = interactivePod(ctx, namespace, name);
   const params = parseExecParams(new URL(request.url).searchParams);
   const { node, containerID } = interactiveTarget(pod, "exec", params.container);
+  const protocol = webSocketProtocol("exec", request);
   const { command, stdin, stdout, stderr, tty } = params;
   const open = { kind: "exec", containerID, command, stdin, stdout, stderr, tty } as const;
   return openInteractive(hub, node, protocol, open, (end) =>

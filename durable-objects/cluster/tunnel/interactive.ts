@@ -3,7 +3,7 @@
 // tunnel stream. Channel messages pass through as they are (the tunnel uses the same channel bytes); the
 // stream's end becomes the error channel's Status.
 import type { Pod } from "../../../kube/pod-types.ts";
-import { badRequest, notFound } from "../../../kube/status.ts";
+import { badRequest, notFound, StatusError } from "../../../kube/status.ts";
 import {
   type ChannelStatus,
   chooseChannelProtocol,
@@ -53,21 +53,24 @@ export interface InteractiveTarget {
   containerID: string;
 }
 
-/** The checks before the stream's parameters are read: the pod exists, and the request is a WebSocket upgrade. */
-export function upgradeChecks(
-  ctx: ApiContext,
-  verb: string,
-  namespace: string,
-  name: string,
-  request: Request,
-): { pod: Pod; protocol: string } {
+/** The pod a stream is for (404 before anything else, as upstream). */
+export function interactivePod(ctx: ApiContext, namespace: string, name: string): Pod {
   const pod = ctx.store.get("pods", namespace, name)?.object as unknown as Pod | undefined;
   if (!pod) throw notFound("", "pods", name);
+  return pod;
+}
+
+/**
+ * The channel protocol of a WebSocket upgrade. Checked after the pod, its parameters and its container:
+ * kubectl ≥ 1.30 falls back to SPDY when the WebSocket upgrade is answered with an error, and then shows
+ * the error its SPDY request gets, so that one must carry the real reason wherever there is one.
+ */
+export function webSocketProtocol(verb: string, request: Request): string {
   if (request.headers.get("upgrade")?.toLowerCase() !== "websocket")
     throw badRequest(`Upgrade request required: ${verb} is served over WebSockets (kubectl 1.30 or newer)`);
   const protocol = chooseChannelProtocol(request.headers.get("sec-websocket-protocol"));
   if (!protocol) throw badRequest(`${verb} needs the v5.channel.k8s.io or v4.channel.k8s.io WebSocket protocol`);
-  return { pod, protocol };
+  return protocol;
 }
 
 /** The container (named, or the only one), which must be running on a node. */
@@ -100,9 +103,28 @@ export async function openInteractive(
   open: OpenRequest,
   endStatus: (end: StreamEnd) => ChannelStatus,
 ): Promise<Response> {
-  const reader = await openAccepted(hub, node, open);
+  let reader: StreamReader;
+  try {
+    reader = await openAccepted(hub, node, open);
+  } catch (error) {
+    if (!(error instanceof StatusError)) throw error;
+    return refuseOnErrorChannel(protocol, error);
+  }
   const { socket, response } = acceptClientSocket(protocol);
   relay(socket, reader, endStatus);
+  return response;
+}
+
+/**
+ * The node refused the stream (it serves no exec, it is not connected, it did not answer): the upgrade is
+ * accepted and the Status sent on the error channel before the close, as the kubelet's streaming server
+ * reports its failures — kubectl prints the message and exits 1. Refused with an HTTP error instead, the
+ * upgrade would fail and kubectl fall back to SPDY, which cannot reach Workers, and show that error.
+ */
+function refuseOnErrorChannel(protocol: string, error: StatusError): Response {
+  const { socket, response } = acceptClientSocket(protocol);
+  trySend(socket, errorChannelMessage(error.toStatus()));
+  closeQuietly(socket);
   return response;
 }
 

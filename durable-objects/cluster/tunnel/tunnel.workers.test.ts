@@ -255,6 +255,35 @@ describe("node tunnel", () => {
     agent.ws.close();
   });
 
+  it("a node's refusal of exec is accepted as an upgrade and reported on the error channel, as kubectl shows it", async () => {
+    const c = await setup();
+    const agent = await fakeAgent(c, (_open, send) =>
+      send(FrameType.error, jsonPayload({ code: 400, message: "this node does not serve exec streams" })),
+    );
+    const res = await c.call("GET", `${LOG}/web/exec?command=ls&stdout=true`, {
+      headers: { upgrade: "websocket", "sec-websocket-protocol": "v5.channel.k8s.io" },
+    });
+    expect(res.status).toBe(101);
+    const ws = res.webSocket!;
+    const received: Uint8Array[] = [];
+    const closed = new Promise<void>((resolve) => ws.addEventListener("close", () => resolve()));
+    ws.addEventListener("message", (e) => received.push(new Uint8Array(e.data as ArrayBuffer)));
+    ws.binaryType = "arraybuffer";
+    ws.accept();
+    await closed;
+    expect(received.map((m) => m[0])).toEqual([Channel.error]);
+    expect(JSON.parse(new TextDecoder().decode(received[0].subarray(1)))).toEqual({
+      kind: "Status",
+      apiVersion: "v1",
+      metadata: {},
+      status: "Failure",
+      message: "this node does not serve exec streams",
+      reason: "BadRequest",
+      code: 400,
+    });
+    agent.ws.close();
+  });
+
   it("refuses exec without a WebSocket upgrade", async () => {
     const c = await setup();
     const plain = await c.call("POST", `${LOG}/web/exec?command=ls&stdout=true`);

@@ -1,6 +1,6 @@
 // Request bodies captured from kubectl 1.32 (`kubectl create <kind> …` against a recording proxy), with the
 // object each must decode to: kubectl's own `--dry-run=client -o json` output for the same command, less
-// `creationTimestamp: null` and `status` (the decoder leaves out the zero time and skips status).
+// `creationTimestamp: null` (the decoder leaves out the zero time).
 
 export interface CapturedBody {
   name: string;
@@ -18,6 +18,7 @@ export const KUBECTL_BODIES: CapturedBody[] = [
     expected: {
       kind: "Deployment",
       apiVersion: "apps/v1",
+      status: {},
       metadata: { name: "web", labels: { app: "web" } },
       spec: {
         replicas: 2,
@@ -46,7 +47,7 @@ export const KUBECTL_BODIES: CapturedBody[] = [
     name: "namespace-team",
     command: "kubectl create namespace team",
     body: "azhzAAoPCgJ2MRIJTmFtZXNwYWNlEhwKFAoEdGVhbRIAGgAiACoAMgA4AEIAEgAaAgoAGgAiAA==",
-    expected: { kind: "Namespace", apiVersion: "v1", metadata: { name: "team" }, spec: {} },
+    expected: { kind: "Namespace", apiVersion: "v1", metadata: { name: "team" }, spec: {}, status: {} },
   },
   {
     name: "service-clusterip",
@@ -55,6 +56,7 @@ export const KUBECTL_BODIES: CapturedBody[] = [
     expected: {
       kind: "Service",
       apiVersion: "v1",
+      status: { loadBalancer: {} },
       metadata: { name: "web", labels: { app: "web" } },
       spec: {
         ports: [{ name: "80-8080", protocol: "TCP", port: 80, targetPort: 8080 }],
@@ -76,6 +78,7 @@ export const KUBECTL_BODIES: CapturedBody[] = [
     expected: {
       kind: "Job",
       apiVersion: "batch/v1",
+      status: {},
       metadata: { name: "j" },
       spec: {
         template: {
@@ -95,6 +98,7 @@ export const KUBECTL_BODIES: CapturedBody[] = [
     expected: {
       kind: "CronJob",
       apiVersion: "batch/v1",
+      status: {},
       metadata: { name: "c" },
       spec: {
         schedule: "*/5 * * * *",
@@ -120,6 +124,7 @@ export const KUBECTL_BODIES: CapturedBody[] = [
     expected: {
       kind: "Deployment",
       apiVersion: "apps/v1",
+      status: {},
       metadata: { name: "zero", labels: { app: "zero" } },
       spec: {
         replicas: 0,
@@ -139,6 +144,7 @@ export const KUBECTL_BODIES: CapturedBody[] = [
     expected: {
       kind: "Deployment",
       apiVersion: "apps/v1",
+      status: {},
       metadata: { name: "multi", labels: { app: "multi" } },
       spec: {
         replicas: 1,
@@ -163,6 +169,7 @@ export const KUBECTL_BODIES: CapturedBody[] = [
     expected: {
       kind: "Service",
       apiVersion: "v1",
+      status: { loadBalancer: {} },
       metadata: { name: "np", labels: { app: "np" } },
       spec: {
         ports: [{ name: "80-8080", protocol: "TCP", port: 80, targetPort: 8080, nodePort: 30080 }],
@@ -206,6 +213,7 @@ export const KUBECTL_BODIES: CapturedBody[] = [
     expected: {
       kind: "Job",
       apiVersion: "batch/v1",
+      status: {},
       metadata: {
         name: "fromcron2",
         annotations: { "cronjob.kubernetes.io/instantiate": "manual" },
