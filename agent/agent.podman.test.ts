@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Pod } from "../kube/pod-types.ts";
 import { type AgentHandle, runAgent } from "./index.ts";
+import { removeNodeNetworks } from "./services/host-cleanup.ts";
 import { findDockerHost } from "./runtime/docker/connect.ts";
 import { LABEL_NODE } from "./runtime/docker/labels.ts";
 import { BUSYBOX, podmanGate } from "./runtime/docker/testing/harness.ts";
@@ -34,6 +35,7 @@ describe.skipIf(podman.skip)("agent on Podman", () => {
       nodeAllocatable: {},
     });
     await rt.collectOrphans(new Set());
+    await removeNodeNetworks(rt.docker, [nodeName]);
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 

@@ -13,9 +13,9 @@ import { DockerRuntime } from "./runtime/docker/runtime.ts";
 import type { PodNetworkConfig } from "./runtime/docker/pod-files.ts";
 import { SimulatedRuntime } from "./runtime/simulated.ts";
 import type { PodRuntime } from "./runtime/types.ts";
-import { bridgeGateway } from "./services/gateway.ts";
-import type { ServiceProxy } from "./services/proxy.ts";
-import { startServiceProxy } from "./services/start.ts";
+import { agentNetworkNames, PodNetwork } from "./runtime/docker/pod-network.ts";
+import { checkHostNetworking, HostServices, run as runCommand } from "./services/host-services.ts";
+import { type RunningProxy, startServiceProxy } from "./services/start.ts";
 import { AssignmentStore, defaultStateDir, ensureStateDir, loadState, podsDir, saveState } from "./state.ts";
 import { SyncLoop } from "./sync-loop.ts";
 import { ClusterDNS } from "./dns/start.ts";
@@ -46,6 +46,7 @@ async function makeRuntime(
   facts: NodeFacts,
   run: RunOptions,
   serviceEnv?: DockerRuntime["options"]["serviceEnv"],
+  podNetwork?: DockerRuntime["options"]["podNetwork"],
   network?: PodNetworkConfig,
 ): Promise<PodRuntime> {
   if (options.runtime === "simulated") return new SimulatedRuntime(facts.hostIP);
@@ -62,6 +63,7 @@ async function makeRuntime(
     nodeAllocatable: facts.allocatable,
     periodMs: run.runtimePeriodMs,
     serviceEnv,
+    podNetwork,
     network,
   });
 }
@@ -92,16 +94,27 @@ async function runNode(
   await ensureStateDir(stateDir);
   // Facts first (the runtime needs the host IP and allocatable), then the runtime's version into nodeInfo.
   const facts = await collectNodeFacts(nodeName, "", stateDir, options.labels);
-  let services: ServiceProxy | undefined;
+  let services: RunningProxy | undefined;
+  let network: PodNetwork | undefined;
   // Cluster DNS runs beside a runtime with containers; pods' resolv.conf, hosts and hostname come from it.
   const dns = options.runtime === "simulated" ? undefined : new ClusterDNS({ log, resolvConf: options.resolvConf });
+  /** Cluster DNS at the node's pod-network gateway (the service proxy's), once the pod network is decided. */
+  let dnsAt: string | undefined;
+  const placeDNS = async () => {
+    const at = network?.mode() ? services?.gateway() : undefined;
+    if (!dns || !at || at === dnsAt) return;
+    if (dnsAt !== undefined) await dns.close();
+    dnsAt = at;
+    await dns.start(at);
+  };
   const runtime = await makeRuntime(
     options,
     nodeName,
     stateDir,
     facts,
     run,
-    (pod) => services?.envFor(pod) ?? [],
+    (pod) => services?.proxy.envFor(pod) ?? [],
+    () => network?.mode(),
     dns && {
       clusterDomain: dns.clusterDomain,
       clusterDNS: () => dns.clusterDNS(),
@@ -154,13 +167,44 @@ async function runNode(
     log,
     // Only a runtime with containers runs the service proxy (simulated nodes are not sent services).
     services:
-      options.runtime === "simulated" ? undefined : { update: (list) => services?.update(list) ?? Promise.resolve() },
+      options.runtime === "simulated"
+        ? undefined
+        : {
+            update: async (list) => {
+              await services?.proxy.update(list);
+              await services?.syncHost();
+            },
+          },
+    network:
+      options.runtime === "simulated"
+        ? undefined
+        : {
+            update: async (podCIDR, nodeCIDRs) => {
+              if (podCIDR) await network?.ensure(podCIDR);
+              await services?.syncHost(nodeCIDRs);
+              await placeDNS();
+            },
+          },
+    onNodeGone: async () => {
+      await tunnel?.stop();
+      await dns?.close();
+      await services?.cleanup();
+      if (runtime instanceof DockerRuntime) await runtime.removeAll();
+      await network?.remove();
+      log("removed this node's pods, pod network, cluster IP rules and Service interface");
+    },
     dns,
   });
   loop.seed(restored);
   // Pods reach Services through this node's proxy; it listens before any pod starts (their env names its ports).
   let tunnel: TunnelClient | undefined;
-  if (runtime instanceof DockerRuntime)
+  if (runtime instanceof DockerRuntime) {
+    const names = agentNetworkNames(state.server, state.nodeName);
+    network = new PodNetwork(runtime.docker, names, state.nodeName, log);
+    await network.adopt();
+    const unroutable = await checkHostNetworking();
+    if (unroutable)
+      log(`cluster IPs and node ports: off (${unroutable}); pods reach Services at the node's gateway listeners`);
     services = await startServiceProxy({
       docker: runtime.docker,
       nodeName: state.nodeName,
@@ -171,9 +215,13 @@ async function runNode(
         return tunnel.open(open);
       },
       log,
+      network,
+      host: unroutable ? undefined : new HostServices(names.id, names.services, runCommand, log),
     });
-  // The DNS address is the pod network's gateway (where pods reach their node), as the service proxy's.
-  if (dns && runtime instanceof DockerRuntime) await dns.start(await bridgeGateway(runtime.docker));
+  }
+  // Cluster DNS listens where pods reach their node: the pod network's gateway once the network is there
+  // (the runtime's default bridge's where the agent could not make one); pods wait for the network anyway.
+  await placeDNS();
   await runtime.start(restored);
   if (restored.length > 0) log(`adopting ${restored.length} pod(s) from ${stateDir}`);
   const done = loop.run();

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { PodAssignment, SyncRequest, SyncResponse, SyncService } from "../kube/agent-protocol.ts";
 import type { PodRuntime } from "./runtime/types.ts";
-import { SyncLoop } from "./sync-loop.ts";
+import { ApiError } from "./client.ts";
+import { SyncLoop, type SyncLoopOptions } from "./sync-loop.ts";
 
 const assignment: PodAssignment = {
   pod: {
@@ -15,7 +16,11 @@ const assignment: PodAssignment = {
 };
 const web: SyncService = { namespace: "default", name: "web", ports: [], endpoints: [] };
 
-function run(withProxy: boolean, response: Partial<SyncResponse>) {
+function run(
+  withProxy: boolean,
+  response: Partial<SyncResponse> | (() => Partial<SyncResponse>),
+  extra: Partial<SyncLoopOptions> = {},
+) {
   const order: string[] = [];
   const requests: SyncRequest[] = [];
   const runtime = {
@@ -29,7 +34,8 @@ function run(withProxy: boolean, response: Partial<SyncResponse>) {
     client: {
       post: async <T>(_path: string, _token: string, body: unknown) => {
         requests.push(body as SyncRequest);
-        return { pods: [assignment], stop: [], acknowledged: {}, heartbeatSeconds: 10, ...response } as T;
+        const answer = typeof response === "function" ? response() : response;
+        return { pods: [assignment], stop: [], acknowledged: {}, heartbeatSeconds: 10, ...answer } as T;
       },
     },
     credential: "c",
@@ -46,6 +52,12 @@ function run(withProxy: boolean, response: Partial<SyncResponse>) {
           },
         }
       : undefined,
+    network: {
+      update: async (podCIDR, nodes) => {
+        if (podCIDR) order.push(`network ${podCIDR} ${(nodes ?? []).map((n) => n.nodeName).join(",")}`);
+      },
+    },
+    ...extra,
   });
   return { loop, order, requests };
 }
@@ -68,6 +80,33 @@ describe("SyncLoop and the service proxy", () => {
     const { loop, requests } = run(false, { services: [web] });
     await loop.syncOnce();
     expect(requests[0].wantServices).toBeUndefined();
+  });
+});
+
+describe("SyncLoop and the pod network", () => {
+  it("hands the node's pod CIDR and every node's range to the network before pods start", async () => {
+    const { loop, order } = run(false, {
+      podCIDR: "10.244.3.0/24",
+      nodeCIDRs: [
+        { nodeName: "n", podCIDR: "10.244.3.0/24" },
+        { nodeName: "m", podCIDR: "10.244.4.0/24" },
+      ],
+    });
+    await loop.syncOnce();
+    expect(order).toEqual(["network 10.244.3.0/24 n,m", "pod p"]);
+  });
+
+  it("stops and cleans up when the cluster answers that the node is gone", async () => {
+    const gone: string[] = [];
+    const { loop } = run(
+      false,
+      () => {
+        throw new ApiError(404, 'nodes "n" not found', "NotFound");
+      },
+      { onNodeGone: async () => void gone.push("node gone") },
+    );
+    await loop.run(); // returns: the loop stopped itself
+    expect(gone).toEqual(["node gone"]);
   });
 });
 

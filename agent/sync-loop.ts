@@ -7,6 +7,7 @@ import {
   AGENT_SYNC_PATH,
   type AgentNodeStatus,
   type ClusterDNSData,
+  type NodeCIDR,
   type PodAssignment,
   type SyncRequest,
   type SyncResponse,
@@ -45,6 +46,13 @@ export interface SyncLoopOptions {
   debounceMs?: number;
   /** The node-local service proxy: told the services before pods start (their env names its ports). */
   services?: { update(services: SyncService[]): Promise<void> };
+  /** The node's pod network: told the node's pod CIDR (and every node's) before pods start on it. */
+  network?: { update(podCIDR: string | undefined, nodeCIDRs: NodeCIDR[] | undefined): Promise<void> };
+  /**
+   * The cluster no longer has this node (deleted): the loop stops, and this cleans up what the agent put
+   * on the host for it.
+   */
+  onNodeGone?: () => Promise<void>;
   /** The node's cluster DNS server: sent the cluster's DNS data whenever the version it holds is stale. */
   dns?: { readonly version: string | undefined; update(data: ClusterDNSData): void };
 }
@@ -152,6 +160,12 @@ export class SyncLoop {
       this.#pending = mergeReports(sending, this.#pending);
       if (metrics) this.#metrics?.putBack(metrics);
       if (abort.signal.aborted) return; // abandoned for fresher news, or stopping
+      if (error instanceof ApiError && error.code === 404 && this.options.onNodeGone) {
+        this.#log(`sync: node "${this.options.nodeName}" was deleted from the cluster; cleaning up and stopping`);
+        this.stop();
+        await this.options.onNodeGone();
+        return;
+      }
       await this.#backOff(error as Error);
     } finally {
       if (this.#abort === abort) this.#abort = undefined;
@@ -159,6 +173,9 @@ export class SyncLoop {
   }
 
   async #apply(response: SyncResponse, sent: RuntimeReport): Promise<void> {
+    await this.options.network
+      ?.update(response.podCIDR, response.nodeCIDRs)
+      .catch((e: Error) => this.#log(`pod network: ${e.message}`));
     if (response.dns) this.options.dns?.update(response.dns);
     if (response.services)
       await this.options.services?.update(response.services).catch((e: Error) => this.#log(`services: ${e.message}`));

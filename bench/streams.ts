@@ -14,14 +14,14 @@ import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { connectDocker, findDockerHost } from "../agent/runtime/docker/connect.ts";
-import { findFreePort, type RunningFlotilla, startFlotilla } from "../scripts/local/flotilla.ts";
+import type { RunningFlotilla } from "../scripts/local/flotilla.ts";
 import { homePaths } from "../scripts/local/home.ts";
 import { chooseRuntime } from "../scripts/local/local-agent.ts";
 import { removeNodeContainers } from "../test/e2e/containers.ts";
 import { webAppList } from "../test/e2e/fixtures/web-app.ts";
 import { type Figures, getStatus, measure } from "../test/e2e/load.ts";
 import { kubectlEnv, requireKubectl, runKubectl } from "../test/e2e/kubectl.ts";
-import { snapshotSources } from "./snapshot.ts";
+import { startBenchFlotilla } from "./flotilla.ts";
 import { median, percentile } from "./stats.ts";
 
 const IMAGE = "busybox:stable";
@@ -132,14 +132,7 @@ async function main(): Promise<void> {
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "flotilla-bench-streams-"));
   console.error("starting wrangler dev (temporary FLOTILLA_HOME) and an agent on the container runtime …");
-  const f = await startFlotilla({
-    home: path.join(dir, "home"),
-    port: await findFreePort(),
-    root: snapshotSources(dir),
-    quiet: true,
-    agent: false,
-    readyTimeoutMs: 120_000,
-  });
+  const f = await startBenchFlotilla(dir);
   try {
     await f.startAgent({ name: NODE, runtime: "docker" });
     const env = kubectlEnv(f.kubeconfigPath, homePaths(f.home).kubeCache);

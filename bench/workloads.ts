@@ -9,14 +9,14 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { type AgentHandle, runAgent } from "../agent/index.ts";
-import { findFreePort, type RunningFlotilla, startFlotilla } from "../scripts/local/flotilla.ts";
+import type { RunningFlotilla } from "../scripts/local/flotilla.ts";
 import { repoRoot } from "../scripts/local/home.ts";
 import { spawnGroup } from "../scripts/local/process-group.ts";
 import { agentArgs } from "../scripts/local/local-agent.ts";
 import { type BenchClient, createClient } from "./http.ts";
 import { cpuMs, selfCpuMs, workerdByRole } from "./procs.ts";
 import { printJson } from "./report.ts";
-import { snapshotSources } from "./snapshot.ts";
+import { startBenchFlotilla } from "./flotilla.ts";
 import { median, round } from "./stats.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: API bodies are read field by field
@@ -237,14 +237,7 @@ async function main(): Promise<void> {
   const timeoutMs = flag("--timeout-s", 600) * 1000;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "flotilla-bench-workloads-"));
   log(`starting wrangler dev (snapshot of the sources in ${dir}) …`);
-  const f = await startFlotilla({
-    home: path.join(dir, "home"),
-    port: await findFreePort(),
-    root: snapshotSources(dir),
-    quiet: true,
-    agent: false,
-    readyTimeoutMs: 120_000,
-  });
+  const f = await startBenchFlotilla(dir);
   let fleet: Awaited<ReturnType<typeof startNodes>> | undefined;
   try {
     const client = createClient({ baseUrl: f.clusterUrl, token: f.adminToken, caPem: f.caPem, maxSockets: 4 });

@@ -147,8 +147,20 @@ export interface SyncResponse {
    * Absent: keep what you had.
    */
   services?: SyncService[];
+  /** The node's spec.podCIDR once node IPAM gave it one: the agent's pod network is built on it. */
+  podCIDR?: string;
+  /**
+   * Every node's pod CIDR (with services, only when the request asked): where another node's pod IPs live,
+   * so the agent relays connections to them through the tunnel.
+   */
+  nodeCIDRs?: NodeCIDR[];
   /** What cluster DNS answers from, when the request asked (wantDNS) and it changed since `dnsVersion`. */
   dns?: ClusterDNSData;
+}
+
+export interface NodeCIDR {
+  nodeName: string;
+  podCIDR: string;
 }
 
 /**
@@ -190,6 +202,13 @@ export interface SyncService {
   name: string;
   ports: SyncServicePort[];
   endpoints: SyncEndpoint[];
+  /** spec.clusterIP: the address the agent serves the Service on where it can route cluster IPs. */
+  clusterIP?: string;
+  /** spec.type (ClusterIP, NodePort, LoadBalancer). */
+  type?: string;
+  /** spec.sessionAffinity ClientIP: a client keeps its endpoint for `affinitySeconds` after its last connection. */
+  sessionAffinity?: string;
+  affinitySeconds?: number;
 }
 
 export interface SyncServicePort {
@@ -197,6 +216,8 @@ export interface SyncServicePort {
   name: string;
   port: number;
   protocol: string;
+  /** NodePort and LoadBalancer Services: the port served on the node's host addresses. */
+  nodePort?: number;
 }
 
 /** One ready address of the Service's Endpoints: where its pod runs and the target port per service port name. */

@@ -54,6 +54,9 @@ export const forbidden = (field: string, detail: string): FieldError => ({
 function renderValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (value === null || value === undefined) return "null";
+  // Go's %#v of a []string, which upstream's field.Error falls back to for slices.
+  if (Array.isArray(value) && value.every((v) => typeof v === "string"))
+    return `[]string{${value.map((v) => JSON.stringify(v)).join(", ")}}`;
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
 }

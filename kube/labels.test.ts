@@ -178,11 +178,11 @@ describe("requirementsFromLabelSelector", () => {
     [{ matchExpressions: [{ key: "a", operator: "Foo" as "In" }] }, '"Foo" is not a valid pod selector operator'],
     [
       { matchExpressions: [{ key: "a", operator: "In", values: [] }] },
-      "values: Invalid value: []: for 'in', 'notin' operators, values set can't be empty",
+      "values: Invalid value: []string{}: for 'in', 'notin' operators, values set can't be empty",
     ],
     [
       { matchExpressions: [{ key: "a", operator: "Exists", values: ["x"] }] },
-      'values: Invalid value: ["x"]: values set must be empty for exists and does not exist',
+      'values: Invalid value: []string{"x"}: values set must be empty for exists and does not exist',
     ],
     [{ matchLabels: { "a/b/c": "x" } }, "key: Invalid value"],
     [{ matchExpressions: [{ key: "a", operator: "constructor" as "In" }] }, "is not a valid pod selector operator"],

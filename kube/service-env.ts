@@ -2,9 +2,10 @@
 // and kubelet_pods.go getServiceEnvVarMap): <NAME>_SERVICE_HOST/_SERVICE_PORT/_SERVICE_PORT_<PORTNAME>
 // and the Docker-link set <NAME>_PORT, <NAME>_PORT_<port>_<PROTO>{,_PROTO,_PORT,_ADDR}. Pure.
 //
-// Upstream's host is the cluster IP and the port the Service port. Playground nodes route no cluster IPs,
-// so the agent passes the address of its node-local listener instead: `reachAt` is the port clients use,
-// while variable names keep the Service port (an app looking for REDIS_PORT_6379_TCP still finds it).
+// Upstream's host is the cluster IP and the port the Service port, and so are the agent's where its node
+// routes cluster IPs. A node that cannot (no root or tools) passes the address of its node-local listener
+// instead: `reachAt` is the port clients use, while variable names keep the Service port (an app looking for
+// REDIS_PORT_6379_TCP still finds it).
 
 export interface ServiceEnvPort {
   /** The port's name; only named ports get a _SERVICE_PORT_<NAME> variable. */
@@ -19,7 +20,7 @@ export interface ServiceEnvPort {
 
 export interface ServiceEnvEntry {
   name: string;
-  /** Where clients connect: upstream's cluster IP, the node-local proxy's address here. */
+  /** Where clients connect: the cluster IP, or the node-local proxy's address where cluster IPs do not route. */
   host: string;
   ports: ServiceEnvPort[];
 }

@@ -41,6 +41,7 @@ export type OpenRequest =
   | AttachOpen
   | WebSocketOpen
   | ConnectOpen
+  | PodConnectOpen
   | TcpOpen
   | PortForwardOpen;
 
@@ -103,6 +104,18 @@ export interface ConnectOpen {
   namespace: string;
   service: string;
   /** The endpoint: its node, pod IP and target port. */
+  node: string;
+  podIP: string;
+  port: number;
+}
+
+/**
+ * Opened by an agent: a pod's connection to the IP of a pod on another node, on any TCP port (the Kubernetes
+ * network model: every pod reaches every pod). The object checks that a pod of the cluster running on `node`
+ * has that IP, then relays as for `connect`.
+ */
+export interface PodConnectOpen {
+  kind: "pod-connect";
   node: string;
   podIP: string;
   port: number;

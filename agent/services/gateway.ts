@@ -26,3 +26,20 @@ export function bindAddress(gateway: string | undefined, interfaces = os.network
     .some((i) => i?.address === gateway);
   return gateway && local ? gateway : HOLDING_ADDRESS;
 }
+
+/** Anything that knows the node's own pod network's gateway (agent/runtime/docker/pod-network.ts). */
+export interface PodNetworkGateway {
+  gateway(): string | undefined;
+}
+
+/**
+ * The node's pod-network gateway — the one place every node-local server (service proxy, DNS) asks
+ * where pods reach their node: the gateway of the node's own pod network once it is ready (the first
+ * address of its podCIDR), else the runtime's default bridge gateway found at start (`fallback`).
+ */
+export function podNetworkGateway(
+  network: PodNetworkGateway | undefined,
+  fallback: string | undefined,
+): string | undefined {
+  return network?.gateway() ?? fallback;
+}

@@ -74,7 +74,7 @@ function fakeTunnel(fake: Fake) {
   };
 }
 
-async function makeProxy(dir?: string) {
+async function makeProxy(dir?: string, routed = false) {
   const stateDir = dir ?? (await mkdtemp(path.join(os.tmpdir(), "svc-proxy-")));
   if (!dir) cleanups.push(() => rm(stateDir, { recursive: true, force: true }));
   const fake: Fake = { opens: [], refuse: new Set() };
@@ -83,6 +83,7 @@ async function makeProxy(dir?: string) {
     nodeName: "me",
     bindHost: () => bindHost.value,
     advertiseHost: "10.88.0.1",
+    routesClusterIPs: () => routed,
     state: new ProxyStateFile(path.join(stateDir, "services.json")),
     openStream: fakeTunnel(fake),
   });
@@ -102,6 +103,59 @@ const pod = (namespace: string, enableServiceLinks?: boolean): Pod => ({
   kind: "Pod",
   metadata: { name: "client", namespace },
   spec: { containers: [{ name: "c" }], enableServiceLinks },
+});
+
+describe("ServiceProxy with cluster IPs", () => {
+  const lb = (endpoints: SyncService["endpoints"], affinity = false): SyncService => ({
+    ...web(endpoints),
+    clusterIP: "10.96.0.20",
+    type: "NodePort",
+    ports: [{ name: "http", port: 80, protocol: "TCP", nodePort: 30080 }],
+    ...(affinity ? { sessionAffinity: "ClientIP", affinitySeconds: 60 } : {}),
+  });
+  const remote = [
+    { ip: "10.244.1.8", nodeName: "other", ports: { http: 8080 } },
+    { ip: "10.244.1.9", nodeName: "other", ports: { http: 8080 } },
+  ];
+
+  it("tells pods the cluster IP and the Service port when the node routes cluster IPs", async () => {
+    const { proxy } = await makeProxy(undefined, true);
+    await proxy.update([lb(remote)]);
+    const env = Object.fromEntries(proxy.envFor(pod("team")));
+    expect(env).toMatchObject({
+      WEB_SERVICE_HOST: "10.96.0.20",
+      WEB_SERVICE_PORT: "80",
+      WEB_SERVICE_PORT_HTTP: "80",
+      WEB_PORT: "tcp://10.96.0.20:80",
+      WEB_PORT_80_TCP_ADDR: "10.96.0.20",
+      WEB_PORT_80_TCP_PORT: "80",
+    });
+  });
+
+  it("lists each Service port's cluster IP, node port and listener for the host's rules", async () => {
+    const { proxy } = await makeProxy(undefined, true);
+    await proxy.update([lb(remote)]);
+    expect(proxy.targets()).toEqual([
+      {
+        clusterIP: "10.96.0.20",
+        port: 80,
+        nodePort: 30080,
+        host: "127.0.0.1",
+        listenerPort: proxy.portOf("team", "web", 80),
+      },
+    ]);
+  });
+
+  it("keeps a client on its endpoint with sessionAffinity ClientIP, round robin without", async () => {
+    const { proxy, fake } = await makeProxy(undefined, true);
+    await proxy.update([lb(remote, true)]);
+    for (let i = 0; i < 4; i++) await ask(proxy.portOf("team", "web", 80)!, "GET /");
+    expect(new Set(fake.opens.map((o) => o.podIP)).size).toBe(1);
+    await proxy.update([lb(remote, false)]);
+    fake.opens.length = 0;
+    for (let i = 0; i < 4; i++) await ask(proxy.portOf("team", "web", 80)!, "GET /");
+    expect(fake.opens.map((o) => o.podIP).sort()).toEqual(["10.244.1.8", "10.244.1.8", "10.244.1.9", "10.244.1.9"]);
+  });
 });
 
 describe("ServiceProxy", () => {

@@ -11,6 +11,7 @@ import type { ConnectOpen } from "../../kube/tunnel-protocol.ts";
 import type { AgentStream } from "../tunnel/stream.ts";
 import { dial } from "../tunnel/tcp.ts";
 import { relaySocket } from "./relay.ts";
+import type { ServiceTarget } from "./host-rules.ts";
 import { listenerKey, type ProxyState, type ProxyStateFile } from "./state.ts";
 
 export interface ServiceProxyOptions {
@@ -20,8 +21,13 @@ export interface ServiceProxyOptions {
    * address (Podman creates its bridge with the first container); listeners move there once it is.
    */
   bindHost: () => string;
-  /** What pods are told in <NAME>_SERVICE_HOST. */
-  advertiseHost: string;
+  /** What pods are told in <NAME>_SERVICE_HOST where cluster IPs are not routed (asked at each pod start). */
+  advertiseHost: string | (() => string);
+  /**
+   * Whether this node routes cluster IPs to the listeners (host-services.ts): pods are then told the cluster
+   * IP and the Service port, exactly as upstream.
+   */
+  routesClusterIPs?: () => boolean;
   state: ProxyStateFile;
   /** Opens a tunnel stream to the object; absent or throwing: endpoints on other nodes are skipped. */
   openStream?: (open: ConnectOpen) => AgentStream;
@@ -42,6 +48,8 @@ export class ServiceProxy {
   #listeners = new Map<string, Listener>();
   #ports: Record<string, number> = {};
   #turn = new Map<string, number>();
+  /** sessionAffinity ClientIP: service port + client address → the endpoint it had and until when. */
+  #affinity = new Map<string, { ip: string; until: number }>();
   #updating: Promise<void> = Promise.resolve();
   /** Connections relayed, by where they went (tests and diagnostics). */
   readonly counts = { local: 0, remote: 0, failed: 0 };
@@ -75,15 +83,40 @@ export class ServiceProxy {
   envFor(pod: Pod): [string, string][] {
     const namespace = pod.metadata.namespace ?? "default";
     const chosen = servicesForPod([...this.#services.values()], namespace, pod.spec.enableServiceLinks !== false);
-    const entries: ServiceEnvEntry[] = chosen.map((s) => ({
-      name: s.name,
-      host: this.options.advertiseHost,
-      ports: s.ports.flatMap((p) => {
-        const reachAt = isTcp(p.protocol) ? this.portOf(s.namespace, s.name, p.port) : undefined;
-        return reachAt === undefined ? [] : [{ name: p.name, protocol: p.protocol, port: p.port, reachAt }];
-      }),
-    }));
+    const routed = this.options.routesClusterIPs?.() === true;
+    const advertise = this.options.advertiseHost;
+    const gateway = typeof advertise === "string" ? advertise : advertise();
+    const entries: ServiceEnvEntry[] = chosen.map((s) => {
+      // Upstream: the cluster IP and the Service port, every port of every protocol.
+      if (routed && s.clusterIP) return { name: s.name, host: s.clusterIP, ports: s.ports };
+      return {
+        name: s.name,
+        host: gateway,
+        ports: s.ports.flatMap((p) => {
+          const reachAt = isTcp(p.protocol) ? this.portOf(s.namespace, s.name, p.port) : undefined;
+          return reachAt === undefined ? [] : [{ name: p.name, protocol: p.protocol, port: p.port, reachAt }];
+        }),
+      };
+    });
     return serviceEnvVars(entries);
+  }
+
+  /** Each TCP Service port this node serves: its cluster IP, node port and listener (for the host's rules). */
+  targets(): ServiceTarget[] {
+    const out: ServiceTarget[] = [];
+    for (const s of this.#services.values())
+      for (const p of s.ports) {
+        const listener = isTcp(p.protocol) ? this.#listeners.get(listenerKey(s.namespace, s.name, p.port)) : undefined;
+        if (!listener) continue;
+        out.push({
+          clusterIP: s.clusterIP && s.clusterIP !== "None" ? s.clusterIP : undefined,
+          port: p.port,
+          nodePort: p.nodePort,
+          host: listener.host,
+          listenerPort: listener.port,
+        });
+      }
+    return out;
   }
 
   async close(): Promise<void> {
@@ -144,10 +177,16 @@ export class ServiceProxy {
     const service = this.#services.get(id);
     const sp = service?.ports.find((p) => p.port === servicePort);
     const candidates = sp ? (service?.endpoints ?? []).filter((e) => e.ports[sp.name] !== undefined) : [];
-    const start = this.#next(`${id}:${servicePort}`, candidates.length);
+    const sticky = service?.sessionAffinity === "ClientIP" ? `${id}:${servicePort}:${client.remoteAddress}` : undefined;
+    const kept = sticky ? this.#affinity.get(sticky) : undefined;
+    const keptAt = kept && kept.until > Date.now() ? candidates.findIndex((e) => e.ip === kept.ip) : -1;
+    const start = keptAt >= 0 ? keptAt : this.#next(`${id}:${servicePort}`, candidates.length);
     for (let i = 0; i < candidates.length && service && sp && !client.destroyed; i++) {
       const endpoint = candidates[(start + i) % candidates.length];
-      if (await this.#relay(service, endpoint, endpoint.ports[sp.name], client)) return;
+      if (await this.#relay(service, endpoint, endpoint.ports[sp.name], client)) {
+        if (sticky) this.#stick(sticky, endpoint.ip, service.affinitySeconds ?? 10800);
+        return;
+      }
     }
     this.counts.failed++;
     client.resetAndDestroy();
@@ -185,6 +224,13 @@ export class ServiceProxy {
     void relaySocket(client, stream);
     client.resume();
     return true;
+  }
+
+  /** The client keeps this endpoint until `seconds` after its latest connection (IPVS persistence). */
+  #stick(key: string, ip: string, seconds: number): void {
+    const now = Date.now();
+    if (this.#affinity.size > 10_000) for (const [k, v] of this.#affinity) if (v.until <= now) this.#affinity.delete(k);
+    this.#affinity.set(key, { ip, until: now + seconds * 1000 });
   }
 
   #next(key: string, count: number): number {

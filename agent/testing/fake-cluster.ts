@@ -167,6 +167,9 @@ export class FakeCluster {
       });
       changes = diff();
     }
-    return { ...changes, acknowledged, heartbeatSeconds: this.heartbeatSeconds };
+    // As node IPAM: a /24 per node (from the top of 10.244.0.0/16, clear of the ranges a real cluster hands out first).
+    const index = [...this.nodes.keys()].indexOf(sync.nodeName);
+    const podCIDR = `10.244.${250 - index}.0/24`;
+    return { ...changes, acknowledged, heartbeatSeconds: this.heartbeatSeconds, podCIDR };
   }
 }

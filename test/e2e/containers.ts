@@ -8,6 +8,7 @@ import {
   LABEL_NODE,
   LABEL_POD_NAME,
 } from "../../agent/runtime/docker/labels.ts";
+import { removeNodeNetworks } from "../../agent/services/host-cleanup.ts";
 export { podmanGate } from "../../agent/runtime/docker/testing/harness.ts";
 
 export interface RunningContainer {
@@ -53,4 +54,5 @@ export async function removeNodeContainers(nodes: string[]): Promise<void> {
     await Promise.all(list.filter((c) => !isInfra(c)).map(remove));
     await Promise.all(list.filter(isInfra).map(remove));
   }
+  await removeNodeNetworks(d, nodes);
 }

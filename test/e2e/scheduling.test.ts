@@ -21,6 +21,8 @@ describe("scheduling with kubectl", () => {
     await h.kubectl(["create", "-f", "-"], { stdin: nodeManifest(name, labels) });
     const node = JSON.parse((await h.kubectl(["get", "node", name, "-o", "json"])).stdout);
     const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+    // Unconditional (no resourceVersion): node IPAM may give the node its podCIDR meanwhile.
+    delete node.metadata.resourceVersion;
     node.status = {
       capacity: CAPACITY,
       allocatable: CAPACITY,

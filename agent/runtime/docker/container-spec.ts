@@ -22,6 +22,7 @@ export function infraCreateOptions(
   nodeName: string,
   pod: Pod,
   image = DEFAULT_INFRA_IMAGE,
+  network = "bridge",
 ): Docker.ContainerCreateOptions {
   const hostNetwork = pod.spec.hostNetwork === true;
   return {
@@ -32,7 +33,7 @@ export function infraCreateOptions(
     Hostname: hostNetwork ? undefined : podHostname(pod),
     Labels: containerLabels(nodeName, pod, { containerName: INFRA_NAME, kind: "infra", attempt: 0 }),
     HostConfig: {
-      NetworkMode: hostNetwork ? "host" : "bridge",
+      NetworkMode: hostNetwork ? "host" : network,
       ...(hostNetwork ? { UTSMode: "host" } : {}),
       RestartPolicy: { Name: "no" },
     },

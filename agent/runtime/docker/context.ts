@@ -17,6 +17,11 @@ export interface WorkerContext {
   pullBackoff: RestartBackoff;
   events: EventRecorder;
   nodeAllocatable: Record<string, string>;
+  /**
+   * The network pods' infra containers join: the node's pod network, or undefined while it is not ready
+   * (the cluster has not given the node a range yet). Absent: the runtime's default bridge.
+   */
+  podNetwork?: () => string | undefined;
   /** The Service variables for a pod's containers, as they stand when one starts (absent: none). */
   serviceEnv?: (pod: Pod) => [string, string][];
   /** DNS settings for pods' resolv.conf, hosts and hostname files (absent: the runtime's own files). */

@@ -159,6 +159,19 @@ export class PodWorker {
   async #ensureInfra(instances: PodInstances): Promise<Docker.ContainerInspectInfo | undefined> {
     const current = instances.infra;
     if (current?.State.Running) return current;
+    const network = this.pod.spec.hostNetwork
+      ? "host"
+      : (this.ctx.podNetwork?.() ?? (this.ctx.podNetwork ? undefined : "bridge"));
+    if (!network) {
+      // As upstream's kubelet before the network plugin is ready: the pod waits, the next pass tries again.
+      this.ctx.events.record(
+        this.pod,
+        "Warning",
+        "NetworkNotReady",
+        "network is not ready: the node has no pod CIDR yet",
+      );
+      return undefined;
+    }
     if (current) {
       // The sandbox died: its network namespace is gone, so the pod's running containers go with it.
       this.ctx.events.record(
@@ -184,7 +197,7 @@ export class PodWorker {
       undefined,
       this.#stopping.signal,
     );
-    const options = infraCreateOptions(this.ctx.nodeName, this.pod, this.ctx.infraImage);
+    const options = infraCreateOptions(this.ctx.nodeName, this.pod, this.ctx.infraImage, network);
     const created = await this.ctx.docker.createContainer(options).catch(async (error: Error) => {
       // Created by an earlier pass this one did not see yet: use it rather than fail.
       if (!/already in use|Conflict/i.test(error.message)) throw error;

@@ -29,6 +29,8 @@ export interface DockerRuntimeOptions {
   infraImage?: string;
   /** The Service variables for a pod's containers (the node-local service proxy's). */
   serviceEnv?: (pod: Pod) => [string, string][];
+  /** The network pods join (the node's pod network; undefined while not ready). Absent: the default bridge. */
+  podNetwork?: () => string | undefined;
   /** DNS settings for pods' resolv.conf, /etc/hosts and hostname. */
   network?: PodNetworkConfig;
   /** Reconcile period; tests shorten it. */
@@ -73,6 +75,7 @@ export class DockerRuntime implements PodRuntime {
       events: this.#events,
       nodeAllocatable: options.nodeAllocatable,
       serviceEnv: options.serviceEnv,
+      podNetwork: options.podNetwork,
       network: options.network,
       // Podman gives a container joining another's network its own UTS namespace; Docker shares the hostname.
       sharesUTS: runtimeVersion(this.docker).then(
@@ -172,6 +175,13 @@ export class DockerRuntime implements PodRuntime {
       node: { cpuNanoCores: node.cpuNanoCores, memoryBytes: node.memoryBytes },
       pods: pods.pods,
     };
+  }
+
+  /** The node left the cluster: no more passes, and every pod's containers and directories go at once. */
+  async removeAll(): Promise<void> {
+    await this.close();
+    this.#workers.clear();
+    await this.collectOrphans(new Set());
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,7 @@ import { EndpointsController } from "./endpoints.ts";
 import { EndpointSliceController } from "./endpointslice.ts";
 import { HorizontalPodAutoscalerController } from "./hpa.ts";
 import { JobController } from "./job.ts";
+import { NodeIpamController } from "./node-ipam.ts";
 import { type NodeHeartbeats, NodeLifecycleController } from "./node-lifecycle.ts";
 import { PodGCController } from "./podgc.ts";
 import { ReplicaSetController } from "./replicaset.ts";
@@ -31,6 +32,7 @@ export function controllersFor(ctx: ApiContext, heartbeats?: NodeHeartbeats): Co
     new CronJobController(ctx),
     new TtlAfterFinishedController(ctx),
     ...(heartbeats ? [new NodeLifecycleController(ctx, heartbeats)] : []),
+    new NodeIpamController(ctx),
     new TaintEvictionController(ctx),
     new DisruptionController(ctx),
     new PodGCController(ctx),

@@ -22,7 +22,9 @@ export async function addNode(c: ClusterClient, name: string): Promise<void> {
     allocatable: capacity,
     conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "kubelet is posting ready status" }],
   };
-  const res = await c.request("PUT", `/api/v1/nodes/${name}/status`, { ...created.body, status });
+  // Unconditional (no resourceVersion): node IPAM may have given the node its podCIDR meanwhile.
+  const { resourceVersion: _, ...metadata } = created.body.metadata;
+  const res = await c.request("PUT", `/api/v1/nodes/${name}/status`, { ...created.body, metadata, status });
   expect(res.status).toBe(200);
 }
 

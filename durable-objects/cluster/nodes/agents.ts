@@ -15,7 +15,7 @@ import { joinNode } from "./join.ts";
 import { ClusterDNSIndex } from "./dns-sync.ts";
 import { parseSyncRequest } from "./parse.ts";
 import { diffNodePods, knownAfterWrites, podReferences } from "./pod-sync.ts";
-import { servicesForNode } from "./services-sync.ts";
+import { nodeCIDRs, servicesForNode } from "./services-sync.ts";
 import {
   finishDeletions,
   KubeletEvents,
@@ -107,8 +107,9 @@ export class NodeAgents {
       acknowledged,
       heartbeatSeconds: interval,
       ...(refusedEvents > 0 ? { refusedEvents } : {}),
-      ...(req.wantServices ? { services: this.#services(pods) } : {}),
+      ...(req.wantServices ? { services: this.#services(pods), nodeCIDRs: nodeCIDRs(this.ctx.store) } : {}),
       ...(req.wantDNS ? { dns: this.#dns.forAgent(req.dnsVersion) } : {}),
+      ...this.#podCIDR(req.nodeName),
     };
   }
 
@@ -143,6 +144,12 @@ export class NodeAgents {
       if (entry) pods.push(entry.object as unknown as Pod);
     }
     return pods;
+  }
+
+  /** The node's pod CIDR, once node IPAM gave it one. */
+  #podCIDR(nodeName: string): { podCIDR?: string } {
+    const cidr = this.ctx.store.get("nodes", undefined, nodeName)?.object.spec?.podCIDR;
+    return typeof cidr === "string" && cidr ? { podCIDR: cidr } : {};
   }
 
   #services(pods: Pod[]) {
@@ -181,6 +188,10 @@ export class NodeAgents {
       this.#wakeNamespace(change.entry.object.metadata.namespace ?? "default");
       return;
     }
+    if (change.entry.resource === "nodes") {
+      this.#onNodeChange(change);
+      return;
+    }
     if (change.entry.resource !== "pods") return;
     const before = change.previous?.object.spec?.nodeName as string | undefined;
     const after = change.type === "DELETED" ? undefined : (change.entry.object.spec?.nodeName as string | undefined);
@@ -193,6 +204,19 @@ export class NodeAgents {
     this.#index(change.entry.key, before, after);
     if (before) this.#wake(before);
     if (after && after !== before) this.#wake(after);
+  }
+
+  /**
+   * A node's pod CIDR set (node IPAM) wakes it: its agent waits for it to build its pod network. Agents with
+   * a service proxy also hear at once of any node's range coming or going (where other nodes' pods live).
+   */
+  #onNodeChange(change: Change): void {
+    const before = change.previous?.object.spec?.podCIDR;
+    const after = change.type === "DELETED" ? undefined : change.entry.object.spec?.podCIDR;
+    if (before === after) return;
+    const name = change.entry.object.metadata.name ?? "";
+    if (change.type !== "DELETED") this.#wake(name);
+    for (const node of this.#wantServices) if (node !== name) this.#wake(node);
   }
 
   #wait(nodeName: string, ms: number): Promise<void> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../../kube/types.ts";
-import { readyEndpoints, type ServiceSource, servicesForNode } from "./services-sync.ts";
+import { nodeCIDRs, readyEndpoints, type ServiceSource, servicesForNode } from "./services-sync.ts";
 import { endpointsObject, serviceObject } from "./test-objects.ts";
 
 const svc = serviceObject;
@@ -54,9 +54,29 @@ describe("servicesForNode", () => {
         { ip: "10.88.0.5", nodeName: "a", ports: { http: 8080 } },
         { ip: "10.88.0.9", nodeName: "b", ports: { http: 8080 } },
       ],
+      clusterIP: "10.96.0.20",
+      type: "ClusterIP",
     });
     expect(got[1].ports).toEqual([{ name: "https", port: 443, protocol: "TCP" }]);
     expect(got[1].endpoints).toEqual([]);
+  });
+
+  it("carries node ports and ClientIP affinity with its timeout", () => {
+    const lb = svc("team", "lb", {
+      type: "LoadBalancer",
+      clusterIP: "10.96.0.40",
+      sessionAffinity: "ClientIP",
+      sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } },
+      ports: [{ name: "http", port: 80, protocol: "TCP", nodePort: 30080 }],
+    });
+    const [got] = servicesForNode(source([["services", lb]]), new Set(["team"]));
+    expect(got).toMatchObject({
+      clusterIP: "10.96.0.40",
+      type: "LoadBalancer",
+      sessionAffinity: "ClientIP",
+      affinitySeconds: 60,
+      ports: [{ name: "http", port: 80, protocol: "TCP", nodePort: 30080 }],
+    });
   });
 
   it.each([
@@ -83,5 +103,27 @@ describe("readyEndpoints", () => {
       ]),
     );
     expect(got).toEqual([{ ip: "10.0.0.1", nodeName: "n", ports: { a: 1, b: 2 } }]);
+  });
+});
+
+describe("nodeCIDRs", () => {
+  it("lists the nodes that have a pod CIDR, by name", () => {
+    const node = (name: string, podCIDR?: string): KubeObject => ({
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: { name },
+      spec: podCIDR ? { podCIDR } : {},
+    });
+    const got = nodeCIDRs(
+      source([
+        ["nodes", node("b", "10.244.1.0/24")],
+        ["nodes", node("c")],
+        ["nodes", node("a", "10.244.0.0/24")],
+      ]),
+    );
+    expect(got).toEqual([
+      { nodeName: "a", podCIDR: "10.244.0.0/24" },
+      { nodeName: "b", podCIDR: "10.244.1.0/24" },
+    ]);
   });
 });

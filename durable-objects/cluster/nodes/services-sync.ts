@@ -1,7 +1,7 @@
 // What sync tells a node about Services: those of the namespaces its pods run in (and `kubernetes` in
 // default, which every pod learns about), each with its ready Endpoints addresses. Only those namespaces,
 // so a node never learns another tenant namespace's topology and the response stays small.
-import type { SyncEndpoint, SyncService, SyncServicePort } from "../../../kube/agent-protocol.ts";
+import type { NodeCIDR, SyncEndpoint, SyncService, SyncServicePort } from "../../../kube/agent-protocol.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 
 export interface ServiceSource {
@@ -25,10 +25,30 @@ const hasClusterIP = (svc: KubeObject) => {
 };
 
 function portsOf(svc: KubeObject): SyncServicePort[] {
-  const ports = (svc.spec?.ports ?? []) as { name?: string; port?: number; protocol?: string }[];
+  const ports = (svc.spec?.ports ?? []) as { name?: string; port?: number; protocol?: string; nodePort?: number }[];
   return ports
     .filter((p) => typeof p.port === "number")
-    .map((p) => ({ name: p.name ?? "", port: p.port as number, protocol: p.protocol ?? "TCP" }));
+    .map((p) => ({
+      name: p.name ?? "",
+      port: p.port as number,
+      protocol: p.protocol ?? "TCP",
+      ...(typeof p.nodePort === "number" && p.nodePort > 0 ? { nodePort: p.nodePort } : {}),
+    }));
+}
+
+/** What the agent needs to serve the Service at its own address: cluster IP, type and affinity. */
+function addressingOf(
+  svc: KubeObject,
+): Pick<SyncService, "clusterIP" | "type" | "sessionAffinity" | "affinitySeconds"> {
+  const spec = svc.spec ?? {};
+  const timeout = spec.sessionAffinityConfig?.clientIP?.timeoutSeconds;
+  return {
+    clusterIP: spec.clusterIP as string,
+    type: (spec.type as string | undefined) ?? "ClusterIP",
+    ...(spec.sessionAffinity === "ClientIP"
+      ? { sessionAffinity: "ClientIP", affinitySeconds: typeof timeout === "number" ? timeout : 10800 }
+      : {}),
+  };
 }
 
 /** Ready addresses, one entry per address with the target port of each service port name it serves. */
@@ -56,7 +76,7 @@ export function servicesForNode(store: ServiceSource, namespaces: ReadonlySet<st
     const namespace = svc.metadata.namespace ?? "default";
     const name = svc.metadata.name ?? "";
     const endpoints = readyEndpoints(store.get("endpoints", namespace, name)?.object);
-    out.push({ namespace, name, ports: portsOf(svc), endpoints });
+    out.push({ namespace, name, ports: portsOf(svc), endpoints, ...addressingOf(svc) });
   };
   for (const namespace of [...namespaces].sort())
     for (const entry of store.list("services", namespace)) add(entry.object);
@@ -65,4 +85,14 @@ export function servicesForNode(store: ServiceSource, namespaces: ReadonlySet<st
     if (master) add(master.object);
   }
   return out;
+}
+
+/** Every node's pod CIDR, sorted by node name (nodes without one yet are left out). */
+export function nodeCIDRs(store: ServiceSource): NodeCIDR[] {
+  const out: NodeCIDR[] = [];
+  for (const { object } of store.list("nodes")) {
+    const cidr = object.spec?.podCIDR;
+    if (typeof cidr === "string" && cidr) out.push({ nodeName: object.metadata.name ?? "", podCIDR: cidr });
+  }
+  return out.sort((a, b) => (a.nodeName < b.nodeName ? -1 : a.nodeName > b.nodeName ? 1 : 0));
 }

@@ -5,6 +5,7 @@ import type { SyncRequest } from "../../../kube/agent-protocol.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import type { ApiContext } from "../api/context.ts";
 import { createObject } from "../api/create.ts";
+import { updateObject } from "../api/update.ts";
 import { SYSTEM_WRITE } from "../api/options.ts";
 import { joinRequest, syncRequest as sync, withAgents } from "./testing.ts";
 
@@ -99,6 +100,26 @@ describe("services in sync", () => {
       });
       expect((await plain).services).toBeUndefined();
       expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    });
+  });
+
+  it("carry the node's pod CIDR and every node's range; a range given wakes the node's long-poll", async () => {
+    await withNodes(async (ctx, a, b) => {
+      expect((await a(sync("a"))).podCIDR).toBeUndefined();
+      const started = Date.now();
+      const waiting = a(sync("a", { waitSeconds: 5 }));
+      await new Promise((r) => setTimeout(r, 100));
+      // What node IPAM writes.
+      const node = structuredClone(ctx.store.get("nodes", undefined, "a")!.object);
+      node.spec = { ...node.spec, podCIDR: "10.244.7.0/24", podCIDRs: ["10.244.7.0/24"] };
+      updateObject(ctx, ctx.kinds.byResource("nodes")!, { name: "a" }, node, SYSTEM_WRITE);
+      const woken = await waiting;
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(woken.podCIDR).toBe("10.244.7.0/24");
+      expect(woken.nodeCIDRs).toBeUndefined(); // only with services
+      const other = await b(sync("b", { wantServices: true }));
+      expect(other.podCIDR).toBeUndefined();
+      expect(other.nodeCIDRs).toEqual([{ nodeName: "a", podCIDR: "10.244.7.0/24" }]);
     });
   });
 });

@@ -346,7 +346,7 @@ describe("services", () => {
     const old = svc({ ports: [{ port: 80 }] });
     const next = svc({ clusterIP: "10.96.0.21", ports: [{ port: 80 }] });
     expect(updateErrors(services, next, old)).toEqual([
-      'spec.clusterIPs[0]: Invalid value: ["10.96.0.21"]: may not change once set',
+      'spec.clusterIPs[0]: Invalid value: []string{"10.96.0.21"}: may not change once set',
     ]);
     expect(updateErrors(services, svc({ ports: [{ port: 8080 }] }), old)).toEqual([]);
   });

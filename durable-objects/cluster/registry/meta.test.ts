@@ -70,7 +70,7 @@ describe("validateObjectMeta", () => {
       "orphan together with foregroundDeletion",
       { name: "cfg", namespace: "default", finalizers: ["orphan", "foregroundDeletion"] },
       [
-        'metadata.finalizers: Invalid value: ["orphan","foregroundDeletion"]: finalizer orphan and foregroundDeletion cannot be both set',
+        'metadata.finalizers: Invalid value: []string{"orphan", "foregroundDeletion"}: finalizer orphan and foregroundDeletion cannot be both set',
       ],
     ],
     [

@@ -80,11 +80,11 @@ describe("assignServiceAddresses", () => {
   it.each<[Record<string, unknown>, string]>([
     [
       { clusterIP: "10.96.0.10", ports: [{ port: 53 }] },
-      'spec.clusterIPs: Invalid value: ["10.96.0.10"]: failed to allocate IP 10.96.0.10: provided IP is already allocated',
+      'spec.clusterIPs: Invalid value: []string{"10.96.0.10"}: failed to allocate IP 10.96.0.10: provided IP is already allocated',
     ],
     [
       { clusterIP: "192.168.0.1", ports: [{ port: 53 }] },
-      'spec.clusterIPs: Invalid value: ["192.168.0.1"]: failed to allocate IP 192.168.0.1: the provided IP (192.168.0.1) is not in the valid range. The range of valid IPs is 10.96.0.0/12',
+      'spec.clusterIPs: Invalid value: []string{"192.168.0.1"}: failed to allocate IP 192.168.0.1: the provided IP (192.168.0.1) is not in the valid range. The range of valid IPs is 10.96.0.0/12',
     ],
     [
       { type: "NodePort", ports: [{ port: 80, nodePort: 30080 }] },

@@ -3,7 +3,7 @@
 // that node carrying that port, and the asking node runs a pod in the Service's namespace, so a node
 // learns nothing and reaches nothing beyond what its own pods could), opens a `tcp` stream to the
 // endpoint's node and relays bytes both ways, each direction within its stream's credit.
-import type { ConnectOpen, OpenRequest } from "../../../kube/tunnel-protocol.ts";
+import type { ConnectOpen, OpenRequest, PodConnectOpen } from "../../../kube/tunnel-protocol.ts";
 import { StatusError } from "../../../kube/status.ts";
 import type { ApiContext } from "../api/context.ts";
 import { readyEndpoints } from "../nodes/services-sync.ts";
@@ -31,6 +31,27 @@ export function checkConnect(ctx: ApiContext, node: string, open: ConnectOpen): 
   return undefined;
 }
 
+/**
+ * Why the node may not reach that pod IP, or undefined when it may: the asking node must be running a pod
+ * (only pods open these, through their node's relay), and the address must be a live, non-host-network pod
+ * of this cluster on the named node — a node reaches pods of its own cluster and nothing else.
+ */
+export function checkPodConnect(ctx: ApiContext, node: string, open: PodConnectOpen): StatusError | undefined {
+  const pods = ctx.store.list("pods");
+  if (!pods.some((e) => e.object.spec?.nodeName === node))
+    return forbiddenConnect(`node "${node}" runs no pod: it may not reach other nodes' pods`);
+  const target = pods.find(
+    (e) =>
+      e.object.spec?.nodeName === open.node &&
+      e.object.spec?.hostNetwork !== true &&
+      e.object.status?.podIP === open.podIP &&
+      !["Succeeded", "Failed"].includes(e.object.status?.phase),
+  );
+  if (!target)
+    return new StatusError(503, "ServiceUnavailable", `${open.podIP} is not a running pod on node "${open.node}"`);
+  return undefined;
+}
+
 /** Copies one stream's data into the other until it ends, then ends the other the same way. */
 async function pump(from: StreamReader, to: HubStream): Promise<void> {
   for (;;) {
@@ -47,8 +68,14 @@ async function pump(from: StreamReader, to: HubStream): Promise<void> {
   }
 }
 
-export async function relayConnect(ctx: ApiContext, hub: TunnelHub, stream: HubStream, open: ConnectOpen) {
-  const refused = checkConnect(ctx, stream.node, open);
+export async function relayConnect(
+  ctx: ApiContext,
+  hub: TunnelHub,
+  stream: HubStream,
+  open: ConnectOpen | PodConnectOpen,
+) {
+  const refused =
+    open.kind === "connect" ? checkConnect(ctx, stream.node, open) : checkPodConnect(ctx, stream.node, open);
   if (refused) return stream.fail(refused.message, refused.code);
   const incoming = new StreamReader(stream);
   let target: StreamReader;
@@ -62,10 +89,11 @@ export async function relayConnect(ctx: ApiContext, hub: TunnelHub, stream: HubS
   await Promise.all([pump(incoming, target.stream), pump(target, stream)]);
 }
 
-/** The hub's handler for agent-opened streams: only `connect` is served. */
+/** The hub's handler for agent-opened streams: only `connect` and `pod-connect` are served. */
 export function agentOpens(ctx: ApiContext, hub: TunnelHub): AgentOpenHandler {
   return (stream: HubStream, _node: string, request: OpenRequest) => {
-    if (request.kind !== "connect") return stream.fail(`nodes may not open ${request.kind} streams`, 400);
+    if (request.kind !== "connect" && request.kind !== "pod-connect")
+      return stream.fail(`nodes may not open ${request.kind} streams`, 400);
     void relayConnect(ctx, hub, stream, request).catch((error: Error) => stream.fail(error.message, 500));
   };
 }

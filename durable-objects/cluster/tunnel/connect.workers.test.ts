@@ -186,3 +186,58 @@ describe("agent-opened connect streams", () => {
     b.ws.close();
   });
 });
+
+describe("agent-opened pod-connect streams (pod IPs across nodes)", () => {
+  async function withServerPod() {
+    const s = await setup();
+    const admin = s.cluster.adminToken;
+    const PODS = "/api/v1/namespaces/default/pods";
+    const created = await kube(s.cluster.id, admin, "POST", PODS, {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "server" },
+      spec: { nodeName: "b", containers: [{ name: "main", image: "busybox" }] },
+    });
+    expect(created.status).toBe(201);
+    const status = { phase: "Running", podIP: "10.244.1.7", podIPs: [{ ip: "10.244.1.7" }] };
+    const put = await kube(s.cluster.id, admin, "PUT", `${PODS}/server/status`, { ...created.body, status });
+    expect(put.status).toBe(200);
+    return s;
+  }
+  const podConnect = (over: Record<string, unknown> = {}) => ({
+    kind: "pod-connect",
+    node: "b",
+    podIP: "10.244.1.7",
+    port: 9999,
+    ...over,
+  });
+
+  it("relays to a running pod's IP on node b, on any port", async () => {
+    const { a, b } = await withServerPod();
+    await a.send(FrameType.open, 2, jsonPayload(podConnect()));
+    const opened = await b.next((f) => f.type === FrameType.open);
+    expect(parsePayload<TcpOpen>(opened.payload)).toEqual({ kind: "tcp", podIP: "10.244.1.7", port: 9999 });
+    await b.send(FrameType.data, opened.stream);
+    expect((await a.next((f) => f.stream === 2)).type).toBe(FrameType.data);
+    await a.send(FrameType.data, 2, text("ping"));
+    expect(decode((await b.next((f) => f.stream === opened.stream && f.type === FrameType.data)).payload)).toBe("ping");
+    a.ws.close();
+    b.ws.close();
+  });
+
+  it.each([
+    ["an address no pod of node b has", podConnect({ podIP: "10.244.1.8" }), 503, "is not a running pod on node"],
+    ["the pod's address on another node", podConnect({ node: "a" }), 503, 'is not a running pod on node "a"'],
+  ])("refuses %s", async (_, open, code, message) => {
+    const { a, b } = await withServerPod();
+    await a.send(FrameType.open, 6, jsonPayload(open));
+    const refused = await a.next((f) => f.stream === 6);
+    expect(refused.type).toBe(FrameType.error);
+    const info = parsePayload<ErrorInfo>(refused.payload)!;
+    expect(info.code).toBe(code);
+    expect(info.message).toContain(message);
+    expect(b.frames.filter((f) => f.type === FrameType.open)).toEqual([]);
+    a.ws.close();
+    b.ws.close();
+  });
+});

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { allocateNext, CIDRSet, occupied, parseCIDR } from "./node-ipam-plan.ts";
+
+describe("node IPAM plan", () => {
+  const set = new CIDRSet();
+
+  it("cuts 10.244.0.0/16 into 256 /24 ranges", () => {
+    expect(set.size).toBe(256);
+    expect(set.at(0)).toBe("10.244.0.0/24");
+    expect(set.at(255)).toBe("10.244.255.0/24");
+    expect(set.indexOf("10.244.7.0/24")).toBe(7);
+  });
+
+  it("recognises only whole node ranges of the cluster CIDR", () => {
+    for (const bad of ["10.245.0.0/24", "10.244.1.0/25", "10.244.1.5/24", "garbage", "10.244.1.0", "10.244.1.0/24/1"])
+      expect(set.indexOf(bad)).toBeUndefined();
+    expect(parseCIDR("10.244.1.9/24")).toEqual({ base: parseCIDR("10.244.1.0/24")?.base, prefix: 24 });
+  });
+
+  it("allocates from the candidate on, skipping ranges nodes hold, wrapping round", () => {
+    const used = occupied(set, [
+      { name: "a", podCIDRs: ["10.244.0.0/24"] },
+      { name: "b", podCIDRs: ["10.244.1.0/24"] },
+      { name: "c", podCIDRs: [] },
+    ]);
+    expect(allocateNext(set, used, 0)).toEqual({ cidr: "10.244.2.0/24", index: 2 });
+    expect(allocateNext(set, used, 255)).toEqual({ cidr: "10.244.255.0/24", index: 255 });
+    const almost = new Set(Array.from({ length: 255 }, (_, i) => i + 1));
+    expect(allocateNext(set, almost, 9)).toEqual({ cidr: "10.244.0.0/24", index: 0 });
+  });
+
+  it("finds nothing when every range is held", () => {
+    const all = new Set(Array.from({ length: 256 }, (_, i) => i));
+    expect(allocateNext(set, all, 0)).toBeUndefined();
+    const small = new CIDRSet("10.244.0.0/23", 24);
+    expect(small.size).toBe(2);
+    expect(allocateNext(small, new Set([0, 1]), 1)).toBeUndefined();
+  });
+});
