@@ -24,8 +24,13 @@ export class NodeIpamController implements Controller {
   readonly name = NODE_IPAM_CONTROLLER;
   readonly #w: Writer;
   readonly #set = new CIDRSet();
-  /** cidrset's nextCandidate: where the next search starts (in memory, as upstream's). */
-  #candidate = 0;
+  /**
+   * cidrset's nextCandidate: where the next search starts (in memory, as upstream's). Upstream starts at 0;
+   * here each cluster starts somewhere of its own, so agents of different clusters on one host (two
+   * playground clusters on one laptop, the container tests' clusters side by side) rarely want the same
+   * ranges for their bridges — a host network a range collides with sends that agent to the fallback.
+   */
+  #candidate = Math.floor(Math.random() * this.#set.size);
   /** Nodes already told that no range is left (one event each until one is). */
   #flagged = new Set<string>();
 
