@@ -2,7 +2,7 @@
 // when a pod bound to the node changes (an index of pods by node, kept by the store's change feed).
 // A node credential acts only as its own node: its pods, its status.
 import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
-import type { JoinResponse, PodAssignment, SyncResponse } from "../../../kube/agent-protocol.ts";
+import type { JoinResponse, NodeCIDR, PodAssignment, SyncResponse } from "../../../kube/agent-protocol.ts";
 import type { ConfigMap, Pod, Secret } from "../../../kube/pod-types.ts";
 import { forbidden, notFound, unauthorized } from "../../../kube/status.ts";
 import type { ApiContext } from "../api/context.ts";
@@ -37,6 +37,8 @@ export class NodeAgents {
   #waiters = new Map<string, Set<() => void>>();
   /** Nodes whose agent runs a service proxy (said so in its last sync). */
   #wantServices = new Set<string>();
+  /** nodeCIDRs() of the current nodes; dropped when any node changes. */
+  #cidrs?: NodeCIDR[];
   #events: KubeletEvents;
   /** Nodes whose agent serves cluster DNS (said so in its last sync) → the data version it holds. */
   #wantDNS = new Map<string, string | undefined>();
@@ -107,7 +109,7 @@ export class NodeAgents {
       acknowledged,
       heartbeatSeconds: interval,
       ...(refusedEvents > 0 ? { refusedEvents } : {}),
-      ...(req.wantServices ? { services: this.#services(pods), nodeCIDRs: nodeCIDRs(this.ctx.store) } : {}),
+      ...(req.wantServices ? { services: this.#services(pods), nodeCIDRs: this.#nodeCIDRs() } : {}),
       ...(req.wantDNS ? { dns: this.#dns.forAgent(req.dnsVersion) } : {}),
       ...this.#podCIDR(req.nodeName),
     };
@@ -147,6 +149,12 @@ export class NodeAgents {
   }
 
   /** The node's pod CIDR, once node IPAM gave it one. */
+  /** Every node's range, built once per change to the nodes rather than once per sync (every agent asks). */
+  #nodeCIDRs(): NodeCIDR[] {
+    this.#cidrs ??= nodeCIDRs(this.ctx.store);
+    return this.#cidrs;
+  }
+
   #podCIDR(nodeName: string): { podCIDR?: string } {
     const cidr = this.ctx.store.get("nodes", undefined, nodeName)?.object.spec?.podCIDR;
     return typeof cidr === "string" && cidr ? { podCIDR: cidr } : {};
@@ -189,6 +197,7 @@ export class NodeAgents {
       return;
     }
     if (change.entry.resource === "nodes") {
+      this.#cidrs = undefined;
       this.#onNodeChange(change);
       return;
     }
