@@ -11,7 +11,7 @@ import { connectDocker, findDockerHost } from "../../agent/runtime/docker/connec
 import { POD_NETWORK_NODE_LABEL } from "../../agent/runtime/docker/pod-network.ts";
 import type { AgentProcess } from "../../scripts/local/local-agent.ts";
 import { podmanGate, removeNodeContainers } from "./containers.ts";
-import { clientPod, webAppList } from "./fixtures/web-app.ts";
+import { clientPod, WEB_IMAGE, webAppList } from "./fixtures/web-app.ts";
 import { type Harness, startHarness } from "./harness.ts";
 import { until } from "./poll.ts";
 
@@ -50,6 +50,57 @@ async function agentNetwork(node: string): Promise<{ name: string; id: string; s
     .catch(() => undefined)) as Json;
   if (!info) return undefined; // removed meanwhile
   return { name: n.Name, id: n.Name.replace(/^flotilla-/, ""), subnet: info.IPAM?.Config?.[0]?.Subnet };
+}
+
+/**
+ * Upstream's guestbook in miniature: a backend the frontend knows only as the Service "redis-leader" (busybox
+ * httpd answering PONG on 6379, pinned to one node) and a frontend on the other node asking it every second.
+ */
+function guestbookPair(backendNode: string, frontendNode: string) {
+  const pinned = (node: string) => ({ "kubernetes.io/hostname": node });
+  const pod = (name: string, node: string, script: string, port?: number) => ({
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name, labels: { app: name } },
+    spec: {
+      terminationGracePeriodSeconds: 1,
+      nodeSelector: pinned(node),
+      containers: [
+        {
+          name,
+          image: WEB_IMAGE,
+          command: ["sh", "-c", script],
+          ...(port
+            ? { ports: [{ containerPort: port }], readinessProbe: { tcpSocket: { port }, periodSeconds: 1 } }
+            : {}),
+        },
+      ],
+    },
+  });
+  return {
+    apiVersion: "v1",
+    kind: "List",
+    items: [
+      pod(
+        "redis-leader",
+        backendNode,
+        "mkdir -p /www && echo PONG > /www/index.html && exec httpd -f -p 6379 -h /www",
+        6379,
+      ),
+      {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "redis-leader" },
+        spec: { selector: { app: "redis-leader" }, ports: [{ port: 6379, targetPort: 6379 }] },
+      },
+      // `timeout`, not wget's -T: Debian's busybox-static 1.35 wget segfaults when given -T.
+      pod(
+        "frontend",
+        frontendNode,
+        "while true; do timeout 3 wget -qO- http://redis-leader:6379/ > /tmp/next 2>&1 || echo fail > /tmp/next; mv /tmp/next /tmp/last; sleep 1; done",
+      ),
+    ],
+  };
 }
 
 const hostHas = async (args: string[]) =>
@@ -142,6 +193,26 @@ describe.skipIf(podman.skip)("cluster networking: pod CIDRs, cluster IPs, node p
       expect([...seen.keys()].sort()).toEqual(pods.map((p) => p.name).sort());
     }
   }, 120_000);
+
+  it("runs a guestbook-style pair across nodes: the frontend on node a finds its backend on node b by Service name only", async () => {
+    await h.kubectl(["apply", "-f", "-"], { stdin: JSON.stringify(guestbookPair(NODES[1] ?? "", NODES[0] ?? "")) });
+    await h.kubectl(["wait", "--for=condition=Ready", "pod/redis-leader", "pod/frontend", "--timeout=120s"], {
+      timeoutMs: 130_000,
+    });
+    const placed = await get(["pods", "redis-leader", "frontend"]);
+    expect(placed.items.map((p: Json) => p.spec.nodeName)).toEqual([NODES[1], NODES[0]]);
+    // The frontend's own loop (not kubectl exec's shell) reached the backend through the name.
+    const answer = await until(
+      "the frontend's last answer from redis-leader",
+      async () => {
+        const out = await h.kubectl(["exec", "frontend", "--", "cat", "/tmp/last"]);
+        return out.stdout.trim() === "PONG" ? out.stdout.trim() : undefined;
+      },
+      60_000,
+    );
+    expect(answer).toBe("PONG");
+    await h.kubectl(["delete", "pod,service", "redis-leader", "frontend", "--grace-period=1", "--wait=false"]);
+  }, 240_000);
 
   it("answers a NodePort on the node's host address, and gives a LoadBalancer node ports and an empty status", async () => {
     await h.kubectl(["apply", "-f", "-"], { stdin: exposed("web-np", "NodePort") });
