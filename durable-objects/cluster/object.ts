@@ -18,6 +18,8 @@ import { kubernetesApi } from "./api/router.ts";
 import { ObjectAlarm, startControllers } from "./controllers/index.ts";
 import type { Runner } from "./controllers/runner.ts";
 import { Credentials, type IssuedToken, type Role, type TokenInfo } from "./auth/credentials.ts";
+import { FALLBACK_ISSUER, ServiceAccountIssuer } from "./auth/service-account-issuer.ts";
+import { clusterSigningKey } from "./auth/signing-key.ts";
 import { ClusterGuard } from "./limits/guard.ts";
 import { attachGuard, detachGuard } from "./limits/hooks.ts";
 import {
@@ -68,6 +70,8 @@ export interface ProvisionRequest {
   plan: ClusterPlan;
   /** Absent: the defaults. */
   settings?: Partial<ClusterSettings>;
+  /** The cluster's public API URL: the issuer of its ServiceAccount tokens. */
+  issuer?: string;
 }
 
 export interface ProvisionResult {
@@ -131,6 +135,10 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     await migrate(db, migrations);
     const store = new ObjectStore(db, storage, this.#logLimit);
     const ctx: ApiContext = { store, kinds: kindIndex, now: () => Date.now(), settings: settingsOf(record) };
+    ctx.serviceAccountIssuer = new ServiceAccountIssuer(
+      record.issuer ?? FALLBACK_ISSUER,
+      await clusterSigningKey(storage.sql),
+    );
     const credentials = new Credentials(db);
     ensureSystemObjects(ctx);
     const activity = new Activity(storage.sql, record);
@@ -203,6 +211,7 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
       plan: request.plan,
       createdAt: now,
       settings,
+      ...(request.issuer ? { issuer: request.issuer } : {}),
     };
     const storage = this.ctx.storage;
     await migrate(drizzle(storage, { logger: false }), migrations);

@@ -5,6 +5,7 @@ import type { MetricsReader } from "../metrics/window.ts";
 import type { ObjectStore } from "../store/object-store.ts";
 import type { RunnerStats } from "../controllers/runner.ts";
 import type { ClusterSettings } from "../settings.ts";
+import type { ServiceAccountIssuer } from "../auth/service-account-issuer.ts";
 
 export interface ApiContext {
   store: ObjectStore;
@@ -19,6 +20,8 @@ export interface ApiContext {
   metrics?: MetricsReader;
   /** The controllers runner's counters (GET /debug/controllers); set by the cluster object. */
   controllerStats?: () => RunnerStats;
+  /** Signs ServiceAccount tokens with the cluster's key; set by the cluster object. */
+  serviceAccountIssuer?: ServiceAccountIssuer;
 }
 
 /** RFC 3339 in whole seconds, as metav1.Time serializes. */

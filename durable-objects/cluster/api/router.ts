@@ -4,6 +4,7 @@ import { discardBody } from "../../../kube/http/read-capped.ts";
 import { Hono } from "hono";
 import { pathNotFound, unauthorized } from "../../../kube/status.ts";
 import { authorize } from "../auth/authorize.ts";
+import { serviceAccountAuthenticator } from "../auth/service-account-authenticator.ts";
 import type { Credential, Credentials } from "../auth/credentials.ts";
 import { requestLimits } from "../limits/hooks.ts";
 import { CONTROLLERS_DEBUG_PATH, controllerStatsResponse } from "../controllers/debug.ts";
@@ -19,6 +20,7 @@ import {
   apiVersions,
 } from "./discovery.ts";
 import { parseAccept, wantsAggregatedDiscovery } from "./negotiate.ts";
+import { mountIssuerDiscovery } from "./issuer-discovery.ts";
 import { groupVersionDocument, openApiRoot } from "./openapi.ts";
 import { parseResourcePath } from "./paths.ts";
 import { handleResource } from "./resources.ts";
@@ -54,8 +56,15 @@ export function kubernetesApi(ctx: ApiContext, credentials: Credentials, tunnels
     return errorResponse(pathNotFound());
   });
 
+  const serviceAccounts =
+    ctx.serviceAccountIssuer &&
+    serviceAccountAuthenticator(
+      ctx.serviceAccountIssuer,
+      (resource, ns, name) => ctx.store.get(resource, ns, name)?.object,
+    );
   app.use(async (c, next) => {
-    const credential = await credentials.verify(bearer(c.req.header("authorization")), ctx.now());
+    const token = bearer(c.req.header("authorization"));
+    const credential = (await credentials.verify(token, ctx.now())) ?? (await serviceAccountCredential(token));
     if (!credential || credential.role === "join") {
       await discardBody(c.req.raw);
       return errorResponse(unauthorized());
@@ -64,6 +73,15 @@ export function kubernetesApi(ctx: ApiContext, credentials: Credentials, tunnels
     await next();
   });
   app.use(requestLimits(ctx));
+
+  /**
+   * Until the RBAC authorizer arrives (issue 16, h-rbac), a ServiceAccount that authenticates acts with
+   * the "view" role: it reads and never writes.
+   */
+  async function serviceAccountCredential(token: string): Promise<Credential | undefined> {
+    const user = serviceAccounts && token ? await serviceAccounts(token, ctx.now()) : undefined;
+    return user && { id: user.username, role: "view", subject: null, expiresAt: null };
+  }
 
   const discovery =
     (core: boolean, legacy: () => unknown) => (c: { req: { header(name: string): string | undefined } }) => {
@@ -99,6 +117,7 @@ export function kubernetesApi(ctx: ApiContext, credentials: Credentials, tunnels
     json(orNotFound(groupVersionDocument(ctx.kinds, c.req.param("group"), c.req.param("version")))),
   );
 
+  mountIssuerDiscovery(app, () => ctx.serviceAccountIssuer);
   app.get(CONTROLLERS_DEBUG_PATH, (c) => controllerStatsResponse(ctx.controllerStats, c.get("credential")));
   app.all(`/apis/${METRICS_GROUP}/*`, (c) => metricsResponse(ctx, c.req.raw, c.get("credential")));
   if (tunnels) mountPodStreams(app, ctx, tunnels);
