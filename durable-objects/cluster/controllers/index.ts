@@ -13,6 +13,8 @@ import { NodeIpamController } from "./node-ipam.ts";
 import { type NodeHeartbeats, NodeLifecycleController } from "./node-lifecycle.ts";
 import { PodGCController } from "./podgc.ts";
 import { ReplicaSetController } from "./replicaset.ts";
+import { ServiceAccountController } from "./serviceaccounts.ts";
+import { ServiceAccountTokensController } from "./serviceaccount-tokens.ts";
 import { type Alarm, Runner } from "./runner.ts";
 import { StatefulSetController } from "./statefulset.ts";
 import { TaintEvictionController } from "./taint-eviction.ts";
@@ -36,6 +38,8 @@ export function controllersFor(ctx: ApiContext, heartbeats?: NodeHeartbeats): Co
     new TaintEvictionController(ctx),
     new DisruptionController(ctx),
     new PodGCController(ctx),
+    new ServiceAccountController(ctx),
+    new ServiceAccountTokensController(ctx),
   ];
 }
 
