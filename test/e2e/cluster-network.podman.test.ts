@@ -211,7 +211,14 @@ describe.skipIf(podman.skip)("cluster networking: pod CIDRs, cluster IPs, node p
       60_000,
     );
     expect(answer).toBe("PONG");
-    await h.kubectl(["delete", "pod,service", "redis-leader", "frontend", "--grace-period=1", "--wait=false"]);
+    await h.kubectl([
+      "delete",
+      "pod/redis-leader",
+      "pod/frontend",
+      "service/redis-leader",
+      "--grace-period=1",
+      "--wait=false",
+    ]);
   }, 240_000);
 
   it("answers a NodePort on the node's host address, and gives a LoadBalancer node ports and an empty status", async () => {
