@@ -76,6 +76,27 @@ export class CIDRSet {
   }
 }
 
+/**
+ * Where a joining agent lists the networks its host already uses (JoinRequest.hostSubnets): the node gets
+ * no range overlapping them, or its runtime would refuse the bridge (two clusters' agents on one machine).
+ */
+export const HOST_SUBNETS_ANNOTATION = "node.flotilla.dev/host-subnets";
+
+/** The node ranges of `set` that overlap any of these CIDRs (malformed ones are ignored). */
+export function overlapping(set: CIDRSet, cidrs: readonly string[]): Set<number> {
+  const out = new Set<number>();
+  const rangeSize = 2 ** (32 - set.nodeMask);
+  for (const text of cidrs) {
+    const c = parseCIDR(text);
+    if (!c) continue;
+    const first = Math.max(c.base, set.cluster.base);
+    const last = Math.min(c.base + 2 ** (32 - c.prefix) - 1, set.cluster.base + set.size * rangeSize - 1);
+    for (let at = first - ((first - set.cluster.base) % rangeSize); at <= last; at += rangeSize)
+      out.add((at - set.cluster.base) / rangeSize);
+  }
+  return out;
+}
+
 export interface NodeRanges {
   name: string;
   podCIDRs: readonly string[];

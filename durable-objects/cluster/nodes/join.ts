@@ -13,6 +13,7 @@ import { newClusterSecret } from "../auth/tokens.ts";
 import { heartbeatSeconds, leaseSeconds } from "./heartbeat.ts";
 import { joinLabels, parseJoinRequest } from "./parse.ts";
 import { KUBELET_WRITE, renewLease } from "./writes.ts";
+import { HOST_SUBNETS_ANNOTATION } from "../controllers/node-ipam-plan.ts";
 
 export const JOIN_REFUSED = "the join token is invalid, expired or revoked";
 
@@ -25,6 +26,9 @@ function nodeObject(req: JoinRequest, existing?: KubeObject): KubeObject {
     ? structuredClone(existing)
     : { apiVersion: "v1", kind: "Node", metadata: { name: req.nodeName }, spec: {} };
   base.metadata.labels = labels;
+  const { [HOST_SUBNETS_ANNOTATION]: _, ...annotations } = base.metadata.annotations ?? {};
+  if (req.hostSubnets?.length) annotations[HOST_SUBNETS_ANNOTATION] = req.hostSubnets.join(",");
+  base.metadata.annotations = annotations;
   return base as KubeObject;
 }
 
