@@ -26,6 +26,12 @@ export interface JoinRequest {
   hostSubnets?: string[];
 }
 
+/**
+ * Where the object keeps a joining node's hostSubnets (on its Node): node IPAM gives the node no range
+ * overlapping them, or its runtime would refuse the bridge.
+ */
+export const HOST_SUBNETS_ANNOTATION = "node.flotilla.dev/host-subnets";
+
 export interface JoinResponse {
   nodeName: string;
   /** A bearer token with role "node" whose subject is nodeName. Shown only once. */

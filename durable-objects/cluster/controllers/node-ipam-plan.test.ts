@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { allocateNext, CIDRSet, occupied, overlapping, parseCIDR } from "./node-ipam-plan.ts";
+import { parseCIDR } from "../../../kube/ipv4.ts";
+import { allocateNext, CIDRSet, occupied, overlapping } from "./node-ipam-plan.ts";
 
 describe("node IPAM plan", () => {
   const set = new CIDRSet();

@@ -2,7 +2,7 @@
 // node name). The Node is created, or refreshed when a machine joins again under the same name; a new
 // credential for a name replaces the old one (its id is derived from the name).
 import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
-import type { JoinRequest, JoinResponse } from "../../../kube/agent-protocol.ts";
+import { HOST_SUBNETS_ANNOTATION, type JoinRequest, type JoinResponse } from "../../../kube/agent-protocol.ts";
 import { unauthorized } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import type { ApiContext } from "../api/context.ts";
@@ -13,7 +13,6 @@ import { newClusterSecret } from "../auth/tokens.ts";
 import { heartbeatSeconds, leaseSeconds } from "./heartbeat.ts";
 import { joinLabels, parseJoinRequest } from "./parse.ts";
 import { KUBELET_WRITE, renewLease } from "./writes.ts";
-import { HOST_SUBNETS_ANNOTATION } from "../controllers/node-ipam-plan.ts";
 
 export const JOIN_REFUSED = "the join token is invalid, expired or revoked";
 

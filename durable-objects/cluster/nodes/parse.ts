@@ -28,7 +28,7 @@ import { typedWalk } from "../../../kube/schema/typed-walk.ts";
 import { badRequest, invalid, type StatusError } from "../../../kube/status.ts";
 import { validateLabels } from "../registry/meta.ts";
 import { nodeStatusErrors } from "../registry/nodes.ts";
-import { parseCIDR } from "../controllers/node-ipam-plan.ts";
+import { parseCIDR } from "../../../kube/ipv4.ts";
 
 /** More than any host has networks: a join listing more is refused rather than stored on the Node. */
 const MAX_HOST_SUBNETS = 256;
