@@ -14,6 +14,7 @@ import { DISCOVERY_MESSAGES } from "./discovery.ts";
 import { EVENTS_MESSAGES } from "./events.ts";
 import { META_MESSAGES } from "./meta.ts";
 import { POLICY_MESSAGES } from "./policy.ts";
+import { RBAC_MESSAGES } from "./rbac.ts";
 import { SCHEDULING_MESSAGES } from "./scheduling.ts";
 import { type MessageTable, mergeTables } from "../schema.ts";
 
@@ -32,6 +33,7 @@ export const MESSAGES: MessageTable = mergeTables(
   EVENTS_MESSAGES,
   META_MESSAGES,
   POLICY_MESSAGES,
+  RBAC_MESSAGES,
   SCHEDULING_MESSAGES,
 );
 
@@ -64,6 +66,12 @@ export const KIND_MESSAGES: Readonly<Record<string, Readonly<Record<string, stri
   "coordination.k8s.io/v1": { Lease: "Lease" },
   "discovery.k8s.io/v1": { EndpointSlice: "EndpointSlice" },
   "scheduling.k8s.io/v1": { PriorityClass: "PriorityClass" },
+  "rbac.authorization.k8s.io/v1": {
+    ClusterRoleBinding: "ClusterRoleBinding",
+    ClusterRole: "ClusterRole",
+    RoleBinding: "RoleBinding",
+    Role: "Role",
+  },
 };
 
 /** kind → message, for the meta/v1 options types accepted under every group version served. */
