@@ -76,7 +76,12 @@ export function servedRoots(): Root[] {
     if (k.subresources?.binding) add("v1", "Binding");
   }
   // The reviews: create-only bodies, answered and never stored (auth/reviews.ts).
-  for (const kind of ["SelfSubjectAccessReview", "SelfSubjectRulesReview", "SubjectAccessReview", "LocalSubjectAccessReview"])
+  for (const kind of [
+    "SelfSubjectAccessReview",
+    "SelfSubjectRulesReview",
+    "SubjectAccessReview",
+    "LocalSubjectAccessReview",
+  ])
     add("authorization.k8s.io/v1", kind);
   for (const kind of ["SelfSubjectReview", "TokenReview"]) add("authentication.k8s.io/v1", kind);
   return roots;
