@@ -17,6 +17,7 @@ import { errorResponse } from "./api/respond.ts";
 import { kubernetesApi } from "./api/router.ts";
 import { ObjectAlarm, startControllers } from "./controllers/index.ts";
 import type { Runner } from "./controllers/runner.ts";
+import { startAccessControl } from "./auth/access.ts";
 import { Credentials, type IssuedToken, type Role, type TokenInfo } from "./auth/credentials.ts";
 import { ClusterGuard } from "./limits/guard.ts";
 import { attachGuard, detachGuard } from "./limits/hooks.ts";
@@ -133,6 +134,7 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     const ctx: ApiContext = { store, kinds: kindIndex, now: () => Date.now(), settings: settingsOf(record) };
     const credentials = new Credentials(db);
     ensureSystemObjects(ctx);
+    startAccessControl(ctx);
     const activity = new Activity(storage.sql, record);
     const guard = new ClusterGuard(record.plan, store, storedBytes(storage.sql), ctx.now());
     attachGuard(ctx, { guard, onActivity: (now) => activity.touch(now) });
