@@ -17,7 +17,9 @@ import { errorResponse } from "./api/respond.ts";
 import { kubernetesApi } from "./api/router.ts";
 import { ObjectAlarm, startControllers } from "./controllers/index.ts";
 import type { Runner } from "./controllers/runner.ts";
+import { startAccessControl } from "./auth/access.ts";
 import { Credentials, type IssuedToken, type Role, type TokenInfo } from "./auth/credentials.ts";
+import { serviceAccountAuthenticator } from "./auth/service-account-authenticator.ts";
 import { FALLBACK_ISSUER, ServiceAccountIssuer } from "./auth/service-account-issuer.ts";
 import { clusterSigningKey } from "./auth/signing-key.ts";
 import { ClusterGuard } from "./limits/guard.ts";
@@ -135,12 +137,11 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     await migrate(db, migrations);
     const store = new ObjectStore(db, storage, this.#logLimit);
     const ctx: ApiContext = { store, kinds: kindIndex, now: () => Date.now(), settings: settingsOf(record) };
-    ctx.serviceAccountIssuer = new ServiceAccountIssuer(
-      record.issuer ?? FALLBACK_ISSUER,
-      await clusterSigningKey(storage.sql),
-    );
+    const issuer = new ServiceAccountIssuer(record.issuer ?? FALLBACK_ISSUER, await clusterSigningKey(storage.sql));
+    ctx.serviceAccountIssuer = issuer;
     const credentials = new Credentials(db);
     ensureSystemObjects(ctx);
+    startAccessControl(ctx);
     const activity = new Activity(storage.sql, record);
     const guard = new ClusterGuard(record.plan, store, storedBytes(storage.sql), ctx.now());
     attachGuard(ctx, { guard, onActivity: (now) => activity.touch(now) });
@@ -162,7 +163,11 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
       tagsOf: (socket) => tagsOf(this.ctx, socket as WebSocket),
     });
     tunnels.onOpen = agentOpens(ctx, tunnels); // pods' connections to Services on other nodes
-    const api = kubernetesApi(ctx, credentials, tunnels);
+    const serviceAccounts = serviceAccountAuthenticator(
+      issuer,
+      (resource, ns, name) => store.get(resource, ns, name)?.object,
+    );
+    const api = kubernetesApi(ctx, credentials, tunnels, [serviceAccounts]);
     const live = { record, ctx, credentials, scheduler, controllers, alarm, activity, guard, api, agents, tunnels };
     this.#live = { ...live, publicIngress: publicIngress(ctx, tunnels) };
     return this.#live;

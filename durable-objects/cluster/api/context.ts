@@ -6,6 +6,7 @@ import type { ObjectStore } from "../store/object-store.ts";
 import type { RunnerStats } from "../controllers/runner.ts";
 import type { ClusterSettings } from "../settings.ts";
 import type { ServiceAccountIssuer } from "../auth/service-account-issuer.ts";
+import type { RbacAuthorizer } from "../auth/rbac-authorizer.ts";
 
 export interface ApiContext {
   store: ObjectStore;
@@ -22,6 +23,8 @@ export interface ApiContext {
   controllerStats?: () => RunnerStats;
   /** Signs ServiceAccount tokens with the cluster's key; set by the cluster object. */
   serviceAccountIssuer?: ServiceAccountIssuer;
+  /** The RBAC authorizer (auth/access.ts); escalation checks and the access reviews read it. */
+  rbac?: RbacAuthorizer;
 }
 
 /** RFC 3339 in whole seconds, as metav1.Time serializes. */

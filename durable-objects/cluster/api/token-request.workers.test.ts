@@ -3,21 +3,10 @@
 import { describe, expect, it } from "vitest";
 import { addNode, type Json, NS, until } from "../controllers/workers-helpers.ts";
 import { type ClusterClient, newCluster, pod } from "../testing/cluster-client.ts";
+import { claims, grantPods, whoami, withToken } from "../testing/tokens.ts";
 
 const SAS = `${NS}/serviceaccounts`;
 const tokenRequest = (spec: Json = {}) => ({ apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec });
-
-function claims(token: string): Json {
-  return JSON.parse(atob(token.split(".")[1].replaceAll("-", "+").replaceAll("_", "/")));
-}
-
-async function withToken(c: ClusterClient, token: string, method: string, path: string, body?: unknown) {
-  const res = await c.raw(method, path, {
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json()) as Json };
-}
 
 async function createSA(c: ClusterClient, name: string): Promise<Json> {
   const res = await c.request("POST", SAS, { apiVersion: "v1", kind: "ServiceAccount", metadata: { name } });
@@ -50,9 +39,17 @@ describe("serviceaccounts/token", () => {
     expect(c1.nbf).toBe(c1.iat);
     expect(c1.jti).toMatch(/^[0-9a-f-]{36}$/);
     expect(Date.parse(expirationTimestamp) / 1000).toBe(c1.exp);
-    // Reads work; writes are refused (a ServiceAccount acts as "view" until RBAC decides).
+    expect(await whoami(c, token)).toBe("system:serviceaccount:default:reader");
+    // RBAC decides what it may do: nothing without a binding (upstream's message), what a RoleBinding grants with one.
+    const denied = await withToken(c, token, "GET", `${NS}/pods`);
+    expect(denied.status).toBe(403);
+    expect(denied.body.message).toBe(
+      'pods is forbidden: User "system:serviceaccount:default:reader" cannot list resource "pods" in API group "" in the namespace "default"',
+    );
+    await grantPods(c, "default", "reader", ["get", "list"]);
     expect((await withToken(c, token, "GET", `${NS}/pods`)).status).toBe(200);
     expect((await withToken(c, token, "POST", `${NS}/configmaps`, { metadata: { name: "x" } })).status).toBe(403);
+    expect((await withToken(c, token, "GET", "/api/v1/namespaces/kube-system/pods")).status).toBe(403);
     expect((await withToken(c, `${token}x`, "GET", `${NS}/pods`)).status).toBe(401);
     // Discovery lists the subresource as upstream does.
     const resources = (await c.request("GET", "/api/v1")).body.resources as Json[];
@@ -149,14 +146,14 @@ describe("serviceaccounts/token", () => {
       return cur.spec.nodeName ? cur.spec.nodeName : undefined;
     }, "pod bound");
     expect(node).toBe("n1");
-    expect((await withToken(c, bound.body.status.token, "GET", `${NS}/pods`)).status).toBe(200);
+    expect(await whoami(c, bound.body.status.token)).toBe("system:serviceaccount:default:reader");
     // Deleted at once (grace 0): the pod's token stops working.
     expect((await c.request("DELETE", `${NS}/pods/web?gracePeriodSeconds=0`)).status).toBe(200);
     await until(async () => ((await c.request("GET", `${NS}/pods/web`)).status === 404 ? true : undefined), "pod gone");
     expect((await withToken(c, bound.body.status.token, "GET", `${NS}/pods`)).status).toBe(401);
 
     const plain = (await c.request("POST", `${SAS}/reader/token`, tokenRequest())).body.status.token;
-    expect((await withToken(c, plain, "GET", `${NS}/pods`)).status).toBe(200);
+    expect(await whoami(c, plain)).toBe("system:serviceaccount:default:reader");
     expect((await c.request("DELETE", `${SAS}/reader`)).status).toBe(200);
     expect((await withToken(c, plain, "GET", `${NS}/pods`)).status).toBe(401);
     await createSA(c, "reader");

@@ -1,5 +1,6 @@
 // The controllers a cluster runs, and the glue between the runner and the Durable Object's
 // one alarm, which it shares with the idle-expiry deadline: armed for whichever comes first.
+import { ClusterRoleAggregationController } from "./clusterrole-aggregation.ts";
 import type { ApiContext } from "../api/context.ts";
 import { CronJobController } from "./cronjob.ts";
 import { DaemonSetController } from "./daemonset.ts";
@@ -40,6 +41,7 @@ export function controllersFor(ctx: ApiContext, heartbeats?: NodeHeartbeats): Co
     new PodGCController(ctx),
     new ServiceAccountController(ctx),
     new ServiceAccountTokensController(ctx),
+    new ClusterRoleAggregationController(ctx),
   ];
 }
 

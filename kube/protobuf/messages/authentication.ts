@@ -19,4 +19,26 @@ BoundObjectReference
 TokenRequestStatus
   1 token string!
   2 expirationTimestamp Time
+SelfSubjectReview
+  1 metadata ObjectMeta
+  2 status SelfSubjectReviewStatus
+SelfSubjectReviewStatus
+  1 userInfo UserInfo
+UserInfo
+  1 username string
+  2 uid string
+  3 groups string[]
+  4 extra map<ExtraValue>
+TokenReview
+  1 metadata ObjectMeta
+  2 spec TokenReviewSpec
+  3 status TokenReviewStatus
+TokenReviewSpec
+  1 token string
+  2 audiences string[]
+TokenReviewStatus
+  1 authenticated bool
+  2 user UserInfo
+  4 audiences string[]
+  3 error string
 `);

@@ -2,6 +2,7 @@
 // each subresource body), and the options types every group version accepts. Do not edit by hand.
 import { APPS_MESSAGES } from "./apps.ts";
 import { AUTHENTICATION_MESSAGES } from "./authentication.ts";
+import { AUTHORIZATION_MESSAGES } from "./authorization.ts";
 import { AUTOSCALING_MESSAGES } from "./autoscaling.ts";
 import { BATCH_MESSAGES } from "./batch.ts";
 import { COORDINATION_MESSAGES } from "./coordination.ts";
@@ -15,12 +16,14 @@ import { DISCOVERY_MESSAGES } from "./discovery.ts";
 import { EVENTS_MESSAGES } from "./events.ts";
 import { META_MESSAGES } from "./meta.ts";
 import { POLICY_MESSAGES } from "./policy.ts";
+import { RBAC_MESSAGES } from "./rbac.ts";
 import { SCHEDULING_MESSAGES } from "./scheduling.ts";
 import { type MessageTable, mergeTables } from "../schema.ts";
 
 export const MESSAGES: MessageTable = mergeTables(
   APPS_MESSAGES,
   AUTHENTICATION_MESSAGES,
+  AUTHORIZATION_MESSAGES,
   AUTOSCALING_MESSAGES,
   BATCH_MESSAGES,
   COORDINATION_MESSAGES,
@@ -34,6 +37,7 @@ export const MESSAGES: MessageTable = mergeTables(
   EVENTS_MESSAGES,
   META_MESSAGES,
   POLICY_MESSAGES,
+  RBAC_MESSAGES,
   SCHEDULING_MESSAGES,
 );
 
@@ -52,7 +56,11 @@ export const KIND_MESSAGES: Readonly<Record<string, Readonly<Record<string, stri
     Service: "Service",
   },
   "policy/v1": { Eviction: "Eviction", PodDisruptionBudget: "PodDisruptionBudget" },
-  "authentication.k8s.io/v1": { TokenRequest: "TokenRequest" },
+  "authentication.k8s.io/v1": {
+    TokenRequest: "TokenRequest",
+    SelfSubjectReview: "SelfSubjectReview",
+    TokenReview: "TokenReview",
+  },
   "apps/v1": {
     ControllerRevision: "ControllerRevision",
     DaemonSet: "DaemonSet",
@@ -67,6 +75,18 @@ export const KIND_MESSAGES: Readonly<Record<string, Readonly<Record<string, stri
   "coordination.k8s.io/v1": { Lease: "Lease" },
   "discovery.k8s.io/v1": { EndpointSlice: "EndpointSlice" },
   "scheduling.k8s.io/v1": { PriorityClass: "PriorityClass" },
+  "rbac.authorization.k8s.io/v1": {
+    ClusterRoleBinding: "ClusterRoleBinding",
+    ClusterRole: "ClusterRole",
+    RoleBinding: "RoleBinding",
+    Role: "Role",
+  },
+  "authorization.k8s.io/v1": {
+    SelfSubjectAccessReview: "SelfSubjectAccessReview",
+    SelfSubjectRulesReview: "SelfSubjectRulesReview",
+    SubjectAccessReview: "SubjectAccessReview",
+    LocalSubjectAccessReview: "LocalSubjectAccessReview",
+  },
 };
 
 /** kind → message, for the meta/v1 options types accepted under every group version served. */
