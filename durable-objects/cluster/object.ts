@@ -39,11 +39,13 @@ import { ObjectStore } from "./store/object-store.ts";
 import { NodeAgents } from "./nodes/agents.ts";
 import { MetricsWindow, storePodBinding } from "./metrics/window.ts";
 import { nodeLeaseObjects } from "./nodes/lease-objects.ts";
+import { handlePodTokenRequest } from "./nodes/pod-token.ts";
 import { handleAgentRequest, isAgentPath } from "./nodes/routes.ts";
 import { acceptTunnel } from "./tunnel/accept.ts";
 import { agentOpens } from "./tunnel/connect.ts";
 import { TunnelHub } from "./tunnel/hub.ts";
 import { isPublicPath, publicIngress } from "./tunnel/public.ts";
+import { AGENT_POD_TOKEN_PATH } from "../../kube/agent-protocol.ts";
 import { AGENT_TUNNEL_PATH } from "../../kube/tunnel-protocol.ts";
 import { type ClusterSettings, parseSettings, settingsOf } from "./settings.ts";
 
@@ -183,6 +185,8 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     // and do not count as use, so an idle cluster with nodes still expires.
     const { pathname } = new URL(request.url);
     if (isAgentPath(pathname)) return handleAgentRequest(this.#live.agents, request);
+    if (pathname === AGENT_POD_TOKEN_PATH)
+      return handlePodTokenRequest(this.#live.ctx, this.#live.credentials, request);
     if (isPublicPath(pathname)) return this.#live.publicIngress(request);
     if (pathname === AGENT_TUNNEL_PATH) {
       const { ctx, credentials, tunnels } = this.#live;

@@ -4,36 +4,17 @@
 // projected volume — a bound token, the cluster CA from ConfigMap kube-root-ca.crt, and the namespace —
 // read-only at /var/run/secrets/kubernetes.io/serviceaccount, with the ServiceAccount's imagePullSecrets
 // when the pod names none.
-import type { Container, PodSpec, VolumeProjection } from "../../../kube/pod-types.ts";
+import type { Container, PodSpec } from "../../../kube/pod-types.ts";
+import { TOKEN_MOUNT_PATH, TOKEN_VOLUME_PREFIX, tokenVolumeSource } from "../../../kube/service-account-volume.ts";
 import { forbidden } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
-import { WARN_ONLY_EXPIRATION_SECONDS } from "../auth/service-account-claims.ts";
+import { DEFAULT_SERVICE_ACCOUNT } from "../controllers/serviceaccount-plan.ts";
 import { resourceId } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import type { ApiContext } from "./context.ts";
 import { randomSuffix } from "./create.ts";
 
-export const DEFAULT_SERVICE_ACCOUNT = "default";
-export const TOKEN_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
-export const TOKEN_VOLUME_PREFIX = "kube-api-access-";
-export const ROOT_CA_CONFIGMAP = "kube-root-ca.crt";
 const MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror";
-
-/** TokenVolumeSource(): what the kubelet projects into every container. */
-export function tokenVolumeSource(): { defaultMode: number; sources: VolumeProjection[] } {
-  return {
-    defaultMode: 0o644,
-    sources: [
-      { serviceAccountToken: { expirationSeconds: WARN_ONLY_EXPIRATION_SECONDS, path: "token" } },
-      { configMap: { name: ROOT_CA_CONFIGMAP, items: [{ key: "ca.crt", path: "ca.crt" }] } },
-      {
-        downwardAPI: {
-          items: [{ path: "namespace", fieldRef: { apiVersion: "v1", fieldPath: "metadata.namespace" } }],
-        },
-      },
-    ],
-  };
-}
 
 /** shouldAutomount: the pod's own setting wins over its ServiceAccount's; both absent means yes. */
 function shouldAutomount(serviceAccount: KubeObject, spec: PodSpec): boolean {

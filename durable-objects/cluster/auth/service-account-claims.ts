@@ -1,13 +1,14 @@
 // The claims of ServiceAccount tokens, as upstream's pkg/serviceaccount/claims.go (bound tokens) and
 // legacy.go (tokens of kubernetes.io/service-account-token Secrets) write them. Pure: times in
 // milliseconds in, JWT NumericDates (seconds) out.
+import { WARN_ONLY_EXPIRATION_SECONDS } from "../../../kube/service-account-volume.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import { SERVICE_ACCOUNT_PREFIX } from "../../../kube/user-info.ts";
 
 /** The issuer of legacy Secret tokens (upstream's LegacyIssuer). */
 export const LEGACY_ISSUER = "kubernetes/serviceaccount";
 /** What the ServiceAccount admission plugin's projected token asks for: upstream's signal to extend it. */
-export const WARN_ONLY_EXPIRATION_SECONDS = 60 * 60 + 7;
+export { WARN_ONLY_EXPIRATION_SECONDS };
 /** How long such a token stays valid (upstream's ExpirationExtensionSeconds, one year). */
 export const EXPIRATION_EXTENSION_SECONDS = 24 * 365 * 60 * 60;
 /** go-jose's DefaultLeeway: exp, nbf and iat are checked with one minute of slack. */

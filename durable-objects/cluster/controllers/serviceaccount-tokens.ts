@@ -4,7 +4,7 @@
 // publishes it) and its namespace; it is deleted with its ServiceAccount. Signing is asynchronous
 // (WebCrypto) and reconciles are not: a reconcile starts the signature and looks again once it is made.
 import type { KubeObject } from "../../../kube/types.ts";
-import { ROOT_CA_CONFIGMAP } from "../api/service-account-admission.ts";
+import { ROOT_CA_CONFIGMAP } from "../../../kube/service-account-volume.ts";
 import type { ApiContext } from "../api/context.ts";
 import { base64Encode } from "../registry/secrets.ts";
 import { objectKey } from "../store/keys.ts";
