@@ -17,6 +17,20 @@ const USER = "system:serviceaccount:default:default";
 // biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
 type Json = any;
 
+/** A sleeping busybox pod on the agent's node. */
+const sleeper = (name: string, spec: Json = {}) =>
+  JSON.stringify({
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name },
+    spec: {
+      nodeName: NODE,
+      terminationGracePeriodSeconds: 1,
+      containers: [{ name: "main", image: IMAGE, command: ["sleep", "3600"] }],
+      ...spec,
+    },
+  });
+
 const claims = (token: string): Json => JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8"));
 
 describe.skipIf(podman.skip)("the ServiceAccount token volume on a real node", () => {
@@ -42,17 +56,7 @@ describe.skipIf(podman.skip)("the ServiceAccount token volume on a real node", (
       const ca = "-----BEGIN CERTIFICATE-----\nMIIBstandin\n-----END CERTIFICATE-----\n";
       await h.kubectl(["create", "configmap", "kube-root-ca.crt", `--from-literal=ca.crt=${ca}`]);
     }
-    const pod = {
-      apiVersion: "v1",
-      kind: "Pod",
-      metadata: { name: "reader" },
-      spec: {
-        nodeName: NODE,
-        terminationGracePeriodSeconds: 1,
-        containers: [{ name: "main", image: IMAGE, command: ["sleep", "3600"] }],
-      },
-    };
-    await h.kubectl(["apply", "-f", "-"], { stdin: JSON.stringify(pod) });
+    await h.kubectl(["apply", "-f", "-"], { stdin: sleeper("reader") });
     await until("reader running", async () =>
       (await getJson("pod", "reader")).status?.phase === "Running" ? true : undefined,
     );
@@ -110,18 +114,7 @@ describe.skipIf(podman.skip)("the ServiceAccount token volume on a real node", (
   });
 
   it("automountServiceAccountToken: false mounts nothing", async () => {
-    const pod = {
-      apiVersion: "v1",
-      kind: "Pod",
-      metadata: { name: "quiet" },
-      spec: {
-        nodeName: NODE,
-        automountServiceAccountToken: false,
-        terminationGracePeriodSeconds: 1,
-        containers: [{ name: "main", image: IMAGE, command: ["sleep", "3600"] }],
-      },
-    };
-    await h.kubectl(["apply", "-f", "-"], { stdin: JSON.stringify(pod) });
+    await h.kubectl(["apply", "-f", "-"], { stdin: sleeper("quiet", { automountServiceAccountToken: false }) });
     await until("quiet running", async () =>
       (await getJson("pod", "quiet")).status?.phase === "Running" ? true : undefined,
     );
