@@ -147,6 +147,25 @@ describe("serviceaccounts/token", () => {
     }, "pod bound");
     expect(node).toBe("n1");
     expect(await whoami(c, bound.body.status.token)).toBe("system:serviceaccount:default:reader");
+    // TokenReview answers as the API authenticates: the user with the pod and node it is bound to.
+    const review = await c.request("POST", "/apis/authentication.k8s.io/v1/tokenreviews", {
+      apiVersion: "authentication.k8s.io/v1",
+      kind: "TokenReview",
+      spec: { token: bound.body.status.token },
+    });
+    expect(review.status).toBe(201);
+    expect(review.body.status).toMatchObject({
+      authenticated: true,
+      user: {
+        username: "system:serviceaccount:default:reader",
+        groups: ["system:serviceaccounts", "system:serviceaccounts:default", "system:authenticated"],
+        extra: {
+          "authentication.kubernetes.io/pod-name": ["web"],
+          "authentication.kubernetes.io/pod-uid": [created.metadata.uid],
+          "authentication.kubernetes.io/node-name": ["n1"],
+        },
+      },
+    });
     // Deleted at once (grace 0): the pod's token stops working.
     expect((await c.request("DELETE", `${NS}/pods/web?gracePeriodSeconds=0`)).status).toBe(200);
     await until(async () => ((await c.request("GET", `${NS}/pods/web`)).status === 404 ? true : undefined), "pod gone");
