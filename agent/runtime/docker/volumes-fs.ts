@@ -1,7 +1,7 @@
 // Writes planned volumes to the host. Directories that are bind-mounted are never replaced (a running
 // container would keep the old one); their contents are rewritten in place instead.
-import { chmod, mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
-import { dirname, join, relative } from "node:path";
+import { chmod, mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, join, relative } from "node:path";
 import type { VolumePlan } from "../../pod/volumes.ts";
 
 async function listFiles(dir: string): Promise<string[]> {
@@ -35,8 +35,12 @@ async function materialize(plan: VolumePlan): Promise<void> {
     const path = join(plan.hostPath, file.path);
     if (relative(plan.hostPath, path).startsWith("..")) continue;
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, file.content);
-    await chmod(path, file.mode);
+    // Written beside and renamed over: a container reading the file while it is replaced (a refreshed
+    // token, an updated config map) sees the old content or the new, never a half-written file.
+    const temp = join(dirname(path), `.${basename(path)}.flotilla-new`);
+    await writeFile(temp, file.content);
+    await chmod(temp, file.mode);
+    await rename(temp, path);
   }
 }
 
