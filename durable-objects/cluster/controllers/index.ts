@@ -1,6 +1,7 @@
 // The controllers a cluster runs, and the glue between the runner and the Durable Object's
 // one alarm, which it shares with the idle-expiry deadline: armed for whichever comes first.
 import { ClusterRoleAggregationController } from "./clusterrole-aggregation.ts";
+import { ResourceQuotaController } from "./resourcequota.ts";
 import type { ApiContext } from "../api/context.ts";
 import { CronJobController } from "./cronjob.ts";
 import { DaemonSetController } from "./daemonset.ts";
@@ -38,6 +39,7 @@ export function controllersFor(ctx: ApiContext, heartbeats?: NodeHeartbeats): Co
     new DisruptionController(ctx),
     new PodGCController(ctx),
     new ClusterRoleAggregationController(ctx),
+    new ResourceQuotaController(ctx),
   ];
 }
 
