@@ -131,7 +131,7 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     await migrate(db, migrations);
     const store = new ObjectStore(db, storage, this.#logLimit);
     const ctx: ApiContext = { store, kinds: kindIndex, now: () => Date.now(), settings: settingsOf(record) };
-    const credentials = new Credentials(db);
+    const credentials = new Credentials(db, record.id);
     ensureSystemObjects(ctx);
     const activity = new Activity(storage.sql, record);
     const guard = new ClusterGuard(record.plan, store, storedBytes(storage.sql), ctx.now());

@@ -1,7 +1,7 @@
 // A cluster's tokens: issued and revoked inside the cluster's object (which keeps only hashes).
 import type { Hono } from "hono";
 import { discardBody, readJsonObject } from "./body.ts";
-import { markGone, ownCluster, serverUrl, stub } from "./clusters.ts";
+import { kubeconfigServer, markGone, ownCluster, stub } from "./clusters.ts";
 import { notFound } from "./errors.ts";
 import { integer, oneOf, optional, parseFields } from "./fields.ts";
 import { renderKubeconfig } from "./kubeconfig.ts";
@@ -50,7 +50,7 @@ export function tokenRoutes(app: Hono<V1>): void {
     const issued = await stub(c, row.id).createToken(role, body.ttlSeconds);
     if (!issued) return markGone(c, row);
     const kubeconfig = renderKubeconfig({
-      server: serverUrl(c, row.id),
+      server: kubeconfigServer(c),
       name: row.name,
       token: issued.token,
       role,

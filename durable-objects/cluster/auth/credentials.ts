@@ -36,9 +36,12 @@ export async function sha256Hex(text: string): Promise<string> {
 export class Credentials {
   #db: DrizzleSqliteDODatabase;
   #byHash = new Map<string, Credential>();
+  #clusterId: string | undefined;
 
-  constructor(db: DrizzleSqliteDODatabase) {
+  /** With `clusterId`, every token issued from now on names its cluster (old tokens keep working). */
+  constructor(db: DrizzleSqliteDODatabase, clusterId?: string) {
     this.#db = db;
+    this.#clusterId = clusterId;
     for (const row of db.select().from(credentials).all())
       this.#byHash.set(row.hash, { id: row.id, role: row.role, subject: row.subject, expiresAt: row.expiresAt });
   }
@@ -76,10 +79,15 @@ export class Credentials {
   /** Generates a new random token of `role` and stores its hash. */
   async issue(role: Role, now: number, ttlSeconds?: number): Promise<IssuedToken> {
     const id = newTokenId(role);
-    const token = newClusterSecret();
+    const token = this.newSecret();
     const expiresAt = ttlSeconds ? now + ttlSeconds * 1000 : null;
     await this.put(id, token, role, now, expiresAt === null ? {} : { expiresAt });
     return { id, role, token, createdAt: now, expiresAt };
+  }
+
+  /** A fresh random token of this cluster, for callers that store it under an id of their own (node credentials). */
+  newSecret(): string {
+    return newClusterSecret(this.#clusterId);
   }
 
   list(): TokenInfo[] {
