@@ -16,7 +16,9 @@ import { SYSTEM_WRITE } from "./api/options.ts";
 import { errorResponse } from "./api/respond.ts";
 import { kubernetesApi } from "./api/router.ts";
 import { ObjectAlarm, startControllers } from "./controllers/index.ts";
+import { publishRootCA } from "./controllers/root-ca-publisher.ts";
 import type { Runner } from "./controllers/runner.ts";
+import { ClusterCA } from "./auth/cluster-ca.ts";
 import { Credentials, type IssuedToken, type Role, type TokenInfo } from "./auth/credentials.ts";
 import { ClusterGuard } from "./limits/guard.ts";
 import { attachGuard, detachGuard } from "./limits/hooks.ts";
@@ -35,7 +37,8 @@ import { ObjectStore } from "./store/object-store.ts";
 import { NodeAgents } from "./nodes/agents.ts";
 import { MetricsWindow, storePodBinding } from "./metrics/window.ts";
 import { nodeLeaseObjects } from "./nodes/lease-objects.ts";
-import { handleAgentRequest, isAgentPath } from "./nodes/routes.ts";
+import { handleAgentRequest, isAgentPath, type ServingCertificates } from "./nodes/routes.ts";
+import { servingCertificate } from "./nodes/serving-certificate.ts";
 import { acceptTunnel } from "./tunnel/accept.ts";
 import { agentOpens } from "./tunnel/connect.ts";
 import { TunnelHub } from "./tunnel/hub.ts";
@@ -105,6 +108,8 @@ interface Live {
   guard: ClusterGuard;
   agents: NodeAgents;
   tunnels: TunnelHub;
+  /** POST /agent/serving-certificate: the cluster CA certifies a node's in-cluster API endpoint. */
+  serving: ServingCertificates;
   /** `/public/…`: published Services, without a token. */
   publicIngress: (request: Request) => Promise<Response>;
   // biome-ignore lint/suspicious/noExplicitAny: hono's generic app type varies with its route table
@@ -132,7 +137,10 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     const store = new ObjectStore(db, storage, this.#logLimit);
     const ctx: ApiContext = { store, kinds: kindIndex, now: () => Date.now(), settings: settingsOf(record) };
     const credentials = new Credentials(db, record.id);
+    // The cluster's CA exists before anything publishes or signs with it (made once, on the first start).
+    const ca = new ClusterCA(storage.sql, () => ctx.now());
     ensureSystemObjects(ctx);
+    publishRootCA(ctx, await ca.ensure());
     const activity = new Activity(storage.sql, record);
     const guard = new ClusterGuard(record.plan, store, storedBytes(storage.sql), ctx.now());
     attachGuard(ctx, { guard, onActivity: (now) => activity.touch(now) });
@@ -147,7 +155,7 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     ctx.metrics = metrics;
     const agents = new NodeAgents(ctx, credentials, db, metrics);
     ctx.nodeLeases = () => nodeLeaseObjects(ctx, agents.leases());
-    const controllers = startControllers(ctx, alarm, agents);
+    const controllers = startControllers(ctx, alarm, agents, () => ca.certificatePem);
     ctx.controllerStats = () => controllers.stats();
     const tunnels = new TunnelHub({
       byTag: (tag) => this.ctx.getWebSockets(tag),
@@ -156,7 +164,8 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     tunnels.onOpen = agentOpens(ctx, tunnels); // pods' connections to Services on other nodes
     const api = kubernetesApi(ctx, credentials, tunnels);
     const live = { record, ctx, credentials, scheduler, controllers, alarm, activity, guard, api, agents, tunnels };
-    this.#live = { ...live, publicIngress: publicIngress(ctx, tunnels) };
+    const serving: ServingCertificates = (token, body) => servingCertificate(ctx, credentials, ca, token, body);
+    this.#live = { ...live, serving, publicIngress: publicIngress(ctx, tunnels) };
     return this.#live;
   }
 
@@ -169,7 +178,7 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     // Node agents speak their own protocol (join, sync); heartbeats skip the API's rate limit
     // and do not count as use, so an idle cluster with nodes still expires.
     const { pathname } = new URL(request.url);
-    if (isAgentPath(pathname)) return handleAgentRequest(this.#live.agents, request);
+    if (isAgentPath(pathname)) return handleAgentRequest(this.#live.agents, request, this.#live.serving);
     if (isPublicPath(pathname)) return this.#live.publicIngress(request);
     if (pathname === AGENT_TUNNEL_PATH) {
       const { ctx, credentials, tunnels } = this.#live;

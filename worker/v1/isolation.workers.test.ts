@@ -151,8 +151,10 @@ describe("the Kubernetes API of tenant A's cluster", () => {
 
   it("left tenant A's objects untouched", async () => {
     const res = await kube(clusterA.id, clusterA.adminToken, "GET", `${NS}/configmaps`);
-    expect(res.body.items.map((i: { metadata: { name: string } }) => i.metadata.name)).toEqual(["target"]);
-    expect(res.body.items[0].data).toEqual({ owner: "a" });
+    // kube-root-ca.crt is the cluster's own (root-ca-cert-publisher), as in every namespace upstream.
+    const names = res.body.items.map((i: { metadata: { name: string } }) => i.metadata.name);
+    expect(names).toEqual(["kube-root-ca.crt", "target"]);
+    expect(res.body.items[1].data).toEqual({ owner: "a" });
     expect((await kube(clusterA.id, clusterA.adminToken, "GET", "/api/v1/namespaces/x")).status).toBe(404);
   });
 

@@ -13,13 +13,19 @@ import { NodeIpamController } from "./node-ipam.ts";
 import { type NodeHeartbeats, NodeLifecycleController } from "./node-lifecycle.ts";
 import { PodGCController } from "./podgc.ts";
 import { ReplicaSetController } from "./replicaset.ts";
+import { RootCAPublisher } from "./root-ca-publisher.ts";
 import { type Alarm, Runner } from "./runner.ts";
 import { StatefulSetController } from "./statefulset.ts";
 import { TaintEvictionController } from "./taint-eviction.ts";
 import { TtlAfterFinishedController } from "./ttl-after-finished.ts";
 import type { Controller } from "./types.ts";
 
-export function controllersFor(ctx: ApiContext, heartbeats?: NodeHeartbeats): Controller[] {
+/** `rootCA`: the cluster CA's certificate, published in every namespace (absent in tests without a CA). */
+export function controllersFor(
+  ctx: ApiContext,
+  heartbeats?: NodeHeartbeats,
+  rootCA?: () => string | undefined,
+): Controller[] {
   return [
     new DeploymentController(ctx),
     new ReplicaSetController(ctx),
@@ -36,6 +42,7 @@ export function controllersFor(ctx: ApiContext, heartbeats?: NodeHeartbeats): Co
     new TaintEvictionController(ctx),
     new DisruptionController(ctx),
     new PodGCController(ctx),
+    ...(rootCA ? [new RootCAPublisher(ctx, rootCA)] : []),
   ];
 }
 
@@ -73,8 +80,13 @@ export class ObjectAlarm implements Alarm {
 }
 
 /** Builds the runner (with the node lifecycle controller when given the node agents), follows the store, and queues every owner object once (queues do not survive eviction). */
-export function startControllers(ctx: ApiContext, alarm: ObjectAlarm, heartbeats?: NodeHeartbeats): Runner {
-  const runner = new Runner(controllersFor(ctx, heartbeats), { now: () => ctx.now(), alarm });
+export function startControllers(
+  ctx: ApiContext,
+  alarm: ObjectAlarm,
+  heartbeats?: NodeHeartbeats,
+  rootCA?: () => string | undefined,
+): Runner {
+  const runner = new Runner(controllersFor(ctx, heartbeats, rootCA), { now: () => ctx.now(), alarm });
   runner.follow((listener) => ctx.store.onChange(listener));
   runner.start();
   return runner;
