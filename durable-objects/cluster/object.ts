@@ -17,6 +17,7 @@ import { errorResponse } from "./api/respond.ts";
 import { kubernetesApi } from "./api/router.ts";
 import { ObjectAlarm, startControllers } from "./controllers/index.ts";
 import { publishRootCA } from "./controllers/root-ca-publisher.ts";
+import { ensureKubernetesService } from "./kubernetes-service.ts";
 import type { Runner } from "./controllers/runner.ts";
 import { ClusterCA } from "./auth/cluster-ca.ts";
 import { Credentials, type IssuedToken, type Role, type TokenInfo } from "./auth/credentials.ts";
@@ -55,13 +56,6 @@ const DEFAULT_CHANGE_LOG_LIMIT = 50_000;
 
 /** Namespaces every cluster starts with, as upstream's apiserver creates them. */
 const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
-
-const KUBERNETES_SERVICE = {
-  apiVersion: "v1",
-  kind: "Service",
-  metadata: { name: "kubernetes", labels: { component: "apiserver", provider: "kubernetes" } },
-  spec: { clusterIP: "10.96.0.1", ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }] },
-};
 
 /** Roles the owner may hand out; node credentials come only from the join protocol. */
 export type IssuableRole = Exclude<Role, "node">;
@@ -337,6 +331,5 @@ function ensureSystemObjects(ctx: ApiContext): void {
     if (ctx.store.get("namespaces", undefined, name)) continue;
     createObject(ctx, namespaces, undefined, { apiVersion: "v1", kind: "Namespace", metadata: { name } }, SYSTEM_WRITE);
   }
-  if (!ctx.store.get("services", "default", "kubernetes"))
-    createObject(ctx, kindIndex.byResource("services")!, "default", structuredClone(KUBERNETES_SERVICE), SYSTEM_WRITE);
+  ensureKubernetesService(ctx);
 }

@@ -7,15 +7,14 @@ import type { ApiContext } from "../api/context.ts";
 import type { ClusterCA } from "../auth/cluster-ca.ts";
 import type { Credentials } from "../auth/credentials.ts";
 import { base64Decode } from "../../../kube/x509.ts";
+import { KUBERNETES_CLUSTER_IP } from "../kubernetes-service.ts";
 
 /** A P-256 SubjectPublicKeyInfo is 91 bytes; anything much longer is no such key. */
 const MAX_PUBLIC_KEY_CHARS = 512;
-/** Upstream's first address of the service range, where a cluster's `kubernetes` Service lives. */
-const DEFAULT_CLUSTER_IP = "10.96.0.1";
 
 export function kubernetesServiceIP(ctx: ApiContext): string {
   const ip = ctx.store.get("services", "default", "kubernetes")?.object.spec?.clusterIP;
-  return typeof ip === "string" && ip !== "None" && ip !== "" ? ip : DEFAULT_CLUSTER_IP;
+  return typeof ip === "string" && ip !== "None" && ip !== "" ? ip : KUBERNETES_CLUSTER_IP;
 }
 
 function parse(body: unknown): ServingCertificateRequest {

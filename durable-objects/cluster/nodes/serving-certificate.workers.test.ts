@@ -1,5 +1,6 @@
 // The cluster CA through the real Worker and object: kube-root-ca.crt in every namespace (upstream's
-// root-ca-cert-publisher, put back when edited or deleted), and serving certificates only for node credentials.
+// root-ca-cert-publisher, put back when edited or deleted), serving certificates only for node credentials, and
+// the kubernetes Service's endpoints.
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, createCluster, joinNode, kube, signup, type TenantCluster } from "../../../worker/testing/tenants.ts";
 
@@ -117,5 +118,23 @@ describe("POST /agent/serving-certificate", () => {
       expect(res.status, `${JSON.stringify(body)}: ${res.text}`).toBe(400);
       expect(res.body).toMatchObject({ kind: "Status", code: 400 });
     }
+  });
+});
+
+describe("the kubernetes Service's endpoints", () => {
+  it("name the Service's own cluster IP at 443, where every node serves the API, in Endpoints and EndpointSlice", async () => {
+    const get = async (path: string) => (await kube(cluster.id, cluster.adminToken, "GET", path)).body;
+    const svc = await get("/api/v1/namespaces/default/services/kubernetes");
+    const ip = svc.spec.clusterIP;
+    expect(svc.spec.ports).toEqual([{ name: "https", port: 443, protocol: "TCP", targetPort: 443 }]);
+    const ep = await get("/api/v1/namespaces/default/endpoints/kubernetes");
+    expect(ep.subsets).toEqual([{ addresses: [{ ip }], ports: [{ name: "https", port: 443, protocol: "TCP" }] }]);
+    const slice = await get("/apis/discovery.k8s.io/v1/namespaces/default/endpointslices/kubernetes");
+    expect(slice).toMatchObject({
+      addressType: "IPv4",
+      metadata: { labels: { "kubernetes.io/service-name": "kubernetes" } },
+      endpoints: [{ addresses: [ip], conditions: { ready: true } }],
+      ports: [{ name: "https", port: 443, protocol: "TCP" }],
+    });
   });
 });
