@@ -14,6 +14,7 @@ export default defineConfig({
       "durable-objects/**/nodes/**/!(*.workers).test.ts",
       "durable-objects/**/controllers/**/!(*.workers).test.ts",
       "durable-objects/**/metrics/**/!(*.workers).test.ts",
+      "durable-objects/**/auth/**/!(*.workers).test.ts",
     ],
   },
 });

@@ -9,6 +9,7 @@ import { join } from "./join.ts";
 import { collectNodeFacts, defaultNodeName, type NodeFacts } from "./node-info.ts";
 import { nodeConditions } from "./node-status.ts";
 import { findDockerHost } from "./runtime/docker/connect.ts";
+import { hostSubnets } from "./runtime/docker/host-subnets.ts";
 import { DockerRuntime } from "./runtime/docker/runtime.ts";
 import type { PodNetworkConfig } from "./runtime/docker/pod-files.ts";
 import { SimulatedRuntime } from "./runtime/simulated.ts";
@@ -133,7 +134,8 @@ async function runNode(
   if (!state) {
     if (!options.joinToken)
       throw new Error(`node "${nodeName}" has not joined ${options.server} yet: --join-token is required`);
-    const joined = await join(client, options.joinToken, nodeName, facts, log);
+    const subnets = runtime instanceof DockerRuntime ? await hostSubnets(runtime.docker) : [];
+    const joined = await join(client, options.joinToken, nodeName, facts, log, subnets);
     state = {
       server: options.server,
       nodeName: joined.nodeName,

@@ -15,6 +15,7 @@ export async function join(
   nodeName: string,
   facts: NodeFacts,
   log: (message: string) => void = console.log,
+  hostSubnets: string[] = [],
 ): Promise<JoinResponse> {
   const request: JoinRequest = {
     nodeName,
@@ -23,6 +24,7 @@ export async function join(
     nodeInfo: facts.nodeInfo,
     addresses: facts.addresses,
     labels: facts.labels,
+    ...(hostSubnets.length > 0 ? { hostSubnets } : {}),
   };
   for (let attempt = 0; ; attempt++) {
     try {

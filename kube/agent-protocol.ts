@@ -40,7 +40,18 @@ export interface JoinRequest {
   addresses: NodeAddress[];
   /** Extra labels for the Node; the object adds kubernetes.io/hostname, os and arch itself as well. */
   labels: Record<string, string>;
+  /**
+   * IPv4 networks already in use on the node's host (other runtime networks, routes): node IPAM gives the
+   * node no pod range overlapping them, so its bridge never collides with another cluster's on one machine.
+   */
+  hostSubnets?: string[];
 }
+
+/**
+ * Where the object keeps a joining node's hostSubnets (on its Node): node IPAM gives the node no range
+ * overlapping them, or its runtime would refuse the bridge.
+ */
+export const HOST_SUBNETS_ANNOTATION = "node.flotilla.dev/host-subnets";
 
 export interface JoinResponse {
   nodeName: string;

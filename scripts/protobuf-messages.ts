@@ -22,7 +22,16 @@ const META = "k8s.io.apimachinery.pkg.apis.meta.v1";
 const OUT_DIR = join(import.meta.dirname, "../kube/protobuf/messages");
 
 /** Messages with their own JSON form, decoded in kube/protobuf/special.ts rather than from a table. */
-const SPECIAL = new Set(["Time", "MicroTime", "IntOrString", "Quantity", "FieldsV1", "RawExtension", "Duration"]);
+const SPECIAL = new Set([
+  "Time",
+  "MicroTime",
+  "IntOrString",
+  "Quantity",
+  "FieldsV1",
+  "RawExtension",
+  "Duration",
+  "ExtraValue",
+]);
 /** Where two packages reached here share a message name, the second one's tables carry a suffix. */
 const SUFFIX: Record<string, string> = {
   "k8s.io.api.autoscaling.v1": "V1",
@@ -66,6 +75,15 @@ export function servedRoots(): Root[] {
     if (k.subresources?.eviction) add("policy/v1", "Eviction");
     if (k.subresources?.binding) add("v1", "Binding");
   }
+  // The reviews: create-only bodies, answered and never stored (auth/reviews.ts).
+  for (const kind of [
+    "SelfSubjectAccessReview",
+    "SelfSubjectRulesReview",
+    "SubjectAccessReview",
+    "LocalSubjectAccessReview",
+  ])
+    add("authorization.k8s.io/v1", kind);
+  for (const kind of ["SelfSubjectReview", "TokenReview"]) add("authentication.k8s.io/v1", kind);
   return roots;
 }
 

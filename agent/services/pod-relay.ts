@@ -4,6 +4,7 @@
 // conntrack table: the entry whose reply tuple runs from this listener to the client holds the address the
 // pod dialled. The connection then rides the tunnel to the node whose range holds that address (the object
 // checks it is a running pod there), whatever network lies between the nodes.
+import { cidrContains, parseCIDR, parseIP } from "../../kube/ipv4.ts";
 import { readFile } from "node:fs/promises";
 import net from "node:net";
 import type { NodeCIDR } from "../../kube/agent-protocol.ts";
@@ -37,16 +38,13 @@ export function originalDestination(table: string, local: Endpoint, remote: Endp
   return undefined;
 }
 
-const toNumber = (ip: string) => ip.split(".").reduce((n, part) => ((n << 8) | Number(part)) >>> 0, 0);
-
 /** The node whose pod CIDR holds the address. */
 export function nodeFor(cidrs: readonly NodeCIDR[], ip: string): string | undefined {
-  const n = toNumber(ip);
+  const n = parseIP(ip);
+  if (n === undefined) return undefined;
   for (const { nodeName, podCIDR } of cidrs) {
-    const [base, bits] = podCIDR.split("/");
-    const prefix = Number(bits);
-    const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-    if ((n & mask) >>> 0 === toNumber(base ?? "")) return nodeName;
+    const range = parseCIDR(podCIDR);
+    if (range && cidrContains(range, n)) return nodeName;
   }
   return undefined;
 }

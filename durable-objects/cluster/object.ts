@@ -19,6 +19,7 @@ import { ObjectAlarm, startControllers } from "./controllers/index.ts";
 import { publishRootCA } from "./controllers/root-ca-publisher.ts";
 import { ensureKubernetesService } from "./kubernetes-service.ts";
 import type { Runner } from "./controllers/runner.ts";
+import { startAccessControl } from "./auth/access.ts";
 import { ClusterCA } from "./auth/cluster-ca.ts";
 import { Credentials, type IssuedToken, type Role, type TokenInfo } from "./auth/credentials.ts";
 import { ClusterGuard } from "./limits/guard.ts";
@@ -134,6 +135,7 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     // The cluster's CA exists before anything publishes or signs with it (made once, on the first start).
     const ca = new ClusterCA(storage.sql, () => ctx.now());
     ensureSystemObjects(ctx);
+    startAccessControl(ctx);
     publishRootCA(ctx, await ca.ensure());
     const activity = new Activity(storage.sql, record);
     const guard = new ClusterGuard(record.plan, store, storedBytes(storage.sql), ctx.now());

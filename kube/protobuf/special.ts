@@ -92,6 +92,18 @@ function rawExtension(bytes: Uint8Array): unknown {
   }
 }
 
+/** authentication/authorization ExtraValue: a []string in Go and JSON, a message of repeated items (1) on the wire. */
+function extraValue(bytes: Uint8Array): string[] {
+  const out: string[] = [];
+  const r = new WireReader(bytes);
+  while (!r.done) {
+    const { field, wire } = r.readTag();
+    if (field === 1 && wire === WireType.LengthDelimited) out.push(utf8(r.readBytes()));
+    else r.skip(wire);
+  }
+  return out;
+}
+
 export const SPECIAL_MESSAGES: Readonly<Record<string, SpecialDecoder>> = {
   Time: time,
   MicroTime: microTime,
@@ -99,4 +111,5 @@ export const SPECIAL_MESSAGES: Readonly<Record<string, SpecialDecoder>> = {
   Quantity: quantity,
   FieldsV1: fieldsV1,
   RawExtension: rawExtension,
+  ExtraValue: extraValue,
 };

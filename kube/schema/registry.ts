@@ -14,6 +14,7 @@ import { podDefinitions } from "./pod.ts";
 import { podStatusDefinitions } from "./pod-status.ts";
 import { policyDefinitions } from "./policy.ts";
 import { probeDefinitions } from "./probes.ts";
+import { rbacDefinitions } from "./rbac.ts";
 import { securityDefinitions } from "./security.ts";
 import { serviceDefinitions } from "./service.ts";
 import { statefulSetDefinitions } from "./statefulset.ts";
@@ -39,6 +40,7 @@ const areas: Definitions[] = [
   groupDefinitions,
   policyDefinitions,
   autoscalingDefinitions,
+  rbacDefinitions,
 ];
 
 function mergeAreas(parts: Definitions[]): Definitions {

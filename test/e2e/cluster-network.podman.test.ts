@@ -211,7 +211,14 @@ describe.skipIf(podman.skip)("cluster networking: pod CIDRs, cluster IPs, node p
       60_000,
     );
     expect(answer).toBe("PONG");
-    await h.kubectl(["delete", "pod,service", "redis-leader", "frontend", "--grace-period=1", "--wait=false"]);
+    await h.kubectl([
+      "delete",
+      "pod/redis-leader",
+      "pod/frontend",
+      "service/redis-leader",
+      "--grace-period=1",
+      "--wait=false",
+    ]);
   }, 240_000);
 
   it("answers a NodePort on the node's host address, and gives a LoadBalancer node ports and an empty status", async () => {
@@ -325,6 +332,18 @@ describe.skipIf(podman.skip)("cluster networking: pod CIDRs, cluster IPs, node p
     const before = await agentNetwork(NODES[0] ?? "");
     expect(before).toBeDefined();
     const id = before?.id ?? "";
+    // Traffic of a pod's own (not kubectl exec's, which needs the agent), going on while the agent stops and starts.
+    const watcher = clientPod(NODES[0] ?? "", "watcher");
+    const loop = `while true; do timeout 2 wget -qO- http://${clusterIP}/ >> /tmp/traffic || echo fail >> /tmp/traffic; sleep 0.5; done`;
+    (watcher.spec.containers[0] as Json).command = ["sh", "-c", loop];
+    await h.kubectl(["apply", "-f", "-"], { stdin: JSON.stringify(watcher) });
+    await h.kubectl(["wait", "--for=condition=Ready", "pod/watcher", "--timeout=60s"], { timeoutMs: 70_000 });
+    const lastAnswers = async () =>
+      (await h.kubectl(["exec", "watcher", "--", "tail", "-n", "3", "/tmp/traffic"], { allowFail: true })).stdout
+        .trim()
+        .split("\n");
+    const answered = (lines: string[]) => lines.length === 3 && lines.every((l) => pods.some((p) => p.name === l));
+    await until("the watcher's traffic flowing", async () => answered(await lastAnswers()) || undefined, 30_000);
     await agents[0]?.stop();
     // Routing stays on the host while the agent is away; the listener is what answers, so wait for it back.
     agents[0] = await h.flotilla.startAgent({ name: NODES[0] ?? "", runtime: "docker" });
@@ -339,6 +358,10 @@ describe.skipIf(podman.skip)("cluster networking: pod CIDRs, cluster IPs, node p
       1_000,
     );
     expect([...seen.keys()].every((k) => pods.some((p) => p.name === k))).toBe(true);
+    await new Promise((r) => setTimeout(r, 2_000));
+    const traffic = await lastAnswers();
+    console.log(`the watcher pod's own loop, its last answers after the restart: ${JSON.stringify(traffic)}`);
+    expect(answered(traffic)).toBe(true);
     expect(await agentNetwork(NODES[0] ?? "")).toEqual(before);
     expect(await hostHas(["ip", "-4", "-o", "addr", "show", "dev", `fls${id}`])).toContain(`${clusterIP}/32`);
     expect(await hostHas(["iptables", "-w", "-t", "nat", "-S", `FLT-${id}-SVC`])).toContain(clusterIP);

@@ -144,7 +144,7 @@ describe("the Kubernetes API of tenant A's cluster", () => {
       if (v.write) {
         expect(res.status, `view ${v.verb}: ${res.text}`).toBe(403);
         expect(res.body).toMatchObject({ kind: "Status", reason: "Forbidden" });
-        expect(res.body.message).toMatch(/cannot (create|update|patch|delete) resource/);
+        expect(res.body.message).toMatch(/cannot (create|update|patch|delete|deletecollection) resource/);
       } else expect(res.status, `view ${v.verb}: ${res.text}`).toBe(200);
     }
   });

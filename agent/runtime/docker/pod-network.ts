@@ -4,6 +4,7 @@
 // never share one, and found again by that name when the agent restarts. Until the cluster has given the
 // node a range, pods wait (upstream's kubelet: "network is not ready"); a runtime that cannot make networks
 // (rootless) falls back to its default bridge, said once in the log.
+import { ipString, parseCIDR } from "../../../kube/ipv4.ts";
 import { createHash } from "node:crypto";
 import type Docker from "dockerode";
 
@@ -21,10 +22,7 @@ export function agentNetworkNames(server: string, nodeName: string) {
 
 /** The first usable address of an IPv4 CIDR (10.244.3.0/24 → 10.244.3.1). */
 export function gatewayOf(cidr: string): string {
-  const [ip] = cidr.split("/");
-  const parts = (ip ?? "").split(".").map(Number);
-  const n = (((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) >>> 0) + 1;
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
+  return ipString((parseCIDR(cidr)?.base ?? 0) + 1);
 }
 
 interface NetworkInfo {

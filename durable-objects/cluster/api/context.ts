@@ -5,6 +5,7 @@ import type { MetricsReader } from "../metrics/window.ts";
 import type { ObjectStore } from "../store/object-store.ts";
 import type { RunnerStats } from "../controllers/runner.ts";
 import type { ClusterSettings } from "../settings.ts";
+import type { RbacAuthorizer } from "../auth/rbac-authorizer.ts";
 
 export interface ApiContext {
   store: ObjectStore;
@@ -19,6 +20,8 @@ export interface ApiContext {
   metrics?: MetricsReader;
   /** The controllers runner's counters (GET /debug/controllers); set by the cluster object. */
   controllerStats?: () => RunnerStats;
+  /** The RBAC authorizer (auth/access.ts); escalation checks and the access reviews read it. */
+  rbac?: RbacAuthorizer;
 }
 
 /** RFC 3339 in whole seconds, as metav1.Time serializes. */

@@ -6,6 +6,7 @@ import type { KubeObject } from "../../../kube/types.ts";
 import { apiVersionOf, resourceId } from "../registry/lookup.ts";
 import { checkCreateQuota } from "../limits/hooks.ts";
 import type { ResourceKind } from "../registry/types.ts";
+import { checkEscalation } from "../auth/escalation.ts";
 import { admitPodPriority } from "../scheduler/priority-admission.ts";
 import { admitDefaultTolerationSeconds, admitIntoNamespace } from "./admission.ts";
 import { allocate } from "./allocation.ts";
@@ -55,6 +56,7 @@ export function createObject(
   admitDefaultTolerationSeconds(ctx, kind, obj);
   kind.prepareForCreate?.(obj);
   kind.defaults?.(obj);
+  checkEscalation(ctx, kind, obj, undefined, options.user);
   validateCreate(kind, obj);
   const name = obj.metadata.name!;
   const resource = resourceId(kind);

@@ -46,6 +46,7 @@ export function deleteObject(
   const resource = resourceId(kind);
   const current = ctx.store.get(resource, namespace, name);
   if (!current) throw notFound(kind.group, kind.plural, name);
+  kind.admitDelete?.(current.object);
   checkPreconditions(kind, current.object, options.preconditions);
   const obj = structuredClone(current.object);
   const grace = kind.gracePeriod?.(obj, options.gracePeriodSeconds) ?? 0;

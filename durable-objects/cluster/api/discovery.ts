@@ -3,6 +3,12 @@
 import type { KindIndex } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import { METRICS_GROUP, metricsAggregatedGroup, metricsApiGroup, metricsResourceList } from "../metrics/discovery.ts";
+import {
+  reviewAggregatedGroups,
+  reviewApiGroup,
+  reviewApiGroups,
+  reviewResourceList,
+} from "../auth/review-discovery.ts";
 
 export const VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
@@ -48,17 +54,21 @@ function apiGroup(kinds: KindIndex, group: string) {
 export function apiGroupList(kinds: KindIndex) {
   const groups = [...new Set(kinds.groupVersions().map((gv) => gv.group))].filter((g) => g !== "");
   const served = groups.map((g) => apiGroup(kinds, g));
-  return { kind: "APIGroupList", apiVersion: "v1", groups: [...served, metricsApiGroup()] };
+  return { kind: "APIGroupList", apiVersion: "v1", groups: [...served, ...reviewApiGroups(), metricsApiGroup()] };
 }
 
 export function apiGroupDocument(kinds: KindIndex, group: string) {
   if (group === METRICS_GROUP) return { kind: "APIGroup", apiVersion: "v1", ...metricsApiGroup() };
+  const review = reviewApiGroup(group);
+  if (review) return { kind: "APIGroup", apiVersion: "v1", ...review };
   const doc = apiGroup(kinds, group);
   return doc.versions.length ? { kind: "APIGroup", apiVersion: "v1", ...doc } : undefined;
 }
 
 export function apiResourceList(kinds: KindIndex, group: string, version: string) {
   if (group === METRICS_GROUP) return metricsResourceList(version);
+  const review = reviewResourceList(group, version);
+  if (review) return review;
   const inGv = kinds.inGroupVersion(group, version);
   if (inGv.length === 0) return undefined;
   const resources = inGv.flatMap((k) => [
@@ -119,7 +129,7 @@ export function aggregatedDiscovery(kinds: KindIndex, core: boolean, version: "v
       })),
   }));
   // The resource metrics API is served beside the registry's kinds (metrics-server's group, aggregated).
-  const all = core ? items : [...items, metricsAggregatedGroup()];
+  const all = core ? items : [...items, ...reviewAggregatedGroups(), metricsAggregatedGroup()];
   return { kind: "APIGroupDiscoveryList", apiVersion: `apidiscovery.k8s.io/${version}`, metadata: {}, items: all };
 }
 

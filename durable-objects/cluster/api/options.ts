@@ -1,6 +1,7 @@
 // Query parameters of the Kubernetes API (metav1.ListOptions, CreateOptions, DeleteOptions …)
 // read once into typed values, with upstream's errors for values that do not parse.
 import { badRequest } from "../../../kube/status.ts";
+import type { UserInfo } from "../../../kube/user-info.ts";
 
 export interface ListOptions {
   labelSelector: string;
@@ -23,6 +24,8 @@ export interface WriteOptions {
   force: boolean;
   /** Set by server-side apply, which computes managedFields itself. */
   managedFieldsDone?: boolean;
+  /** Who asks, for API writes (escalation checks); absent for the server's own writes. */
+  user?: UserInfo;
 }
 
 /** Writes the server makes on its own behalf (system namespaces, cascading deletes). */

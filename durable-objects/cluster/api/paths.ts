@@ -2,6 +2,7 @@
 import { pathNotFound } from "../../../kube/status.ts";
 import type { KindIndex } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
+import type { UserInfo } from "../../../kube/user-info.ts";
 
 export interface ResourceTarget {
   kind: ResourceKind;
@@ -10,6 +11,8 @@ export interface ResourceTarget {
   subresource?: string;
   /** The legacy `/watch/` path prefix asks for a watch. */
   legacyWatch: boolean;
+  /** The authenticated (or impersonated) user, set by the router. */
+  user?: UserInfo;
 }
 
 /** Splits `/api/v1/...` or `/apis/group/version/...` into group, version and the rest. */

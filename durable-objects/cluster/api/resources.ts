@@ -129,7 +129,10 @@ function list(ctx: ApiContext, request: Request, t: ResourceTarget): Response {
 }
 
 async function create(ctx: ApiContext, request: Request, t: ResourceTarget): Promise<Response> {
-  const options = writeOptions(new URL(request.url).searchParams, request.headers.get("user-agent"));
+  const options = {
+    ...writeOptions(new URL(request.url).searchParams, request.headers.get("user-agent")),
+    user: t.user,
+  };
   if (t.subresource === "binding") {
     const { obj } = await readTyped(request, BINDING, options.fieldValidation);
     bindPod(ctx, t.kind, t.namespace!, t.name!, obj, options);
@@ -144,7 +147,10 @@ async function create(ctx: ApiContext, request: Request, t: ResourceTarget): Pro
 }
 
 async function update(ctx: ApiContext, request: Request, t: ResourceTarget): Promise<Response> {
-  const options = writeOptions(new URL(request.url).searchParams, request.headers.get("user-agent"));
+  const options = {
+    ...writeOptions(new URL(request.url).searchParams, request.headers.get("user-agent")),
+    user: t.user,
+  };
   const target = { namespace: t.namespace, name: t.name!, subresource: t.subresource };
   if (t.subresource === "scale") {
     const { obj } = await readTyped(request, SCALE, options.fieldValidation);
@@ -160,7 +166,10 @@ async function patch(ctx: ApiContext, request: Request, t: ResourceTarget): Prom
   checkPatchType(type);
   const text = await readBody(request);
   const body = parseDocument(text, type);
-  const options = writeOptions(new URL(request.url).searchParams, request.headers.get("user-agent"));
+  const options = {
+    ...writeOptions(new URL(request.url).searchParams, request.headers.get("user-agent")),
+    user: t.user,
+  };
   const target = { namespace: t.namespace, name: t.name!, subresource: t.subresource };
   if (type === APPLY_PATCH_TYPE && t.subresource === undefined) {
     const explicitManager = new URL(request.url).searchParams.has("fieldManager");
@@ -184,15 +193,25 @@ async function patch(ctx: ApiContext, request: Request, t: ResourceTarget): Prom
   );
 }
 
+/** Whether the kind's delete admission lets this object go; a collection delete leaves those it refuses. */
+function deletable(kind: ResourceKind, obj: KubeObject): boolean {
+  try {
+    kind.admitDelete?.(obj);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function remove(ctx: ApiContext, request: Request, t: ResourceTarget): Promise<Response> {
   const text = await readBody(request);
   const body = text.trim() ? parseDocument(text, "application/json") : undefined;
   const params = new URL(request.url).searchParams;
-  const options = deleteOptions(params, body, request.headers.get("user-agent"));
+  const options = { ...deleteOptions(params, body, request.headers.get("user-agent")), user: t.user };
   if (t.name !== undefined) return json(deleteObject(ctx, t.kind, t.namespace, t.name, options).object);
   const { entries, metadata } = listEntries(ctx, t.kind, t.namespace, listOptions(params));
   const deleted = entries
-    .filter((e) => ctx.store.getByKey(e.key))
+    .filter((e) => ctx.store.getByKey(e.key) && deletable(t.kind, e.object))
     .map((e) => deleteObject(ctx, t.kind, e.object.metadata.namespace, e.object.metadata.name!, options).object);
   return json({
     kind: `${t.kind.kind}List`,

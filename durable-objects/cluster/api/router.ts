@@ -3,8 +3,14 @@
 import { discardBody } from "../../../kube/http/read-capped.ts";
 import { Hono } from "hono";
 import { pathNotFound, unauthorized } from "../../../kube/status.ts";
-import { authorize } from "../auth/authorize.ts";
-import type { Credential, Credentials } from "../auth/credentials.ts";
+import type { TokenAuthenticator, UserInfo } from "../../../kube/user-info.ts";
+import { startAccessControl } from "../auth/access.ts";
+import { authenticationChain, bearerToken, clusterCredentialAuthenticator } from "../auth/authenticate.ts";
+import type { Credentials } from "../auth/credentials.ts";
+import { forbiddenError } from "../auth/forbidden.ts";
+import { impersonate, wantsImpersonation } from "../auth/impersonation.ts";
+import { requestInfo } from "../auth/request-info.ts";
+import { mountReviews } from "../auth/review-routes.ts";
 import { requestLimits } from "../limits/hooks.ts";
 import { CONTROLLERS_DEBUG_PATH, controllerStatsResponse } from "../controllers/debug.ts";
 import { metricsResponse } from "../metrics/api.ts";
@@ -29,20 +35,26 @@ import { mountPodStreams } from "../tunnel/routes.ts";
 
 const OPENAPI_V2_PROTOBUF = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
 
-type Vars = { Variables: { credential: Credential } };
-
-function bearer(header: string | undefined): string {
-  const match = /^Bearer\s+(.+)$/i.exec(header ?? "");
-  return match ? match[1].trim() : "";
-}
+type Vars = { Variables: { user: UserInfo } };
 
 function orNotFound<T>(doc: T | undefined): T {
   if (doc === undefined) throw pathNotFound();
   return doc;
 }
 
-export function kubernetesApi(ctx: ApiContext, credentials: Credentials, tunnels?: TunnelHub): Hono<Vars> {
+/**
+ * The API behind authentication (the cluster's credentials first, then `authenticators`), impersonation and
+ * RBAC: every request is authorized here, before any handler, as upstream's filter chain does.
+ */
+export function kubernetesApi(
+  ctx: ApiContext,
+  credentials: Credentials,
+  tunnels?: TunnelHub,
+  authenticators: readonly TokenAuthenticator[] = [],
+): Hono<Vars> {
   const app = new Hono<Vars>();
+  const rbac = startAccessControl(ctx);
+  const authenticate = authenticationChain([clusterCredentialAuthenticator(credentials), ...authenticators]);
   // An unread body would be read by the runtime after the answer went ("Can't read from request
   // stream after response has been sent"), and a client sending one would wait on it.
   app.onError(async (err, c) => {
@@ -55,12 +67,18 @@ export function kubernetesApi(ctx: ApiContext, credentials: Credentials, tunnels
   });
 
   app.use(async (c, next) => {
-    const credential = await credentials.verify(bearer(c.req.header("authorization")), ctx.now());
-    if (!credential || credential.role === "join") {
+    const authenticated = await authenticate(bearerToken(c.req.header("authorization")), ctx.now());
+    if (!authenticated) {
       await discardBody(c.req.raw);
       return errorResponse(unauthorized());
     }
-    c.set("credential", credential);
+    const headers = c.req.raw.headers;
+    const authorize = rbac.authorize.bind(rbac);
+    const user = wantsImpersonation(headers) ? impersonate(authenticated, headers, authorize) : authenticated;
+    const attrs = { user, ...requestInfo(c.req.method, new URL(c.req.url)) };
+    const decision = authorize(attrs);
+    if (!decision.allowed) throw forbiddenError(attrs, decision.reason);
+    c.set("user", user);
     await next();
   });
   app.use(requestLimits(ctx));
@@ -99,16 +117,16 @@ export function kubernetesApi(ctx: ApiContext, credentials: Credentials, tunnels
     json(orNotFound(groupVersionDocument(ctx.kinds, c.req.param("group"), c.req.param("version")))),
   );
 
-  app.get(CONTROLLERS_DEBUG_PATH, (c) => controllerStatsResponse(ctx.controllerStats, c.get("credential")));
-  app.all(`/apis/${METRICS_GROUP}/*`, (c) => metricsResponse(ctx, c.req.raw, c.get("credential")));
+  app.get(CONTROLLERS_DEBUG_PATH, () => controllerStatsResponse(ctx.controllerStats));
+  app.all(`/apis/${METRICS_GROUP}/*`, (c) => metricsResponse(ctx, c.req.raw));
+  mountReviews(app, { rbac, authenticate, now: () => ctx.now() });
   if (tunnels) mountPodStreams(app, ctx, tunnels);
-  app.all("/api/*", (c) => resource(c.req.raw, c.get("credential")));
-  app.all("/apis/*", (c) => resource(c.req.raw, c.get("credential")));
+  app.all("/api/*", (c) => resource(c.req.raw, c.get("user")));
+  app.all("/apis/*", (c) => resource(c.req.raw, c.get("user")));
 
-  async function resource(request: Request, credential: Credential): Promise<Response> {
+  async function resource(request: Request, user: UserInfo): Promise<Response> {
     try {
-      const target = parseResourcePath(new URL(request.url).pathname, ctx.kinds);
-      authorize(credential, request.method, target.kind.plural, target.namespace, target.kind.group);
+      const target = { ...parseResourcePath(new URL(request.url).pathname, ctx.kinds), user };
       return await handleResource(ctx, request, target);
     } catch (err) {
       await discardBody(request);

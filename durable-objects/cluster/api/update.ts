@@ -1,6 +1,7 @@
 // Update (PUT, and the last step of every PATCH): optimistic concurrency on resourceVersion,
 // the split between an object and its status subresource, generation tracking, and the
 // end of a deletion once the last finalizer is gone.
+import { checkEscalation } from "../auth/escalation.ts";
 import { jsonEqual } from "../../../kube/patch/json-values.ts";
 import { forbidden as forbiddenField } from "../../../kube/field-errors.ts";
 import { recordUpdate } from "../../../kube/managed-fields/record-update.ts";
@@ -98,6 +99,7 @@ export function updateObject(
   if (target.subresource !== "status") allocate(ctx, kind, next, old);
   kind.defaults?.(next);
   next.metadata.resourceVersion = old.metadata.resourceVersion;
+  if (target.subresource === undefined) checkEscalation(ctx, kind, next, old, options.user);
   validateUpdate(kind, next, old);
   checkFinalizers(kind, next, old);
   if (!options.managedFieldsDone) {

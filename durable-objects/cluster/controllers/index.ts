@@ -1,5 +1,6 @@
 // The controllers a cluster runs, and the glue between the runner and the Durable Object's
 // one alarm, which it shares with the idle-expiry deadline: armed for whichever comes first.
+import { ClusterRoleAggregationController } from "./clusterrole-aggregation.ts";
 import type { ApiContext } from "../api/context.ts";
 import { CronJobController } from "./cronjob.ts";
 import { DaemonSetController } from "./daemonset.ts";
@@ -42,6 +43,7 @@ export function controllersFor(
     new TaintEvictionController(ctx),
     new DisruptionController(ctx),
     new PodGCController(ctx),
+    new ClusterRoleAggregationController(ctx),
     ...(rootCA ? [new RootCAPublisher(ctx, rootCA)] : []),
   ];
 }

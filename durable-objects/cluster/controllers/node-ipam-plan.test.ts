@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { allocateNext, CIDRSet, occupied, parseCIDR } from "./node-ipam-plan.ts";
+import { parseCIDR } from "../../../kube/ipv4.ts";
+import { allocateNext, CIDRSet, occupied, overlapping } from "./node-ipam-plan.ts";
 
 describe("node IPAM plan", () => {
   const set = new CIDRSet();
@@ -35,5 +36,13 @@ describe("node IPAM plan", () => {
     const small = new CIDRSet("10.244.0.0/23", 24);
     expect(small.size).toBe(2);
     expect(allocateNext(small, new Set([0, 1]), 1)).toBeUndefined();
+  });
+
+  it("finds the ranges a host's networks overlap: smaller, larger, partly outside, or elsewhere", () => {
+    expect([...overlapping(set, ["10.244.3.128/25"])]).toEqual([3]);
+    expect([...overlapping(set, ["10.244.4.0/23"])]).toEqual([4, 5]);
+    expect(overlapping(set, ["10.0.0.0/8"]).size).toBe(256);
+    expect([...overlapping(set, ["10.88.0.0/16", "192.168.1.0/24", "garbage"])]).toEqual([]);
+    expect([...overlapping(new CIDRSet("10.244.0.0/23", 24), ["10.244.1.0/24", "10.244.2.0/24"])]).toEqual([1]);
   });
 });

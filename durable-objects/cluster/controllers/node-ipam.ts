@@ -4,9 +4,10 @@
 // keeps it (ranges are immutable once set); a deleted node's range is free again because allocation
 // looks at the nodes that exist. When every range is taken the node is left without one and flagged
 // as upstream does: a CIDRNotAvailable event, tried again when a node goes.
+import { HOST_SUBNETS_ANNOTATION } from "../../../kube/agent-protocol.ts";
 import type { ApiContext } from "../api/context.ts";
 import type { Change } from "../store/object-store.ts";
-import { allocateNext, CIDR_SET_FULL, CIDRSet, occupied } from "./node-ipam-plan.ts";
+import { allocateNext, CIDR_SET_FULL, CIDRSet, occupied, overlapping } from "./node-ipam-plan.ts";
 import type { Controller, ReconcileResult } from "./types.ts";
 import { Writer } from "./writes.ts";
 
@@ -59,7 +60,10 @@ export class NodeIpamController implements Controller {
     const nodes = this.ctx.store
       .list("nodes")
       .map((e) => ({ name: e.object.metadata.name ?? "", podCIDRs: cidrsOf(e.object) }));
-    const next = allocateNext(this.#set, occupied(this.#set, nodes), this.#candidate);
+    const used = occupied(this.#set, nodes);
+    const onHost = node.metadata.annotations?.[HOST_SUBNETS_ANNOTATION]?.split(",") ?? [];
+    for (const index of overlapping(this.#set, onHost)) used.add(index);
+    const next = allocateNext(this.#set, used, this.#candidate);
     const name = node.metadata.name ?? "";
     if (!next) {
       if (!this.#flagged.has(name)) {

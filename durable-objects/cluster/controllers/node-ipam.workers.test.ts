@@ -40,6 +40,20 @@ describe("node IPAM controller", () => {
     expect(moved.body.message).toContain('node updates may not change podCIDR except from "" to valid');
   });
 
+  it("gives a node no range its host already uses (the networks its agent listed at join)", async () => {
+    const c = await newCluster();
+    // The host holds all of 10.244.0.0/16 but 10.244.77.0/24 (another cluster's bridges, a VPN's route).
+    const taken = ["10.244.0.0/18", "10.244.64.0/21", "10.244.72.0/22", "10.244.76.0/24", "10.244.78.0/23"];
+    const rest = ["10.244.80.0/20", "10.244.96.0/19", "10.244.128.0/17"];
+    const res = await c.request("POST", "/api/v1/nodes", {
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: { name: "crowded", annotations: { "node.flotilla.dev/host-subnets": [...taken, ...rest].join(",") } },
+    });
+    expect(res.status).toBe(201);
+    expect((await podCIDR(c, "crowded")).podCIDR).toBe("10.244.77.0/24");
+  });
+
   it("flags a node when the range is full and gives it the range a deleted node freed", async () => {
     const c = await newCluster();
     for (let i = 0; i < 256; i++) {

@@ -11,8 +11,6 @@ import { listOptions } from "../api/options.ts";
 import { errorResponse, json } from "../api/respond.ts";
 import { selection } from "../api/selection.ts";
 import { includeObjectOption } from "../api/table.ts";
-import { authorize } from "../auth/authorize.ts";
-import type { Credential } from "../auth/credentials.ts";
 import { METRICS_API_VERSION, METRICS_GROUP, METRICS_VERSION } from "./discovery.ts";
 import { cpuQuantity, goDuration, memoryQuantity } from "./format.ts";
 import { type MetricsItem, metricsTable, TABLE_CONTENT_TYPE } from "./table.ts";
@@ -162,11 +160,10 @@ function respond(served: Served, request: Request): Response {
 }
 
 /** Serves one metrics request; errors are thrown as StatusErrors for the router to answer. */
-export function handleMetrics(ctx: ApiContext, request: Request, credential: Credential): Response {
+export function handleMetrics(ctx: ApiContext, request: Request): Response {
   const url = new URL(request.url);
   const target = parseMetricsPath(url.pathname);
   if (!target) throw pathNotFound();
-  authorize(credential, request.method, target.resource, target.namespace, METRICS_GROUP);
   if (request.method !== "GET" && request.method !== "HEAD")
     throw methodNotAllowed(`the server does not allow this method on the requested resource`);
   const now = ctx.now();
@@ -175,9 +172,9 @@ export function handleMetrics(ctx: ApiContext, request: Request, credential: Cre
 }
 
 /** handleMetrics with errors answered as Status objects (and any request body drained first). */
-export async function metricsResponse(ctx: ApiContext, request: Request, credential: Credential): Promise<Response> {
+export async function metricsResponse(ctx: ApiContext, request: Request): Promise<Response> {
   try {
-    return handleMetrics(ctx, request, credential);
+    return handleMetrics(ctx, request);
   } catch (err) {
     await discardBody(request);
     return errorResponse(err);

@@ -52,6 +52,25 @@ describe("node agents", () => {
     });
   });
 
+  it("keeps the networks a joining host uses on its Node for node IPAM, and refuses ones that are not CIDRs", async () => {
+    await withCluster(async ({ ctx, call, joinToken, dump }) => {
+      const before = dump();
+      for (const hostSubnets of [["10.88.0.0/16", "not-a-cidr"], Array.from({ length: 257 }, () => "10.0.0.0/8")]) {
+        const refused = await call("/agent/join", joinToken, { ...joinRequest("n1"), hostSubnets });
+        expect(refused.status).toBe(422);
+        expect(refused.body.message).toMatch(/hostSubnets/);
+      }
+      expect(dump()).toBe(before);
+      const subnets = ["10.88.0.0/16", "10.244.3.0/24"];
+      expect((await call("/agent/join", joinToken, { ...joinRequest("n1"), hostSubnets: subnets })).status).toBe(201);
+      const node = ctx.store.get("nodes", undefined, "n1")!.object;
+      expect(node.metadata.annotations).toEqual({ "node.flotilla.dev/host-subnets": "10.88.0.0/16,10.244.3.0/24" });
+      // A machine joining again under the name with no such networks drops the note.
+      await call("/agent/join", joinToken, joinRequest("n1"));
+      expect(ctx.store.get("nodes", undefined, "n1")!.object.metadata.annotations ?? {}).toEqual({});
+    });
+  });
+
   it("heartbeats renew the lease without moving the revision; status is written only on transitions", async () => {
     await withCluster(async ({ ctx, call, joinToken, agents }) => {
       const { nodeCredential } = (await call("/agent/join", joinToken, joinRequest("n1"))).body;

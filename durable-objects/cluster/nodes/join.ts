@@ -2,7 +2,7 @@
 // node name). The Node is created, or refreshed when a machine joins again under the same name; a new
 // credential for a name replaces the old one (its id is derived from the name).
 import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
-import type { JoinRequest, JoinResponse } from "../../../kube/agent-protocol.ts";
+import { HOST_SUBNETS_ANNOTATION, type JoinRequest, type JoinResponse } from "../../../kube/agent-protocol.ts";
 import { unauthorized } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import type { ApiContext } from "../api/context.ts";
@@ -24,6 +24,9 @@ function nodeObject(req: JoinRequest, existing?: KubeObject): KubeObject {
     ? structuredClone(existing)
     : { apiVersion: "v1", kind: "Node", metadata: { name: req.nodeName }, spec: {} };
   base.metadata.labels = labels;
+  const { [HOST_SUBNETS_ANNOTATION]: _, ...annotations } = base.metadata.annotations ?? {};
+  if (req.hostSubnets?.length) annotations[HOST_SUBNETS_ANNOTATION] = req.hostSubnets.join(",");
+  base.metadata.annotations = annotations;
   return base as KubeObject;
 }
 

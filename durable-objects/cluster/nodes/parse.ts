@@ -4,7 +4,7 @@
 // fields the schemas require, then what upstream's Node validation checks (quantities, labels, names).
 // A body refused here is a 400 or 422 Status, and the join or sync it came with writes nothing.
 import type { JoinRequest, SyncRequest } from "../../../kube/agent-protocol.ts";
-import type { FieldError } from "../../../kube/field-errors.ts";
+import { type FieldError, invalid as invalidField } from "../../../kube/field-errors.ts";
 import { isDNS1123Subdomain } from "../../../kube/names.ts";
 import {
   atomicList,
@@ -28,6 +28,10 @@ import { typedWalk } from "../../../kube/schema/typed-walk.ts";
 import { badRequest, invalid, type StatusError } from "../../../kube/status.ts";
 import { validateLabels } from "../registry/meta.ts";
 import { nodeStatusErrors } from "../registry/nodes.ts";
+import { parseCIDR } from "../../../kube/ipv4.ts";
+
+/** More than any host has networks: a join listing more is refused rather than stored on the Node. */
+const MAX_HOST_SUBNETS = 256;
 
 const agent = (type: string) => `flotilla.agent.v1.${type}`;
 
@@ -44,6 +48,7 @@ const protocolDefinitions: Definitions = {
       nodeInfo: ref(core("NodeSystemInfo")),
       addresses: addresses(),
       labels: stringMap(),
+      hostSubnets: atomicList(string()),
     },
     "A node joining.",
     { required: ["nodeName", "capacity", "allocatable", "nodeInfo", "addresses"] },
@@ -200,6 +205,16 @@ export function parseJoinRequest(body: unknown): JoinRequest {
     ...validateLabels(joinLabels(req), "metadata.labels"),
     ...nodeStatusErrors({ capacity, allocatable, addresses: addrs }),
   ];
+  const subnets = req.hostSubnets ?? [];
+  if (subnets.length > MAX_HOST_SUBNETS)
+    errors.push({
+      type: "FieldValueTooMany",
+      field: "hostSubnets",
+      detail: `must have at most ${MAX_HOST_SUBNETS} items`,
+    });
+  subnets.forEach((cidr, i) => {
+    if (!parseCIDR(cidr)) errors.push(invalidField(`hostSubnets[${i}]`, cidr, "must be an IPv4 CIDR"));
+  });
   if (errors.length > 0) throw nodeInvalid(req.nodeName, errors);
   return req;
 }

@@ -1,5 +1,6 @@
 // core/v1 Endpoints: the ENDPOINTS column, protocol defaults and subset rules, plus the IP and
 // port helpers services and endpoint slices share (pkg/apis/core/validation).
+import { parseOctets } from "../../../kube/ipv4.ts";
 import { type FieldError, invalid, notSupported, required } from "../../../kube/field-errors.ts";
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName } from "../../../kube/names.ts";
 import type { KubeObject } from "../../../kube/types.ts";
@@ -15,12 +16,7 @@ export function portNumProblems(port: unknown): string[] {
     : ["must be between 1 and 65535, inclusive"];
 }
 
-export function parseIPv4(s: string): number[] | undefined {
-  const parts = s.split(".");
-  if (parts.length !== 4) return undefined;
-  const octets = parts.map((p) => (/^\d{1,3}$/.test(p) ? Number(p) : Number.NaN));
-  return octets.every((n) => n >= 0 && n <= 255) ? octets : undefined;
-}
+export const parseIPv4 = parseOctets;
 
 /** Eight 16-bit groups of an IPv6 address (with an optional embedded IPv4 tail), or undefined. */
 export function parseIPv6(s: string): number[] | undefined {

@@ -18,6 +18,8 @@ import { nodes } from "./nodes.ts";
 import { podDisruptionBudgets } from "./poddisruptionbudgets.ts";
 import { pods } from "./pods.ts";
 import { priorityClasses } from "./priorityclasses.ts";
+import { clusterRoleBindings, roleBindings } from "./rbac-bindings.ts";
+import { clusterRoles, roles } from "./rbac-roles.ts";
 import { replicaSets } from "./replicasets.ts";
 import { secrets } from "./secrets.ts";
 import { serviceAccounts } from "./serviceaccounts.ts";
@@ -58,6 +60,11 @@ export const allKinds: readonly ResourceKind[] = [
   priorityClasses,
   // policy/v1
   podDisruptionBudgets,
+  // rbac.authorization.k8s.io/v1
+  clusterRoleBindings,
+  clusterRoles,
+  roleBindings,
+  roles,
 ];
 
 export const kindIndex = new KindIndex(allKinds);

@@ -3,9 +3,13 @@
 import { type FieldError, invalid } from "../../../kube/field-errors.ts";
 import { isQualifiedName } from "../../../kube/names.ts";
 import type { KubeObject } from "../../../kube/types.ts";
+import { forbiddenFor } from "../auth/forbidden.ts";
 import { ageColumn, column } from "./columns.ts";
 import { kubeFinalizerErrors } from "./meta.ts";
 import type { ResourceKind } from "./types.ts";
+
+/** Upstream's immortalNamespaces (plugin/pkg/admission/namespace/lifecycle). */
+const IMMORTAL = new Set(["default", "kube-system", "kube-public"]);
 
 const phase = (o: KubeObject): string => o.status?.phase ?? "";
 
@@ -43,4 +47,9 @@ export const namespaces: ResourceKind = {
     if (!finalizers.includes("kubernetes")) o.spec = { ...(o.spec ?? {}), finalizers: [...finalizers, "kubernetes"] };
   },
   validate: specFinalizerErrors,
+  // The namespace lifecycle admission plugin's immortal namespaces: the cluster needs them.
+  admitDelete(o) {
+    const name = o.metadata.name ?? "";
+    if (IMMORTAL.has(name)) throw forbiddenFor("", "namespaces", name, "this namespace may not be deleted");
+  },
 };

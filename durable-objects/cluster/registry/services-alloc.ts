@@ -3,7 +3,7 @@
 // The store owns the sets of used addresses; these functions only choose and check.
 import { type FieldError, invalid } from "../../../kube/field-errors.ts";
 import type { KubeObject } from "../../../kube/types.ts";
-import { parseIPv4 } from "./endpoints.ts";
+import { parseIP } from "../../../kube/ipv4.ts";
 import { clusterIPsOf, needsHealthCheck, needsNodePorts, portsOf } from "./services.ts";
 
 export const SERVICE_CIDR = "10.96.0.0/12";
@@ -51,9 +51,8 @@ export function allocateNodePort(used: ReadonlySet<number>, random: () => number
 }
 
 export function clusterIPInRange(ip: string): boolean {
-  const v4 = parseIPv4(ip);
-  if (!v4) return false;
-  const n = ((v4[0] << 24) | (v4[1] << 16) | (v4[2] << 8) | v4[3]) >>> 0;
+  const n = parseIP(ip);
+  if (n === undefined) return false;
   return n > CIDR_BASE && n < CIDR_BASE + CIDR_SIZE - 1;
 }
 

@@ -63,6 +63,8 @@ export interface ResourceKind {
    * kubelet); undefined or 0 removes the object at once.
    */
   gracePeriod?(obj: KubeObject, requested: number | undefined): number | undefined;
+  /** Refuses a delete of this object by throwing a StatusError (upstream's delete admission). */
+  admitDelete?(obj: KubeObject): void;
   /** Set on a version served as a conversion of another's stored objects (see api/conversion.ts). */
   conversion?: VersionConversion;
 }

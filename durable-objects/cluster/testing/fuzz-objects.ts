@@ -49,6 +49,16 @@ const BODIES: Record<string, Json> = {
   Lease: { spec: { holderIdentity: "h", leaseDurationSeconds: 15 } },
   EndpointSlice: { addressType: "IPv4", endpoints: [{ addresses: ["10.0.0.1"] }], ports: [{ port: 80 }] },
   PriorityClass: { value: 1000 },
+  Role: { rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }] },
+  ClusterRole: { rules: [{ nonResourceURLs: ["/healthz"], verbs: ["get"] }] },
+  RoleBinding: {
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "r" },
+    subjects: [{ kind: "User", name: "u" }],
+  },
+  ClusterRoleBinding: {
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" },
+    subjects: [{ kind: "Group", name: "g" }],
+  },
 };
 
 /** A valid object of the kind, named `name`. */

@@ -2,9 +2,8 @@
 // making it from its host to the pod's IP. A service's request goes round robin over its ready endpoints,
 // and an endpoint that cannot be reached (connection refused, node not connected) is skipped for the next.
 import { readCapped } from "../../../kube/http/read-capped.ts";
-import { forbidden, notFound, StatusError, tooLarge } from "../../../kube/status.ts";
+import { notFound, StatusError, tooLarge } from "../../../kube/status.ts";
 import type { ApiContext } from "../api/context.ts";
-import type { Credential } from "../auth/credentials.ts";
 import type { TunnelHub } from "./hub.ts";
 import { openFirstReachable } from "./open.ts";
 import type { StreamReader } from "./reader.ts";
@@ -21,22 +20,6 @@ import {
 
 /** Request bodies are held whole (so a refused endpoint can be retried with the same body). */
 export const MAX_PROXY_BODY = 8 * 1024 * 1024;
-
-const VERBS: Record<string, string> = { GET: "get", HEAD: "get", POST: "create", PUT: "update", PATCH: "patch" };
-
-/**
- * Upstream's view role has no pods/proxy or services/proxy (proxying reaches the app with the
- * apiserver's authority), so only admins may proxy, whatever the method.
- */
-export function authorizeProxy(cred: Credential, method: string, resource: string, name: string, ns: string): void {
-  if (cred.role === "admin") return;
-  const verb = VERBS[method] ?? method.toLowerCase();
-  const [kind] = resource.split("/");
-  throw forbidden(
-    `${kind} "${name}" is forbidden: User "flotilla:${cred.role}:${cred.id}" cannot ${verb} resource "${resource}" in API group "" in the namespace "${ns}"`,
-    { name, kind },
-  );
-}
 
 /** The path after ".../{name}/proxy", or undefined for the proxy root without a slash. */
 export function proxyPath(url: URL): string | undefined {

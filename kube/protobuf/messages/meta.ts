@@ -58,4 +58,8 @@ Condition
   4 lastTransitionTime Time
   5 reason string!
   6 message string!
+FieldSelectorRequirement
+  1 key string!
+  2 operator string!
+  3 values string[]
 `);
