@@ -21,7 +21,7 @@ import { ensureKubernetesService } from "./kubernetes-service.ts";
 import type { Runner } from "./controllers/runner.ts";
 import { startAccessControl } from "./auth/access.ts";
 import { ClusterCA } from "./auth/cluster-ca.ts";
-import { Credentials, type IssuedToken, type Role, type TokenInfo } from "./auth/credentials.ts";
+import { Credentials, type IssuedToken, type Role, type TokenInfo, type UserTokenInfo } from "./auth/credentials.ts";
 import { ClusterGuard } from "./limits/guard.ts";
 import { attachGuard, detachGuard } from "./limits/hooks.ts";
 import {
@@ -58,8 +58,17 @@ const DEFAULT_CHANGE_LOG_LIMIT = 50_000;
 /** Namespaces every cluster starts with, as upstream's apiserver creates them. */
 const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
-/** Roles the owner may hand out; node credentials come only from the join protocol. */
-export type IssuableRole = Exclude<Role, "node">;
+/** Roles the owner may hand out; node credentials come only from the join protocol, users with a name. */
+export type IssuableRole = Exclude<Role, "node" | "user">;
+
+/** Shared-access users (tokens) one cluster may have: a classroom, not a directory. */
+export const MAX_CLUSTER_USERS = 100;
+
+/** A shared-access user's token just issued: the only time its secret is seen. */
+export interface IssuedUser extends IssuedToken {
+  username: string;
+  groups: string[];
+}
 
 export interface ProvisionRequest {
   clusterId: string;
@@ -223,6 +232,28 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
   /** A new token of `role`, or undefined when this object is no cluster. */
   async createToken(role: IssuableRole, ttlSeconds?: number): Promise<IssuedToken | undefined> {
     return this.#live?.credentials.issue(role, Date.now(), ttlSeconds);
+  }
+
+  /**
+   * A token for a named user in `groups` (RBAC bindings to either grant it anything), "limit" when the
+   * cluster has MAX_CLUSTER_USERS already, undefined when this object is no cluster.
+   */
+  async createUser(username: string, groups: string[], ttlSeconds?: number): Promise<IssuedUser | "limit" | undefined> {
+    const credentials = this.#live?.credentials;
+    if (!credentials) return undefined;
+    if (credentials.users().length >= MAX_CLUSTER_USERS) return "limit";
+    const issued = await credentials.issue("user", Date.now(), ttlSeconds, { username, groups });
+    return { ...issued, username, groups };
+  }
+
+  async listUsers(): Promise<UserTokenInfo[] | undefined> {
+    return this.#live?.credentials.users();
+  }
+
+  /** True if `id` was a user's token; other credentials are not touched. */
+  async revokeUser(id: string): Promise<boolean> {
+    const credentials = this.#live?.credentials;
+    return credentials?.roleOf(id) === "user" && credentials.revoke(id);
   }
 
   async listTokens(): Promise<TokenInfo[] | undefined> {

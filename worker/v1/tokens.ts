@@ -8,8 +8,8 @@ import { renderKubeconfig } from "./kubeconfig.ts";
 import type { V1 } from "./types.ts";
 
 const YEAR_SECONDS = 365 * 24 * 3600;
-const TOKEN_ID = /^[a-z0-9-]{1,64}$/;
-const ttlSeconds = optional(integer({ min: 1, max: YEAR_SECONDS }));
+export const TOKEN_ID = /^[a-z0-9-]{1,64}$/;
+export const ttlSeconds = optional(integer({ min: 1, max: YEAR_SECONDS }));
 
 export function tokenRoutes(app: Hono<V1>): void {
   app.post("/clusters/:id/tokens", async (c) => {
