@@ -3,11 +3,13 @@
 // cluster CA signed and forwards to the cluster over its own HTTPS connection), verifying the server against
 // kube-root-ca.crt — with the real kubectl binary, mounted from the host, given a token and the CA, and with
 // in-cluster config alone (KUBERNETES_SERVICE_HOST/PORT and the serviceaccount files; until ServiceAccount
-// tokens are mounted, this test writes those files itself from a Secret holding the admin token).
+// tokens are mounted, this test writes those files itself from a Secret env var holding the admin token).
+// The pod's own token decides: none is 401, a shared-access user bound to `view` reads and is Forbidden to write.
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { podmanGate, removeNodeContainers } from "./containers.ts";
+import { httpsRequest } from "../../scripts/local/https-client.ts";
 import { WEB_IMAGE } from "./fixtures/web-app.ts";
 import { type Harness, requireKubectl, startHarness } from "./harness.ts";
 
@@ -36,19 +38,21 @@ function apiClientPod(binDir: string) {
           command: [
             "sh",
             "-c",
-            `mkdir -p ${SA_DIR} && cp /token/token ${SA_DIR}/token && cp /ca/ca.crt ${SA_DIR}/ca.crt && echo -n default > ${SA_DIR}/namespace && exec sleep 3600`,
+            `mkdir -p ${SA_DIR} && echo -n "$TOKEN" > ${SA_DIR}/token && cp /ca/ca.crt ${SA_DIR}/ca.crt && echo -n default > ${SA_DIR}/namespace && exec sleep 3600`,
           ],
-          env: [{ name: "HOME", value: "/tmp" }],
+          env: [
+            { name: "HOME", value: "/tmp" },
+            { name: "TOKEN", valueFrom: { secretKeyRef: { name: "in-cluster-token", key: "token" } } },
+            { name: "VIEWER_TOKEN", valueFrom: { secretKeyRef: { name: "in-cluster-token", key: "viewer" } } },
+          ],
           volumeMounts: [
             { name: "kubectl", mountPath: "/kbin", readOnly: true },
-            { name: "token", mountPath: "/token", readOnly: true },
             { name: "ca", mountPath: "/ca", readOnly: true },
           ],
         },
       ],
       volumes: [
         { name: "kubectl", hostPath: { path: binDir, type: "Directory" } },
-        { name: "token", secret: { secretName: "in-cluster-token" } },
         { name: "ca", configMap: { name: "kube-root-ca.crt" } },
       ],
     },
@@ -67,12 +71,22 @@ describe.skipIf(podman.skip)("the API from inside the cluster", () => {
     expect(fs.existsSync(path.join(binDir, KUBECTL_BUILD)), `${KUBECTL_BUILD} beside ${binDir}`).toBe(true);
     h = await startHarness();
     await h.flotilla.startAgent({ name: NODE, runtime: "docker" });
+    // A shared-access user (the owner's /v1), bound to `view` in default.
+    const viewer = await httpsRequest(`${h.flotilla.url}/v1/clusters/${h.flotilla.clusterId}/users`, {
+      method: "POST",
+      ca: h.flotilla.caPem,
+      headers: { authorization: `Bearer ${h.flotilla.accountToken}`, "content-type": "application/json" },
+      body: JSON.stringify({ username: "viewer" }),
+    });
+    expect(viewer.status, viewer.body).toBe(201);
+    await h.kubectl(["create", "rolebinding", "viewer-view", "--clusterrole=view", "--user=viewer"]);
     await h.kubectl([
       "create",
       "secret",
       "generic",
       "in-cluster-token",
       `--from-literal=token=${h.flotilla.adminToken}`,
+      `--from-literal=viewer=${JSON.parse(viewer.body).token}`,
     ]);
     await h.kubectl(["apply", "-f", "-"], { stdin: JSON.stringify(apiClientPod(binDir)) });
     await h.kubectl(["wait", "--for=condition=Ready", "pod/api-client", "--timeout=120s"], { timeoutMs: 130_000 });
@@ -97,7 +111,7 @@ describe.skipIf(podman.skip)("the API from inside the cluster", () => {
   });
 
   it("kubectl --server=https://kubernetes.default.svc with the token and ca.crt verifies the server and reads", async () => {
-    const flags = `--server=https://kubernetes.default.svc --certificate-authority=/ca/ca.crt --token="$(cat /token/token)"`;
+    const flags = `--server=https://kubernetes.default.svc --certificate-authority=/ca/ca.crt --token="$TOKEN"`;
     const version = JSON.parse((await inPod(`${kubectlInPod} ${flags} get --raw /version`)).stdout);
     expect(version).toMatchObject({ major: "1" });
     const pods = (await inPod(`${kubectlInPod} ${flags} get pods -o name`)).stdout;
@@ -110,7 +124,7 @@ describe.skipIf(podman.skip)("the API from inside the cluster", () => {
       "$KUBERNETES_SERVICE_HOST",
     ]) {
       const out = await inPod(
-        `${kubectlInPod} --server=https://${host} --certificate-authority=/ca/ca.crt --token="$(cat /token/token)" get --raw /version`,
+        `${kubectlInPod} --server=https://${host} --certificate-authority=/ca/ca.crt --token="$TOKEN" get --raw /version`,
       );
       expect(JSON.parse(out.stdout).major, host).toBe("1");
     }
@@ -125,7 +139,30 @@ describe.skipIf(podman.skip)("the API from inside the cluster", () => {
     expect(seen.data).toEqual({ k: "v" });
   }, 120_000);
 
-  it("passes the pod's own token through: a bad one is 401, and a CA that is not the cluster's fails verification", async () => {
+  it("passes the pod's own token through: none is 401, a view user reads and is Forbidden to write", async () => {
+    const server = "--server=https://kubernetes.default.svc --certificate-authority=/ca/ca.crt";
+    // No token: over TLS kubectl insists on some credential (it would prompt for a password), so it is given
+    // a blank one, which goes out as a bare `Authorization: Bearer` — no token, as upstream's authenticator sees it.
+    const none = await inPod(
+      `${kubectlInPod} ${server} --token=" " -v=6 get --raw /api/v1/namespaces/default/pods`,
+      true,
+    );
+    expect(none.code).not.toBe(0);
+    expect(none.stderr).toMatch(
+      /GET https:\/\/kubernetes.default.svc\/api\/v1\/namespaces\/default\/pods 401 Unauthorized/,
+    );
+    const viewer = `${kubectlInPod} ${server} --token="$VIEWER_TOKEN"`;
+    expect((await inPod(`${viewer} auth whoami -o jsonpath={.status.userInfo.username}`)).stdout).toBe("viewer");
+    expect((await inPod(`${viewer} get pods -o name`)).stdout).toContain("pod/api-client");
+    const write = await inPod(`${viewer} create configmap by-viewer`, true);
+    expect(write.code).not.toBe(0);
+    // The first line is the pod's kubectl; the next, the outer `kubectl exec` reporting its exit code.
+    expect(write.stderr.split("\n")[0]).toBe(
+      'error: failed to create configmap: configmaps is forbidden: User "viewer" cannot create resource "configmaps" in API group "" in the namespace "default"',
+    );
+  }, 120_000);
+
+  it("a bad token is 401, and a CA that is not the cluster's fails verification", async () => {
     const bad = await inPod(
       `${kubectlInPod} --server=https://kubernetes.default.svc --certificate-authority=/ca/ca.crt --token=fltc_wrong get --raw /version`,
       true,
@@ -134,7 +171,7 @@ describe.skipIf(podman.skip)("the API from inside the cluster", () => {
     expect(bad.stderr).toMatch(/Unauthorized/);
     // Without ca.crt the pod has no root that signed the endpoint's certificate (busybox has no CA bundle).
     const unverified = await inPod(
-      `${kubectlInPod} --server=https://kubernetes.default.svc --token="$(cat /token/token)" get --raw /version`,
+      `${kubectlInPod} --server=https://kubernetes.default.svc --token="$TOKEN" get --raw /version`,
       true,
     );
     expect(unverified.code).not.toBe(0);
