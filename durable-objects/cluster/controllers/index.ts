@@ -75,9 +75,13 @@ export class ObjectAlarm implements Alarm {
     done.catch((e: unknown) => console.error(`alarm: ${(e as Error).message}`));
   }
 
-  /** The alarm fired: whatever was set is spent. */
+  /**
+   * The alarm fired: whatever was set is spent, the runner's due time too — its tick arms again only if
+   * work is left, and a stale due time in the past would otherwise re-fire the alarm at once, forever.
+   */
   fired(): void {
     this.#set = undefined;
+    this.#due = null;
   }
 }
 
