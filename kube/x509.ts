@@ -1,6 +1,7 @@
 // X.509 certificates made with WebCrypto alone (ECDSA P-256, SHA-256): a cluster's CA and the serving
 // certificates it signs. Only what Go's crypto/x509 and Node's TLS need is encoded — DER by hand, since
 // no npm X.509 library is needed for a handful of fixed structures and the key never leaves WebCrypto.
+import { concatBytes } from "./bytes.ts";
 
 /** The names upstream's apiserver certificate carries for in-cluster clients (plus the `kubernetes` Service's IP). */
 export function inClusterNames(clusterDomain = "cluster.local"): string[] {
@@ -31,18 +32,8 @@ export interface SigningKeyPair {
   privateKey: SigningKey;
 }
 
-function concat(parts: Bytes[]): Bytes {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 function tlv(tag: number, ...contents: Bytes[]): Bytes {
-  const body = concat(contents);
+  const body = concatBytes(contents);
   const n = body.length;
   let length: number[];
   if (n < 0x80) length = [n];
@@ -51,7 +42,7 @@ function tlv(tag: number, ...contents: Bytes[]): Bytes {
     for (let v = n; v > 0; v >>= 8) bytes.unshift(v & 0xff);
     length = [0x80 | bytes.length, ...bytes];
   }
-  return concat([Uint8Array.of(tag, ...length), body]);
+  return concatBytes([Uint8Array.of(tag, ...length), body]);
 }
 
 const seq = (...items: Bytes[]) => tlv(0x30, ...items);
@@ -66,7 +57,7 @@ function unsignedInteger(bytes: Bytes): Bytes {
   let start = 0;
   while (start < bytes.length - 1 && bytes[start] === 0) start++;
   const trimmed = bytes.subarray(start);
-  return tlv(0x02, trimmed[0] & 0x80 ? concat([Uint8Array.of(0), trimmed]) : trimmed);
+  return tlv(0x02, trimmed[0] & 0x80 ? concatBytes([Uint8Array.of(0), trimmed]) : trimmed);
 }
 
 /** A BIT STRING of whole bytes (no unused bits), as signatures and keys are. */

@@ -13,6 +13,7 @@ import {
   type ServingCertificateRequest,
   type ServingCertificateResponse,
 } from "../../kube/agent-protocol.ts";
+import { HOP_BY_HOP_HEADERS } from "../../kube/hop-by-hop.ts";
 
 export interface KubernetesEndpointOptions {
   /** The cluster's URL as the agent reaches it (a request's path is appended). */
@@ -26,19 +27,8 @@ export interface KubernetesEndpointOptions {
   log: (message: string) => void;
 }
 
-/** Hop-by-hop headers (RFC 9110 §7.6.1) never pass a proxy; Host is the server's. */
-const HOP_BY_HOP = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "proxy-authenticate",
-  "proxy-authorization",
-  "te",
-  "trailer",
-  "transfer-encoding",
-  "upgrade",
-  "host",
-]);
+/** Hop-by-hop headers never pass a proxy; Host is the server's. */
+const HOP_BY_HOP = new Set([...HOP_BY_HOP_HEADERS, "host"]);
 
 function forwardHeaders(headers: http.IncomingHttpHeaders, keepUpgrade: boolean): http.OutgoingHttpHeaders {
   const out: http.OutgoingHttpHeaders = {};
