@@ -1,7 +1,7 @@
 // runAgent: the node agent as a library call (the `flotilla agent` command and tests use it).
 import { readFile, statfs } from "node:fs/promises";
 import os from "node:os";
-import type { AgentNodeStatus, PodAssignment } from "../kube/agent-protocol.ts";
+import { AGENT_SERVING_CERT_PATH, type AgentNodeStatus, type PodAssignment } from "../kube/agent-protocol.ts";
 import type { NodeCondition } from "../kube/pod-types.ts";
 import type { AgentOptions } from "./args.ts";
 import { ClusterClient } from "./client.ts";
@@ -16,6 +16,7 @@ import { SimulatedRuntime } from "./runtime/simulated.ts";
 import type { PodRuntime } from "./runtime/types.ts";
 import { agentNetworkNames, PodNetwork } from "./runtime/docker/pod-network.ts";
 import { checkHostNetworking, HostServices, run as runCommand } from "./services/host-services.ts";
+import { KubernetesEndpoint } from "./services/kubernetes-endpoint.ts";
 import { type RunningProxy, startServiceProxy } from "./services/start.ts";
 import { AssignmentStore, defaultStateDir, ensureStateDir, loadState, podsDir, saveState } from "./state.ts";
 import { SyncLoop } from "./sync-loop.ts";
@@ -200,6 +201,7 @@ async function runNode(
   loop.seed(restored);
   // Pods reach Services through this node's proxy; it listens before any pod starts (their env names its ports).
   let tunnel: TunnelClient | undefined;
+  let endpoint: KubernetesEndpoint | undefined;
   if (runtime instanceof DockerRuntime) {
     const names = agentNetworkNames(state.server, state.nodeName);
     network = new PodNetwork(runtime.docker, names, state.nodeName, log);
@@ -207,7 +209,19 @@ async function runNode(
     const unroutable = await checkHostNetworking();
     if (unroutable)
       log(`cluster IPs and node ports: off (${unroutable}); pods reach Services at the node's gateway listeners`);
+    const kubernetesApi = new KubernetesEndpoint({
+      server: options.server,
+      nodeName: state.nodeName,
+      requestCertificate: (req) => client.post(AGENT_SERVING_CERT_PATH, state.nodeCredential, req),
+      ca: options.caFile ? await readFile(options.caFile, "utf8") : undefined,
+      insecureSkipTlsVerify: options.insecureSkipTlsVerify,
+      log,
+    });
+    // Without a certificate pods cannot reach the API in-cluster, but everything else works: logged, not fatal.
+    await kubernetesApi.start().catch((error: Error) => log(`in-cluster API endpoint: off (${error.message})`));
+    endpoint = kubernetesApi;
     services = await startServiceProxy({
+      kubernetesApi: (socket) => kubernetesApi.accept(socket),
       docker: runtime.docker,
       nodeName: state.nodeName,
       stateDir,
@@ -245,6 +259,7 @@ async function runNode(
       await tunnel.stop();
       await done;
       await services?.close();
+      endpoint?.close();
       await dns?.close();
       await runtime.close();
     },
