@@ -9,12 +9,8 @@ export default defineConfig({
       "scripts/**/*.test.ts",
       "cli/**/*.test.ts",
       "agent/**/!(*.podman).test.ts",
-      "durable-objects/**/registry/**/*.test.ts",
-      "durable-objects/**/scheduler/**/!(*.workers).test.ts",
-      "durable-objects/**/nodes/**/!(*.workers).test.ts",
-      "durable-objects/**/controllers/**/!(*.workers).test.ts",
-      "durable-objects/**/metrics/**/!(*.workers).test.ts",
-      "durable-objects/**/auth/**/!(*.workers).test.ts",
+      // The object's pure modules, in any folder; tests needing workerd are *.workers.test.ts.
+      "durable-objects/**/!(*.workers).test.ts",
     ],
   },
 });

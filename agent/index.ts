@@ -3,6 +3,7 @@ import { readFile, statfs } from "node:fs/promises";
 import os from "node:os";
 import {
   AGENT_POD_TOKEN_PATH,
+  AGENT_SERVING_CERT_PATH,
   type AgentNodeStatus,
   type PodAssignment,
   type PodTokenResponse,
@@ -22,6 +23,7 @@ import { SimulatedRuntime } from "./runtime/simulated.ts";
 import type { PodRuntime } from "./runtime/types.ts";
 import { agentNetworkNames, PodNetwork } from "./runtime/docker/pod-network.ts";
 import { checkHostNetworking, HostServices, run as runCommand } from "./services/host-services.ts";
+import { KubernetesEndpoint } from "./services/kubernetes-endpoint.ts";
 import { type RunningProxy, startServiceProxy } from "./services/start.ts";
 import { AssignmentStore, defaultStateDir, ensureStateDir, loadState, podsDir, saveState } from "./state.ts";
 import { SyncLoop } from "./sync-loop.ts";
@@ -216,6 +218,7 @@ async function runNode(
   loop.seed(restored);
   // Pods reach Services through this node's proxy; it listens before any pod starts (their env names its ports).
   let tunnel: TunnelClient | undefined;
+  let endpoint: KubernetesEndpoint | undefined;
   if (runtime instanceof DockerRuntime) {
     const names = agentNetworkNames(state.server, state.nodeName);
     network = new PodNetwork(runtime.docker, names, state.nodeName, log);
@@ -223,7 +226,19 @@ async function runNode(
     const unroutable = await checkHostNetworking();
     if (unroutable)
       log(`cluster IPs and node ports: off (${unroutable}); pods reach Services at the node's gateway listeners`);
+    const kubernetesApi = new KubernetesEndpoint({
+      server: options.server,
+      nodeName: state.nodeName,
+      requestCertificate: (req) => client.post(AGENT_SERVING_CERT_PATH, state.nodeCredential, req),
+      ca: options.caFile ? await readFile(options.caFile, "utf8") : undefined,
+      insecureSkipTlsVerify: options.insecureSkipTlsVerify,
+      log,
+    });
+    // Without a certificate pods cannot reach the API in-cluster, but everything else works: logged, not fatal.
+    await kubernetesApi.start().catch((error: Error) => log(`in-cluster API endpoint: off (${error.message})`));
+    endpoint = kubernetesApi;
     services = await startServiceProxy({
+      kubernetesApi: (socket) => kubernetesApi.accept(socket),
       docker: runtime.docker,
       nodeName: state.nodeName,
       stateDir,
@@ -261,6 +276,7 @@ async function runNode(
       await tunnel.stop();
       await done;
       await services?.close();
+      endpoint?.close();
       await dns?.close();
       await runtime.close();
     },

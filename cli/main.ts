@@ -28,6 +28,12 @@ usage: flotilla <command> [options]
   tokens create <cluster> --role admin|view|join [--ttl SECONDS]
   tokens list <cluster> [--json]
   tokens revoke <cluster> <token-id>
+  users create <cluster> <username> [--groups G1,G2] [--ttl SECONDS] [--file F]
+                                             a kubeconfig for a named user in those groups, to hand
+                                             to someone (printed, or written to F); grant it access
+                                             with RBAC: kubectl create rolebinding --user/--group …
+  users list <cluster> [--json]
+  users revoke <cluster> <user-id>
   agent --server <url> --join-token <t> …   connect this machine as a node (flotilla agent --help)
 
 options:
@@ -232,6 +238,56 @@ async function tokens(args: Parsed, io: Io): Promise<void> {
   }
 }
 
+async function users(args: Parsed, io: Io): Promise<void> {
+  const [, sub, ref, name] = args.words;
+  const target = loggedIn(args, io);
+  const c = await resolveCluster(target, ref);
+  switch (sub) {
+    case "create": {
+      if (!name) throw new CliError("usage: flotilla users create <cluster> <username> [--groups G1,G2]");
+      const groups = flag(args, "groups")?.split(",").filter(Boolean) ?? [];
+      const u = await api(target, "POST", `/v1/clusters/${c.id}/users`, {
+        username: name,
+        groups,
+        ttlSeconds: ttlOf(args),
+      });
+      const file = flag(args, "file");
+      if (!file) return io.out(u.kubeconfig.trimEnd());
+      fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      fs.writeFileSync(file, u.kubeconfig, { mode: 0o600 });
+      fs.chmodSync(file, 0o600);
+      io.out(`User ${u.username} (${u.id}, groups: ${u.groups.join(",") || "none"}, expires ${when(u.expiresAt)}).`);
+      io.out(`Kubeconfig written to ${file}; it can do nothing until bound, e.g.`);
+      io.out(
+        `  kubectl create rolebinding ${u.username.replace(/[^a-z0-9.-]/gi, "-").toLowerCase()}-view --clusterrole=view --user=${u.username} -n default`,
+      );
+      return;
+    }
+    case "list": {
+      const { items } = await api(target, "GET", `/v1/clusters/${c.id}/users`);
+      if (args.flags.has("json")) return io.out(JSON.stringify(items, null, 2));
+      if (items.length === 0) return io.out(`No users: \`flotilla users create ${c.name} <username>\`.`);
+      const rows = items.map((u: Json) => [
+        u.id,
+        u.username,
+        u.groups.join(",") || "-",
+        when(u.createdAt),
+        when(u.expiresAt),
+      ]);
+      for (const line of table([["ID", "USERNAME", "GROUPS", "CREATED", "EXPIRES"], ...rows])) io.out(line);
+      return;
+    }
+    case "revoke": {
+      if (!name) throw new CliError("usage: flotilla users revoke <cluster> <user-id>");
+      await api(target, "DELETE", `/v1/clusters/${c.id}/users/${encodeURIComponent(name)}`);
+      io.out(`User token ${name} revoked; it stops working at once.`);
+      return;
+    }
+    default:
+      throw new CliError("usage: flotilla users create|list|revoke <cluster> …", 2);
+  }
+}
+
 async function kubeconfig(args: Parsed, io: Io): Promise<void> {
   const target = loggedIn(args, io);
   const c = await resolveCluster(target, args.words[1]);
@@ -272,6 +328,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
         break;
       case "tokens":
         await tokens(args, io);
+        break;
+      case "users":
+        await users(args, io);
         break;
       case "kubeconfig":
         await kubeconfig(args, io);

@@ -3,6 +3,7 @@
 //   POST <cluster>/agent/join   Authorization: Bearer <join token>        JoinRequest  → JoinResponse
 //   POST <cluster>/agent/sync   Authorization: Bearer <node credential>   SyncRequest  → SyncResponse
 //   POST <cluster>/agent/pod-token  (node credential)  PodTokenRequest → PodTokenResponse
+//   POST <cluster>/agent/serving-certificate  (node credential)  ServingCertificateRequest → …Response
 // Errors are Kubernetes Status objects (401 for a bad token, 403 for a credential acting beyond its node).
 import type { ConfigMap, NodeAddress, NodeCondition, NodeSystemInfo, Pod, PodStatus, Secret } from "./pod-types.ts";
 
@@ -27,6 +28,27 @@ export interface PodTokenResponse {
   token: string;
   /** RFC 3339: when the token is due to be refreshed by (the requested life, as TokenRequest's status says). */
   expirationTimestamp: string;
+}
+
+export const AGENT_SERVING_CERT_PATH = "/agent/serving-certificate";
+
+/**
+ * The agent's own key for serving the in-cluster API endpoint (`kubernetes.default.svc`): the cluster CA
+ * certifies it for upstream's in-cluster names and the `kubernetes` Service's IP, nothing the agent chooses.
+ */
+export interface ServingCertificateRequest {
+  nodeName: string;
+  /** DER SubjectPublicKeyInfo of an ECDSA P-256 key, base64. */
+  publicKey: string;
+}
+
+export interface ServingCertificateResponse {
+  /** PEM. */
+  certificate: string;
+  /** The cluster CA's certificate (PEM), what pods get as ca.crt. */
+  ca: string;
+  /** The `kubernetes` Service's cluster IP the certificate names. */
+  clusterIP: string;
 }
 
 /** The heartbeat interval the object uses unless it chooses a longer one. */

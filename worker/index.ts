@@ -1,9 +1,12 @@
 // The edge entry: health, the public API (/v1), and routing of /clusters/<id>/… to that
 // cluster's Durable Object, which checks the request's token itself (one hop per kubectl call).
-// It knows the object only by its class and typed surface. Ids that /v1 never created reach no object.
+// Every other path is the cluster at the server's root: the bearer token names the cluster
+// (kube/cluster-of-token.ts). It knows the object only by its class and typed surface. Ids that
+// /v1 never created reach no object.
 import { Hono } from "hono";
 import { discardBody } from "../kube/http/read-capped.ts";
-import { pathNotFound } from "../kube/status.ts";
+import { bearerToken, clusterOfToken } from "../kube/cluster-of-token.ts";
+import { pathNotFound, unauthorized } from "../kube/status.ts";
 import { ClusterObject } from "../durable-objects/cluster/object.ts";
 import { CLUSTER_ID_PATTERN } from "./auth/tokens.ts";
 import type { Env } from "./env.ts";
@@ -44,7 +47,21 @@ app.all("/public/:id/*", async (c) => {
   return c.env.CLUSTER.get(c.env.CLUSTER.idFromName(id)).fetch(c.req.raw);
 });
 
-app.notFound(() => notFoundStatus());
+/**
+ * The cluster at the server's root: a kubeconfig's `server` has no path, so `kubectl get --raw /version`,
+ * `kubectl proxy` and clients building absolute paths work. The token says which cluster; one naming none
+ * that /v1 created is refused here as the apiserver refuses a bad token, and touches no object.
+ */
+app.all("*", async (c) => {
+  if (OWN_PATHS.test(new URL(c.req.url).pathname)) return discardBody(c.req.raw).then(notFoundStatus);
+  if (Number(c.req.header("content-length") ?? 0) > MAX_BODY_BYTES) return tooLargeStatus();
+  const id = clusterOfToken(bearerToken(c.req.header("authorization")));
+  if (id === undefined || !(await knownCluster(c.env, id))) return discardBody(c.req.raw).then(unauthorizedStatus);
+  return c.env.CLUSTER.get(c.env.CLUSTER.idFromName(id)).fetch(c.req.raw);
+});
+
+/** The Worker's own path families: a miss there is a 404, never taken for a cluster's path. */
+const OWN_PATHS = /^\/(v1|clusters|public|healthz)(\/|$)/;
 
 /** Cluster ids are random lowercase base32 text; anything else names no cluster and costs no lookup. */
 const knownCluster = async (env: Env, id: string) => CLUSTER_ID_PATTERN.test(id) && isKnownCluster(env.DB, id);
@@ -63,6 +80,14 @@ function tooLargeStatus(): Response {
   return new Response(JSON.stringify(status), {
     status: 413,
     headers: { "content-type": "application/json", connection: "close" },
+  });
+}
+
+/** The object's own answer for a token it does not know, so a stranger learns nothing from where it was refused. */
+function unauthorizedStatus(): Response {
+  return new Response(JSON.stringify(unauthorized().toStatus()), {
+    status: 401,
+    headers: { "content-type": "application/json" },
   });
 }
 

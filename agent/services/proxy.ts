@@ -31,8 +31,15 @@ export interface ServiceProxyOptions {
   state: ProxyStateFile;
   /** Opens a tunnel stream to the object; absent or throwing: endpoints on other nodes are skipped. */
   openStream?: (open: ConnectOpen) => AgentStream;
+  /**
+   * Serves connections to the `kubernetes` Service (default/kubernetes, which has no pod endpoints): the
+   * in-cluster API endpoint (kubernetes-endpoint.ts). False while it is not ready: the connection is reset.
+   */
+  kubernetesApi?: (socket: net.Socket) => boolean;
   log?: (message: string) => void;
 }
+
+const KUBERNETES_SERVICE = "default/kubernetes";
 
 interface Listener {
   server: net.Server;
@@ -174,6 +181,7 @@ export class ServiceProxy {
   async #route(id: string, servicePort: number, client: net.Socket): Promise<void> {
     client.pause();
     client.on("error", () => {}); // a reset by the pod is its business
+    if (id === KUBERNETES_SERVICE && this.options.kubernetesApi?.(client)) return;
     const service = this.#services.get(id);
     const sp = service?.ports.find((p) => p.port === servicePort);
     const candidates = sp ? (service?.endpoints ?? []).filter((e) => e.ports[sp.name] !== undefined) : [];

@@ -2,6 +2,7 @@
 // their node there), its state in the agent's state dir, restored before any pod starts. Where the host
 // allows (root, iproute2, iptables) cluster IPs and node ports route to those listeners (host-services.ts)
 // and pods are told cluster IPs; elsewhere one log line says why not and pods get the gateway listeners.
+import type { Socket } from "node:net";
 import { join } from "node:path";
 import type Docker from "dockerode";
 import type { NodeCIDR } from "../../kube/agent-protocol.ts";
@@ -27,6 +28,8 @@ export interface StartProxyOptions {
   network?: PodNetworkGateway & { bridge: string; mode(): string | undefined };
   /** Cluster IPs and node ports on the host; absent where the host cannot (the reason was logged). */
   host?: HostServices;
+  /** The in-cluster API endpoint connections to the `kubernetes` Service go to. */
+  kubernetesApi?: (socket: Socket) => boolean;
 }
 
 export interface RunningProxy {
@@ -58,6 +61,7 @@ export async function startServiceProxy(options: StartProxyOptions): Promise<Run
     routesClusterIPs: routed,
     state: new ProxyStateFile(join(options.stateDir, SERVICE_STATE_FILE)),
     openStream: options.openStream,
+    kubernetesApi: options.kubernetesApi,
     log: options.log,
   });
   await proxy.restore();

@@ -16,9 +16,12 @@ import { SYSTEM_WRITE } from "./api/options.ts";
 import { errorResponse } from "./api/respond.ts";
 import { kubernetesApi } from "./api/router.ts";
 import { ObjectAlarm, startControllers } from "./controllers/index.ts";
+import { publishRootCA } from "./controllers/root-ca-publisher.ts";
+import { ensureKubernetesService } from "./kubernetes-service.ts";
 import type { Runner } from "./controllers/runner.ts";
 import { startAccessControl } from "./auth/access.ts";
-import { Credentials, type IssuedToken, type Role, type TokenInfo } from "./auth/credentials.ts";
+import { ClusterCA } from "./auth/cluster-ca.ts";
+import { Credentials, type IssuedToken, type Role, type TokenInfo, type UserTokenInfo } from "./auth/credentials.ts";
 import { serviceAccountAuthenticator } from "./auth/service-account-authenticator.ts";
 import { FALLBACK_ISSUER, ServiceAccountIssuer } from "./auth/service-account-issuer.ts";
 import { clusterSigningKey } from "./auth/signing-key.ts";
@@ -40,7 +43,8 @@ import { NodeAgents } from "./nodes/agents.ts";
 import { MetricsWindow, storePodBinding } from "./metrics/window.ts";
 import { nodeLeaseObjects } from "./nodes/lease-objects.ts";
 import { handlePodTokenRequest } from "./nodes/pod-token.ts";
-import { handleAgentRequest, isAgentPath } from "./nodes/routes.ts";
+import { handleAgentRequest, isAgentPath, type ServingCertificates } from "./nodes/routes.ts";
+import { servingCertificate } from "./nodes/serving-certificate.ts";
 import { acceptTunnel } from "./tunnel/accept.ts";
 import { agentOpens } from "./tunnel/connect.ts";
 import { TunnelHub } from "./tunnel/hub.ts";
@@ -59,15 +63,17 @@ const DEFAULT_CHANGE_LOG_LIMIT = 50_000;
 /** Namespaces every cluster starts with, as upstream's apiserver creates them. */
 const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
-const KUBERNETES_SERVICE = {
-  apiVersion: "v1",
-  kind: "Service",
-  metadata: { name: "kubernetes", labels: { component: "apiserver", provider: "kubernetes" } },
-  spec: { clusterIP: "10.96.0.1", ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }] },
-};
+/** Roles the owner may hand out; node credentials come only from the join protocol, users with a name. */
+export type IssuableRole = Exclude<Role, "node" | "user">;
 
-/** Roles the owner may hand out; node credentials come only from the join protocol. */
-export type IssuableRole = Exclude<Role, "node">;
+/** Shared-access users (tokens) one cluster may have: a classroom, not a directory. */
+export const MAX_CLUSTER_USERS = 100;
+
+/** A shared-access user's token just issued: the only time its secret is seen. */
+export interface IssuedUser extends IssuedToken {
+  username: string;
+  groups: string[];
+}
 
 export interface ProvisionRequest {
   clusterId: string;
@@ -113,6 +119,8 @@ interface Live {
   guard: ClusterGuard;
   agents: NodeAgents;
   tunnels: TunnelHub;
+  /** POST /agent/serving-certificate: the cluster CA certifies a node's in-cluster API endpoint. */
+  serving: ServingCertificates;
   /** `/public/…`: published Services, without a token. */
   publicIngress: (request: Request) => Promise<Response>;
   // biome-ignore lint/suspicious/noExplicitAny: hono's generic app type varies with its route table
@@ -141,9 +149,12 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     const ctx: ApiContext = { store, kinds: kindIndex, now: () => Date.now(), settings: settingsOf(record) };
     const issuer = new ServiceAccountIssuer(record.issuer ?? FALLBACK_ISSUER, await clusterSigningKey(storage.sql));
     ctx.serviceAccountIssuer = issuer;
-    const credentials = new Credentials(db);
+    const credentials = new Credentials(db, record.id);
+    // The cluster's CA exists before anything publishes or signs with it (made once, on the first start).
+    const ca = new ClusterCA(storage.sql, () => ctx.now());
     ensureSystemObjects(ctx);
     startAccessControl(ctx);
+    publishRootCA(ctx, await ca.ensure());
     const activity = new Activity(storage.sql, record);
     const guard = new ClusterGuard(record.plan, store, storedBytes(storage.sql), ctx.now());
     attachGuard(ctx, { guard, onActivity: (now) => activity.touch(now) });
@@ -158,7 +169,7 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     ctx.metrics = metrics;
     const agents = new NodeAgents(ctx, credentials, db, metrics);
     ctx.nodeLeases = () => nodeLeaseObjects(ctx, agents.leases());
-    const controllers = startControllers(ctx, alarm, agents);
+    const controllers = startControllers(ctx, alarm, agents, () => ca.certificatePem);
     ctx.controllerStats = () => controllers.stats();
     const tunnels = new TunnelHub({
       byTag: (tag) => this.ctx.getWebSockets(tag),
@@ -171,7 +182,8 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     );
     const api = kubernetesApi(ctx, credentials, tunnels, [serviceAccounts]);
     const live = { record, ctx, credentials, scheduler, controllers, alarm, activity, guard, api, agents, tunnels };
-    this.#live = { ...live, publicIngress: publicIngress(ctx, tunnels) };
+    const serving: ServingCertificates = (token, body) => servingCertificate(ctx, credentials, ca, token, body);
+    this.#live = { ...live, serving, publicIngress: publicIngress(ctx, tunnels) };
     return this.#live;
   }
 
@@ -184,7 +196,7 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     // Node agents speak their own protocol (join, sync); heartbeats skip the API's rate limit
     // and do not count as use, so an idle cluster with nodes still expires.
     const { pathname } = new URL(request.url);
-    if (isAgentPath(pathname)) return handleAgentRequest(this.#live.agents, request);
+    if (isAgentPath(pathname)) return handleAgentRequest(this.#live.agents, request, this.#live.serving);
     if (pathname === AGENT_POD_TOKEN_PATH)
       return handlePodTokenRequest(this.#live.ctx, this.#live.credentials, request);
     if (isPublicPath(pathname)) return this.#live.publicIngress(request);
@@ -236,6 +248,28 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
   /** A new token of `role`, or undefined when this object is no cluster. */
   async createToken(role: IssuableRole, ttlSeconds?: number): Promise<IssuedToken | undefined> {
     return this.#live?.credentials.issue(role, Date.now(), ttlSeconds);
+  }
+
+  /**
+   * A token for a named user in `groups` (RBAC bindings to either grant it anything), "limit" when the
+   * cluster has MAX_CLUSTER_USERS already, undefined when this object is no cluster.
+   */
+  async createUser(username: string, groups: string[], ttlSeconds?: number): Promise<IssuedUser | "limit" | undefined> {
+    const credentials = this.#live?.credentials;
+    if (!credentials) return undefined;
+    if (credentials.users().length >= MAX_CLUSTER_USERS) return "limit";
+    const issued = await credentials.issue("user", Date.now(), ttlSeconds, { username, groups });
+    return { ...issued, username, groups };
+  }
+
+  async listUsers(): Promise<UserTokenInfo[] | undefined> {
+    return this.#live?.credentials.users();
+  }
+
+  /** True if `id` was a user's token; other credentials are not touched. */
+  async revokeUser(id: string): Promise<boolean> {
+    const credentials = this.#live?.credentials;
+    return credentials?.roleOf(id) === "user" && credentials.revoke(id);
   }
 
   async listTokens(): Promise<TokenInfo[] | undefined> {
@@ -346,6 +380,5 @@ function ensureSystemObjects(ctx: ApiContext): void {
     if (ctx.store.get("namespaces", undefined, name)) continue;
     createObject(ctx, namespaces, undefined, { apiVersion: "v1", kind: "Namespace", metadata: { name } }, SYSTEM_WRITE);
   }
-  if (!ctx.store.get("services", "default", "kubernetes"))
-    createObject(ctx, kindIndex.byResource("services")!, "default", structuredClone(KUBERNETES_SERVICE), SYSTEM_WRITE);
+  ensureKubernetesService(ctx);
 }

@@ -14,6 +14,7 @@ import { podDefinitions } from "./pod.ts";
 import { podStatusDefinitions } from "./pod-status.ts";
 import { policyDefinitions } from "./policy.ts";
 import { probeDefinitions } from "./probes.ts";
+import { quotaDefinitions } from "./quota.ts";
 import { rbacDefinitions } from "./rbac.ts";
 import { securityDefinitions } from "./security.ts";
 import { serviceDefinitions } from "./service.ts";
@@ -41,6 +42,7 @@ const areas: Definitions[] = [
   policyDefinitions,
   autoscalingDefinitions,
   rbacDefinitions,
+  quotaDefinitions,
 ];
 
 function mergeAreas(parts: Definitions[]): Definitions {

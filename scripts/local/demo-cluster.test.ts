@@ -116,7 +116,11 @@ describe("ensureDemoCluster", KEYGEN_TIMEOUT, () => {
   });
 
   it("keeps a saved cluster the server still has", async () => {
-    const saved = { ...account, clusterId: "abcdefghijklmnopqrstuvwxyz", adminToken: "t".repeat(43) };
+    const saved = {
+      ...account,
+      clusterId: "abcdefghijklmnopqrstuvwxyz",
+      adminToken: `fltc_abcdefghijklmnopqrstuvwxyz_${"t".repeat(43)}`,
+    };
     const { server, seen } = await fakeApi({
       "POST /v1/login": [200, { token: "flta_x" }],
       "GET /v1/clusters/abcdefghijklmnopqrstuvwxyz": [200, { id: saved.clusterId }],
@@ -125,6 +129,26 @@ describe("ensureDemoCluster", KEYGEN_TIMEOUT, () => {
       const cluster = await ensureDemoCluster(server.url, server.caPem, path.join(dir, "kept.json"), saved);
       expect(cluster).toEqual({ clusterId: saved.clusterId, adminToken: saved.adminToken, accountToken: "flta_x" });
       expect(seen).toHaveLength(2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("gets a saved cluster an admin token naming it when the saved one does not (root kubeconfigs need one)", async () => {
+    const id = "abcdefghijklmnopqrstuvwxyz";
+    const saved = { ...account, clusterId: id, adminToken: `fltc_${"t".repeat(43)}` };
+    const fresh = `fltc_${id}_${"n".repeat(43)}`;
+    const file = path.join(dir, "old-token.json");
+    const { server, seen } = await fakeApi({
+      "POST /v1/login": [200, { token: "flta_x" }],
+      [`GET /v1/clusters/${id}`]: [200, { id }],
+      [`POST /v1/clusters/${id}/tokens`]: [201, { id: "admin-x", token: fresh }],
+    });
+    try {
+      const cluster = await ensureDemoCluster(server.url, server.caPem, file, saved);
+      expect(cluster).toEqual({ clusterId: id, adminToken: fresh, accountToken: "flta_x" });
+      expect(seen[2]).toContain('"role":"admin"');
+      expect(JSON.parse(fs.readFileSync(file, "utf8")).adminToken).toBe(fresh);
     } finally {
       await server.close();
     }

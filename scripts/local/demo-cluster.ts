@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { clusterOfToken } from "../../kube/cluster-of-token.ts";
 import { readIfExists, writePrivateFile } from "./home.ts";
 import { type HttpsResponse, httpsRequest } from "./https-client.ts";
 
@@ -113,8 +114,15 @@ export async function ensureDemoCluster(
   const token = await demoAccountToken(baseUrl, caPem, account);
   if (account.clusterId && account.adminToken) {
     const res = await call(baseUrl, caPem, "GET", `/v1/clusters/${account.clusterId}`, undefined, token);
-    if (res.status === 200)
-      return { clusterId: account.clusterId, adminToken: account.adminToken, accountToken: token };
+    if (res.status === 200) {
+      if (clusterOfToken(account.adminToken) === account.clusterId)
+        return { clusterId: account.clusterId, adminToken: account.adminToken, accountToken: token };
+      // A token from before tokens named their cluster works only under /clusters/<id>; the kubeconfig
+      // points at the server's root, so the demo cluster gets an admin token that names it.
+      const adminToken = await createToken(baseUrl, caPem, token, account.clusterId, "admin");
+      saveDemoAccount(file, { ...account, adminToken });
+      return { clusterId: account.clusterId, adminToken, accountToken: token };
+    }
     if (res.status !== 404) throw apiError(`GET /v1/clusters/${account.clusterId}`, res);
   }
   const body = settings ? { name: DEMO_CLUSTER_NAME, settings } : { name: DEMO_CLUSTER_NAME };
@@ -126,15 +134,26 @@ export async function ensureDemoCluster(
 }
 
 /** A join token for `flotilla agent`, from POST /v1/clusters/:id/tokens. */
-export async function createJoinToken(
+export function createJoinToken(
   baseUrl: string,
   caPem: string,
   accountToken: string,
   clusterId: string,
   ttlSeconds = 3600,
 ): Promise<string> {
+  return createToken(baseUrl, caPem, accountToken, clusterId, "join", ttlSeconds);
+}
+
+async function createToken(
+  baseUrl: string,
+  caPem: string,
+  accountToken: string,
+  clusterId: string,
+  role: "join" | "admin",
+  ttlSeconds?: number,
+): Promise<string> {
   const path = `/v1/clusters/${clusterId}/tokens`;
-  const res = await call(baseUrl, caPem, "POST", path, { role: "join", ttlSeconds }, accountToken);
+  const res = await call(baseUrl, caPem, "POST", path, { role, ttlSeconds }, accountToken);
   if (res.status !== 201) throw apiError(`POST ${path}`, res);
   return (JSON.parse(res.body) as { token: string }).token;
 }

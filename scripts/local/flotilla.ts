@@ -129,7 +129,8 @@ export async function startFlotilla(opts: StartFlotillaOptions): Promise<Running
   }
 
   const apiUrl = clusterUrl(url, cluster.clusterId);
-  writePrivateFile(paths.kubeconfig, renderKubeconfig({ server: apiUrl, caPem, token: cluster.adminToken }));
+  // The server's root: the admin token names the demo cluster, so `kubectl get --raw /version` works.
+  writePrivateFile(paths.kubeconfig, renderKubeconfig({ server: url, caPem, token: cluster.adminToken }));
 
   const agents: AgentProcess[] = [];
   const joinToken = (ttl?: number) => createJoinToken(url, caPem, cluster.accountToken, cluster.clusterId, ttl);

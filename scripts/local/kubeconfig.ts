@@ -8,7 +8,7 @@ export const DEMO_KUBECONFIG_NAMES = {
 } as const;
 
 export interface KubeconfigInput {
-  /** The cluster's API root, e.g. https://127.0.0.1:8787/clusters/<id>. */
+  /** The server's root, e.g. https://127.0.0.1:8787 (the token names the cluster). */
   server: string;
   caPem: string;
   token: string;

@@ -12,6 +12,7 @@ import { repoRoot } from "../../scripts/local/home.ts";
 import { type AgentProcess, spawnAgent, waitUntilSyncing } from "../../scripts/local/local-agent.ts";
 import { buildWeb } from "../../web/build.ts";
 import { type Harness, startHarness } from "./harness.ts";
+import { kubectlEnv, runKubectl } from "./kubectl.ts";
 
 const CHROMIUM = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find(
   (p): p is string => !!p && fs.existsSync(p),
@@ -200,6 +201,45 @@ describe.skipIf(!CHROMIUM)("dashboard in Chromium", () => {
     await logs.filter({ hasText: /still running/ }).waitFor({ timeout: WAIT });
     console.log(`pod logs: ${(await logs.textContent())?.slice(0, 300)}`);
     await page.getByRole("button", { name: "Close logs" }).click();
+  });
+
+  it("shows who has access: adds a user whose kubeconfig works, what RBAC grants it, and revokes it", async () => {
+    const form = page.getByRole("form", { name: "Add a user" });
+    await form.getByLabel("Username").fill("alice");
+    await form.getByLabel("Groups").fill("students, team-a");
+    await form.getByRole("button", { name: "Add user" }).click();
+    const kubeconfig = await page.getByRole("figure", { name: "kubeconfig for alice" }).locator("pre").textContent();
+    const file = path.join(h.home, "alice.yaml");
+    fs.writeFileSync(file, kubeconfig ?? "", { mode: 0o600 });
+    const alice = (args: string[]) =>
+      runKubectl(kubectlEnv(file, path.join(h.home, "alice-cache")), args, { allowFail: true });
+    expect((await alice(["auth", "whoami", "-o", "jsonpath={.status.userInfo.groups}"])).stdout).toBe(
+      '["students","team-a","system:authenticated"]',
+    );
+    const users = page.getByRole("table", { name: "Users" });
+    await users.getByRole("row", { name: /alice/ }).getByText("nothing yet").waitFor({ timeout: WAIT });
+
+    const binding = [
+      "apiVersion: rbac.authorization.k8s.io/v1",
+      "kind: RoleBinding",
+      "metadata: {name: students-edit, namespace: default}",
+      "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}",
+      "subjects: [{apiGroup: rbac.authorization.k8s.io, kind: Group, name: students}]",
+    ].join("\n");
+    await page.getByLabel(/^Manifests/).fill(binding);
+    await page.getByRole("button", { name: "Apply", exact: true }).click();
+    await page
+      .getByText("rolebinding.rbac.authorization.k8s.io/students-edit serverside-applied")
+      .waitFor({ timeout: WAIT });
+    await form.getByRole("button", { name: "Refresh" }).click();
+    await users.getByText("edit in default via group students").waitFor({ timeout: WAIT });
+    expect((await alice(["get", "deployment", "web", "-o", "name"])).stdout).toBe("deployment.apps/web\n");
+    await screenshots("access");
+
+    await page.getByRole("button", { name: "Delete user alice" }).click();
+    await page.getByRole("button", { name: "Yes, delete" }).click();
+    await users.getByText("Only you").waitFor({ timeout: WAIT });
+    expect((await alice(["get", "deployment", "web"])).stderr).toMatch(/Unauthorized/);
   });
 
   it("replaces an expired or revoked cluster token without a fuss", async () => {

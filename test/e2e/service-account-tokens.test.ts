@@ -92,7 +92,10 @@ describe("ServiceAccount tokens with the real kubectl", () => {
       return res.stdout.trim() || undefined;
     });
     const token = Buffer.from(encoded, "base64").toString("utf8");
-    const who = await run(["auth", "whoami", `--token=${token}`]);
+    // A legacy token's issuer is upstream's fixed "kubernetes/serviceaccount": it names no cluster, so it is
+    // used at the cluster's own URL rather than the server's root (where the token picks the cluster).
+    const server = `--server=${h.flotilla.url}/clusters/${h.flotilla.clusterId}`;
+    const who = await run(["auth", "whoami", server, `--token=${token}`]);
     expect(who.stdout).toMatch(new RegExp(`^Username\\s+${BUILDER}$`, "m"));
     const described = await run(["describe", "secret", "builder-token"]);
     expect(described.stdout).toMatch(/^Type:\s+kubernetes\.io\/service-account-token$/m);

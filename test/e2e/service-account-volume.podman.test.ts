@@ -1,10 +1,14 @@
 // Issue 16's ServiceAccount volume end to end on a real agent (Podman) with the real kubectl: a pod gets
 // the kube-api-access-* projected volume at admission, and its container reads the bound token, ca.crt and
 // namespace at /var/run/secrets/kubernetes.io/serviceaccount; the token is the pod's ServiceAccount bound to
-// the pod and node, RBAC decides what it may do, and it stops working when the pod is deleted.
+// the pod and node, RBAC decides what it may do, and it stops working when the pod is deleted. A real kubectl
+// binary (mounted from the host) in a pod, with in-cluster config only (the mounted token and ca.crt, the
+// KUBERNETES_SERVICE_* variables), lists pods once its ServiceAccount is bound to a Role and is Forbidden otherwise.
+import fs from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { podmanGate, removeNodeContainers } from "./containers.ts";
-import { type Harness, startHarness } from "./harness.ts";
+import { type Harness, requireKubectl, startHarness } from "./harness.ts";
 import { until } from "./poll.ts";
 
 const podman = await podmanGate("service account volume e2e");
@@ -13,6 +17,8 @@ const IMAGE = "busybox:stable";
 const NODE = `e2e-sa-${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
 const MOUNT = "/var/run/secrets/kubernetes.io/serviceaccount";
 const USER = "system:serviceaccount:default:default";
+/** A real kubectl build (static Go), beside the dispatcher on PATH, run inside a pod. */
+const KUBECTL_BUILD = "kubectl.1.32";
 
 // biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
 type Json = any;
@@ -45,17 +51,10 @@ describe.skipIf(podman.skip)("the ServiceAccount token volume on a real node", (
     podman.require();
     h = await startHarness();
     await h.flotilla.startAgent({ name: NODE, runtime: "docker" });
-    // The cluster's CA is published in kube-root-ca.crt by the root CA publisher; the projected volume needs
-    // it (as upstream, not optional). A cluster without the publisher gets a stand-in for this test.
-    const published = await until(
-      "kube-root-ca.crt",
-      async () => ((await run(["get", "configmap", "kube-root-ca.crt", "-o", "name"])).code === 0 ? true : undefined),
-      5_000,
-    ).catch(() => false);
-    if (!published) {
-      const ca = "-----BEGIN CERTIFICATE-----\nMIIBstandin\n-----END CERTIFICATE-----\n";
-      await h.kubectl(["create", "configmap", "kube-root-ca.crt", `--from-literal=ca.crt=${ca}`]);
-    }
+    // The projected volume needs the cluster CA that the root CA publisher keeps in every namespace.
+    await until("kube-root-ca.crt", async () =>
+      (await run(["get", "configmap", "kube-root-ca.crt", "-o", "name"])).code === 0 ? true : undefined,
+    );
     await h.kubectl(["apply", "-f", "-"], { stdin: sleeper("reader") });
     await until("reader running", async () =>
       (await getJson("pod", "reader")).status?.phase === "Running" ? true : undefined,
@@ -111,6 +110,48 @@ describe.skipIf(podman.skip)("the ServiceAccount token volume on a real node", (
     const after = await run(["auth", "whoami", `--token=${token}`]);
     expect(after.code).not.toBe(0);
     expect(after.stderr).toContain("Unauthorized");
+  });
+
+  it("a real kubectl in a pod with in-cluster config only: Forbidden without a binding, lists with one", async () => {
+    const binDir = path.dirname(fs.realpathSync(requireKubectl()));
+    expect(fs.existsSync(path.join(binDir, KUBECTL_BUILD)), `${KUBECTL_BUILD} beside ${binDir}`).toBe(true);
+    await h.kubectl(["create", "serviceaccount", "lister"]);
+    const spec = {
+      serviceAccountName: "lister",
+      volumes: [{ name: "kubectl", hostPath: { path: binDir, type: "Directory" } }],
+      containers: [
+        {
+          name: "main",
+          image: IMAGE,
+          command: ["sleep", "3600"],
+          env: [{ name: "HOME", value: "/tmp" }],
+          volumeMounts: [{ name: "kubectl", mountPath: "/kbin", readOnly: true }],
+        },
+      ],
+    };
+    await h.kubectl(["apply", "-f", "-"], { stdin: sleeper("lister", spec) });
+    await h.kubectl(["wait", "--for=condition=Ready", "pod/lister", "--timeout=120s"], { timeoutMs: 130_000 });
+    const kubectl = (args: string) =>
+      h.kubectl(["exec", "lister", "--", "sh", "-c", `/kbin/${KUBECTL_BUILD} ${args}`], {
+        allowFail: true,
+        timeoutMs: 60_000,
+      });
+    const lister = "system:serviceaccount:default:lister";
+    const denied = await kubectl("get pods");
+    expect(denied.code).not.toBe(0);
+    expect(denied.stderr).toContain(
+      `pods is forbidden: User "${lister}" cannot list resource "pods" in API group "" in the namespace "default"`,
+    );
+    await h.kubectl(["create", "role", "lister-pods", "--verb=get,list,watch", "--resource=pods"]);
+    await h.kubectl(["create", "rolebinding", "lister-pods", "--role=lister-pods", "--serviceaccount=default:lister"]);
+    const listed = await kubectl("get pods -o name");
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain("pod/lister");
+    const who = await kubectl("auth whoami");
+    expect(who.stdout).toMatch(new RegExp(`^Username\\s+${lister}$`, "m"));
+    const del = await kubectl("delete pod lister");
+    expect(del.code).not.toBe(0);
+    expect(del.stderr).toContain(`pods "lister" is forbidden: User "${lister}" cannot delete resource "pods"`);
   });
 
   it("automountServiceAccountToken: false mounts nothing", async () => {

@@ -1,13 +1,13 @@
 // Tenancy end to end: sign-up → create cluster → the returned kubeconfig works with the real
 // kubectl; another tenant's kubeconfig (and view, join, revoked credentials) is refused for every
 // verb; the `flotilla` CLI drives the same path; deleting a cluster kills its kubeconfig.
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { homePaths } from "../../scripts/local/home.ts";
 import { httpsRequest } from "../../scripts/local/https-client.ts";
+import { runCli } from "./flotilla-cli.ts";
 import { type Harness, requireKubectl, startHarness } from "./harness.ts";
 import { kubectlEnv, runKubectl } from "./kubectl.ts";
 
@@ -53,10 +53,14 @@ async function tenant() {
   return { token: res.body.token as string, cluster: created.body, kubeconfig };
 }
 
-/** A kubeconfig pointing at `server` with someone's token. */
-function kubeconfigWith(base: string, token: string, name: string): string {
+/**
+ * `base` with someone else's token; with `clusterId`, pointed at that cluster's own URL rather than the
+ * server's root (where the token itself says which cluster a request is for).
+ */
+function kubeconfigWith(base: string, token: string, name: string, clusterId?: string): string {
   const doc = parse(fs.readFileSync(base, "utf8"));
   doc.users[0].user.token = token;
+  if (clusterId) doc.clusters[0].cluster.server = `${h.flotilla.url}/clusters/${clusterId}`;
   const file = path.join(dir, `${name}.yaml`);
   fs.writeFileSync(file, stringify(doc), { mode: 0o600 });
   return file;
@@ -115,8 +119,9 @@ describe("tenancy with the real kubectl", () => {
     ).toBe(200);
     const expiring = await v1("POST", `/v1/clusters/${a.cluster.id}/tokens`, { role: "admin", ttlSeconds: 1 }, a.token);
     const configs = {
-      "other tenant": kubeconfigWith(a.kubeconfig, b.cluster.adminToken, "other"),
+      "other tenant": kubeconfigWith(a.kubeconfig, b.cluster.adminToken, "other", a.cluster.id),
       "other tenant's account token": kubeconfigWith(a.kubeconfig, b.token, "other-account"),
+      "other tenant's account token at A's URL": kubeconfigWith(a.kubeconfig, b.token, "other-acc-a", a.cluster.id),
       join: kubeconfigWith(a.kubeconfig, a.cluster.joinToken, "join"),
       revoked: kubeconfigWith(a.kubeconfig, revoked.body.token, "revoked"),
       expired: kubeconfigWith(a.kubeconfig, expiring.body.token, "expired"),
@@ -133,6 +138,13 @@ describe("tenancy with the real kubectl", () => {
           /Unauthorized|must be logged in|provide credentials|^error: EOF$|error reading input for Password/im,
         );
       }
+    // At the server's root B's token reaches B's own cluster, never A's.
+    const atRoot = await kubectl(kubeconfigWith(a.kubeconfig, b.cluster.adminToken, "other-root"), [
+      "get",
+      "configmap",
+      "mine",
+    ]);
+    expect(atRoot.stderr).toMatch(/NotFound|not found/);
     // Nothing of theirs reached A's cluster.
     const list = await kubectl(a.kubeconfig, ["get", "configmaps", "-o", "name"]);
     expect(list.stdout).not.toMatch(/intruder/);
@@ -199,18 +211,3 @@ describe("tenancy with the real kubectl", () => {
     expect((await cli("clusters", "list")).stderr).toMatch(/not logged in/);
   }, 120_000);
 });
-
-function runCli(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const bin = path.resolve(import.meta.dirname, "../../cli/bin.mjs");
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c) => (stdout += c));
-    child.stderr.on("data", (c) => (stderr += c));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}

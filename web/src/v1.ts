@@ -1,4 +1,5 @@
 // The public /v1 API (docs/api.md) as the dashboard uses it.
+import type { SharedUser } from "./access.ts";
 import { failureOf, RequestError } from "./errors.ts";
 
 export interface Account {
@@ -58,6 +59,11 @@ export const v1 = {
       role: "join",
       ttlSeconds: 3600,
     }),
+  users: (token: string, id: string) => call<{ items: SharedUser[] }>("GET", `/v1/clusters/${id}/users`, token),
+  createUser: (token: string, id: string, username: string, groups: string[]) =>
+    call<SharedUser & { kubeconfig: string }>("POST", `/v1/clusters/${id}/users`, token, { username, groups }),
+  revokeUser: (token: string, id: string, userId: string) =>
+    call<unknown>("DELETE", `/v1/clusters/${id}/users/${encodeURIComponent(userId)}`, token),
   kubeconfig: (token: string, id: string) =>
     call<{ kubeconfig: string }>("POST", `/v1/clusters/${id}/kubeconfig`, token, { role: "admin" }),
 };

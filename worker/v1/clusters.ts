@@ -35,9 +35,21 @@ export function stub(c: Context<V1>, id: string) {
   return c.env.CLUSTER.get(c.env.CLUSTER.idFromName(id));
 }
 
+function publicBase(c: Context<V1>): string {
+  return (c.env.PUBLIC_URL || new URL(c.req.url).origin).replace(/\/+$/, "");
+}
+
+/** The cluster's own URL (`<base>/clusters/<id>`): what agents join, and what works with any of its tokens. */
 export function serverUrl(c: Context<V1>, id: string): string {
-  const base = (c.env.PUBLIC_URL || new URL(c.req.url).origin).replace(/\/+$/, "");
-  return `${base}/clusters/${id}`;
+  return `${publicBase(c)}/clusters/${id}`;
+}
+
+/**
+ * A kubeconfig's `server`: the server's root, with no path, so `kubectl get --raw /version` and `kubectl proxy`
+ * work; the token names the cluster (tokens issued before tokens did work only under serverUrl).
+ */
+export function kubeconfigServer(c: Context<V1>): string {
+  return publicBase(c);
 }
 
 function clusterView(c: Context<V1>, row: ClusterRow) {
@@ -138,9 +150,8 @@ export function clusterRoutes(app: Hono<V1>): void {
     }
     if (provisioned.expiresAt !== row.expiresAt)
       await db.update(clusters).set({ expiresAt: provisioned.expiresAt }).where(eq(clusters.id, row.id));
-    const server = serverUrl(c, row.id);
     const kubeconfig = renderKubeconfig({
-      server,
+      server: kubeconfigServer(c),
       name,
       token: provisioned.admin.token,
       role: "admin",

@@ -57,9 +57,15 @@ const verbs: Verb[] = [
   },
 ];
 
-function request(token: string | undefined, v: Verb, raw?: Record<string, string>) {
+/** Tenant A's cluster under its own URL, or (prefix "") at the server's root, where the token names the cluster. */
+function request(
+  token: string | undefined,
+  v: Verb,
+  raw?: Record<string, string>,
+  prefix = `/clusters/${clusterA.id}`,
+) {
   const headers = { ...v.headers, ...raw };
-  return call(v.method, `/clusters/${clusterA.id}${v.path}`, {
+  return call(v.method, `${prefix}${v.path}`, {
     token,
     body: v.body === undefined ? undefined : v.body,
     headers,
@@ -145,8 +151,10 @@ describe("the Kubernetes API of tenant A's cluster", () => {
 
   it("left tenant A's objects untouched", async () => {
     const res = await kube(clusterA.id, clusterA.adminToken, "GET", `${NS}/configmaps`);
-    expect(res.body.items.map((i: { metadata: { name: string } }) => i.metadata.name)).toEqual(["target"]);
-    expect(res.body.items[0].data).toEqual({ owner: "a" });
+    // kube-root-ca.crt is the cluster's own (root-ca-cert-publisher), as in every namespace upstream.
+    const names = res.body.items.map((i: { metadata: { name: string } }) => i.metadata.name);
+    expect(names).toEqual(["kube-root-ca.crt", "target"]);
+    expect(res.body.items[1].data).toEqual({ owner: "a" });
     expect((await kube(clusterA.id, clusterA.adminToken, "GET", "/api/v1/namespaces/x")).status).toBe(404);
   });
 
@@ -167,6 +175,58 @@ describe("the Kubernetes API of tenant A's cluster", () => {
     const res = await kube("abcdefghijklmnopqrstuvwxyz", clusterA.adminToken, "GET", "/api/v1/namespaces");
     expect(res.status).toBe(404);
     expect(res.body).toMatchObject({ kind: "Status", reason: "NotFound", code: 404 });
+  });
+});
+
+describe("tenant A's cluster at the server's root (the token names the cluster)", () => {
+  const root = (token: string | undefined, v: Verb, raw?: Record<string, string>) => request(token, v, raw, "");
+
+  it("serves the owner's admin token for every verb and the view token for reads", async () => {
+    // The matrix above deleted the target (unless filtered out); made again through the root.
+    const made = await call("POST", `${NS}/configmaps`, { token: clusterA.adminToken, body: configMap("target") });
+    expect([201, 409], made.text).toContain(made.status);
+    for (const v of verbs) {
+      const view = await root(creds.view, v);
+      expect(view.status, `view ${v.verb}: ${view.text}`).toBe(v.write ? 403 : 200);
+      const admin = await root(clusterA.adminToken, v);
+      // Namespace "x" exists since the matrix above: AlreadyExists also shows the write was let in.
+      if (v.verb === "create namespace") expect(admin.body.reason, admin.text).toBe("AlreadyExists");
+      else expect(admin.status, `admin ${v.verb}: ${admin.text}`).toBeLessThan(400);
+    }
+  });
+
+  it("refuses every verb without a token naming a live credential of the cluster: 401 Status", async () => {
+    for (const who of ["none", "otherTenantAccount", "ownAccountToken", "join", "revoked", "expired"])
+      for (const v of verbs) {
+        const res = await root(creds[who], v);
+        expect(res.status, `${who} ${v.verb}: ${res.text}`).toBe(401);
+        expect(res.body).toMatchObject({ kind: "Status", reason: "Unauthorized", code: 401 });
+      }
+  });
+
+  it("never lets tenant B's token reach A's objects, even with A's id spliced into it", async () => {
+    // B's token at the root is B's cluster: A's configmap is not there.
+    const bOwn = await call("GET", `${NS}/configmaps/target`, { token: clusterB.adminToken });
+    expect(bOwn.status, bOwn.text).toBe(404);
+    const secret = clusterB.adminToken.slice(`fltc_${clusterB.id}_`.length);
+    for (const forged of [`fltc_${clusterA.id}_${secret}`, `fltc_${clusterA.id}_${"A".repeat(43)}`]) {
+      const res = await call("GET", `${NS}/configmaps/target`, { token: forged });
+      expect(res.status, res.text).toBe(401);
+    }
+    // A JWT claiming A's cluster as issuer is routed there and refused: nothing signed it.
+    const claims = btoa(JSON.stringify({ iss: `https://x/clusters/${clusterA.id}`, sub: "system:admin" }));
+    const jwt = `eyJhbGciOiJSUzI1NiJ9.${claims.replaceAll("=", "")}.c2ln`;
+    expect((await call("GET", `${NS}/configmaps/target`, { token: jwt })).status).toBe(401);
+  });
+
+  it("answers 401 for a token naming a cluster /v1 never created (no object woken) or a deleted one", async () => {
+    const stranger = `fltc_abcdefghijklmnopqrstuvwxyz_${"A".repeat(43)}`;
+    const res = await call("GET", "/api/v1/namespaces", { token: stranger });
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ kind: "Status", reason: "Unauthorized", code: 401 });
+    // The Worker's own paths stay its own: a miss under /v1 or /clusters is never taken for the root cluster.
+    expect((await call("GET", "/v1/nothing-here", { token: clusterA.adminToken })).status).toBe(404);
+    expect((await call("GET", "/clusters", { token: clusterA.adminToken })).status).toBe(404);
   });
 });
 

@@ -2,7 +2,7 @@
 import { stringify } from "yaml";
 
 export interface KubeconfigInput {
-  /** The cluster's API root: <base>/clusters/<id>. */
+  /** The server's root (the token names the cluster), or a cluster's own <base>/clusters/<id>. */
   server: string;
   /** The cluster's name; contexts are called flotilla-<name>. */
   name: string;

@@ -6,6 +6,7 @@ import { clusterRoutes } from "./clusters.ts";
 import { ApiError, errorJson, notFound } from "./errors.ts";
 import { tokenRoutes } from "./tokens.ts";
 import type { V1 } from "./types.ts";
+import { userRoutes } from "./users.ts";
 
 export function v1Api(): Hono<V1> {
   const app = new Hono<V1>();
@@ -17,6 +18,7 @@ export function v1Api(): Hono<V1> {
   accountRoutes(app);
   clusterRoutes(app);
   tokenRoutes(app);
+  userRoutes(app);
   // A catch-all rather than notFound(): a mounted app's notFound is not consulted by its parent.
   app.all("*", async (c) => {
     await c.req.raw.body?.cancel().catch(() => {});

@@ -1,15 +1,15 @@
 // A cluster's tokens: issued and revoked inside the cluster's object (which keeps only hashes).
 import type { Hono } from "hono";
 import { discardBody, readJsonObject } from "./body.ts";
-import { markGone, ownCluster, serverUrl, stub } from "./clusters.ts";
+import { kubeconfigServer, markGone, ownCluster, stub } from "./clusters.ts";
 import { notFound } from "./errors.ts";
 import { integer, oneOf, optional, parseFields } from "./fields.ts";
 import { renderKubeconfig } from "./kubeconfig.ts";
 import type { V1 } from "./types.ts";
 
 const YEAR_SECONDS = 365 * 24 * 3600;
-const TOKEN_ID = /^[a-z0-9-]{1,64}$/;
-const ttlSeconds = optional(integer({ min: 1, max: YEAR_SECONDS }));
+export const TOKEN_ID = /^[a-z0-9-]{1,64}$/;
+export const ttlSeconds = optional(integer({ min: 1, max: YEAR_SECONDS }));
 
 export function tokenRoutes(app: Hono<V1>): void {
   app.post("/clusters/:id/tokens", async (c) => {
@@ -50,7 +50,7 @@ export function tokenRoutes(app: Hono<V1>): void {
     const issued = await stub(c, row.id).createToken(role, body.ttlSeconds);
     if (!issued) return markGone(c, row);
     const kubeconfig = renderKubeconfig({
-      server: serverUrl(c, row.id),
+      server: kubeconfigServer(c),
       name: row.name,
       token: issued.token,
       role,

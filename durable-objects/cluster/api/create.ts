@@ -8,6 +8,7 @@ import { checkCreateQuota } from "../limits/hooks.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import { checkEscalation } from "../auth/escalation.ts";
 import { admitPodPriority } from "../scheduler/priority-admission.ts";
+import { mutateOnCreate, validateAdmission } from "../admission/chain.ts";
 import { admitDefaultTolerationSeconds, admitIntoNamespace } from "./admission.ts";
 import { allocate } from "./allocation.ts";
 import { type ApiContext, timestamp } from "./context.ts";
@@ -58,11 +59,13 @@ export function createObject(
   admitServiceAccount(ctx, kind, obj);
   kind.prepareForCreate?.(obj);
   kind.defaults?.(obj);
+  mutateOnCreate(ctx, kind, obj);
   checkEscalation(ctx, kind, obj, undefined, options.user);
   validateCreate(kind, obj);
   const name = obj.metadata.name!;
   const resource = resourceId(kind);
   if (ctx.store.get(resource, obj.metadata.namespace, name)) throw alreadyExists(kind.group, kind.plural, name);
+  validateAdmission(ctx, kind, obj);
   allocate(ctx, kind, obj);
   if (!options.managedFieldsDone) {
     const managed = recordUpdate(undefined, obj, {

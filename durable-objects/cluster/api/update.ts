@@ -13,6 +13,7 @@ import { allocate } from "./allocation.ts";
 import type { ApiContext } from "./context.ts";
 import { finishDeletionIfReady } from "./delete.ts";
 import type { WriteOptions } from "./options.ts";
+import { validateAdmission } from "../admission/chain.ts";
 import { checkObjectSize, validateUpdate } from "./validate.ts";
 
 export interface UpdateTarget {
@@ -102,6 +103,7 @@ export function updateObject(
   if (target.subresource === undefined) checkEscalation(ctx, kind, next, old, options.user);
   validateUpdate(kind, next, old);
   checkFinalizers(kind, next, old);
+  if (target.subresource === undefined) validateAdmission(ctx, kind, next, old);
   if (!options.managedFieldsDone) {
     const managed = recordUpdate(old, next, {
       manager: options.fieldManager,

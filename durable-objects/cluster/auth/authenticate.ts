@@ -20,6 +20,11 @@ export function credentialUser(cred: Credential): UserInfo | undefined {
       return { username: `flotilla:admin:${cred.id}`, uid: cred.id, groups: [ADMINS_GROUP, AUTHENTICATED_GROUP] };
     case "view":
       return { username: `flotilla:view:${cred.id}`, uid: cred.id, groups: [VIEWERS_GROUP, AUTHENTICATED_GROUP] };
+    // A shared-access user: the owner named it and chose its groups; RBAC bindings to either decide.
+    case "user":
+      return cred.subject
+        ? { username: cred.subject, uid: cred.id, groups: [...cred.groups, AUTHENTICATED_GROUP] }
+        : undefined;
     case "node":
       return cred.subject
         ? { username: `system:node:${cred.subject}`, groups: [NODES_GROUP, AUTHENTICATED_GROUP] }

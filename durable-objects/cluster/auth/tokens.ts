@@ -1,5 +1,6 @@
 // Cluster tokens: random secrets handed out once (the object keeps only their SHA-256) and
 // short public ids by which they are listed and revoked.
+import { clusterToken } from "../../../kube/cluster-of-token.ts";
 
 const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
 
@@ -15,9 +16,14 @@ function base64url(bytes: Uint8Array): string {
     .replace(/=+$/, "");
 }
 
-/** 256 random bits; the prefix lets secret scanners recognise a leaked Flotilla cluster token. */
-export function newClusterSecret(): string {
-  return `fltc_${base64url(crypto.getRandomValues(new Uint8Array(32)))}`;
+/**
+ * 256 random bits; the prefix lets secret scanners recognise a leaked Flotilla cluster token. With the
+ * cluster's id the token names its cluster (`fltc_<id>_<secret>`), so it works at the server's root;
+ * the id is hashed with the secret, so it cannot be swapped for another cluster's.
+ */
+export function newClusterSecret(clusterId?: string): string {
+  const secret = base64url(crypto.getRandomValues(new Uint8Array(32)));
+  return clusterId ? clusterToken(clusterId, secret) : `fltc_${secret}`;
 }
 
 export function newTokenId(role: string): string {

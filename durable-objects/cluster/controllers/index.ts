@@ -1,6 +1,7 @@
 // The controllers a cluster runs, and the glue between the runner and the Durable Object's
 // one alarm, which it shares with the idle-expiry deadline: armed for whichever comes first.
 import { ClusterRoleAggregationController } from "./clusterrole-aggregation.ts";
+import { ResourceQuotaController } from "./resourcequota.ts";
 import type { ApiContext } from "../api/context.ts";
 import { CronJobController } from "./cronjob.ts";
 import { DaemonSetController } from "./daemonset.ts";
@@ -16,13 +17,19 @@ import { PodGCController } from "./podgc.ts";
 import { ReplicaSetController } from "./replicaset.ts";
 import { ServiceAccountController } from "./serviceaccounts.ts";
 import { ServiceAccountTokensController } from "./serviceaccount-tokens.ts";
+import { RootCAPublisher } from "./root-ca-publisher.ts";
 import { type Alarm, Runner } from "./runner.ts";
 import { StatefulSetController } from "./statefulset.ts";
 import { TaintEvictionController } from "./taint-eviction.ts";
 import { TtlAfterFinishedController } from "./ttl-after-finished.ts";
 import type { Controller } from "./types.ts";
 
-export function controllersFor(ctx: ApiContext, heartbeats?: NodeHeartbeats): Controller[] {
+/** `rootCA`: the cluster CA's certificate, published in every namespace (absent in tests without a CA). */
+export function controllersFor(
+  ctx: ApiContext,
+  heartbeats?: NodeHeartbeats,
+  rootCA?: () => string | undefined,
+): Controller[] {
   return [
     new DeploymentController(ctx),
     new ReplicaSetController(ctx),
@@ -42,6 +49,8 @@ export function controllersFor(ctx: ApiContext, heartbeats?: NodeHeartbeats): Co
     new ServiceAccountController(ctx),
     new ServiceAccountTokensController(ctx),
     new ClusterRoleAggregationController(ctx),
+    new ResourceQuotaController(ctx),
+    ...(rootCA ? [new RootCAPublisher(ctx, rootCA)] : []),
   ];
 }
 
@@ -72,15 +81,24 @@ export class ObjectAlarm implements Alarm {
     done.catch((e: unknown) => console.error(`alarm: ${(e as Error).message}`));
   }
 
-  /** The alarm fired: whatever was set is spent. */
+  /**
+   * The alarm fired: whatever was set is spent, the runner's due time too — its tick arms again only if
+   * work is left, and a stale due time in the past would otherwise re-fire the alarm at once, forever.
+   */
   fired(): void {
     this.#set = undefined;
+    this.#due = null;
   }
 }
 
 /** Builds the runner (with the node lifecycle controller when given the node agents), follows the store, and queues every owner object once (queues do not survive eviction). */
-export function startControllers(ctx: ApiContext, alarm: ObjectAlarm, heartbeats?: NodeHeartbeats): Runner {
-  const runner = new Runner(controllersFor(ctx, heartbeats), { now: () => ctx.now(), alarm });
+export function startControllers(
+  ctx: ApiContext,
+  alarm: ObjectAlarm,
+  heartbeats?: NodeHeartbeats,
+  rootCA?: () => string | undefined,
+): Runner {
+  const runner = new Runner(controllersFor(ctx, heartbeats, rootCA), { now: () => ctx.now(), alarm });
   runner.follow((listener) => ctx.store.onChange(listener));
   runner.start();
   return runner;

@@ -9,7 +9,6 @@ import type { ApiContext } from "../api/context.ts";
 import { createObject } from "../api/create.ts";
 import { updateObject } from "../api/update.ts";
 import type { Credentials } from "../auth/credentials.ts";
-import { newClusterSecret } from "../auth/tokens.ts";
 import { heartbeatSeconds, leaseSeconds } from "./heartbeat.ts";
 import { joinLabels, parseJoinRequest } from "./parse.ts";
 import { KUBELET_WRITE, renewLease } from "./writes.ts";
@@ -65,7 +64,7 @@ export async function joinNode(
       KUBELET_WRITE,
     );
   });
-  const nodeCredential = newClusterSecret();
+  const nodeCredential = credentials.newSecret();
   await credentials.put(nodeCredentialId(req.nodeName), nodeCredential, "node", now, { subject: req.nodeName });
   const interval = heartbeatSeconds(ctx.store.count("nodes"));
   renewLease(db, req.nodeName, now, leaseSeconds(interval));

@@ -1,6 +1,12 @@
-// HTTP for the agent protocol, relative to the cluster: POST /agent/join and POST /agent/sync. Mounted by
+// HTTP for the agent protocol, relative to the cluster: POST /agent/join, /agent/sync and
+// /agent/serving-certificate. Mounted by
 // the object before the Kubernetes API's authentication (join tokens are refused there).
-import { AGENT_JOIN_PATH, AGENT_SYNC_PATH } from "../../../kube/agent-protocol.ts";
+import {
+  AGENT_JOIN_PATH,
+  AGENT_SERVING_CERT_PATH,
+  AGENT_SYNC_PATH,
+  type ServingCertificateResponse,
+} from "../../../kube/agent-protocol.ts";
 import { discardBody, readCapped } from "../../../kube/http/read-capped.ts";
 import { badRequest, methodNotAllowed, pathNotFound, tooLarge } from "../../../kube/status.ts";
 import { errorResponse, json } from "../api/respond.ts";
@@ -22,9 +28,17 @@ async function readJson(request: Request): Promise<unknown> {
 }
 
 /** Whether a cluster-relative path belongs to the agent protocol. */
-export const isAgentPath = (pathname: string) => pathname === AGENT_JOIN_PATH || pathname === AGENT_SYNC_PATH;
+export const isAgentPath = (pathname: string) =>
+  pathname === AGENT_JOIN_PATH || pathname === AGENT_SYNC_PATH || pathname === AGENT_SERVING_CERT_PATH;
 
-export async function handleAgentRequest(agents: NodeAgents, request: Request): Promise<Response> {
+/** Signs a node's serving key for the in-cluster API endpoint (nodes/serving-certificate.ts). */
+export type ServingCertificates = (token: string, body: unknown) => Promise<ServingCertificateResponse>;
+
+export async function handleAgentRequest(
+  agents: NodeAgents,
+  request: Request,
+  serving?: ServingCertificates,
+): Promise<Response> {
   try {
     const { pathname } = new URL(request.url);
     if (!isAgentPath(pathname)) throw pathNotFound();
@@ -32,6 +46,10 @@ export async function handleAgentRequest(agents: NodeAgents, request: Request): 
     const token = bearer(request.headers.get("authorization"));
     const body = await readJson(request);
     if (pathname === AGENT_JOIN_PATH) return json(await agents.join(token, body), 201);
+    if (pathname === AGENT_SERVING_CERT_PATH) {
+      if (!serving) throw pathNotFound();
+      return json(await serving(token, body), 201);
+    }
     return json(await agents.sync(token, body));
   } catch (error) {
     await discardBody(request);

@@ -12,6 +12,7 @@ import { horizontalPodAutoscalers } from "./horizontalpodautoscalers.ts";
 import { horizontalPodAutoscalersV1 } from "./horizontalpodautoscalers-v1.ts";
 import { jobs } from "./jobs.ts";
 import { leases } from "./leases.ts";
+import { limitRanges } from "./limitranges.ts";
 import { KindIndex } from "./lookup.ts";
 import { namespaces } from "./namespaces.ts";
 import { nodes } from "./nodes.ts";
@@ -21,6 +22,7 @@ import { priorityClasses } from "./priorityclasses.ts";
 import { clusterRoleBindings, roleBindings } from "./rbac-bindings.ts";
 import { clusterRoles, roles } from "./rbac-roles.ts";
 import { replicaSets } from "./replicasets.ts";
+import { resourceQuotas } from "./resourcequotas.ts";
 import { secrets } from "./secrets.ts";
 import { serviceAccounts } from "./serviceaccounts.ts";
 import { services } from "./services.ts";
@@ -32,9 +34,11 @@ export const allKinds: readonly ResourceKind[] = [
   configMaps,
   endpoints,
   coreEvents,
+  limitRanges,
   namespaces,
   nodes,
   pods,
+  resourceQuotas,
   secrets,
   serviceAccounts,
   services,

@@ -27,9 +27,11 @@ export const credentials = sqliteTable("credentials", {
   id: text("id").primaryKey(),
   /** SHA-256 of the token, hex; the token itself is never stored. */
   hash: text("hash").notNull().unique(),
-  role: text("role", { enum: ["admin", "view", "join", "node"] }).notNull(),
-  /** For node credentials: the only node it may act as. */
+  role: text("role", { enum: ["admin", "view", "join", "node", "user"] }).notNull(),
+  /** For node credentials: the only node it may act as; for shared-access users: the username. */
   subject: text("subject"),
+  /** For shared-access users: their groups, a JSON array of strings. */
+  groups: text("groups"),
   expiresAt: integer("expires_at"),
   createdAt: integer("created_at").notNull(),
 });

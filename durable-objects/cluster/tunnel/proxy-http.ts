@@ -3,21 +3,10 @@
 // the body). The API authenticates only by a bearer token of ours, so the proxy subresources' Authorization
 // is always dropped, as the apiserver drops it once it has authenticated a request; a public URL's caller
 // may send one of their own, for the app.
+import { HOP_BY_HOP_HEADERS } from "../../../kube/hop-by-hop.ts";
 import type { HttpOpen, HttpResponseHead } from "../../../kube/tunnel-protocol.ts";
 import type { ProxyScheme, ProxyTarget } from "./proxy-target.ts";
 import type { StreamReader } from "./reader.ts";
-
-const HOP_BY_HOP = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "proxy-authenticate",
-  "proxy-authorization",
-  "te",
-  "trailer",
-  "transfer-encoding",
-  "upgrade",
-]);
 
 const FLOTILLA_TOKEN = /flt[ac]_/;
 
@@ -36,7 +25,7 @@ export function carriesFlotillaToken(authorization: string): boolean {
 /** Headers never passed to the pod: hop-by-hop ones, our tokens, the length (the agent sets it), the edge's own. */
 function dropped(name: string, value: string, connectionListed: Set<string>): boolean {
   return (
-    HOP_BY_HOP.has(name) ||
+    HOP_BY_HOP_HEADERS.has(name) ||
     connectionListed.has(name) ||
     (name === "authorization" && carriesFlotillaToken(value)) ||
     name === "host" ||
@@ -79,7 +68,7 @@ export function httpOpen(
 }
 
 const NULL_BODY = new Set([101, 204, 205, 304]);
-const RESPONSE_DROPPED = new Set([...HOP_BY_HOP, "content-length"]);
+const RESPONSE_DROPPED = new Set([...HOP_BY_HOP_HEADERS, "content-length"]);
 
 /** The pod's response: its status and headers, and a body that streams the rest of the tunnel stream. */
 export async function readHttpResponse(reader: StreamReader, method: string): Promise<Response> {

@@ -55,6 +55,18 @@ EventSource
 EventSeries
   1 count int32
   2 lastObservedTime MicroTime
+LimitRange
+  1 metadata ObjectMeta
+  2 spec LimitRangeSpec
+LimitRangeSpec
+  1 limits LimitRangeItem[]
+LimitRangeItem
+  1 type string!
+  2 max map<Quantity>
+  3 min map<Quantity>
+  4 default map<Quantity>
+  5 defaultRequest map<Quantity>
+  6 maxLimitRequestRatio map<Quantity>
 Namespace
   1 metadata ObjectMeta
   2 spec NamespaceSpec
@@ -77,6 +89,23 @@ Pod
 Binding
   1 metadata ObjectMeta
   2 target ObjectReference
+ResourceQuota
+  1 metadata ObjectMeta
+  2 spec ResourceQuotaSpec
+  3 status ResourceQuotaStatus
+ResourceQuotaSpec
+  1 hard map<Quantity>
+  2 scopes string[]
+  3 scopeSelector ScopeSelector
+ScopeSelector
+  1 matchExpressions ScopedResourceSelectorRequirement[]
+ScopedResourceSelectorRequirement
+  1 scopeName string!
+  2 operator string!
+  3 values string[]
+ResourceQuotaStatus
+  1 hard map<Quantity>
+  2 used map<Quantity>
 Secret
   1 metadata ObjectMeta
   5 immutable bool?

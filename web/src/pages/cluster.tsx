@@ -8,6 +8,7 @@ import { type ClusterCredentials, loadClusterCredentials, saveClusterCredentials
 import { Alert } from "../ui.tsx";
 import { useNow, useWatch } from "../use-watch.ts";
 import { type ClusterDetail, v1 } from "../v1.ts";
+import { AccessCard } from "../views/access.tsx";
 import { YamlEditor } from "../views/editor.tsx";
 import { EventsTable } from "../views/events.tsx";
 import { PodLogs } from "../views/logs.tsx";
@@ -131,7 +132,8 @@ function ClusterView(props: {
       <Alert message={watchError} />
       <nav class="jump" aria-label="Sections">
         <a href="#picture">Picture</a> <a href="#nodes">Nodes</a> <a href="#workloads">Workloads</a>{" "}
-        <a href="#apply">Apply</a> <a href="#events">Events</a> <a href="#start">Get started</a>
+        <a href="#apply">Apply</a> <a href="#events">Events</a> <a href="#access">Access</a>{" "}
+        <a href="#start">Get started</a>
       </nav>
       <div class="grid">
         <section id="picture" class="card wide" aria-labelledby="picture-title">
@@ -166,6 +168,9 @@ function ClusterView(props: {
         <section id="events" class="card wide" aria-label="Events">
           <EventsTable events={[...events.items.values()]} now={now} />
         </section>
+        <div id="access" class="wide">
+          <AccessCard accountToken={props.accountToken} clusterId={cluster.id} api={api} />
+        </div>
       </div>
     </main>
   );
