@@ -17,6 +17,7 @@ import { probeDefinitions } from "./probes.ts";
 import { securityDefinitions } from "./security.ts";
 import { serviceDefinitions } from "./service.ts";
 import { statefulSetDefinitions } from "./statefulset.ts";
+import { storageDefinitions } from "./storage.ts";
 import { volumeDefinitions } from "./volumes.ts";
 import { workloadDefinitions } from "./workloads.ts";
 
@@ -31,6 +32,7 @@ const areas: Definitions[] = [
   podStatusDefinitions,
   workloadDefinitions,
   statefulSetDefinitions,
+  storageDefinitions,
   controllerRevisionDefinitions,
   batchDefinitions,
   serviceDefinitions,

@@ -12,6 +12,7 @@ import { allocate } from "./allocation.ts";
 import type { ApiContext } from "./context.ts";
 import { finishDeletionIfReady } from "./delete.ts";
 import type { WriteOptions } from "./options.ts";
+import { admitClaimResize } from "./storage-admission.ts";
 import { checkObjectSize, validateUpdate } from "./validate.ts";
 
 export interface UpdateTarget {
@@ -99,6 +100,7 @@ export function updateObject(
   kind.defaults?.(next);
   next.metadata.resourceVersion = old.metadata.resourceVersion;
   validateUpdate(kind, next, old);
+  admitClaimResize(ctx, kind, next, old);
   checkFinalizers(kind, next, old);
   if (!options.managedFieldsDone) {
     const managed = recordUpdate(old, next, {

@@ -15,6 +15,8 @@ import { leases } from "./leases.ts";
 import { KindIndex } from "./lookup.ts";
 import { namespaces } from "./namespaces.ts";
 import { nodes } from "./nodes.ts";
+import { persistentVolumeClaims } from "./persistentvolumeclaims.ts";
+import { persistentVolumes } from "./persistentvolumes.ts";
 import { podDisruptionBudgets } from "./poddisruptionbudgets.ts";
 import { pods } from "./pods.ts";
 import { priorityClasses } from "./priorityclasses.ts";
@@ -23,6 +25,7 @@ import { secrets } from "./secrets.ts";
 import { serviceAccounts } from "./serviceaccounts.ts";
 import { services } from "./services.ts";
 import { statefulSets } from "./statefulsets.ts";
+import { storageClasses } from "./storageclasses.ts";
 import type { ResourceKind } from "./types.ts";
 
 export const allKinds: readonly ResourceKind[] = [
@@ -32,6 +35,8 @@ export const allKinds: readonly ResourceKind[] = [
   coreEvents,
   namespaces,
   nodes,
+  persistentVolumeClaims,
+  persistentVolumes,
   pods,
   secrets,
   serviceAccounts,
@@ -58,6 +63,8 @@ export const allKinds: readonly ResourceKind[] = [
   priorityClasses,
   // policy/v1
   podDisruptionBudgets,
+  // storage.k8s.io/v1
+  storageClasses,
 ];
 
 export const kindIndex = new KindIndex(allKinds);

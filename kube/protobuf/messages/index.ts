@@ -15,6 +15,7 @@ import { EVENTS_MESSAGES } from "./events.ts";
 import { META_MESSAGES } from "./meta.ts";
 import { POLICY_MESSAGES } from "./policy.ts";
 import { SCHEDULING_MESSAGES } from "./scheduling.ts";
+import { STORAGE_MESSAGES } from "./storage.ts";
 import { type MessageTable, mergeTables } from "../schema.ts";
 
 export const MESSAGES: MessageTable = mergeTables(
@@ -33,6 +34,7 @@ export const MESSAGES: MessageTable = mergeTables(
   META_MESSAGES,
   POLICY_MESSAGES,
   SCHEDULING_MESSAGES,
+  STORAGE_MESSAGES,
 );
 
 /** apiVersion → kind → message. */
@@ -43,6 +45,8 @@ export const KIND_MESSAGES: Readonly<Record<string, Readonly<Record<string, stri
     Event: "Event",
     Namespace: "Namespace",
     Node: "Node",
+    PersistentVolumeClaim: "PersistentVolumeClaim",
+    PersistentVolume: "PersistentVolume",
     Pod: "Pod",
     Binding: "Binding",
     Secret: "Secret",
@@ -64,6 +68,7 @@ export const KIND_MESSAGES: Readonly<Record<string, Readonly<Record<string, stri
   "coordination.k8s.io/v1": { Lease: "Lease" },
   "discovery.k8s.io/v1": { EndpointSlice: "EndpointSlice" },
   "scheduling.k8s.io/v1": { PriorityClass: "PriorityClass" },
+  "storage.k8s.io/v1": { StorageClass: "StorageClass" },
 };
 
 /** kind → message, for the meta/v1 options types accepted under every group version served. */
