@@ -12,6 +12,9 @@ import { JobController } from "./job.ts";
 import { NodeIpamController } from "./node-ipam.ts";
 import { type NodeHeartbeats, NodeLifecycleController } from "./node-lifecycle.ts";
 import { PodGCController } from "./podgc.ts";
+import { PersistentVolumeController } from "./pv-controller.ts";
+import { PvProtectionController } from "./pv-protection.ts";
+import { PvcProtectionController } from "./pvc-protection.ts";
 import { ReplicaSetController } from "./replicaset.ts";
 import { type Alarm, Runner } from "./runner.ts";
 import { StatefulSetController } from "./statefulset.ts";
@@ -36,6 +39,9 @@ export function controllersFor(ctx: ApiContext, heartbeats?: NodeHeartbeats): Co
     new TaintEvictionController(ctx),
     new DisruptionController(ctx),
     new PodGCController(ctx),
+    new PersistentVolumeController(ctx),
+    new PvcProtectionController(ctx),
+    new PvProtectionController(ctx),
   ];
 }
 
