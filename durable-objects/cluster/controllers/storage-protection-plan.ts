@@ -2,23 +2,12 @@
 // being deleted keeps its finalizer while a scheduled, unfinished pod uses it; a volume being deleted keeps
 // its finalizer while it is Bound.
 import type { KubeObject } from "../../../kube/types.ts";
-
-interface PodVolume {
-  name?: string;
-  persistentVolumeClaim?: { claimName?: string };
-  ephemeral?: unknown;
-}
+import { podClaims } from "../registry/storage-common.ts";
 
 const finished = (pod: KubeObject) => pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
 
-/** The claims a pod's volumes name: `persistentVolumeClaim` ones, and `<pod>-<volume>` for ephemeral ones. */
-export function claimsOfPod(pod: KubeObject): string[] {
-  const volumes: PodVolume[] = pod.spec?.volumes ?? [];
-  return volumes.flatMap((v) => {
-    if (v.persistentVolumeClaim?.claimName) return [v.persistentVolumeClaim.claimName];
-    return v.ephemeral ? [`${pod.metadata.name}-${v.name}`] : [];
-  });
-}
+/** The names of the claims a pod uses. */
+export const claimsOfPod = (pod: KubeObject): string[] => podClaims(pod).map((c) => c.name);
 
 /** podUsesPVC over the claim's namespace: only pods already on a node count (the kubelet refuses new ones). */
 export function claimInUse(claim: KubeObject, pods: readonly KubeObject[]): boolean {

@@ -81,3 +81,18 @@ export function validateVolumeMode(mode: unknown, field: string): FieldError[] {
   if (mode === undefined || mode === null) return [];
   return VOLUME_MODES.includes(String(mode)) ? [] : [notSupported(field, mode, VOLUME_MODES)];
 }
+
+interface PodVolume {
+  name?: string;
+  persistentVolumeClaim?: { claimName?: string };
+  ephemeral?: unknown;
+}
+
+/** The claims a pod's volumes name: `persistentVolumeClaim` ones, and `<pod>-<volume>` for ephemeral ones. */
+export function podClaims(pod: KubeObject): { name: string; ephemeral: boolean }[] {
+  const volumes: PodVolume[] = pod.spec?.volumes ?? [];
+  return volumes.flatMap((v): { name: string; ephemeral: boolean }[] => {
+    if (v.persistentVolumeClaim?.claimName) return [{ name: v.persistentVolumeClaim.claimName, ephemeral: false }];
+    return v.ephemeral ? [{ name: `${pod.metadata.name}-${v.name}`, ephemeral: true }] : [];
+  });
+}
