@@ -17,7 +17,16 @@ import type { PodRuntime } from "./runtime/types.ts";
 import { agentNetworkNames, PodNetwork } from "./runtime/docker/pod-network.ts";
 import { checkHostNetworking, HostServices, run as runCommand } from "./services/host-services.ts";
 import { type RunningProxy, startServiceProxy } from "./services/start.ts";
-import { AssignmentStore, defaultStateDir, ensureStateDir, loadState, podsDir, saveState } from "./state.ts";
+import { removeVolumesExcept } from "./runtime/docker/volumes-fs.ts";
+import {
+  AssignmentStore,
+  defaultStateDir,
+  ensureStateDir,
+  loadState,
+  podsDir,
+  saveState,
+  volumesDir,
+} from "./state.ts";
 import { SyncLoop } from "./sync-loop.ts";
 import { ClusterDNS } from "./dns/start.ts";
 import { TunnelClient } from "./tunnel/client.ts";
@@ -134,7 +143,8 @@ async function runNode(
     if (!options.joinToken)
       throw new Error(`node "${nodeName}" has not joined ${options.server} yet: --join-token is required`);
     const subnets = runtime instanceof DockerRuntime ? await hostSubnets(runtime.docker) : [];
-    const joined = await join(client, options.joinToken, nodeName, facts, log, subnets);
+    const volumeDir = runtime instanceof DockerRuntime ? volumesDir(stateDir) : undefined;
+    const joined = await join(client, options.joinToken, nodeName, facts, log, subnets, volumeDir);
     state = {
       server: options.server,
       nodeName: joined.nodeName,
@@ -187,6 +197,16 @@ async function runNode(
               await placeDNS();
             },
           },
+    // Simulated nodes keep their volumes nowhere: only a runtime with containers has directories to remove.
+    volumes:
+      runtime instanceof DockerRuntime
+        ? {
+            keep: async (dirs) => {
+              for (const gone of await removeVolumesExcept(volumesDir(stateDir), dirs))
+                log(`removed the directory of deleted volume ${gone}`);
+            },
+          }
+        : undefined,
     onNodeGone: async () => {
       await tunnel?.stop();
       await dns?.close();

@@ -2,7 +2,7 @@
 // container would keep the old one); their contents are rewritten in place instead.
 import { chmod, mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
-import type { VolumePlan } from "../../pod/volumes.ts";
+import { type BindMount, VolumeSetupError, type VolumePlan } from "../../pod/volumes.ts";
 
 async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -14,7 +14,20 @@ async function listFiles(dir: string): Promise<string[]> {
   return out;
 }
 
+const exists = async (path: string) => Boolean(await stat(path).catch(() => undefined));
+
 async function materialize(plan: VolumePlan): Promise<void> {
+  if (plan.mustExist) {
+    if (!(await exists(plan.hostPath))) throw new VolumeSetupError(plan.name, `path "${plan.hostPath}" does not exist`);
+    return;
+  }
+  // Once made, a provisioned volume is the pod's: a database may have narrowed its mode since.
+  if (plan.provisioned) {
+    if (await exists(plan.hostPath)) return;
+    await mkdir(plan.hostPath, { recursive: true, mode: 0o777 });
+    await chmod(plan.hostPath, 0o777);
+    return;
+  }
   if (plan.external) {
     if (plan.createHostPath === "Directory") await mkdir(plan.hostPath, { recursive: true });
     if (plan.createHostPath === "File") {
@@ -42,6 +55,30 @@ async function materialize(plan: VolumePlan): Promise<void> {
 
 export async function materializeVolumes(plans: VolumePlan[]): Promise<void> {
   for (const plan of plans) await materialize(plan);
+}
+
+/** Missing subPath directories of writable volumes, made before the container that mounts them. */
+export async function makeMountSources(mounts: readonly BindMount[]): Promise<void> {
+  for (const m of mounts) if (m.makeSource && !(await exists(m.source))) await mkdir(m.source, { recursive: true });
+}
+
+/** The provisioner's prefix: only directories named so under the volume dir are ever removed. */
+const PROVISIONED = /^pvc-[0-9a-f-]+$/;
+
+/**
+ * Removes the provisioned volume directories under `dir` that are not in `keep` (their volumes were deleted,
+ * perhaps while the node was away). Returns the ones removed.
+ */
+export async function removeVolumesExcept(dir: string, keep: readonly string[]): Promise<string[]> {
+  const kept = new Set(keep.map((k) => join(k)));
+  const removed: string[] = [];
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const path = join(dir, name);
+    if (!PROVISIONED.test(name) || kept.has(path)) continue;
+    await rm(path, { recursive: true, force: true });
+    removed.push(path);
+  }
+  return removed;
 }
 
 export async function removeDir(dir: string): Promise<void> {

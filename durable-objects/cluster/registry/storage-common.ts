@@ -88,11 +88,21 @@ interface PodVolume {
   ephemeral?: unknown;
 }
 
+export interface PodClaim {
+  /** The claim's name. */
+  name: string;
+  /** The pod volume naming it. */
+  volume: string;
+  ephemeral: boolean;
+}
+
 /** The claims a pod's volumes name: `persistentVolumeClaim` ones, and `<pod>-<volume>` for ephemeral ones. */
-export function podClaims(pod: KubeObject): { name: string; ephemeral: boolean }[] {
+export function podClaims(pod: KubeObject): PodClaim[] {
   const volumes: PodVolume[] = pod.spec?.volumes ?? [];
-  return volumes.flatMap((v): { name: string; ephemeral: boolean }[] => {
-    if (v.persistentVolumeClaim?.claimName) return [{ name: v.persistentVolumeClaim.claimName, ephemeral: false }];
-    return v.ephemeral ? [{ name: `${pod.metadata.name}-${v.name}`, ephemeral: true }] : [];
+  return volumes.flatMap((v): PodClaim[] => {
+    const volume = v.name ?? "";
+    if (v.persistentVolumeClaim?.claimName)
+      return [{ name: v.persistentVolumeClaim.claimName, volume, ephemeral: false }];
+    return v.ephemeral ? [{ name: `${pod.metadata.name}-${v.name}`, volume, ephemeral: true }] : [];
   });
 }

@@ -1,0 +1,50 @@
+// Volume directories on a real filesystem: provisioned ones made once (their mode then the pod's), local
+// ones required, missing subPaths made, and deleted volumes' directories removed, nothing else.
+import { chmod, mkdir, mkdtemp, readdir, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { makeMountSources, materializeVolumes, removeVolumesExcept } from "./volumes-fs.ts";
+
+const temp = () => mkdtemp(join(tmpdir(), "volumes-fs-"));
+const mode = async (path: string) => (await stat(path)).mode & 0o777;
+
+describe("volume directories", () => {
+  it("makes a provisioned volume world-writable once and leaves it alone after", async () => {
+    const dir = join(await temp(), "volumes", "pvc-1");
+    const plan = { name: "data", hostPath: dir, readOnly: false, external: true, provisioned: true };
+    await materializeVolumes([plan]);
+    expect(await mode(dir)).toBe(0o777);
+    await writeFile(join(dir, "kept"), "x");
+    await chmod(dir, 0o700);
+    await materializeVolumes([plan]);
+    expect(await mode(dir)).toBe(0o700);
+    expect(await readdir(dir)).toEqual(["kept"]);
+  });
+
+  it("requires a local volume's path to exist", async () => {
+    const missing = join(await temp(), "disk");
+    const plan = { name: "disk", hostPath: missing, readOnly: false, external: true, mustExist: true };
+    await expect(materializeVolumes([plan])).rejects.toThrow(`path "${missing}" does not exist`);
+    await mkdir(missing);
+    await materializeVolumes([plan]);
+  });
+
+  it("makes missing subPath directories", async () => {
+    const root = await temp();
+    await makeMountSources([
+      { source: join(root, "a", "b"), target: "/x", readOnly: false, makeSource: true },
+      { source: join(root, "c"), target: "/y", readOnly: false },
+    ]);
+    expect(await readdir(root)).toEqual(["a"]);
+  });
+
+  it("removes the provisioned directories no volume keeps, and nothing else", async () => {
+    const root = await temp();
+    for (const name of ["pvc-0a1b", "pvc-2c3d", "notes"]) await mkdir(join(root, name));
+    const removed = await removeVolumesExcept(root, [join(root, "pvc-2c3d"), "/elsewhere/pvc-0a1b"]);
+    expect(removed).toEqual([join(root, "pvc-0a1b")]);
+    expect((await readdir(root)).sort()).toEqual(["notes", "pvc-2c3d"]);
+    expect(await removeVolumesExcept(join(root, "absent"), [])).toEqual([]);
+  });
+});
