@@ -7,6 +7,7 @@ import { DeploymentController } from "./deployment.ts";
 import { DisruptionController } from "./disruption.ts";
 import { EndpointsController } from "./endpoints.ts";
 import { EndpointSliceController } from "./endpointslice.ts";
+import { EphemeralVolumeController } from "./ephemeral-volume.ts";
 import { HorizontalPodAutoscalerController } from "./hpa.ts";
 import { JobController } from "./job.ts";
 import { NodeIpamController } from "./node-ipam.ts";
@@ -42,6 +43,7 @@ export function controllersFor(ctx: ApiContext, heartbeats?: NodeHeartbeats): Co
     new PersistentVolumeController(ctx),
     new PvcProtectionController(ctx),
     new PvProtectionController(ctx),
+    new EphemeralVolumeController(ctx),
   ];
 }
 

@@ -39,6 +39,11 @@ function canProvision(claim: KubeObject, storage: StorageView, node: { name: str
   return anyTermMatches(terms, node.labels, node.name);
 }
 
+const ownedBy = (claim: KubeObject, pod: PodInfo) =>
+  (claim.metadata.ownerReferences ?? []).some(
+    (r: { uid?: string; controller?: boolean }) => r.controller && r.uid === pod.object.metadata.uid,
+  );
+
 function preFilter(state: CycleState, pod: PodInfo, storage: StorageView): boolean | Status {
   const claims = podClaims(pod.object);
   if (claims.length === 0) return false;
@@ -53,6 +58,10 @@ function preFilter(state: CycleState, pod: PodInfo, storage: StorageView): boole
           : `persistentvolumeclaim "${name}" not found`,
       );
     if (claim.metadata.deletionTimestamp) return unresolvable(`persistentvolumeclaim "${name}" is being deleted`);
+    if (ephemeral && !ownedBy(claim, pod))
+      return unresolvable(
+        `PVC ${pod.namespace}/${name} was not created for pod ${pod.namespace}/${pod.name} (pod is not owner)`,
+      );
     if (claim.spec?.volumeName) found.bound.push(storage.volume(claim.spec.volumeName));
     else if (delaysBinding(claim, storage)) found.delayed.push(claim);
     else unboundImmediate = true;
