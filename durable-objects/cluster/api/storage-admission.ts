@@ -15,6 +15,8 @@ import {
   storageBytes,
 } from "../registry/storage-common.ts";
 import type { ResourceKind } from "../registry/types.ts";
+import { guardOf } from "../limits/hooks.ts";
+import { admitStorageQuota } from "../limits/storage-quota.ts";
 import type { ApiContext } from "./context.ts";
 
 export const PV_PROTECTION_FINALIZER = "kubernetes.io/pv-protection";
@@ -47,10 +49,17 @@ export function admitStorageCreate(ctx: ApiContext, kind: ResourceKind, obj: Kub
   if (!finalizers.includes(finalizer)) obj.metadata.finalizers = [...finalizers, finalizer];
   if (resource !== PERSISTENT_VOLUME_CLAIMS) return;
   obj.spec ??= {};
+  admitPlanStorage(ctx, obj);
   const named = obj.spec.storageClassName !== undefined && obj.spec.storageClassName !== null;
   if (named || obj.metadata.annotations?.[BETA_CLASS_ANNOTATION] !== undefined) return;
   const def = defaultStorageClass(ctx);
   if (def) obj.spec.storageClassName = def.metadata.name;
+}
+
+/** The plan's bound on what the cluster's claims request together (create and growth). */
+function admitPlanStorage(ctx: ApiContext, claim: KubeObject, old?: KubeObject): void {
+  const plan = guardOf(ctx)?.plan;
+  if (plan) admitStorageQuota(plan, ctx.store, claim, old);
 }
 
 /** On update of a claim, after validation: growth needs a bound claim of a class that allows it. */
@@ -71,4 +80,5 @@ export function admitClaimResize(ctx: ApiContext, kind: ResourceKind, next: Kube
     throw deny(
       "only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize",
     );
+  admitPlanStorage(ctx, next, old);
 }
