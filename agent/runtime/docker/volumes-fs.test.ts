@@ -1,10 +1,11 @@
 // Volume directories on a real filesystem: provisioned ones made once (their mode then the pod's), local
 // ones required, missing subPaths made, and deleted volumes' directories removed, nothing else.
+import { existsSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, readdir, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { makeMountSources, materializeVolumes, removeVolumesExcept } from "./volumes-fs.ts";
+import { freeFraction, makeMountSources, materializeVolumes, removeVolumesExcept } from "./volumes-fs.ts";
 
 const temp = () => mkdtemp(join(tmpdir(), "volumes-fs-"));
 const mode = async (path: string) => (await stat(path)).mode & 0o777;
@@ -20,6 +21,24 @@ describe("volume directories", () => {
     await materializeVolumes([plan]);
     expect(await mode(dir)).toBe(0o700);
     expect(await readdir(dir)).toEqual(["kept"]);
+  });
+
+  it("refuses to make a provisioned volume on a nearly full disk", async () => {
+    const dir = join(await temp(), "volumes", "pvc-2");
+    const plan = { name: "data", hostPath: dir, readOnly: false, external: true, provisioned: true };
+    const full = { freeFraction: async () => 0.05 };
+    await expect(materializeVolumes([plan], full)).rejects.toThrow(
+      `not provisioning ${dir}: the node's disk is nearly full (5% free, below 10%)`,
+    );
+    expect(existsSync(dir)).toBe(false);
+    await materializeVolumes([plan], { freeFraction: async () => 0.5 });
+    expect(existsSync(dir)).toBe(true);
+    // An existing volume is mounted whatever the disk: its data is already there.
+    await materializeVolumes([plan], full);
+    // The real measure: statfs of the nearest existing directory.
+    const free = await freeFraction(join(dir, "not", "yet"));
+    expect(free).toBeGreaterThan(0);
+    expect(free).toBeLessThanOrEqual(1);
   });
 
   it("requires a local volume's path to exist", async () => {

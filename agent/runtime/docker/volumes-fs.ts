@@ -1,7 +1,8 @@
 // Writes planned volumes to the host. Directories that are bind-mounted are never replaced (a running
 // container would keep the old one); their contents are rewritten in place instead.
-import { chmod, mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, rm, stat, statfs, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
+import { DISK_PRESSURE_FRACTION } from "../../node-status.ts";
 import { type BindMount, VolumeSetupError, type VolumePlan } from "../../pod/volumes.ts";
 
 async function listFiles(dir: string): Promise<string[]> {
@@ -16,7 +17,21 @@ async function listFiles(dir: string): Promise<string[]> {
 
 const exists = async (path: string) => Boolean(await stat(path).catch(() => undefined));
 
-async function materialize(plan: VolumePlan): Promise<void> {
+/** The free fraction of the filesystem holding `path` (its nearest existing ancestor). */
+export async function freeFraction(path: string): Promise<number> {
+  for (let p = path; ; p = dirname(p)) {
+    const fs = await statfs(p).catch(() => undefined);
+    if (fs) return fs.blocks > 0 ? fs.bavail / fs.blocks : 1;
+    if (dirname(p) === p) return 1;
+  }
+}
+
+export interface MaterializeOptions {
+  /** How full the disk is where a volume would be made (statfs unless a test says otherwise). */
+  freeFraction?(path: string): Promise<number>;
+}
+
+async function materialize(plan: VolumePlan, opts: MaterializeOptions): Promise<void> {
   if (plan.mustExist) {
     if (!(await exists(plan.hostPath))) throw new VolumeSetupError(plan.name, `path "${plan.hostPath}" does not exist`);
     return;
@@ -24,6 +39,13 @@ async function materialize(plan: VolumePlan): Promise<void> {
   // Once made, a provisioned volume is the pod's: a database may have narrowed its mode since.
   if (plan.provisioned) {
     if (await exists(plan.hostPath)) return;
+    // A new volume on a nearly full disk would only fill it: the node refuses, as it reports DiskPressure.
+    const free = await (opts.freeFraction ?? freeFraction)(plan.hostPath);
+    if (free < DISK_PRESSURE_FRACTION)
+      throw new VolumeSetupError(
+        plan.name,
+        `not provisioning ${plan.hostPath}: the node's disk is nearly full (${Math.floor(free * 100)}% free, below ${DISK_PRESSURE_FRACTION * 100}%)`,
+      );
     await mkdir(plan.hostPath, { recursive: true, mode: 0o777 });
     await chmod(plan.hostPath, 0o777);
     return;
@@ -53,8 +75,8 @@ async function materialize(plan: VolumePlan): Promise<void> {
   }
 }
 
-export async function materializeVolumes(plans: VolumePlan[]): Promise<void> {
-  for (const plan of plans) await materialize(plan);
+export async function materializeVolumes(plans: VolumePlan[], opts: MaterializeOptions = {}): Promise<void> {
+  for (const plan of plans) await materialize(plan, opts);
 }
 
 /** Missing subPath directories of writable volumes, made before the container that mounts them. */

@@ -43,12 +43,17 @@ const onNode = (node: string) => ({
   },
 });
 
-const node = (name: string, ready = true, unschedulable = false): KubeObject => ({
+const node = (name: string, ready = true, unschedulable = false, diskPressure = false): KubeObject => ({
   apiVersion: "v1",
   kind: "Node",
   metadata: { name, labels: { "kubernetes.io/hostname": name } },
   spec: unschedulable ? { unschedulable: true } : {},
-  status: { conditions: [{ type: "Ready", status: ready ? "True" : "False" }] },
+  status: {
+    conditions: [
+      { type: "Ready", status: ready ? "True" : "False" },
+      { type: "DiskPressure", status: diskPressure ? "True" : "False" },
+    ],
+  },
 });
 
 describe("findMatchingVolume", () => {
@@ -153,5 +158,6 @@ describe("built-in provisioning", () => {
     expect(nodeForImmediate(nodes, [])).toBe("a");
     expect(nodeForImmediate(nodes, [volume("x", "1Gi", onNode("a"))])).toBe("b");
     expect(nodeForImmediate([node("c", false)], [])).toBeUndefined();
+    expect(nodeForImmediate([node("full", true, false, true), node("z")], [])).toBe("z");
   });
 });

@@ -124,6 +124,12 @@ export function volumeUnbound(volume: KubeObject): KubeObject {
 export const selectedNode = (claim: KubeObject): string | undefined =>
   claim.metadata.annotations?.[ANN_SELECTED_NODE] || undefined;
 
+const hasCondition = (node: KubeObject, type: string) =>
+  (node.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === type && c.status === "True");
+
+/** A node whose disk is nearly full (its agent reports DiskPressure): the built-in provisioner puts nothing there. */
+export const nearlyFull = (node: KubeObject) => hasCondition(node, "DiskPressure");
+
 /** For an Immediate claim of the built-in class: the schedulable node holding the fewest of its volumes. */
 export function nodeForImmediate(nodes: readonly KubeObject[], volumes: readonly KubeObject[]): string | undefined {
   const held = new Map<string, number>();
@@ -132,12 +138,7 @@ export function nodeForImmediate(nodes: readonly KubeObject[], volumes: readonly
     if (node) held.set(node, (held.get(node) ?? 0) + 1);
   }
   const ready = nodes.filter(
-    (n) =>
-      !n.spec?.unschedulable &&
-      !n.metadata.deletionTimestamp &&
-      (n.status?.conditions ?? []).some(
-        (c: { type: string; status: string }) => c.type === "Ready" && c.status === "True",
-      ),
+    (n) => !n.spec?.unschedulable && !n.metadata.deletionTimestamp && hasCondition(n, "Ready") && !nearlyFull(n),
   );
   ready.sort(
     (a, b) =>

@@ -25,6 +25,7 @@ import {
   claimBoundTo,
   findMatchingVolume,
   isVolumeBoundToClaim,
+  nearlyFull,
   nodeForImmediate,
   provisionedVolume,
   selectedNode,
@@ -221,6 +222,14 @@ export class PersistentVolumeController implements Controller {
         type: "Warning",
         reason: "ProvisioningFailed",
         message: `failed to provision volume with StorageClass "${className}": no schedulable node to provision the volume on`,
+      });
+      return;
+    }
+    if (nearlyFull(target)) {
+      this.#provisioner.events.record(claim, {
+        type: "Warning",
+        reason: "ProvisioningFailed",
+        message: `failed to provision volume with StorageClass "${className}": node "${target.metadata.name}" is nearly out of disk space (DiskPressure); no volume is made there`,
       });
       return;
     }

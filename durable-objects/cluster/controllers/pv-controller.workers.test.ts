@@ -202,4 +202,27 @@ describe("PersistentVolume controller", () => {
       "volume gone",
     );
   });
+
+  it("provisions nothing on a node whose disk is nearly full, and says why on the claim", async () => {
+    const c = await newCluster();
+    await addNode(c, "full");
+    const node = await get(c, "/api/v1/nodes/full");
+    node.status.conditions.push({ type: "DiskPressure", status: "True", reason: "KubeletHasDiskPressure" });
+    const { resourceVersion: _, ...metadata } = node.metadata;
+    expect((await c.request("PUT", "/api/v1/nodes/full/status", { ...node, metadata })).status).toBe(200);
+    await post(c, PVC, claim("data"));
+    const pending = await get(c, `${PVC}/data`);
+    pending.metadata.annotations = { ...pending.metadata.annotations, "volume.kubernetes.io/selected-node": "full" };
+    expect((await c.request("PUT", `${PVC}/data`, pending)).status).toBe(200);
+    await until(async () => {
+      const events = await reasons(c, "data");
+      return events.includes(
+        'flotilla.dev/local-path: ProvisioningFailed: failed to provision volume with StorageClass "local-path": node "full" is nearly out of disk space (DiskPressure); no volume is made there',
+      )
+        ? true
+        : undefined;
+    }, "ProvisioningFailed event");
+    expect((await get(c, PV)).items).toEqual([]);
+    expect((await get(c, `${PVC}/data`)).status.phase).toBe("Pending");
+  });
 });
