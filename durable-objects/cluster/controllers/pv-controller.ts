@@ -112,7 +112,10 @@ export class PersistentVolumeController implements Controller {
   // ---- claims ----
 
   #syncClaim(claim: KubeObject): void {
-    if (!claim.spec?.volumeName) return this.#syncUnboundClaim(claim);
+    if (!claim.spec?.volumeName) {
+      this.#syncUnboundClaim(claim);
+      return;
+    }
     const bindCompleted = claim.metadata.annotations?.[ANN_BIND_COMPLETED] !== undefined;
     const volume = this.ctx.store.get(PERSISTENT_VOLUMES, undefined, claim.spec.volumeName)?.object;
     if (!volume) {
