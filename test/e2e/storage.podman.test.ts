@@ -249,4 +249,103 @@ describe.skipIf(podman.skip)("persistent storage on the nodes", () => {
     expect(listed).toMatch(/\s+64Mi\s+RWO\s+Retain\s+Released\s+default\/kept\s+keep\s/);
     expect(await readFile(join(keptDir, "p"), "utf8")).toBe("precious\n");
   }, 300_000);
+
+  it("mounts hand-made local and hostPath volumes: the local one's node only, readOnly and subPath honoured", async () => {
+    const localDir = await mkdtemp(join(tmpdir(), "storage-local-"));
+    const hostDir = await mkdtemp(join(tmpdir(), "storage-hostpath-"));
+    await writeFile(join(localDir, "seed"), "from the host\n");
+    const nodeB = NODES[1] ?? "";
+    const pv = (name: string, spec: Json) => ({
+      apiVersion: "v1",
+      kind: "PersistentVolume",
+      metadata: { name },
+      spec: { capacity: { storage: "1Gi" }, accessModes: ["ReadWriteOnce"], storageClassName: "manual", ...spec },
+    });
+    const onB = {
+      required: {
+        nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/hostname", operator: "In", values: [nodeB] }] }],
+      },
+    };
+    await apply({
+      apiVersion: "v1",
+      kind: "List",
+      items: [
+        pv(`${NODE}-local`, { local: { path: localDir }, nodeAffinity: onB }),
+        pv(`${NODE}-host`, { hostPath: { path: hostDir, type: "Directory" } }),
+        { ...claim("by-hand-local", "manual"), spec: { ...claim("x", "manual").spec, volumeName: `${NODE}-local` } },
+        { ...claim("by-hand-host", "manual"), spec: { ...claim("x", "manual").spec, volumeName: `${NODE}-host` } },
+      ],
+    });
+    await until("both hand-made claims Bound", async () =>
+      (await phaseOf("pvc", "by-hand-local")) === "Bound" && (await phaseOf("pvc", "by-hand-host")) === "Bound"
+        ? true
+        : undefined,
+    );
+    await apply({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "by-hand" },
+      spec: {
+        terminationGracePeriodSeconds: 1,
+        containers: [
+          {
+            name: "main",
+            image: IMAGE,
+            command: [
+              "sh",
+              "-c",
+              "cat /in/seed > /out/copy; (echo x > /in/refused) 2>/dev/null && echo writable > /out/ro || echo read-only > /out/ro; exec sleep 3600",
+            ],
+            volumeMounts: [
+              { name: "in", mountPath: "/in", readOnly: true },
+              { name: "out", mountPath: "/out", subPath: "nested/dir" },
+            ],
+          },
+        ],
+        volumes: [
+          { name: "in", persistentVolumeClaim: { claimName: "by-hand-local" } },
+          { name: "out", persistentVolumeClaim: { claimName: "by-hand-host" } },
+        ],
+      },
+    });
+    await waitReady("by-hand");
+    expect((await get(["pod", "by-hand"])).spec.nodeName).toBe(nodeB);
+    const out = join(hostDir, "nested", "dir");
+    await until("the pod's writes on the host", async () => (existsSync(join(out, "ro")) ? true : undefined));
+    expect(await readFile(join(out, "copy"), "utf8")).toBe("from the host\n");
+    expect(await readFile(join(out, "ro"), "utf8")).toBe("read-only\n");
+    expect(existsSync(join(localDir, "refused"))).toBe(false);
+    await h.kubectl(["delete", "pod", "by-hand", "--wait=false"]);
+  }, 180_000);
+
+  it("removes a deleted volume's directory when its node's agent comes back", async () => {
+    const nodeB = NODES[1] ?? "";
+    await apply(claim("away"));
+    await apply({
+      ...podWith("away-user", "away", "echo here > /data/f; exec sleep 3600"),
+      spec: {
+        ...podWith("away-user", "away", "echo here > /data/f; exec sleep 3600").spec,
+        nodeSelector: { "kubernetes.io/hostname": nodeB },
+      },
+    });
+    await waitReady("away-user");
+    const pvName = (await get(["pvc", "away"])).spec.volumeName;
+    const dir = (await get(["pv", pvName])).spec.local.path;
+    expect(existsSync(join(dir, "f"))).toBe(true);
+    await h.kubectl(["delete", "pod", "away-user", "--wait=true"], { timeoutMs: 60_000 });
+    const index = agents.findIndex((a) => a.name === nodeB);
+    await agents[index]?.stop();
+    await h.kubectl(["delete", "pvc", "away"], { timeoutMs: 60_000 });
+    await until("the PV deleted", async () =>
+      (await h.kubectl(["get", "pv", pvName], { allowFail: true })).code !== 0 ? true : undefined,
+    );
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(existsSync(dir)).toBe(true);
+    agents[index] = await h.flotilla.startAgent({ name: nodeB, runtime: "docker" });
+    await until(
+      "the directory removed by the returning agent",
+      async () => (existsSync(dir) ? undefined : true),
+      90_000,
+    );
+  }, 240_000);
 });
