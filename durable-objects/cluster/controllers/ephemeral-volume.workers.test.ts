@@ -3,7 +3,7 @@
 // keeps the pod Pending with upstream's reason.
 import { describe, expect, it } from "vitest";
 import { newCluster, pod } from "../testing/cluster-client.ts";
-import { addNode, type Json, NS, until } from "./workers-helpers.ts";
+import { addNode, failedScheduling, type Json, NS, until } from "./workers-helpers.ts";
 
 const withScratch = (name: string) => {
   const p: Json = pod(name);
@@ -63,11 +63,7 @@ describe("ephemeral volume controller", () => {
     };
     expect((await c.request("POST", `${NS}/persistentvolumeclaims`, squatter)).status).toBe(201);
     expect((await c.request("POST", `${NS}/pods`, withScratch("web"))).status).toBe(201);
-    const event = await until(async () => {
-      const q = "fieldSelector=involvedObject.name%3Dweb,reason%3DFailedScheduling";
-      return (await c.request("GET", `${NS}/events?${q}`)).body.items?.[0];
-    }, "FailedScheduling");
-    expect(event.message).toBe(
+    expect(await failedScheduling(c, "web")).toBe(
       "0/1 nodes are available: PVC default/web-scratch was not created for pod default/web (pod is not owner). " +
         "preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.",
     );

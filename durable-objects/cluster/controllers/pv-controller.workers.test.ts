@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { ClusterClient } from "../testing/cluster-client.ts";
 import { newCluster } from "../testing/cluster-client.ts";
-import { addNode, type Json, NS, until } from "./workers-helpers.ts";
+import { addNode, type Json, NS, storageClass, until } from "./workers-helpers.ts";
 
 const PVC = `${NS}/persistentvolumeclaims`;
 const PV = "/api/v1/persistentvolumes";
@@ -42,14 +42,7 @@ const reasons = async (c: ClusterClient, name: string) => {
   return list.items.map((e: Json) => `${e.source?.component}: ${e.reason}: ${e.message}`);
 };
 
-const immediateClass = (name: string, reclaimPolicy = "Delete") => ({
-  apiVersion: "storage.k8s.io/v1",
-  kind: "StorageClass",
-  metadata: { name },
-  provisioner: "flotilla.dev/local-path",
-  reclaimPolicy,
-  volumeBindingMode: "Immediate",
-});
+const immediateClass = (name: string, reclaimPolicy = "Delete") => storageClass(name, { reclaimPolicy });
 
 describe("PersistentVolume controller", () => {
   it("provisions an Immediate claim at once on a Ready node, binds it, and records upstream's events", async () => {

@@ -3,19 +3,10 @@
 // `<template>-<set>-<ordinal>`, labelled with the set's selector, and owned as
 // persistentVolumeClaimRetentionPolicy says: by the set (whenDeleted: Delete) while the ordinal is in
 // range, by the pod (whenScaled: Delete) once it is scaled away, so the garbage collector removes them.
-import type { KubeObject } from "../../../kube/types.ts";
+import type { KubeObject, OwnerReference as OwnerRef } from "../../../kube/types.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: templates are plain JSON
 type Json = Record<string, any>;
-
-interface OwnerRef {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
 
 export const claimName = (template: Json, setName: string, ordinal: number) =>
   `${template.metadata?.name}-${setName}-${ordinal}`;

@@ -2,7 +2,7 @@
 // (20Gi unless the plan says), a create or growth past it is a 403 in upstream's quota words and changes
 // nothing.
 import { describe, expect, it } from "vitest";
-import { addNode, type Json, NS, until } from "../controllers/workers-helpers.ts";
+import { addNode, type Json, NS, storageClass, until } from "../controllers/workers-helpers.ts";
 import { newCluster } from "../testing/cluster-client.ts";
 import { bytesQuantity } from "./storage-quota.ts";
 import { isClusterPlan } from "./types.ts";
@@ -20,14 +20,7 @@ describe("plan storage quota", () => {
   it("refuses claims past the plan's storage, on create and on growth", async () => {
     const c = await newCluster();
     await addNode(c, "n1");
-    const sc = {
-      apiVersion: "storage.k8s.io/v1",
-      kind: "StorageClass",
-      metadata: { name: "grow" },
-      provisioner: "flotilla.dev/local-path",
-      volumeBindingMode: "Immediate",
-      allowVolumeExpansion: true,
-    };
+    const sc = storageClass("grow", { allowVolumeExpansion: true });
     expect((await c.request("POST", "/apis/storage.k8s.io/v1/storageclasses", sc)).status).toBe(201);
     expect((await c.request("POST", PVC, claim("a", "15Gi"))).status).toBe(201);
     // Test sign-ups get the local plan, whose D1 record names no storage bound: the default applies.

@@ -2,7 +2,7 @@
 // scheduler picks (selected-node annotation), provisioned and bound there; later pods of the claim follow
 // its volume; a cordoned volume node leaves them Pending with upstream's FailedScheduling text.
 import { describe, expect, it } from "vitest";
-import { addNode, type Json, NS, until } from "../controllers/workers-helpers.ts";
+import { addNode, failedScheduling, type Json, NS, storageClass, until } from "../controllers/workers-helpers.ts";
 import { newCluster, pod } from "../testing/cluster-client.ts";
 
 const usingClaim = (name: string, claimName: string) => {
@@ -50,11 +50,7 @@ describe("VolumeBinding in the cluster", () => {
     );
     expect(patch.status).toBe(200);
     expect((await c.request("POST", `${NS}/pods`, usingClaim("stuck", "data"))).status).toBe(201);
-    const event = await until(async () => {
-      const q = "fieldSelector=involvedObject.name%3Dstuck,reason%3DFailedScheduling";
-      return (await c.request("GET", `${NS}/events?${q}`)).body.items?.[0];
-    }, "FailedScheduling");
-    expect(event.message).toBe(
+    expect(await failedScheduling(c, "stuck")).toBe(
       "0/2 nodes are available: 1 node(s) had volume node affinity conflict, 1 node(s) were unschedulable. " +
         "preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.",
     );
@@ -64,21 +60,11 @@ describe("VolumeBinding in the cluster", () => {
   it("leaves a pod of an unbound Immediate claim Pending with upstream's message", async () => {
     const c = await newCluster();
     await addNode(c, "node-a");
-    const sc = {
-      apiVersion: "storage.k8s.io/v1",
-      kind: "StorageClass",
-      metadata: { name: "manual" },
-      provisioner: "example.com/elsewhere",
-      volumeBindingMode: "Immediate",
-    };
+    const sc = storageClass("manual", { provisioner: "example.com/elsewhere" });
     expect((await c.request("POST", "/apis/storage.k8s.io/v1/storageclasses", sc)).status).toBe(201);
     await c.request("POST", `${NS}/persistentvolumeclaims`, claim("slow", { storageClassName: "manual" }));
     expect((await c.request("POST", `${NS}/pods`, usingClaim("waits", "slow"))).status).toBe(201);
-    const event = await until(async () => {
-      const q = "fieldSelector=involvedObject.name%3Dwaits,reason%3DFailedScheduling";
-      return (await c.request("GET", `${NS}/events?${q}`)).body.items?.[0];
-    }, "FailedScheduling");
-    expect(event.message).toBe(
+    expect(await failedScheduling(c, "waits")).toBe(
       "0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims. " +
         "preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.",
     );
