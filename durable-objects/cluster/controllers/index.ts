@@ -21,6 +21,7 @@ import { type Alarm, Runner } from "./runner.ts";
 import { StatefulSetController } from "./statefulset.ts";
 import { TaintEvictionController } from "./taint-eviction.ts";
 import { TtlAfterFinishedController } from "./ttl-after-finished.ts";
+import { VolumeExpansionController } from "./volume-expansion.ts";
 import type { Controller } from "./types.ts";
 
 export function controllersFor(ctx: ApiContext, heartbeats?: NodeHeartbeats): Controller[] {
@@ -44,6 +45,7 @@ export function controllersFor(ctx: ApiContext, heartbeats?: NodeHeartbeats): Co
     new PvcProtectionController(ctx),
     new PvProtectionController(ctx),
     new EphemeralVolumeController(ctx),
+    new VolumeExpansionController(ctx),
   ];
 }
 
