@@ -33,7 +33,8 @@ export function selectNodeForClaims(ctx: ApiContext, pod: KubeObject, nodeName: 
     const entry = ctx.store.get(PERSISTENT_VOLUME_CLAIMS, pod.metadata.namespace, name);
     const claim = entry?.object;
     if (!claim || claim.spec?.volumeName || !delaysBinding(claim, storage)) continue;
-    if (claim.metadata.annotations?.[ANN_SELECTED_NODE] === nodeName) continue;
+    // A node once chosen stays (VolumeBinding sends the claim's later pods there).
+    if (claim.metadata.annotations?.[ANN_SELECTED_NODE]) continue;
     const next = structuredClone(claim);
     next.metadata.annotations = { ...next.metadata.annotations, [ANN_SELECTED_NODE]: nodeName };
     ctx.store.put(PERSISTENT_VOLUME_CLAIMS, next, "MODIFIED");

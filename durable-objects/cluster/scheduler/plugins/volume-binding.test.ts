@@ -129,6 +129,20 @@ describe("VolumeBinding", () => {
     for (let i = 0; i < 4; i++) expect(schedule([zoned, claim("data", { storageClassName: "zoned" })]).node).toBe("b");
   });
 
+  it("keeps a delayed claim's pods on the node it was already handed to", () => {
+    const handed = claim(
+      "data",
+      { storageClassName: "local-path" },
+      {
+        annotations: { "volume.kubernetes.io/selected-node": "b" },
+      },
+    );
+    for (let i = 0; i < 4; i++) expect(schedule([handed]).node).toBe("b");
+    expect(schedule([handed], usingClaims("data"), [{ name: "a" }]).message).toBe(
+      `0/1 nodes are available: 1 ${ERR_BIND_CONFLICT}.`,
+    );
+  });
+
   it("sends a no-provisioner claim to the node holding a matching Available local volume, else nowhere", () => {
     const wants = claim("data", { storageClassName: "local-storage" });
     const local = volume("local-a", {

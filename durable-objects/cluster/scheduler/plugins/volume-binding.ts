@@ -3,7 +3,7 @@
 // its node affinity admits, and a WaitForFirstConsumer claim on nodes where an Available volume matches or
 // its class can provision. Reasons as upstream's volumebinding plugin words them.
 import type { KubeObject } from "../../../../kube/types.ts";
-import { findMatchingVolume, volumeReachableFrom } from "../../controllers/pv-binding-plan.ts";
+import { findMatchingVolume, selectedNode, volumeReachableFrom } from "../../controllers/pv-binding-plan.ts";
 import { classOf, podClaims } from "../../registry/storage-common.ts";
 import { anyTermMatches } from "../node-selector.ts";
 import type { CycleState, NodeSelectorTerm, Plugin, PodInfo, Status, StorageView } from "../types.ts";
@@ -85,12 +85,16 @@ export const volumeBinding: Plugin = {
         else if (!volumeReachableFrom(pv, where)) reasons.add(ERR_NODE_CONFLICT);
       }
       const volumes = found.delayed.length ? view.storage.volumes() : [];
-      for (const claim of found.delayed)
-        if (
+      for (const claim of found.delayed) {
+        // Already handed to a node (another pod of the claim was placed there): only that node will do.
+        const chosen = selectedNode(claim);
+        if (chosen && chosen !== node.name) reasons.add(ERR_BIND_CONFLICT);
+        else if (
           !findMatchingVolume(claim, volumes, { delayBinding: true, node: where }) &&
           !canProvision(claim, view.storage, where)
         )
           reasons.add(ERR_BIND_CONFLICT);
+      }
       return reasons.size ? { reasons: [...reasons].sort(), unresolvable: true } : null;
     },
   },
