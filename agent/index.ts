@@ -201,6 +201,7 @@ async function runNode(
     volumes:
       runtime instanceof DockerRuntime
         ? {
+            dir: volumesDir(stateDir),
             keep: async (dirs) => {
               for (const gone of await removeVolumesExcept(volumesDir(stateDir), dirs))
                 log(`removed the directory of deleted volume ${gone}`);

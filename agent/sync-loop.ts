@@ -56,7 +56,7 @@ export interface SyncLoopOptions {
   /** The node's cluster DNS server: sent the cluster's DNS data whenever the version it holds is stale. */
   dns?: { readonly version: string | undefined; update(data: ClusterDNSData): void };
   /** The node's provisioned volumes on disk: told which directories still have a volume. */
-  volumes?: { keep(dirs: string[]): Promise<void> };
+  volumes?: { readonly dir: string; keep(dirs: string[]): Promise<void> };
 }
 
 const emptyReport = (): RuntimeReport => ({ statuses: [], events: [], terminated: [] });
@@ -143,7 +143,7 @@ export class SyncLoop {
       waitSeconds: this.heartbeatSeconds,
       ...(this.options.services ? { wantServices: true } : {}),
       ...(this.options.dns ? { wantDNS: true, dnsVersion: this.options.dns.version } : {}),
-      ...(this.options.volumes ? { wantVolumes: true } : {}),
+      ...(this.options.volumes ? { wantVolumes: true, volumeDir: this.options.volumes.dir } : {}),
       ...(metrics ? { metrics } : {}),
     };
     const abort = new AbortController();

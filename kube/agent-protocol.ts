@@ -104,6 +104,8 @@ export interface SyncRequest {
   dnsVersion?: string;
   /** The agent keeps provisioned volumes on disk: answer with `volumes`, and at once when one of its goes. */
   wantVolumes?: boolean;
+  /** With wantVolumes: where they live (kept on the Node as at join, for nodes that joined before it was sent). */
+  volumeDir?: string;
 }
 
 /** One container's usage: CPU as a rate over the report's window, memory as the working set. */

@@ -27,6 +27,7 @@ import {
   markNodeUnknown,
   renewLease,
   writeNodeStatus,
+  writeVolumeDir,
   writePodStatuses,
 } from "./writes.ts";
 
@@ -89,6 +90,7 @@ export class NodeAgents {
     if (req.metrics) this.metrics?.record(req.nodeName, req.metrics, interval);
     const { before, written, refusedEvents } = this.ctx.store.transaction(() => {
       if (req.nodeStatus) writeNodeStatus(this.ctx, req.nodeName, req.nodeStatus);
+      if (req.volumeDir) writeVolumeDir(this.ctx, req.nodeName, req.volumeDir);
       const before = this.#versions(req.podStatuses);
       const written = writePodStatuses(this.ctx, req.nodeName, req.podStatuses);
       // Events before deletions: one about a pod whose deletion this sync finishes still finds its pod.

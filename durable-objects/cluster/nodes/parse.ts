@@ -137,6 +137,7 @@ const protocolDefinitions: Definitions = {
       wantDNS: boolean(),
       dnsVersion: string(),
       wantVolumes: boolean(),
+      volumeDir: string(),
     },
     "A node's sync.",
     { required: ["nodeName"] },
@@ -242,6 +243,6 @@ export function parseSyncRequest(body: unknown): SyncRequest {
     metrics: req.metrics,
     wantServices: req.wantServices === true,
     ...(req.wantDNS === true ? { wantDNS: true, dnsVersion: req.dnsVersion } : {}),
-    ...(req.wantVolumes === true ? { wantVolumes: true } : {}),
+    ...(req.wantVolumes === true ? { wantVolumes: true, volumeDir: req.volumeDir } : {}),
   };
 }

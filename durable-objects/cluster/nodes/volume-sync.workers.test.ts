@@ -47,10 +47,17 @@ describe("volumes over the agent protocol", () => {
       expect(ctx.store.get("nodes", undefined, "n1")!.object.metadata.annotations?.["flotilla.dev/volume-dir"]).toBe(
         DIR,
       );
-      await call("/agent/join", joinToken, { ...joinRequest("n1"), volumeDir: "relative/dir" });
-      expect(
-        ctx.store.get("nodes", undefined, "n1")!.object.metadata.annotations?.["flotilla.dev/volume-dir"],
-      ).toBeUndefined();
+      const again = await call("/agent/join", joinToken, { ...joinRequest("n1"), volumeDir: "relative/dir" });
+      const dirOf = () =>
+        ctx.store.get("nodes", undefined, "n1")!.object.metadata.annotations?.["flotilla.dev/volume-dir"];
+      expect(dirOf()).toBeUndefined();
+      // A node that joined without one (an older agent) reports it with its syncs.
+      const cred = again.body.nodeCredential;
+      await call("/agent/sync", cred, sync("n1", { wantVolumes: true, volumeDir: "/srv/volumes" }));
+      expect(dirOf()).toBe("/srv/volumes");
+      const rv = ctx.store.get("nodes", undefined, "n1")!.object.metadata.resourceVersion;
+      await call("/agent/sync", cred, sync("n1", { wantVolumes: true, volumeDir: "/srv/volumes" }));
+      expect(ctx.store.get("nodes", undefined, "n1")!.object.metadata.resourceVersion).toBe(rv);
     });
   });
 
