@@ -17,7 +17,7 @@ import type { PodRuntime } from "./runtime/types.ts";
 import { agentNetworkNames, PodNetwork } from "./runtime/docker/pod-network.ts";
 import { checkHostNetworking, HostServices, run as runCommand } from "./services/host-services.ts";
 import { type RunningProxy, startServiceProxy } from "./services/start.ts";
-import { removeVolumesExcept } from "./runtime/docker/volumes-fs.ts";
+import { collectVolumes } from "./runtime/docker/volumes-fs.ts";
 import {
   AssignmentStore,
   defaultStateDir,
@@ -202,8 +202,8 @@ async function runNode(
       runtime instanceof DockerRuntime
         ? {
             dir: volumesDir(stateDir),
-            keep: async (dirs) => {
-              for (const gone of await removeVolumesExcept(volumesDir(stateDir), dirs))
+            keep: async (dirs, retained) => {
+              for (const gone of await collectVolumes(volumesDir(stateDir), dirs, retained))
                 log(`removed the directory of deleted volume ${gone}`);
             },
           }

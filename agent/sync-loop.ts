@@ -56,7 +56,7 @@ export interface SyncLoopOptions {
   /** The node's cluster DNS server: sent the cluster's DNS data whenever the version it holds is stale. */
   dns?: { readonly version: string | undefined; update(data: ClusterDNSData): void };
   /** The node's provisioned volumes on disk: told which directories still have a volume. */
-  volumes?: { readonly dir: string; keep(dirs: string[]): Promise<void> };
+  volumes?: { readonly dir: string; keep(dirs: string[], retained: string[]): Promise<void> };
 }
 
 const emptyReport = (): RuntimeReport => ({ statuses: [], events: [], terminated: [] });
@@ -204,7 +204,9 @@ export class SyncLoop {
       if (this.known.has(uid) && !received.has(uid)) this.known.set(uid, rv);
     if (response.heartbeatSeconds > 0) this.heartbeatSeconds = response.heartbeatSeconds;
     if (response.volumes)
-      await this.options.volumes?.keep(response.volumes).catch((e: Error) => this.#log(`volumes: ${e.message}`));
+      await this.options.volumes
+        ?.keep(response.volumes, response.retainedVolumes ?? [])
+        .catch((e: Error) => this.#log(`volumes: ${e.message}`));
     if (!this.#orphansCollected) {
       this.#orphansCollected = true;
       await this.options.runtime.collectOrphans(new Set(this.known.keys()));

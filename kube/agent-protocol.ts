@@ -188,6 +188,8 @@ export interface SyncResponse {
    * any other volume directory under the node's volume dir belonged to a deleted volume and is removed.
    */
   volumes?: string[];
+  /** Those of `volumes` with reclaim Retain: their directories stay when the volume is deleted. */
+  retainedVolumes?: string[];
 }
 
 export interface NodeCIDR {

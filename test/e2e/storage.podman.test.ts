@@ -248,6 +248,10 @@ describe.skipIf(podman.skip)("persistent storage on the nodes", () => {
     console.log(listed);
     expect(listed).toMatch(/\s+64Mi\s+RWO\s+Retain\s+Released\s+default\/kept\s+keep\s/);
     expect(await readFile(join(keptDir, "p"), "utf8")).toBe("precious\n");
+    // Deleting the retained PV by hand leaves its data on the node, as upstream leaves it to the administrator.
+    await h.kubectl(["delete", "pv", kept], { timeoutMs: 60_000 });
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(await readFile(join(keptDir, "p"), "utf8")).toBe("precious\n");
   }, 300_000);
 
   it("mounts hand-made local and hostPath volumes: the local one's node only, readOnly and subPath honoured", async () => {

@@ -5,7 +5,7 @@ import { chmod, mkdir, mkdtemp, readdir, stat, writeFile } from "node:fs/promise
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { freeFraction, makeMountSources, materializeVolumes, removeVolumesExcept } from "./volumes-fs.ts";
+import { collectVolumes, freeFraction, makeMountSources, materializeVolumes } from "./volumes-fs.ts";
 
 const temp = () => mkdtemp(join(tmpdir(), "volumes-fs-"));
 const mode = async (path: string) => (await stat(path)).mode & 0o777;
@@ -61,9 +61,24 @@ describe("volume directories", () => {
   it("removes the provisioned directories no volume keeps, and nothing else", async () => {
     const root = await temp();
     for (const name of ["pvc-0a1b", "pvc-2c3d", "notes"]) await mkdir(join(root, name));
-    const removed = await removeVolumesExcept(root, [join(root, "pvc-2c3d"), "/elsewhere/pvc-0a1b"]);
+    const removed = await collectVolumes(root, [join(root, "pvc-2c3d"), "/elsewhere/pvc-0a1b"], []);
     expect(removed).toEqual([join(root, "pvc-0a1b")]);
     expect((await readdir(root)).sort()).toEqual(["notes", "pvc-2c3d"]);
-    expect(await removeVolumesExcept(join(root, "absent"), [])).toEqual([]);
+    expect(await collectVolumes(join(root, "absent"), [], [])).toEqual([]);
+  });
+
+  it("leaves the directory of a volume last seen with reclaim Retain, until its policy turns Delete", async () => {
+    const root = await temp();
+    const [kept, dropped] = [join(root, "pvc-aa"), join(root, "pvc-bb")];
+    for (const dir of [kept, dropped]) await mkdir(dir);
+    expect(await collectVolumes(root, [kept, dropped], [kept])).toEqual([]);
+    // Both volumes deleted: the retained one's data stays for the administrator.
+    expect(await collectVolumes(root, [], [])).toEqual([dropped]);
+    expect(await collectVolumes(root, [], [])).toEqual([]);
+    expect(existsSync(kept)).toBe(true);
+    // A volume of that name again, now with Delete, and then gone: its directory goes.
+    await collectVolumes(root, [kept], []);
+    expect(await collectVolumes(root, [], [])).toEqual([kept]);
+    expect((await readdir(root)).sort()).toEqual([".retained.json"]);
   });
 });

@@ -1,6 +1,6 @@
 // Writes planned volumes to the host. Directories that are bind-mounted are never replaced (a running
 // container would keep the old one); their contents are rewritten in place instead.
-import { chmod, mkdir, readdir, rm, stat, statfs, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile, rm, stat, statfs, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { DISK_PRESSURE_FRACTION } from "../../node-status.ts";
 import { type BindMount, VolumeSetupError, type VolumePlan } from "../../pod/volumes.ts";
@@ -87,19 +87,37 @@ export async function makeMountSources(mounts: readonly BindMount[]): Promise<vo
 /** The provisioner's prefix: only directories named so under the volume dir are ever removed. */
 const PROVISIONED = /^pvc-[0-9a-f-]+$/;
 
+/** The directories last seen with reclaim Retain, kept under the volume dir (a name no volume has). */
+const RETAINED_FILE = ".retained.json";
+
 /**
- * Removes the provisioned volume directories under `dir` that are not in `keep` (their volumes were deleted,
- * perhaps while the node was away). Returns the ones removed.
+ * Removes the provisioned volume directories under `dir` whose volumes are gone (perhaps deleted while the node
+ * was away): those not in `live`, unless their volume was last seen with reclaim Retain (`retained` ⊆ `live`),
+ * whose storage upstream leaves to the administrator. Returns the directories removed.
  */
-export async function removeVolumesExcept(dir: string, keep: readonly string[]): Promise<string[]> {
-  const kept = new Set(keep.map((k) => join(k)));
+export async function collectVolumes(
+  dir: string,
+  live: readonly string[],
+  retained: readonly string[],
+): Promise<string[]> {
+  const file = join(dir, RETAINED_FILE);
+  const before = await readFile(file, "utf8").catch(() => "[]");
+  const kept = new Set<string>(JSON.parse(before) as string[]);
+  const alive = new Set(live.map((p) => join(p)));
+  const retain = new Set(retained.map((p) => join(p)));
+  for (const path of alive)
+    if (retain.has(path)) kept.add(path);
+    else kept.delete(path);
   const removed: string[] = [];
   for (const name of await readdir(dir).catch(() => [] as string[])) {
     const path = join(dir, name);
-    if (!PROVISIONED.test(name) || kept.has(path)) continue;
+    if (!PROVISIONED.test(name) || alive.has(path) || kept.has(path)) continue;
     await rm(path, { recursive: true, force: true });
     removed.push(path);
   }
+  for (const path of kept) if (!(await exists(path))) kept.delete(path);
+  const after = JSON.stringify([...kept].sort());
+  if (after !== before && (await exists(dir))) await writeFile(file, after);
   return removed;
 }
 

@@ -119,7 +119,7 @@ export class NodeAgents {
       ...(refusedEvents > 0 ? { refusedEvents } : {}),
       ...(req.wantServices ? { services: this.#services(pods), nodeCIDRs: this.#nodeCIDRs() } : {}),
       ...(req.wantDNS ? { dns: this.#dns.forAgent(req.dnsVersion) } : {}),
-      ...(req.wantVolumes ? { volumes: nodeVolumeDirs(this.ctx.store, req.nodeName) } : {}),
+      ...(req.wantVolumes ? nodeVolumeDirs(this.ctx.store, req.nodeName) : {}),
       ...this.#podCIDR(req.nodeName),
     };
   }

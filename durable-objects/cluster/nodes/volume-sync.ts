@@ -38,12 +38,16 @@ export function claimVolumes(store: ObjectStore, pod: KubeObject): Record<string
   return found;
 }
 
-/** The directories of the built-in provisioner's volumes that live on the node. */
-export function nodeVolumeDirs(store: ObjectStore, nodeName: string): string[] {
-  const dirs: string[] = [];
-  for (const { object: pv } of store.list(PERSISTENT_VOLUMES))
-    if (isProvisioned(pv) && pv.spec?.local?.path && provisionedNodeOf(pv) === nodeName) dirs.push(pv.spec.local.path);
-  return dirs;
+/** The directories of the built-in provisioner's volumes that live on the node, and those with reclaim Retain. */
+export function nodeVolumeDirs(store: ObjectStore, nodeName: string): { volumes: string[]; retainedVolumes: string[] } {
+  const volumes: string[] = [];
+  const retainedVolumes: string[] = [];
+  for (const { object: pv } of store.list(PERSISTENT_VOLUMES)) {
+    if (!isProvisioned(pv) || !pv.spec?.local?.path || provisionedNodeOf(pv) !== nodeName) continue;
+    volumes.push(pv.spec.local.path);
+    if (pv.spec.persistentVolumeReclaimPolicy === "Retain") retainedVolumes.push(pv.spec.local.path);
+  }
+  return { volumes, retainedVolumes };
 }
 
 /** A claim that just became Bound (its pods may go to their agents now). */

@@ -96,12 +96,15 @@ describe("volumes over the agent protocol", () => {
     await withAgents(["default", "kube-node-lease"], async ({ ctx, call, joinToken }) => {
       const cred = (await call("/agent/join", joinToken, joinRequest("n1"))).body.nodeCredential;
       const mine = ctx.store.put("persistentvolumes", provisioned("pvc-1", "n1"), "ADDED").object;
-      ctx.store.put("persistentvolumes", provisioned("pvc-2", "n1"), "ADDED");
+      const retained = provisioned("pvc-2", "n1");
+      retained.spec.persistentVolumeReclaimPolicy = "Retain";
+      ctx.store.put("persistentvolumes", retained, "ADDED");
       ctx.store.put("persistentvolumes", provisioned("pvc-3", "n2"), "ADDED");
       const hand = { ...provisioned("by-hand", "n1"), metadata: { name: "by-hand" } };
       ctx.store.put("persistentvolumes", hand, "ADDED");
       const first = (await call("/agent/sync", cred, sync("n1", { wantVolumes: true }))).body;
       expect(first.volumes).toEqual([`${DIR}/pvc-1`, `${DIR}/pvc-2`]);
+      expect(first.retainedVolumes).toEqual([`${DIR}/pvc-2`]);
       const waiting = call("/agent/sync", cred, sync("n1", { wantVolumes: true, waitSeconds: 60 }));
       await new Promise((r) => setTimeout(r, 50));
       ctx.store.delete("persistentvolumes", mine);
