@@ -1,7 +1,7 @@
 // The storage kinds through the API: the default class every cluster starts with, the default-class
 // and protection admission on create, resize admission on update, and the Tables kubectl prints.
 import { describe, expect, it } from "vitest";
-import { type Json, NS } from "../controllers/workers-helpers.ts";
+import { type Json, NS, until } from "../controllers/workers-helpers.ts";
 import { newCluster } from "../testing/cluster-client.ts";
 
 const TABLE = { accept: "application/json;as=Table;v=v1;g=meta.k8s.io" };
@@ -75,16 +75,33 @@ describe("storage admission and tables", () => {
     const unbound = await c.request("PUT", `${NS}/persistentvolumeclaims/data`, grown);
     expect(unbound.status).toBe(422);
     expect(unbound.body.message).toContain("spec is immutable after creation except resources.requests");
-    const status = { ...made.body, status: { phase: "Bound", capacity: { storage: "1Gi" } } };
-    const bound = await c.request("PUT", `${NS}/persistentvolumeclaims/data/status`, status);
-    expect(bound.status).toBe(200);
-    const { resourceVersion: _, ...metadata } = grown.metadata;
-    const res = await c.request("PUT", `${NS}/persistentvolumeclaims/data`, { ...grown, metadata });
+    // A claim bound for real (the PV controller resets a hand-written Bound phase) to a volume made by hand.
+    const pv = {
+      apiVersion: "v1",
+      kind: "PersistentVolume",
+      metadata: { name: "pv-static" },
+      spec: {
+        capacity: { storage: "1Gi" },
+        accessModes: ["ReadWriteOnce"],
+        hostPath: { path: "/tmp/pv-static" },
+        storageClassName: "manual",
+      },
+    };
+    expect((await c.request("POST", "/api/v1/persistentvolumes", pv)).status).toBe(201);
+    expect(
+      (await c.request("POST", `${NS}/persistentvolumeclaims`, claim("static", { storageClassName: "manual" }))).status,
+    ).toBe(201);
+    const bound = await until(async () => {
+      const got = (await c.request("GET", `${NS}/persistentvolumeclaims/static`)).body;
+      return got.status?.phase === "Bound" ? got : undefined;
+    }, "static Bound");
+    bound.spec.resources.requests.storage = "2Gi";
+    const res = await c.request("PUT", `${NS}/persistentvolumeclaims/static`, bound);
     expect(res.status).toBe(403);
     expect(res.body.message).toBe(
-      'persistentvolumeclaims "data" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize',
+      'persistentvolumeclaims "static" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize',
     );
-    expect((await c.request("GET", `${NS}/persistentvolumeclaims/data`)).body.spec.resources.requests.storage).toBe(
+    expect((await c.request("GET", `${NS}/persistentvolumeclaims/static`)).body.spec.resources.requests.storage).toBe(
       "1Gi",
     );
   });
