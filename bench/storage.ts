@@ -12,14 +12,10 @@ import { startBenchFlotilla } from "./flotilla.ts";
 import { printJson } from "./report.ts";
 import { summarize } from "./stats.ts";
 import { removeNodeContainers } from "../test/e2e/containers.ts";
+import { numberFlag } from "./args.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: API bodies are read field by field
 type Json = any;
-
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 const NS = "/api/v1/namespaces/default";
 const IMAGE = "busybox:stable";
@@ -41,8 +37,8 @@ const podSpec = (volume: Json) => ({
 });
 
 async function main(): Promise<void> {
-  const claims = flag("--claims", 50);
-  const concurrency = flag("--concurrency", 5);
+  const claims = numberFlag("--claims", 50);
+  const concurrency = numberFlag("--concurrency", 5);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "flotilla-bench-storage-"));
   const fl = await startBenchFlotilla(dir);
   const client = createClient({ baseUrl: fl.clusterUrl, token: fl.adminToken, caPem: fl.caPem, maxSockets: 32 });
