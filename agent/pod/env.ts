@@ -1,5 +1,6 @@
 // A container's environment as the kubelet builds it (kubelet_pods.go makeEnvironmentVariables): envFrom
 // first, then env (later names override), values expanded against the variables defined so far.
+import type { ClaimVolume } from "../../kube/agent-protocol.ts";
 import type { ConfigMap, Container, EnvVar, Pod, Secret } from "../../kube/pod-types.ts";
 import { parseQuantity } from "../quantity.ts";
 import { expand } from "./expand.ts";
@@ -15,6 +16,8 @@ export interface PodReferences {
   nodeAllocatable?: Record<string, string>;
   /** The Service variables (kube/service-env.ts): referable from env values, added unless env sets them. */
   serviceEnv?: [string, string][];
+  /** Pod volume name → the bound volume of its claim (persistentVolumeClaim and ephemeral volumes). */
+  claims?: Record<string, ClaimVolume>;
 }
 
 /** Thrown when a container cannot be configured (upstream: CreateContainerConfigError). */

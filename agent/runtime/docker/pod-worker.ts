@@ -6,7 +6,7 @@ import type { PodAssignment } from "../../../kube/agent-protocol.ts";
 import type { Container, Pod, PodStatus } from "../../../kube/pod-types.ts";
 import { ContainerConfigError, type PodReferences } from "../../pod/env.ts";
 import { computePodStatus } from "../../pod/status.ts";
-import { type BindMount, planVolumes, type VolumePlan } from "../../pod/volumes.ts";
+import { type BindMount, planVolumes, VolumeSetupError, type VolumePlan } from "../../pod/volumes.ts";
 import { containerFieldPath } from "../events.ts";
 import { backOffEventMessage, crashLoopMessage, startContainer, type Waiting } from "./container-start.ts";
 import { infraCreateOptions } from "./container-spec.ts";
@@ -101,6 +101,7 @@ export class PodWorker {
       hostIP: this.ctx.hostIP,
       nodeAllocatable: this.ctx.nodeAllocatable,
       serviceEnv: this.ctx.serviceEnv?.(this.pod),
+      claims: this.#assignment.claims,
     };
   }
 
@@ -138,7 +139,8 @@ export class PodWorker {
 
   /** Writes volumes when the pod or its references changed. False when a volume cannot be set up. */
   async #prepareVolumes(): Promise<boolean> {
-    const key = JSON.stringify([this.pod.spec.volumes, this.#assignment.configMaps, this.#assignment.secrets]);
+    const { configMaps, secrets, claims } = this.#assignment;
+    const key = JSON.stringify([this.pod.spec.volumes, configMaps, secrets, claims]);
     if (key === this.#volumesKey) return true;
     try {
       this.#plans = planVolumes(this.#refs, `${this.ctx.podsDir}/${this.uid}`);
@@ -147,10 +149,13 @@ export class PodWorker {
       return true;
     } catch (error) {
       if (!(error instanceof ContainerConfigError)) throw error;
-      const failing = (this.pod.spec.volumes ?? []).find((v) =>
-        error.message.includes(`"${v.configMap?.name ?? v.secret?.secretName}"`),
-      );
-      const message = `MountVolume.SetUp failed for volume "${failing?.name ?? ""}" : ${error.message}`;
+      const failing =
+        error instanceof VolumeSetupError
+          ? error.volume
+          : (this.pod.spec.volumes ?? []).find((v) =>
+              error.message.includes(`"${v.configMap?.name ?? v.secret?.secretName}"`),
+            )?.name;
+      const message = `MountVolume.SetUp failed for volume "${failing ?? ""}" : ${error.message}`;
       this.ctx.events.record(this.pod, "Warning", "FailedMount", message);
       return false;
     }

@@ -14,6 +14,7 @@ import { allocate } from "./allocation.ts";
 import { type ApiContext, timestamp } from "./context.ts";
 import type { WriteOptions } from "./options.ts";
 import { runAfterCreate } from "./side-effects.ts";
+import { admitStorageCreate } from "./storage-admission.ts";
 import { checkObjectSize, validateCreate } from "./validate.ts";
 
 // Upstream's SimpleNameGenerator alphabet: no vowels (no words) and no look-alike characters.
@@ -55,6 +56,7 @@ export function createObject(
   admitIntoNamespace(ctx, kind, obj.metadata.namespace, obj.metadata.name ?? "");
   admitPodPriority(ctx, kind, obj);
   admitDefaultTolerationSeconds(ctx, kind, obj);
+  admitStorageCreate(ctx, kind, obj);
   kind.prepareForCreate?.(obj);
   kind.defaults?.(obj);
   mutateOnCreate(ctx, kind, obj);
