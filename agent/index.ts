@@ -25,7 +25,16 @@ import { agentNetworkNames, PodNetwork } from "./runtime/docker/pod-network.ts";
 import { checkHostNetworking, HostServices, run as runCommand } from "./services/host-services.ts";
 import { KubernetesEndpoint } from "./services/kubernetes-endpoint.ts";
 import { type RunningProxy, startServiceProxy } from "./services/start.ts";
-import { AssignmentStore, defaultStateDir, ensureStateDir, loadState, podsDir, saveState } from "./state.ts";
+import { collectVolumes } from "./runtime/docker/volumes-fs.ts";
+import {
+  AssignmentStore,
+  defaultStateDir,
+  ensureStateDir,
+  loadState,
+  podsDir,
+  saveState,
+  volumesDir,
+} from "./state.ts";
 import { SyncLoop } from "./sync-loop.ts";
 import { ClusterDNS } from "./dns/start.ts";
 import { TunnelClient } from "./tunnel/client.ts";
@@ -151,7 +160,8 @@ async function runNode(
     if (!options.joinToken)
       throw new Error(`node "${nodeName}" has not joined ${options.server} yet: --join-token is required`);
     const subnets = runtime instanceof DockerRuntime ? await hostSubnets(runtime.docker) : [];
-    const joined = await join(client, options.joinToken, nodeName, facts, log, subnets);
+    const volumeDir = runtime instanceof DockerRuntime ? volumesDir(stateDir) : undefined;
+    const joined = await join(client, options.joinToken, nodeName, facts, log, subnets, volumeDir);
     state = {
       server: options.server,
       nodeName: joined.nodeName,
@@ -205,6 +215,17 @@ async function runNode(
               await placeDNS();
             },
           },
+    // Simulated nodes keep their volumes nowhere: only a runtime with containers has directories to remove.
+    volumes:
+      runtime instanceof DockerRuntime
+        ? {
+            dir: volumesDir(stateDir),
+            keep: async (dirs, retained) => {
+              for (const gone of await collectVolumes(volumesDir(stateDir), dirs, retained))
+                log(`removed the directory of deleted volume ${gone}`);
+            },
+          }
+        : undefined,
     onNodeGone: async () => {
       await tunnel?.stop();
       await dns?.close();

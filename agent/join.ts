@@ -16,6 +16,7 @@ export async function join(
   facts: NodeFacts,
   log: (message: string) => void = console.log,
   hostSubnets: string[] = [],
+  volumeDir?: string,
 ): Promise<JoinResponse> {
   const request: JoinRequest = {
     nodeName,
@@ -25,6 +26,7 @@ export async function join(
     addresses: facts.addresses,
     labels: facts.labels,
     ...(hostSubnets.length > 0 ? { hostSubnets } : {}),
+    ...(volumeDir ? { volumeDir } : {}),
   };
   for (let attempt = 0; ; attempt++) {
     try {

@@ -11,7 +11,7 @@ export interface NodeHealth {
 
 /** The kubelet's default hard eviction thresholds. */
 const MEMORY_PRESSURE_BYTES = 100 * 2 ** 20;
-const DISK_PRESSURE_FRACTION = 0.1;
+export const DISK_PRESSURE_FRACTION = 0.1;
 
 type Pending = Omit<NodeCondition, "lastTransitionTime" | "lastHeartbeatTime">;
 

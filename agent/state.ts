@@ -22,6 +22,8 @@ export function defaultStateDir(nodeName: string): string {
 
 /** Where pod volumes live: <stateDir>/pods/<uid>. */
 export const podsDir = (stateDir: string) => join(stateDir, "pods");
+/** Where the built-in provisioner's volumes of this node live (reported to the cluster at join). */
+export const volumesDir = (stateDir: string) => join(stateDir, "volumes");
 
 /** Writes a file readable only by its owner, atomically (a crash never leaves half a credential). */
 async function writePrivate(path: string, content: string): Promise<void> {

@@ -55,6 +55,8 @@ export interface SyncLoopOptions {
   onNodeGone?: () => Promise<void>;
   /** The node's cluster DNS server: sent the cluster's DNS data whenever the version it holds is stale. */
   dns?: { readonly version: string | undefined; update(data: ClusterDNSData): void };
+  /** The node's provisioned volumes on disk: told which directories still have a volume. */
+  volumes?: { readonly dir: string; keep(dirs: string[], retained: string[]): Promise<void> };
 }
 
 const emptyReport = (): RuntimeReport => ({ statuses: [], events: [], terminated: [] });
@@ -141,6 +143,7 @@ export class SyncLoop {
       waitSeconds: this.heartbeatSeconds,
       ...(this.options.services ? { wantServices: true } : {}),
       ...(this.options.dns ? { wantDNS: true, dnsVersion: this.options.dns.version } : {}),
+      ...(this.options.volumes ? { wantVolumes: true, volumeDir: this.options.volumes.dir } : {}),
       ...(metrics ? { metrics } : {}),
     };
     const abort = new AbortController();
@@ -200,6 +203,10 @@ export class SyncLoop {
     for (const [uid, rv] of Object.entries(response.acknowledged ?? {}))
       if (this.known.has(uid) && !received.has(uid)) this.known.set(uid, rv);
     if (response.heartbeatSeconds > 0) this.heartbeatSeconds = response.heartbeatSeconds;
+    if (response.volumes)
+      await this.options.volumes
+        ?.keep(response.volumes, response.retainedVolumes ?? [])
+        .catch((e: Error) => this.#log(`volumes: ${e.message}`));
     if (!this.#orphansCollected) {
       this.#orphansCollected = true;
       await this.options.runtime.collectOrphans(new Set(this.known.keys()));

@@ -41,3 +41,9 @@ export function parseArgs(argv: string[]): BenchArgs {
   }
   return args;
 }
+
+/** A numeric `--name value` flag of a standalone benchmark script, or the fallback when absent. */
+export function numberFlag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}

@@ -23,16 +23,12 @@ import { kubectlEnv, runKubectl } from "../test/e2e/kubectl.ts";
 import { getStatus, measure } from "../test/e2e/load.ts";
 import { startBenchFlotilla } from "./flotilla.ts";
 import { median, round } from "./stats.ts";
+import { numberFlag } from "./args.ts";
 
 const exec = promisify(execFile);
 const NODE = `bench-net-${process.pid.toString(36)}`;
 const NODES = [`${NODE}-a`, `${NODE}-b`];
 const BULK_BYTES = 32 * 1024 * 1024;
-
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 // biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
 type Json = any;
@@ -57,7 +53,7 @@ async function hostServingNode(): Promise<string | undefined> {
 }
 
 async function main(): Promise<void> {
-  const requests = flag("--requests", 200);
+  const requests = numberFlag("--requests", 200);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "flotilla-bench-net-"));
   console.error("starting wrangler dev (temporary FLOTILLA_HOME) and two agents on the container runtime …");
   const f = await startBenchFlotilla(dir);

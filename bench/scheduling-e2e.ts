@@ -6,17 +6,13 @@ import { createClient } from "./http.ts";
 import { runLoad } from "./load.ts";
 import { podManifest } from "./pods.ts";
 import { startBenchServer } from "./server.ts";
-
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
+import { numberFlag } from "./args.ts";
 
 const CAPACITY = { cpu: "64", memory: "256Gi", pods: "500" };
 
 async function main(): Promise<void> {
-  const pods = flag("--pods", 2000);
-  const nodes = flag("--nodes", 100);
+  const pods = numberFlag("--pods", 2000);
+  const nodes = numberFlag("--nodes", 100);
   const server = await startBenchServer({ keep: false, live: false });
   try {
     const f = server.flotilla;

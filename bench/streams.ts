@@ -23,15 +23,11 @@ import { type Figures, getStatus, measure } from "../test/e2e/load.ts";
 import { kubectlEnv, requireKubectl, runKubectl } from "../test/e2e/kubectl.ts";
 import { startBenchFlotilla } from "./flotilla.ts";
 import { median, percentile } from "./stats.ts";
+import { numberFlag } from "./args.ts";
 
 const IMAGE = "busybox:stable";
 const NODE = `bench-streams-${process.pid.toString(36)}`;
 const CONCURRENCY = [1, 8];
-
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 const container = (name: string, script: string, extra: object = {}) => ({
   name,
@@ -120,9 +116,9 @@ async function runtimeFollow(containerID: string, lines: number): Promise<number
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "–");
 
 async function main(): Promise<void> {
-  const rounds = flag("--rounds", 5);
-  const requests = flag("--requests", 200);
-  const lines = flag("--lines", 150);
+  const rounds = numberFlag("--rounds", 5);
+  const requests = numberFlag("--requests", 200);
+  const lines = numberFlag("--lines", 150);
   const { runtime, why } = await chooseRuntime();
   if (runtime !== "docker") {
     console.error(`bench/streams.ts needs a Podman or Docker API (${why}). Run it as:`);

@@ -18,14 +18,10 @@ import { cpuMs, selfCpuMs, workerdByRole } from "./procs.ts";
 import { printJson } from "./report.ts";
 import { startBenchFlotilla } from "./flotilla.ts";
 import { median, round } from "./stats.ts";
+import { numberFlag } from "./args.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: API bodies are read field by field
 type Json = any;
-
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 const APPS = "/apis/apps/v1/namespaces/default";
 const NAME = "bench";
@@ -230,11 +226,11 @@ function printPhases(title: string, phases: Phase[]): void {
 }
 
 async function main(): Promise<void> {
-  const replicas = flag("--replicas", 5000);
-  const nodes = flag("--nodes", 1000);
-  const processes = flag("--agent-processes", 1);
-  const rollouts = flag("--rollouts", 1);
-  const timeoutMs = flag("--timeout-s", 600) * 1000;
+  const replicas = numberFlag("--replicas", 5000);
+  const nodes = numberFlag("--nodes", 1000);
+  const processes = numberFlag("--agent-processes", 1);
+  const rollouts = numberFlag("--rollouts", 1);
+  const timeoutMs = numberFlag("--timeout-s", 600) * 1000;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "flotilla-bench-workloads-"));
   log(`starting wrangler dev (snapshot of the sources in ${dir}) …`);
   const f = await startBenchFlotilla(dir);

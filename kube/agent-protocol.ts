@@ -67,6 +67,8 @@ export interface JoinRequest {
    * node no pod range overlapping them, so its bridge never collides with another cluster's on one machine.
    */
   hostSubnets?: string[];
+  /** Where the built-in provisioner's volumes live on this node (the Node's flotilla.dev/volume-dir annotation). */
+  volumeDir?: string;
 }
 
 /**
@@ -149,6 +151,10 @@ export interface SyncRequest {
    */
   wantDNS?: boolean;
   dnsVersion?: string;
+  /** The agent keeps provisioned volumes on disk: answer with `volumes`, and at once when one of its goes. */
+  wantVolumes?: boolean;
+  /** With wantVolumes: where they live (kept on the Node as at join, for nodes that joined before it was sent). */
+  volumeDir?: string;
 }
 
 /** One container's usage: CPU as a rate over the report's window, memory as the working set. */
@@ -179,6 +185,22 @@ export interface PodAssignment {
   pod: Pod;
   configMaps: Record<string, ConfigMap>;
   secrets: Record<string, Secret>;
+  /** Pod volume name → where its claim's volume lives, for persistentVolumeClaim and ephemeral volumes. */
+  claims?: Record<string, ClaimVolume>;
+}
+
+/** The PersistentVolume a pod's claim is bound to, as the node mounts it. */
+export interface ClaimVolume {
+  claimName: string;
+  volumeName: string;
+  /** The directory on the node (local.path or hostPath.path). */
+  path: string;
+  /** Made by the built-in provisioner: the agent creates the directory on first use and removes it when the volume goes. */
+  provisioned: boolean;
+  /** A hostPath volume's type (DirectoryOrCreate …); a local volume's path must exist. */
+  hostPathType?: string;
+  /** A volume the node cannot serve (another plugin): the mount fails with this. */
+  unsupported?: string;
 }
 
 export interface SyncResponse {
@@ -210,6 +232,13 @@ export interface SyncResponse {
   nodeCIDRs?: NodeCIDR[];
   /** What cluster DNS answers from, when the request asked (wantDNS) and it changed since `dnsVersion`. */
   dns?: ClusterDNSData;
+  /**
+   * The directories of the built-in provisioner's volumes on this node, when the request asked (wantVolumes):
+   * any other volume directory under the node's volume dir belonged to a deleted volume and is removed.
+   */
+  volumes?: string[];
+  /** Those of `volumes` with reclaim Retain: their directories stay when the volume is deleted. */
+  retainedVolumes?: string[];
 }
 
 export interface NodeCIDR {

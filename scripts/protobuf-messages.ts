@@ -43,6 +43,7 @@ const SCALAR: Record<number, string> = { 3: "int64", 5: "int32", 8: "bool", 9: "
 const CORE_ANCHORS: [string, string][] = [
   ["VolumeSource", "core-volumes"],
   ["PersistentVolumeClaim", "core-volumes"],
+  ["PersistentVolume", "core-volumes"],
   ["EphemeralContainer", "core-containers"],
   ["Container", "core-containers"],
   ["PodSpec", "core-pod"],

@@ -1,5 +1,6 @@
 // A container's environment as the kubelet builds it (kubelet_pods.go makeEnvironmentVariables): envFrom
 // first, then env (later names override), values expanded against the variables defined so far.
+import type { ClaimVolume } from "../../kube/agent-protocol.ts";
 import type { ConfigMap, Container, EnvVar, Pod, Secret } from "../../kube/pod-types.ts";
 import { parseQuantity } from "../quantity.ts";
 import { expand } from "./expand.ts";
@@ -17,6 +18,8 @@ export interface PodReferences {
   serviceEnv?: [string, string][];
   /** The pod's bound ServiceAccount tokens by tokens.ts's tokenKey (its serviceAccountToken projections). */
   serviceAccountTokens?: Record<string, string>;
+  /** Pod volume name → the bound volume of its claim (persistentVolumeClaim and ephemeral volumes). */
+  claims?: Record<string, ClaimVolume>;
 }
 
 /** Thrown when a container cannot be configured (upstream: CreateContainerConfigError). */

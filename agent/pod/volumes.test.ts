@@ -204,7 +204,8 @@ describe("containerMounts", () => {
     );
     expect(mounts).toEqual([
       { source: "/p/volumes/kubernetes.io~empty-dir/scratch", target: "/data", readOnly: false },
-      { source: "/p/volumes/kubernetes.io~empty-dir/scratch/sub", target: "/ro", readOnly: true },
+      // A missing subPath directory is made before the container starts, as the kubelet does.
+      { source: "/p/volumes/kubernetes.io~empty-dir/scratch/sub", target: "/ro", readOnly: true, makeSource: true },
       { source: "/p/volumes/kubernetes.io~configmap/conf", target: "/etc/app", readOnly: true },
     ]);
   });
@@ -216,5 +217,77 @@ describe("containerMounts", () => {
     expect(() =>
       containerMounts({ name: "c", volumeMounts: [{ name: "scratch", mountPath: "/x", subPath: "../../etc" }] }, plans),
     ).toThrow("invalid subPath");
+  });
+});
+
+describe("claim volumes", () => {
+  const claimed: Volume[] = [
+    { name: "data", persistentVolumeClaim: { claimName: "data-db-0" } },
+    { name: "logs", persistentVolumeClaim: { claimName: "logs", readOnly: true } },
+    { name: "disk", persistentVolumeClaim: { claimName: "disk" } },
+    { name: "scratch", ephemeral: { volumeClaimTemplate: {} } },
+  ];
+  const base = { provisioned: false };
+  const refs: PodReferences = {
+    ...refsFor(claimed),
+    claims: {
+      data: { ...base, claimName: "data-db-0", volumeName: "pvc-1", path: "/state/volumes/pvc-1", provisioned: true },
+      logs: { ...base, claimName: "logs", volumeName: "hp", path: "/srv/logs", hostPathType: "DirectoryOrCreate" },
+      disk: { ...base, claimName: "disk", volumeName: "local", path: "/mnt/disk" },
+      scratch: {
+        ...base,
+        claimName: "p-scratch",
+        volumeName: "pvc-2",
+        path: "/state/volumes/pvc-2",
+        provisioned: true,
+      },
+    },
+  };
+
+  it("mounts the bound volume's directory: provisioned ones made on first use, local ones required, hostPath by type", () => {
+    const [data, logs, disk, scratch] = planVolumes(refs, "/p");
+    expect(data).toEqual({
+      name: "data",
+      hostPath: "/state/volumes/pvc-1",
+      readOnly: false,
+      external: true,
+      provisioned: true,
+    });
+    expect(logs).toEqual({
+      name: "logs",
+      hostPath: "/srv/logs",
+      readOnly: true,
+      external: true,
+      createHostPath: "Directory",
+    });
+    expect(disk).toEqual({ name: "disk", hostPath: "/mnt/disk", readOnly: false, external: true, mustExist: true });
+    expect(scratch.hostPath).toBe("/state/volumes/pvc-2");
+    const container = {
+      name: "db",
+      image: "x",
+      volumeMounts: [
+        { name: "data", mountPath: "/var/lib/db", subPath: "pgdata" },
+        { name: "data", mountPath: "/backup", readOnly: true },
+        { name: "logs", mountPath: "/logs" },
+      ],
+    };
+    expect(containerMounts(container, [data, logs, disk, scratch])).toEqual([
+      { source: "/state/volumes/pvc-1/pgdata", target: "/var/lib/db", readOnly: false, makeSource: true },
+      { source: "/state/volumes/pvc-1", target: "/backup", readOnly: true },
+      { source: "/srv/logs", target: "/logs", readOnly: true },
+    ]);
+  });
+
+  it("fails the mount of a claim the cluster did not resolve, naming it as the kubelet does", () => {
+    const bare = refsFor(claimed);
+    expect(() => planVolume(bare, "/p", claimed[0])).toThrow("error processing PVC ns/data-db-0: PVC is not bound");
+    expect(() => planVolume(bare, "/p", claimed[3])).toThrow("error processing PVC ns/p-scratch: PVC is not bound");
+    const odd: PodReferences = {
+      ...bare,
+      claims: {
+        data: { claimName: "data-db-0", volumeName: "nfs", path: "", provisioned: false, unsupported: "no nfs" },
+      },
+    };
+    expect(() => planVolume(odd, "/p", claimed[0])).toThrow("no nfs");
   });
 });

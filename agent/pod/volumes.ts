@@ -28,12 +28,28 @@ export interface VolumePlan {
   /** hostPath volumes belong to the host: never created or removed by the agent unless type asks. */
   external: boolean;
   createHostPath?: "Directory" | "File";
+  /** A provisioned volume's directory: made (world-writable) on first use, never touched after. */
+  provisioned?: boolean;
+  /** A local volume's path: it must already exist. */
+  mustExist?: boolean;
+}
+
+/** A volume that cannot be set up (upstream's FailedMount), naming it. */
+export class VolumeSetupError extends ContainerConfigError {
+  constructor(
+    readonly volume: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export interface BindMount {
   source: string;
   target: string;
   readOnly: boolean;
+  /** A subPath of a writable directory: made when missing, as the kubelet does. */
+  makeSource?: boolean;
 }
 
 const PLUGIN_DIRS = {
@@ -131,21 +147,42 @@ function projectedFiles(refs: PodReferences, volume: Volume): VolumeFile[] {
   return [...byPath.values()];
 }
 
+/** hostPath's creating types: the agent makes the directory or file when it is missing. */
+function hostPathCreates(type: string | undefined): VolumePlan["createHostPath"] {
+  return type === "DirectoryOrCreate" ? "Directory" : type === "FileOrCreate" ? "File" : undefined;
+}
+
+/** A claim's volume: the bound volume's directory on this node, as the cluster sent it. */
+function claimPlan(refs: PodReferences, volume: Volume): VolumePlan {
+  const found = refs.claims?.[volume.name];
+  const readOnly = volume.persistentVolumeClaim?.readOnly === true;
+  if (!found) {
+    const claim = volume.persistentVolumeClaim?.claimName ?? `${refs.pod.metadata.name}-${volume.name}`;
+    throw new VolumeSetupError(
+      volume.name,
+      `error processing PVC ${refs.pod.metadata.namespace ?? "default"}/${claim}: PVC is not bound`,
+    );
+  }
+  if (found.unsupported) throw new VolumeSetupError(volume.name, found.unsupported);
+  const plan = { name: volume.name, hostPath: found.path, readOnly, external: true };
+  if (found.provisioned) return { ...plan, provisioned: true };
+  if (found.hostPathType !== undefined) return { ...plan, createHostPath: hostPathCreates(found.hostPathType) };
+  return { ...plan, mustExist: true };
+}
+
 /** One volume's plan. Throws ContainerConfigError (upstream's FailedMount) for a missing source. */
 export function planVolume(refs: PodReferences, podDir: string, volume: Volume): VolumePlan {
   const dir = (plugin: keyof typeof PLUGIN_DIRS) => posix.join(podDir, "volumes", PLUGIN_DIRS[plugin], volume.name);
   const secretMode = volume.secret?.defaultMode ?? DEFAULT_FILE_MODE;
-  if (volume.hostPath) {
-    const type = volume.hostPath.type;
-    const create = type === "DirectoryOrCreate" ? "Directory" : type === "FileOrCreate" ? "File" : undefined;
+  if (volume.persistentVolumeClaim || volume.ephemeral) return claimPlan(refs, volume);
+  if (volume.hostPath)
     return {
       name: volume.name,
       hostPath: volume.hostPath.path,
       readOnly: false,
       external: true,
-      createHostPath: create,
+      createHostPath: hostPathCreates(volume.hostPath.type),
     };
-  }
   if (volume.configMap)
     return {
       name: volume.name,
@@ -187,6 +224,8 @@ export function containerMounts(container: Container, plans: VolumePlan[]): Bind
     const source = mount.subPath ? posix.join(plan.hostPath, posix.normalize(mount.subPath)) : plan.hostPath;
     if (mount.subPath && (posix.normalize(mount.subPath).startsWith("..") || posix.isAbsolute(mount.subPath)))
       throw new ContainerConfigError(`invalid subPath ${JSON.stringify(mount.subPath)}`);
-    return { source, target: mount.mountPath, readOnly: plan.readOnly || mount.readOnly === true };
+    const readOnly = plan.readOnly || mount.readOnly === true;
+    const makeSource = Boolean(mount.subPath) && !plan.files && plan.createHostPath !== "File";
+    return { source, target: mount.mountPath, readOnly, ...(makeSource ? { makeSource } : {}) };
   });
 }

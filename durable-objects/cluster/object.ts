@@ -37,6 +37,8 @@ import {
 } from "./limits/lifecycle.ts";
 import { type ClusterPlan, type ClusterUsage, isClusterPlan } from "./limits/types.ts";
 import { kindIndex } from "./registry/index.ts";
+import { STORAGE_CLASSES } from "./registry/storage-common.ts";
+import { DEFAULT_STORAGE_CLASS, storageClasses } from "./registry/storageclasses.ts";
 import { Scheduler } from "./scheduler/scheduler.ts";
 import { ObjectStore } from "./store/object-store.ts";
 import { NodeAgents } from "./nodes/agents.ts";
@@ -373,7 +375,7 @@ async function drain(request: Request): Promise<void> {
   }
 }
 
-/** The objects upstream's apiserver creates for itself: system namespaces and the `kubernetes` service. */
+/** The objects upstream's apiserver creates for itself (system namespaces, the `kubernetes` service) and the default StorageClass. */
 function ensureSystemObjects(ctx: ApiContext): void {
   const namespaces = kindIndex.byResource("namespaces")!;
   for (const name of SYSTEM_NAMESPACES) {
@@ -381,4 +383,8 @@ function ensureSystemObjects(ctx: ApiContext): void {
     createObject(ctx, namespaces, undefined, { apiVersion: "v1", kind: "Namespace", metadata: { name } }, SYSTEM_WRITE);
   }
   ensureKubernetesService(ctx);
+  // Recreated at start when missing, as the addon manager's EnsureExists mode does; a class the user
+  // changed is left as it is.
+  if (!ctx.store.get(STORAGE_CLASSES, undefined, DEFAULT_STORAGE_CLASS.metadata.name!))
+    createObject(ctx, storageClasses, undefined, structuredClone(DEFAULT_STORAGE_CLASS), SYSTEM_WRITE);
 }

@@ -19,6 +19,7 @@ import { rbacDefinitions } from "./rbac.ts";
 import { securityDefinitions } from "./security.ts";
 import { serviceDefinitions } from "./service.ts";
 import { statefulSetDefinitions } from "./statefulset.ts";
+import { storageDefinitions } from "./storage.ts";
 import { volumeDefinitions } from "./volumes.ts";
 import { workloadDefinitions } from "./workloads.ts";
 
@@ -33,6 +34,7 @@ const areas: Definitions[] = [
   podStatusDefinitions,
   workloadDefinitions,
   statefulSetDefinitions,
+  storageDefinitions,
   controllerRevisionDefinitions,
   batchDefinitions,
   serviceDefinitions,

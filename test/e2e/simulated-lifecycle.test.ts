@@ -116,6 +116,44 @@ describe("pod lifecycles on simulated nodes", () => {
     );
   }, 150_000);
 
+  it("simulated nodes provision simulated volumes: a StatefulSet's claims Bound on its pods' nodes, pods Running", async () => {
+    await apply({
+      apiVersion: "apps/v1",
+      kind: "StatefulSet",
+      metadata: { name: "store" },
+      spec: {
+        replicas: 2,
+        serviceName: "store",
+        podManagementPolicy: "Parallel",
+        selector: { matchLabels: { app: "store" } },
+        template: {
+          metadata: { labels: { app: "store" } },
+          spec: {
+            containers: [{ name: "db", image: "busybox:stable", volumeMounts: [{ name: "data", mountPath: "/data" }] }],
+          },
+        },
+        volumeClaimTemplates: [
+          {
+            metadata: { name: "data" },
+            spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } },
+          },
+        ],
+      },
+    });
+    const pods = await until("2 store pods Running", async () => {
+      const list: Json[] = JSON.parse((await h.kubectl(["get", "pods", "-l", "app=store", "-o", "json"])).stdout).items;
+      return list.filter((p) => p.status?.phase === "Running").length === 2 ? list : undefined;
+    });
+    for (const pod of pods) {
+      const claim = JSON.parse((await h.kubectl(["get", "pvc", `data-${pod.metadata.name}`, "-o", "json"])).stdout);
+      expect(claim.status.phase).toBe("Bound");
+      const pv = JSON.parse((await h.kubectl(["get", "pv", claim.spec.volumeName, "-o", "json"])).stdout);
+      expect(pv.spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].values).toEqual([
+        pod.spec.nodeName,
+      ]);
+    }
+  });
+
   it("exec and attach into a simulated pod say the node does not serve them, with kubectl 1.32 and 1.33", async () => {
     await h.kubectl(["run", "idle", "--image=busybox:stable", `--overrides={"spec":{"nodeName":"${NODES[0]}"}}`]);
     await h.kubectl(["wait", "--for=condition=Ready", "pod/idle", "--timeout=60s"]);

@@ -9,6 +9,7 @@ import { containerFieldPath } from "../events.ts";
 import { appCreateOptions } from "./container-spec.ts";
 import type { WorkerContext } from "./context.ts";
 import { podFileMounts } from "./pod-files.ts";
+import { makeMountSources } from "./volumes-fs.ts";
 import { ensureImage, PullAborted, PullError } from "./images.ts";
 
 export interface Waiting {
@@ -89,6 +90,7 @@ export async function startContainer(ctx: WorkerContext, req: StartRequest): Pro
     const env = resolveEnv(req.refs, container);
     const { command, args } = expandCommand(container, env);
     const own = containerMounts(container, req.plans);
+    await makeMountSources(own);
     const mounts = [...own, ...podFileMounts(req.podMounts ?? [], own)];
     options = appCreateOptions({
       nodeName: ctx.nodeName,

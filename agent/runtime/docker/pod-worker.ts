@@ -6,7 +6,7 @@ import type { PodAssignment } from "../../../kube/agent-protocol.ts";
 import type { Container, Pod, PodStatus } from "../../../kube/pod-types.ts";
 import { ContainerConfigError, type PodReferences } from "../../pod/env.ts";
 import { computePodStatus } from "../../pod/status.ts";
-import { type BindMount, planVolumes, type VolumePlan } from "../../pod/volumes.ts";
+import { type BindMount, planVolumes, VolumeSetupError, type VolumePlan } from "../../pod/volumes.ts";
 import { containerFieldPath } from "../events.ts";
 import { backOffEventMessage, crashLoopMessage, startContainer, type Waiting } from "./container-start.ts";
 import { infraCreateOptions } from "./container-spec.ts";
@@ -101,6 +101,7 @@ export class PodWorker {
       hostIP: this.ctx.hostIP,
       nodeAllocatable: this.ctx.nodeAllocatable,
       serviceEnv: this.ctx.serviceEnv?.(this.pod),
+      claims: this.#assignment.claims,
     };
   }
 
@@ -143,8 +144,8 @@ export class PodWorker {
   async #prepareVolumes(): Promise<boolean> {
     try {
       const tokens = this.ctx.podTokens ? await this.ctx.podTokens.tokensFor(this.pod) : undefined;
-      const { configMaps, secrets } = this.#assignment;
-      const key = JSON.stringify([this.pod.spec.volumes, configMaps, secrets, tokens]);
+      const { configMaps, secrets, claims } = this.#assignment;
+      const key = JSON.stringify([this.pod.spec.volumes, configMaps, secrets, claims, tokens]);
       if (key === this.#volumesKey) return true;
       this.#plans = planVolumes({ ...this.#refs, serviceAccountTokens: tokens }, `${this.ctx.podsDir}/${this.uid}`);
       await materializeVolumes(this.#plans);
@@ -153,12 +154,15 @@ export class PodWorker {
     } catch (error) {
       if (!(error instanceof ContainerConfigError)) throw error;
       const token = error.message.startsWith("failed to fetch token");
-      const failing = (this.pod.spec.volumes ?? []).find((v) =>
-        token
-          ? v.projected?.sources?.some((s) => s.serviceAccountToken)
-          : error.message.includes(`"${v.configMap?.name ?? v.secret?.secretName}"`),
-      );
-      const message = `MountVolume.SetUp failed for volume "${failing?.name ?? ""}" : ${error.message}`;
+      const failing =
+        error instanceof VolumeSetupError
+          ? error.volume
+          : (this.pod.spec.volumes ?? []).find((v) =>
+              token
+                ? v.projected?.sources?.some((s) => s.serviceAccountToken)
+                : error.message.includes(`"${v.configMap?.name ?? v.secret?.secretName}"`),
+            )?.name;
+      const message = `MountVolume.SetUp failed for volume "${failing ?? ""}" : ${error.message}`;
       this.ctx.events.record(this.pod, "Warning", "FailedMount", message);
       return false;
     }

@@ -15,6 +15,7 @@ import { type ApiContext, timestamp } from "./context.ts";
 import type { WriteOptions } from "./options.ts";
 import { admitServiceAccount } from "./service-account-admission.ts";
 import { runAfterCreate } from "./side-effects.ts";
+import { admitStorageCreate } from "./storage-admission.ts";
 import { checkObjectSize, validateCreate } from "./validate.ts";
 
 // Upstream's SimpleNameGenerator alphabet: no vowels (no words) and no look-alike characters.
@@ -57,6 +58,7 @@ export function createObject(
   admitPodPriority(ctx, kind, obj);
   admitDefaultTolerationSeconds(ctx, kind, obj);
   admitServiceAccount(ctx, kind, obj);
+  admitStorageCreate(ctx, kind, obj);
   kind.prepareForCreate?.(obj);
   kind.defaults?.(obj);
   mutateOnCreate(ctx, kind, obj);

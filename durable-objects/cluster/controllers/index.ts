@@ -9,11 +9,15 @@ import { DeploymentController } from "./deployment.ts";
 import { DisruptionController } from "./disruption.ts";
 import { EndpointsController } from "./endpoints.ts";
 import { EndpointSliceController } from "./endpointslice.ts";
+import { EphemeralVolumeController } from "./ephemeral-volume.ts";
 import { HorizontalPodAutoscalerController } from "./hpa.ts";
 import { JobController } from "./job.ts";
 import { NodeIpamController } from "./node-ipam.ts";
 import { type NodeHeartbeats, NodeLifecycleController } from "./node-lifecycle.ts";
 import { PodGCController } from "./podgc.ts";
+import { PersistentVolumeController } from "./pv-controller.ts";
+import { PvProtectionController } from "./pv-protection.ts";
+import { PvcProtectionController } from "./pvc-protection.ts";
 import { ReplicaSetController } from "./replicaset.ts";
 import { ServiceAccountController } from "./serviceaccounts.ts";
 import { ServiceAccountTokensController } from "./serviceaccount-tokens.ts";
@@ -22,6 +26,7 @@ import { type Alarm, Runner } from "./runner.ts";
 import { StatefulSetController } from "./statefulset.ts";
 import { TaintEvictionController } from "./taint-eviction.ts";
 import { TtlAfterFinishedController } from "./ttl-after-finished.ts";
+import { VolumeExpansionController } from "./volume-expansion.ts";
 import type { Controller } from "./types.ts";
 
 /** `rootCA`: the cluster CA's certificate, published in every namespace (absent in tests without a CA). */
@@ -51,6 +56,11 @@ export function controllersFor(
     new ClusterRoleAggregationController(ctx),
     new ResourceQuotaController(ctx),
     ...(rootCA ? [new RootCAPublisher(ctx, rootCA)] : []),
+    new PersistentVolumeController(ctx),
+    new PvcProtectionController(ctx),
+    new PvProtectionController(ctx),
+    new EphemeralVolumeController(ctx),
+    new VolumeExpansionController(ctx),
   ];
 }
 

@@ -2,8 +2,9 @@
 // `<set>-<ordinal>`, hostnames and the governing service as subdomain, created in order
 // (OrderedReady) or all at once (Parallel), replaced under the same name when they fail,
 // scaled down from the highest ordinal, updated in reverse ordinal order down to the partition,
-// with each template kept as a ControllerRevision. volumeClaimTemplates become pod volumes
-// naming `<claim>-<pod>`, but no PersistentVolumeClaims are made (the kind is not served).
+// with each template kept as a ControllerRevision. volumeClaimTemplates become claims
+// `<template>-<pod>` made before the pod and kept across its replacements, owned as the
+// persistentVolumeClaimRetentionPolicy says (statefulset-claims.ts).
 import type { KubeObject } from "../../../kube/types.ts";
 import type { ApiContext } from "../api/context.ts";
 import type { Change } from "../store/object-store.ts";
@@ -28,7 +29,10 @@ import {
   planStatefulSet,
   REVISION_LABEL,
 } from "./statefulset-plan.ts";
+import { retentionOwners, setClaims } from "./statefulset-claims.ts";
 import { statefulSetStatus } from "./statefulset-status.ts";
+import { PERSISTENT_VOLUME_CLAIMS } from "../registry/storage-common.ts";
+import { jsonEqual } from "../../../kube/patch/json-values.ts";
 import type { Controller, ReconcileResult } from "./types.ts";
 import { Writer } from "./writes.ts";
 
@@ -85,6 +89,7 @@ export class StatefulSetController implements Controller {
       const actions = planStatefulSet(this.#planInput(set, revs));
       for (const a of actions) this.#act(set, revs, a);
       this.#fixIdentities(set);
+      this.#claimsOfPods(set);
     }
     const pods = this.#pods(set);
     this.#truncateHistory(set, revs, pods);
@@ -145,6 +150,8 @@ export class StatefulSetController implements Controller {
       this.#create(set, revs, a.ordinal);
       return;
     }
+    // A pod scaled away hands its claims to itself first when the policy deletes them with it.
+    if (a.why === "scale") this.#retain(set, a.pod);
     this.#w.delete("pods", a.pod);
     const message = `delete Pod ${a.pod.metadata.name} in StatefulSet ${set.metadata.name} successful`;
     this.#w.events.record(set, { type: "Normal", reason: "SuccessfulDelete", message });
@@ -161,15 +168,66 @@ export class StatefulSetController implements Controller {
     const pod = statefulPod(set, templateOf(rev), ordinal);
     pod.metadata.labels = { ...pod.metadata.labels, [REVISION_LABEL]: rev.metadata.name! };
     const name = pod.metadata.name;
+    let created: KubeObject;
     try {
-      this.#w.create("pods", pod);
+      this.#createClaims(set, pod, ordinal);
+      created = this.#w.create("pods", pod);
     } catch (e) {
       const message = `create Pod ${name} in StatefulSet ${set.metadata.name} failed error: ${(e as Error).message}`;
       this.#w.events.record(set, { type: "Warning", reason: "FailedCreate", message });
       throw e;
     }
+    this.#retain(set, created);
     const message = `create Pod ${name} in StatefulSet ${set.metadata.name} successful`;
     this.#w.events.record(set, { type: "Normal", reason: "SuccessfulCreate", message });
+  }
+
+  /** createPersistentVolumeClaims: the pod's missing claims, each with its event. */
+  #createClaims(set: KubeObject, pod: KubeObject, ordinal: number): void {
+    for (const claim of setClaims(set, ordinal)) {
+      if (this.#w.ctx.store.get(PERSISTENT_VOLUME_CLAIMS, claim.metadata.namespace, claim.metadata.name!)) continue;
+      const what = `Claim ${claim.metadata.name} Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name}`;
+      try {
+        this.#w.create(PERSISTENT_VOLUME_CLAIMS, claim);
+      } catch (e) {
+        const message = `create ${what.replace(" Pod ", " for Pod ")} failed error: ${(e as Error).message}`;
+        this.#w.events.record(set, { type: "Warning", reason: "FailedCreate", message });
+        throw e;
+      }
+      this.#w.events.record(set, { type: "Normal", reason: "SuccessfulCreate", message: `create ${what} success` });
+    }
+  }
+
+  /** Pods whose claims went missing get them again (a Pending pod waits for them); owners follow the policy. */
+  #claimsOfPods(set: KubeObject): void {
+    if (!set.spec?.volumeClaimTemplates?.length) return;
+    for (const pod of this.#pods(set)) {
+      if (pod.metadata.deletionTimestamp) continue;
+      if (pod.status?.phase === "Pending" || !pod.status?.phase)
+        this.#createClaims(set, pod, ordinalOf(set.metadata.name!, pod));
+      this.#retain(set, pod);
+    }
+  }
+
+  /** UpdatePodClaimForRetentionPolicy: the pod's claims owned as the retention policy says. */
+  #retain(set: KubeObject, pod: KubeObject): void {
+    const ordinal = ordinalOf(set.metadata.name!, pod);
+    const start = Number(set.spec?.ordinals?.start ?? 0);
+    const inRange = ordinal >= start && ordinal < start + Number(set.spec?.replicas ?? 1);
+    for (const want of setClaims(set, ordinal)) {
+      const claim = this.#w.ctx.store.get(
+        PERSISTENT_VOLUME_CLAIMS,
+        want.metadata.namespace,
+        want.metadata.name!,
+      )?.object;
+      if (!claim || claim.metadata.deletionTimestamp) continue;
+      const owners = retentionOwners(claim, set, pod, inRange);
+      if (jsonEqual(owners, claim.metadata.ownerReferences ?? [])) continue;
+      const next = structuredClone(claim);
+      if (owners.length) next.metadata.ownerReferences = owners;
+      else delete next.metadata.ownerReferences;
+      this.#w.update(PERSISTENT_VOLUME_CLAIMS, claim, next);
+    }
   }
 
   /** identityMatches / updateIdentity: the name and index labels a member must carry. */

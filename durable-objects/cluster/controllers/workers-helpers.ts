@@ -99,3 +99,20 @@ export function deployment(name: string, replicas: number, image = "nginx:1.27",
     },
   };
 }
+
+/** A StorageClass of the built-in provisioner, binding Immediate unless `fields` say otherwise. */
+export const storageClass = (name: string, fields: Json = {}) => ({
+  apiVersion: "storage.k8s.io/v1",
+  kind: "StorageClass",
+  metadata: { name },
+  provisioner: "flotilla.dev/local-path",
+  volumeBindingMode: "Immediate",
+  ...fields,
+});
+
+/** The message of the pod's FailedScheduling event, once the scheduler has recorded one. */
+export const failedScheduling = (c: ClusterClient, pod: string): Promise<string> =>
+  until(async () => {
+    const q = `fieldSelector=involvedObject.name%3D${pod},reason%3DFailedScheduling`;
+    return (await c.request("GET", `${NS}/events?${q}`)).body.items?.[0]?.message;
+  }, `FailedScheduling for ${pod}`);

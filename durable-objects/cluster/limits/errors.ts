@@ -5,9 +5,10 @@ import { forbidden, groupResource, tooLarge, tooManyRequests } from "../../../ku
 export interface QuotaBreach {
   /** What is counted, as in a ResourceQuota's hard limits: "pods", "nodes", "count/objects", "storage/bytes". */
   counted: string;
-  requested: number;
-  used: number;
-  limited: number;
+  /** Counts, or quantities ("10Gi") for what is measured in bytes of storage. */
+  requested: number | string;
+  used: number | string;
+  limited: number | string;
 }
 
 export function quotaName(plan: string): string {

@@ -17,7 +17,12 @@ export interface ClusterPlan {
   publicBodyBytes: number;
   /** A cluster unused this long is deleted by its own alarm; 0 keeps it forever. */
   idleTtlSeconds: number;
+  /** What the cluster's PersistentVolumeClaims may request together (DEFAULT_PERSISTENT_STORAGE_BYTES when absent). */
+  persistentStorageBytes?: number;
 }
+
+/** The storage claims may request in a cluster whose plan does not say (plans in D1 carry no column for it yet). */
+export const DEFAULT_PERSISTENT_STORAGE_BYTES = 20 * 1024 ** 3;
 
 export interface ClusterUsage {
   nodes: number;
@@ -27,7 +32,7 @@ export interface ClusterUsage {
 }
 
 /** Fields a plan must carry, with their smallest allowed value: checked when a cluster is provisioned. */
-const MINIMUMS: Record<Exclude<keyof ClusterPlan, "name">, number> = {
+const MINIMUMS: Record<Exclude<keyof ClusterPlan, "name" | "persistentStorageBytes">, number> = {
   nodes: 0,
   pods: 0,
   objects: 0,
@@ -53,6 +58,8 @@ export function isClusterPlan(value: unknown): value is ClusterPlan {
   if (typeof value !== "object" || value === null) return false;
   const plan = value as Record<string, unknown>;
   if (typeof plan.name !== "string" || !plan.name) return false;
+  const storage = plan.persistentStorageBytes;
+  if (storage !== undefined && !(Number.isSafeInteger(storage) && (storage as number) >= 0)) return false;
   return Object.entries(MINIMUMS).every(
     ([field, min]) => Number.isSafeInteger(plan[field]) && (plan[field] as number) >= min,
   );

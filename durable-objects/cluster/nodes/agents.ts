@@ -5,6 +5,7 @@ import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import type { JoinResponse, NodeCIDR, PodAssignment, SyncResponse } from "../../../kube/agent-protocol.ts";
 import type { ConfigMap, Pod, Secret } from "../../../kube/pod-types.ts";
 import { forbidden, notFound, unauthorized } from "../../../kube/status.ts";
+import type { KubeObject } from "../../../kube/types.ts";
 import type { ApiContext } from "../api/context.ts";
 import type { Credentials } from "../auth/credentials.ts";
 import type { MetricsWindow } from "../metrics/window.ts";
@@ -16,6 +17,9 @@ import { ClusterDNSIndex } from "./dns-sync.ts";
 import { parseSyncRequest } from "./parse.ts";
 import { diffNodePods, knownAfterWrites, podReferences } from "./pod-sync.ts";
 import { nodeCIDRs, servicesForNode } from "./services-sync.ts";
+import { claimJustBound, claimVolumes, nodeVolumeDirs } from "./volume-sync.ts";
+import { provisionedNodeOf } from "../controllers/pv-binding-plan.ts";
+import { PERSISTENT_VOLUME_CLAIMS, PERSISTENT_VOLUMES } from "../registry/storage-common.ts";
 import {
   finishDeletions,
   KubeletEvents,
@@ -23,6 +27,7 @@ import {
   markNodeUnknown,
   renewLease,
   writeNodeStatus,
+  writeVolumeDir,
   writePodStatuses,
 } from "./writes.ts";
 
@@ -85,6 +90,7 @@ export class NodeAgents {
     if (req.metrics) this.metrics?.record(req.nodeName, req.metrics, interval);
     const { before, written, refusedEvents } = this.ctx.store.transaction(() => {
       if (req.nodeStatus) writeNodeStatus(this.ctx, req.nodeName, req.nodeStatus);
+      if (req.volumeDir) writeVolumeDir(this.ctx, req.nodeName, req.volumeDir);
       const before = this.#versions(req.podStatuses);
       const written = writePodStatuses(this.ctx, req.nodeName, req.podStatuses);
       // Events before deletions: one about a pod whose deletion this sync finishes still finds its pod.
@@ -97,20 +103,23 @@ export class NodeAgents {
     const { known, acknowledged } = knownAfterWrites(req.known, before, written);
     let pods = this.#boundPods(req.nodeName);
     let diff = diffNodePods(pods, known);
-    const quiet = diff.changed.length === 0 && diff.stop.length === 0 && Object.keys(written).length === 0;
+    let assignments = this.#assignments(diff.changed, known);
+    const quiet = assignments.length === 0 && diff.stop.length === 0 && Object.keys(written).length === 0;
     if (quiet && req.waitSeconds > 0) {
       await this.#wait(req.nodeName, Math.min(req.waitSeconds, interval, MAX_WAIT_SECONDS) * 1000);
       pods = this.#boundPods(req.nodeName);
       diff = diffNodePods(pods, known);
+      assignments = this.#assignments(diff.changed, known);
     }
     return {
-      pods: diff.changed.map((p) => this.#assignment(p)),
+      pods: assignments,
       stop: diff.stop,
       acknowledged,
       heartbeatSeconds: interval,
       ...(refusedEvents > 0 ? { refusedEvents } : {}),
       ...(req.wantServices ? { services: this.#services(pods), nodeCIDRs: this.#nodeCIDRs() } : {}),
       ...(req.wantDNS ? { dns: this.#dns.forAgent(req.dnsVersion) } : {}),
+      ...(req.wantVolumes ? nodeVolumeDirs(this.ctx.store, req.nodeName) : {}),
       ...this.#podCIDR(req.nodeName),
     };
   }
@@ -165,6 +174,21 @@ export class NodeAgents {
     return servicesForNode(this.ctx.store, namespaces);
   }
 
+  /**
+   * The changed pods to send. A pod new to the agent waits while its claims are not all bound (a pod being
+   * deleted goes regardless: the agent must hear of it to finish it).
+   */
+  #assignments(changed: readonly Pod[], known: Map<string, string>): PodAssignment[] {
+    const out: PodAssignment[] = [];
+    for (const pod of changed) {
+      const object = pod as unknown as KubeObject;
+      const claims = claimVolumes(this.ctx.store, object);
+      const fresh = !known.has(pod.metadata.uid ?? "") && !pod.metadata.deletionTimestamp;
+      if (claims || !fresh) out.push({ ...this.#assignment(pod), ...(claims ? { claims } : {}) });
+    }
+    return out;
+  }
+
   /** The pod with the config maps and secrets it references in its namespace (missing ones are left out). */
   #assignment(pod: Pod): PodAssignment {
     const ns = pod.metadata.namespace ?? "default";
@@ -194,6 +218,17 @@ export class NodeAgents {
   #onChange(change: Change): void {
     if (change.entry.resource === "services" || change.entry.resource === "endpoints") {
       this.#wakeNamespace(change.entry.object.metadata.namespace ?? "default");
+      return;
+    }
+    if (change.entry.resource === PERSISTENT_VOLUME_CLAIMS) {
+      if (claimJustBound(change.entry.object, change.previous?.object))
+        this.#wakePodsOf(change.entry.object.metadata.namespace ?? "default");
+      return;
+    }
+    if (change.entry.resource === PERSISTENT_VOLUMES) {
+      // A node hears at once that one of its volumes went (its agent removes the directory).
+      const node = change.type === "DELETED" ? provisionedNodeOf(change.entry.object) : undefined;
+      if (node) this.#wake(node);
       return;
     }
     if (change.entry.resource === "nodes") {
@@ -247,6 +282,13 @@ export class NodeAgents {
     const prefix = objectKey("pods", namespace, "");
     for (const node of this.#wantServices)
       if (this.#waiters.get(node)?.size && runsPodWithPrefix(this.#podsByNode.get(node), prefix)) this.#wake(node);
+  }
+
+  /** Waiting nodes running (or about to run) a pod of the namespace: a claim there was bound. */
+  #wakePodsOf(namespace: string): void {
+    const prefix = objectKey("pods", namespace, "");
+    for (const [node, keys] of this.#podsByNode)
+      if (this.#waiters.get(node)?.size && runsPodWithPrefix(keys, prefix)) this.#wake(node);
   }
 
   /** A burst of changes (an applied manifest, a namespace deleted) wakes each DNS agent once, with all of it. */

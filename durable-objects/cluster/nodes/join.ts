@@ -12,6 +12,7 @@ import type { Credentials } from "../auth/credentials.ts";
 import { heartbeatSeconds, leaseSeconds } from "./heartbeat.ts";
 import { joinLabels, parseJoinRequest } from "./parse.ts";
 import { KUBELET_WRITE, renewLease } from "./writes.ts";
+import { ANN_VOLUME_DIR } from "../controllers/pv-binding-plan.ts";
 
 export const JOIN_REFUSED = "the join token is invalid, expired or revoked";
 
@@ -24,8 +25,10 @@ function nodeObject(req: JoinRequest, existing?: KubeObject): KubeObject {
     ? structuredClone(existing)
     : { apiVersion: "v1", kind: "Node", metadata: { name: req.nodeName }, spec: {} };
   base.metadata.labels = labels;
-  const { [HOST_SUBNETS_ANNOTATION]: _, ...annotations } = base.metadata.annotations ?? {};
+  const { [HOST_SUBNETS_ANNOTATION]: _, [ANN_VOLUME_DIR]: __, ...annotations } = base.metadata.annotations ?? {};
   if (req.hostSubnets?.length) annotations[HOST_SUBNETS_ANNOTATION] = req.hostSubnets.join(",");
+  // Where the built-in provisioner puts this node's volumes; only an absolute path is taken.
+  if (req.volumeDir?.startsWith("/")) annotations[ANN_VOLUME_DIR] = req.volumeDir;
   base.metadata.annotations = annotations;
   return base as KubeObject;
 }

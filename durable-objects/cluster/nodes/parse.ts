@@ -49,6 +49,7 @@ const protocolDefinitions: Definitions = {
       addresses: addresses(),
       labels: stringMap(),
       hostSubnets: atomicList(string()),
+      volumeDir: string(),
     },
     "A node joining.",
     { required: ["nodeName", "capacity", "allocatable", "nodeInfo", "addresses"] },
@@ -135,6 +136,8 @@ const protocolDefinitions: Definitions = {
       wantServices: boolean(),
       wantDNS: boolean(),
       dnsVersion: string(),
+      wantVolumes: boolean(),
+      volumeDir: string(),
     },
     "A node's sync.",
     { required: ["nodeName"] },
@@ -240,5 +243,6 @@ export function parseSyncRequest(body: unknown): SyncRequest {
     metrics: req.metrics,
     wantServices: req.wantServices === true,
     ...(req.wantDNS === true ? { wantDNS: true, dnsVersion: req.dnsVersion } : {}),
+    ...(req.wantVolumes === true ? { wantVolumes: true, volumeDir: req.volumeDir } : {}),
   };
 }

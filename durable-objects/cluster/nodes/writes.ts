@@ -11,6 +11,7 @@ import { createObject } from "../api/create.ts";
 import { deleteObject } from "../api/delete.ts";
 import { SYSTEM_WRITE, type WriteOptions } from "../api/options.ts";
 import { updateObject } from "../api/update.ts";
+import { ANN_VOLUME_DIR } from "../controllers/pv-binding-plan.ts";
 import { leases } from "../store/schema.ts";
 import type { LeaseRow } from "./heartbeat.ts";
 import { nodeStatusChanged, nodeStatusToStore, unknownConditions } from "./node-status.ts";
@@ -44,6 +45,16 @@ export function writeNodeStatus(ctx: ApiContext, nodeName: string, status: Agent
   if (!node || !nodeStatusChanged(node.status, status)) return false;
   const next = { ...structuredClone(node), status: nodeStatusToStore(node.status, status, timestamp(ctx.now())) };
   updateObject(ctx, kind(ctx, "nodes"), { name: nodeName, subresource: "status" }, next, KUBELET_WRITE);
+  return true;
+}
+
+/** Keeps the node's reported volume dir (an absolute path) on its Node, as join does; true when written. */
+export function writeVolumeDir(ctx: ApiContext, nodeName: string, dir: string): boolean {
+  const node = ctx.store.get("nodes", undefined, nodeName)?.object;
+  if (!node || !dir.startsWith("/") || node.metadata.annotations?.[ANN_VOLUME_DIR] === dir) return false;
+  const next = structuredClone(node);
+  next.metadata.annotations = { ...next.metadata.annotations, [ANN_VOLUME_DIR]: dir };
+  updateObject(ctx, kind(ctx, "nodes"), { name: nodeName }, next, KUBELET_WRITE);
   return true;
 }
 

@@ -16,6 +16,8 @@ import { limitRanges } from "./limitranges.ts";
 import { KindIndex } from "./lookup.ts";
 import { namespaces } from "./namespaces.ts";
 import { nodes } from "./nodes.ts";
+import { persistentVolumeClaims } from "./persistentvolumeclaims.ts";
+import { persistentVolumes } from "./persistentvolumes.ts";
 import { podDisruptionBudgets } from "./poddisruptionbudgets.ts";
 import { pods } from "./pods.ts";
 import { priorityClasses } from "./priorityclasses.ts";
@@ -27,6 +29,7 @@ import { secrets } from "./secrets.ts";
 import { serviceAccounts } from "./serviceaccounts.ts";
 import { services } from "./services.ts";
 import { statefulSets } from "./statefulsets.ts";
+import { storageClasses } from "./storageclasses.ts";
 import type { ResourceKind } from "./types.ts";
 
 export const allKinds: readonly ResourceKind[] = [
@@ -37,6 +40,8 @@ export const allKinds: readonly ResourceKind[] = [
   limitRanges,
   namespaces,
   nodes,
+  persistentVolumeClaims,
+  persistentVolumes,
   pods,
   resourceQuotas,
   secrets,
@@ -69,6 +74,8 @@ export const allKinds: readonly ResourceKind[] = [
   clusterRoles,
   roleBindings,
   roles,
+  // storage.k8s.io/v1
+  storageClasses,
 ];
 
 export const kindIndex = new KindIndex(allKinds);

@@ -10,6 +10,7 @@ import type { ResourceKind } from "../registry/types.ts";
 import { type EventRecorder, SCHEDULER_NAME, SCHEDULER_WRITE } from "./events.ts";
 import type { Candidate } from "./preemption.ts";
 import type { PodInfo } from "./types.ts";
+import { selectNodeForClaims } from "./volume-claims.ts";
 
 interface Condition {
   type: string;
@@ -34,6 +35,7 @@ export class Actions {
   /** pods/binding, then the Scheduled event; throws what binding throws (conflicts). */
   bind(pod: PodInfo, nodeName: string): void {
     this.#ctx.store.transaction(() => {
+      selectNodeForClaims(this.#ctx, pod.object, nodeName);
       bindPod(this.#ctx, this.#pods, pod.namespace, pod.name, { target: { name: nodeName } } as never, SCHEDULER_WRITE);
       this.#events.record(pod.object, {
         type: "Normal",

@@ -4,7 +4,8 @@
 import type { KubeObject } from "../../../kube/types.ts";
 import { NodeInfo } from "./node-info.ts";
 import { hasPodAffinity, requiredAntiAffinity } from "./pod-affinity-terms.ts";
-import type { ClusterView, PodInfo } from "./types.ts";
+import type { ClusterView, PodInfo, StorageView } from "./types.ts";
+import { NO_STORAGE } from "./storage-view.ts";
 
 /** Whether a pod holds resources on its node: bound, not terminating, not finished. */
 export function occupiesNode(pod: KubeObject): boolean {
@@ -23,6 +24,8 @@ export class SchedulerCache implements ClusterView {
   #affinity = new Map<string, PodInfo>();
   #namespaces = new Map<string, Record<string, string>>();
   #images = new Map<string, number>();
+  /** Read from the store directly (claims and volumes change rarely and are looked up by name). */
+  storage: StorageView = NO_STORAGE;
 
   nodes(): readonly NodeInfo[] {
     if (!this.#list)

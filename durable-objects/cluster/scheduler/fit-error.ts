@@ -12,10 +12,16 @@ export function reasonHistogram(statuses: Iterable<Status>): string[] {
   return [...counts].map(([reason, n]) => `${n} ${reason}`).sort();
 }
 
-export function fitErrorMessage(numAllNodes: number, statuses: Iterable<Status>, postFilterMsg = ""): string {
+export function fitErrorMessage(
+  numAllNodes: number,
+  statuses: Iterable<Status>,
+  postFilterMsg = "",
+  preFilterMsg = "",
+): string {
   if (numAllNodes === 0) return NO_NODES;
   let msg = `0/${numAllNodes} nodes are available:`;
-  const reasons = reasonHistogram(statuses);
+  // A pre-filter's rejection is the whole story: no node was filtered.
+  const reasons = preFilterMsg ? [preFilterMsg] : reasonHistogram(statuses);
   if (reasons.length) msg += ` ${reasons.join(", ")}.`;
   if (postFilterMsg) msg += ` ${postFilterMsg}`;
   return msg;

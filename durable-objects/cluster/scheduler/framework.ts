@@ -15,7 +15,17 @@ export function feasibleNodesToFind(numAll: number): number {
 
 export type Attempt =
   | { node: NodeInfoView; evaluated: number; feasible: number }
-  | { node: undefined; numAllNodes: number; statuses: Map<string, Status>; rejectedBy: Set<string> };
+  | {
+      node: undefined;
+      numAllNodes: number;
+      statuses: Map<string, Status>;
+      rejectedBy: Set<string>;
+      /** Set when a pre-filter rejected the pod outright. */
+      preFilterMsg?: string;
+    };
+
+/** Where a pre-filter's rejection waits in the cycle state for `schedule`. */
+const REJECTED = "framework/preFilterRejection";
 
 export class Framework {
   readonly plugins: readonly Plugin[];
@@ -30,7 +40,15 @@ export class Framework {
 
   /** The filters that apply to this pod, after their pre-filters ran. */
   activeFilters(state: CycleState, pod: PodInfo): Plugin[] {
-    return this.plugins.filter((p) => p.filter && (p.filter.preFilter?.(state, pod, this.view) ?? true));
+    const active: Plugin[] = [];
+    for (const p of this.plugins) {
+      if (!p.filter) continue;
+      const verdict = p.filter.preFilter?.(state, pod, this.view) ?? true;
+      if (verdict === false) continue;
+      if (verdict !== true && !state.has(REJECTED)) state.set(REJECTED, { ...verdict, plugin: p.name });
+      active.push(p);
+    }
+    return active;
   }
 
   /** The first failing filter's status, with its plugin's name, or null when the node fits. */
@@ -51,6 +69,15 @@ export class Framework {
     const nodes = this.view.nodes();
     const state: CycleState = new Map();
     const filters = this.activeFilters(state, pod);
+    const rejected = state.get(REJECTED) as (Status & { plugin: string }) | undefined;
+    if (rejected)
+      return {
+        node: undefined,
+        numAllNodes: nodes.length,
+        statuses: new Map(),
+        rejectedBy: new Set([rejected.plugin]),
+        preFilterMsg: rejected.reasons.join(", "),
+      };
     const nominated = pod.nominatedNodeName ? this.view.node(pod.nominatedNodeName) : undefined;
     if (nominated && !this.runFilters(filters, state, pod, nominated))
       return { node: nominated, evaluated: 1, feasible: 1 };

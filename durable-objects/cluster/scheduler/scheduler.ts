@@ -3,6 +3,7 @@
 // idle cluster has no timer armed. A back-off timer exists only while pods sit in back-off.
 import type { KubeObject } from "../../../kube/types.ts";
 import type { ApiContext } from "../api/context.ts";
+import { PERSISTENT_VOLUME_CLAIMS, PERSISTENT_VOLUMES, STORAGE_CLASSES } from "../registry/storage-common.ts";
 import type { Change } from "../store/object-store.ts";
 import { Actions } from "./actions.ts";
 import { occupiesNode, SchedulerCache } from "./cache.ts";
@@ -14,11 +15,15 @@ import { defaultPlugins } from "./plugins/index.ts";
 import { preempt } from "./preemption.ts";
 import { SchedulingQueue } from "./queue.ts";
 import type { PodInfo } from "./types.ts";
+import { storeStorageView } from "./volume-claims.ts";
 
 /** How long one batch may run before yielding to requests. */
 const BATCH_BUDGET_MS = 50;
 /** Plugins whose verdict a newly placed pod may change (affinity and spread count pods). */
 const POD_SENSITIVE = new Set(["InterPodAffinity", "PodTopologySpread"]);
+/** Claims, volumes and classes change only VolumeBinding's verdict. */
+const VOLUME_SENSITIVE = new Set(["VolumeBinding"]);
+const STORAGE_RESOURCES = new Set([PERSISTENT_VOLUME_CLAIMS, PERSISTENT_VOLUMES, STORAGE_CLASSES]);
 
 /** A pod this scheduler should place: unbound, ours, not gated, not going away. */
 export function awaitsScheduling(pod: KubeObject): boolean {
@@ -48,6 +53,7 @@ export class Scheduler {
 
   constructor(ctx: ApiContext) {
     this.#ctx = ctx;
+    this.cache.storage = storeStorageView(ctx);
     this.framework = new Framework(defaultPlugins, this.cache);
     this.#actions = new Actions(ctx, new EventRecorder(ctx));
   }
@@ -91,7 +97,8 @@ export class Scheduler {
         this.cache.setNode(object);
         this.queue.moveUnschedulable(this.#ctx.now());
       }
-    } else if (resource === "namespaces")
+    } else if (STORAGE_RESOURCES.has(resource)) this.queue.moveUnschedulable(this.#ctx.now(), VOLUME_SENSITIVE);
+    else if (resource === "namespaces")
       this.cache.setNamespace(
         object.metadata.name!,
         change.type === "DELETED" ? undefined : (object.metadata.labels ?? {}),
@@ -181,7 +188,12 @@ export class Scheduler {
         return;
       }
       const result = preempt(this.framework, pod, attempt.statuses);
-      const message = fitErrorMessage(attempt.numAllNodes, attempt.statuses.values(), result.message);
+      const message = fitErrorMessage(
+        attempt.numAllNodes,
+        attempt.statuses.values(),
+        result.message,
+        attempt.preFilterMsg,
+      );
       this.queue.markUnschedulable(key, pod.priority, pod.created, attempt.rejectedBy, this.#ctx.now());
       this.#ctx.store.transaction(() => {
         if (result.candidate) this.#actions.preempt(pod, result.candidate);

@@ -131,6 +131,16 @@ export interface ClusterView {
   namespaceLabels(namespace: string): Record<string, string> | undefined;
   /** How many nodes report an image (normalized name), for ImageLocality's spread factor. */
   imageNodes(image: string): number;
+  /** Claims, volumes and classes, for VolumeBinding. */
+  readonly storage: StorageView;
+}
+
+/** The storage objects VolumeBinding reads (the store's current state). */
+export interface StorageView {
+  claim(namespace: string, name: string): KubeObject | undefined;
+  volume(name: string): KubeObject | undefined;
+  storageClass(name: string): KubeObject | undefined;
+  volumes(): readonly KubeObject[];
 }
 
 /** A node and what is placed on it. */
@@ -156,8 +166,11 @@ export interface NodeInfoView {
 export type CycleState = Map<string, unknown>;
 
 export interface FilterPlugin {
-  /** Runs once per pod; returning false skips this plugin's filter for the pod (upstream's Skip). */
-  preFilter?(state: CycleState, pod: PodInfo, view: ClusterView): boolean;
+  /**
+   * Runs once per pod; false skips this plugin's filter for the pod (upstream's Skip); a Status rejects
+   * the pod on every node at once (upstream's PreFilter failure, which FailedScheduling names alone).
+   */
+  preFilter?(state: CycleState, pod: PodInfo, view: ClusterView): boolean | Status;
   filter(state: CycleState, pod: PodInfo, node: NodeInfoView, view: ClusterView): Status | null;
 }
 

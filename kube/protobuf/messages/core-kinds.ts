@@ -20,14 +20,6 @@ EndpointAddress
   3 hostname string
   4 nodeName string?
   2 targetRef ObjectReference
-ObjectReference
-  1 kind string
-  2 namespace string
-  3 name string
-  4 uid string
-  5 apiVersion string
-  6 resourceVersion string
-  7 fieldPath string
 EndpointPort
   1 name string
   2 port int32!
@@ -170,4 +162,9 @@ PortStatus
 PodTemplateSpec
   1 metadata ObjectMeta
   2 spec PodSpec
+TopologySelectorTerm
+  1 matchLabelExpressions TopologySelectorLabelRequirement[]
+TopologySelectorLabelRequirement
+  1 key string!
+  2 values string[]
 `);

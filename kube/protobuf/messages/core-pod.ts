@@ -71,15 +71,6 @@ Affinity
 NodeAffinity
   1 requiredDuringSchedulingIgnoredDuringExecution NodeSelector
   2 preferredDuringSchedulingIgnoredDuringExecution PreferredSchedulingTerm[]
-NodeSelector
-  1 nodeSelectorTerms NodeSelectorTerm[]
-NodeSelectorTerm
-  1 matchExpressions NodeSelectorRequirement[]
-  2 matchFields NodeSelectorRequirement[]
-NodeSelectorRequirement
-  1 key string!
-  2 operator string!
-  3 values string[]
 PreferredSchedulingTerm
   1 weight int32!
   2 preference NodeSelectorTerm

@@ -18,6 +18,7 @@ import { META_MESSAGES } from "./meta.ts";
 import { POLICY_MESSAGES } from "./policy.ts";
 import { RBAC_MESSAGES } from "./rbac.ts";
 import { SCHEDULING_MESSAGES } from "./scheduling.ts";
+import { STORAGE_MESSAGES } from "./storage.ts";
 import { type MessageTable, mergeTables } from "../schema.ts";
 
 export const MESSAGES: MessageTable = mergeTables(
@@ -39,6 +40,7 @@ export const MESSAGES: MessageTable = mergeTables(
   POLICY_MESSAGES,
   RBAC_MESSAGES,
   SCHEDULING_MESSAGES,
+  STORAGE_MESSAGES,
 );
 
 /** apiVersion → kind → message. */
@@ -50,6 +52,8 @@ export const KIND_MESSAGES: Readonly<Record<string, Readonly<Record<string, stri
     LimitRange: "LimitRange",
     Namespace: "Namespace",
     Node: "Node",
+    PersistentVolumeClaim: "PersistentVolumeClaim",
+    PersistentVolume: "PersistentVolume",
     Pod: "Pod",
     Binding: "Binding",
     ResourceQuota: "ResourceQuota",
@@ -83,6 +87,7 @@ export const KIND_MESSAGES: Readonly<Record<string, Readonly<Record<string, stri
     RoleBinding: "RoleBinding",
     Role: "Role",
   },
+  "storage.k8s.io/v1": { StorageClass: "StorageClass" },
   "authorization.k8s.io/v1": {
     SelfSubjectAccessReview: "SelfSubjectAccessReview",
     SelfSubjectRulesReview: "SelfSubjectRulesReview",

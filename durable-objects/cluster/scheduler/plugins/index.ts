@@ -12,6 +12,7 @@ import { nodeResourcesFit } from "./node-resources-fit.ts";
 import { nodeUnschedulable } from "./node-unschedulable.ts";
 import { podTopologySpread } from "./pod-topology-spread.ts";
 import { taintToleration } from "./taint-toleration.ts";
+import { volumeBinding } from "./volume-binding.ts";
 
 export const defaultPlugins: readonly Plugin[] = [
   nodeUnschedulable,
@@ -21,6 +22,7 @@ export const defaultPlugins: readonly Plugin[] = [
   nodeAffinity,
   nodePorts,
   nodeResourcesFit,
+  volumeBinding,
   podTopologySpread,
   interPodAffinity,
   balancedAllocation,
