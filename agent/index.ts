@@ -1,7 +1,13 @@
 // runAgent: the node agent as a library call (the `flotilla agent` command and tests use it).
 import { readFile, statfs } from "node:fs/promises";
 import os from "node:os";
-import { AGENT_SERVING_CERT_PATH, type AgentNodeStatus, type PodAssignment } from "../kube/agent-protocol.ts";
+import {
+  AGENT_POD_TOKEN_PATH,
+  AGENT_SERVING_CERT_PATH,
+  type AgentNodeStatus,
+  type PodAssignment,
+  type PodTokenResponse,
+} from "../kube/agent-protocol.ts";
 import type { NodeCondition } from "../kube/pod-types.ts";
 import type { AgentOptions } from "./args.ts";
 import { ClusterClient } from "./client.ts";
@@ -12,6 +18,7 @@ import { findDockerHost } from "./runtime/docker/connect.ts";
 import { hostSubnets } from "./runtime/docker/host-subnets.ts";
 import { DockerRuntime } from "./runtime/docker/runtime.ts";
 import type { PodNetworkConfig } from "./runtime/docker/pod-files.ts";
+import { PodTokenManager } from "./pod/tokens.ts";
 import { SimulatedRuntime } from "./runtime/simulated.ts";
 import type { PodRuntime } from "./runtime/types.ts";
 import { agentNetworkNames, PodNetwork } from "./runtime/docker/pod-network.ts";
@@ -59,6 +66,7 @@ async function makeRuntime(
   serviceEnv?: DockerRuntime["options"]["serviceEnv"],
   podNetwork?: DockerRuntime["options"]["podNetwork"],
   network?: PodNetworkConfig,
+  podTokens?: PodTokenManager,
 ): Promise<PodRuntime> {
   if (options.runtime === "simulated") return new SimulatedRuntime(facts.hostIP);
   const host = findDockerHost();
@@ -76,6 +84,7 @@ async function makeRuntime(
     serviceEnv,
     podNetwork,
     network,
+    podTokens,
   });
 }
 
@@ -118,6 +127,12 @@ async function runNode(
     dnsAt = at;
     await dns.start(at);
   };
+  // Pods' ServiceAccount tokens, asked for with the node's credential once it has joined (below): no pod
+  // starts before that.
+  let nodeCredential = "";
+  const podTokens = new PodTokenManager((req) =>
+    client.post<PodTokenResponse>(AGENT_POD_TOKEN_PATH, nodeCredential, req),
+  );
   const runtime = await makeRuntime(
     options,
     nodeName,
@@ -131,6 +146,7 @@ async function runNode(
       clusterDNS: () => dns.clusterDNS(),
       hostResolvConf: () => dns.hostResolvConf(),
     },
+    podTokens,
   );
   const version = await runtime.version();
   facts.nodeInfo.containerRuntimeVersion = version;
@@ -156,6 +172,7 @@ async function runNode(
     await saveState(stateDir, state);
     log(`joined ${options.server} as node "${joined.nodeName}" (runtime ${version})`);
   } else log(`resuming as node "${state.nodeName}" (runtime ${version})`);
+  nodeCredential = state.nodeCredential;
 
   const store = new AssignmentStore(stateDir);
   const restored: PodAssignment[] = await store.loadAll();

@@ -2,7 +2,9 @@
 // user, bound through a ClusterRoleBinding, and as a ServiceAccount bound through a RoleBinding, by
 // impersonation) with no Roles or RoleBindings of its own, then again after 1,000 Roles and 1,000 RoleBindings
 // (for other subjects) were added: creates/s, p99 and the user workerd's CPU per request. The subject index
-// should keep the two columns close. Prints figures only.
+// should keep the two columns close. The ServiceAccount also by its own bound token (TokenRequest), whose
+// signature is verified on every request: the difference to impersonation is the token verification cost.
+// Prints figures only.
 import { createClient } from "./http.ts";
 import { expectStatus } from "./http.ts";
 import { runLoad } from "./load.ts";
@@ -42,6 +44,10 @@ async function main(): Promise<void> {
       201,
       "binding",
     );
+    expectStatus(await post("/api/v1/namespaces/default/serviceaccounts", { metadata: { name: "bench" } }), 201, "sa");
+    const issued = await post("/api/v1/namespaces/default/serviceaccounts/bench/token", { spec: {} });
+    expectStatus(issued, 201, "token");
+    const TOKEN = { authorization: `Bearer ${JSON.parse(issued.body).status.token}` };
     let round = 0;
     const creates = async (headers: Record<string, string>) => {
       const tag = `r${round++}`;
@@ -56,7 +62,7 @@ async function main(): Promise<void> {
       return (await measuredLoad(roles, CREATES, CONCURRENCY, send, (r) => void expectStatus(r, 201, "create")))
         .figures;
     };
-    const before = { admin: await creates({}), sa: await creates(SA) };
+    const before = { admin: await creates({}), sa: await creates(SA), token: await creates(TOKEN) };
     console.error(`adding ${BINDINGS} Roles and RoleBindings …`);
     await runLoad(
       BINDINGS,
@@ -70,7 +76,7 @@ async function main(): Promise<void> {
       (i) => post(`${RBAC}/rolebindings`, binding(`r-${i}`, { kind: "User", name: `user-${i}` })),
       (r) => void expectStatus(r, 201, "rolebinding"),
     );
-    const after = { admin: await creates({}), sa: await creates(SA) };
+    const after = { admin: await creates({}), sa: await creates(SA), token: await creates(TOKEN) };
     const row = (what: string, f: typeof before.admin) => ({
       metric: what,
       value: `${perSec(f.perSecond)}, p50 ${ms(f.latency.p50Ms)}, p99 ${ms(f.latency.p99Ms)}, ${us(f.serverCpuUsPerRequest)} CPU/req`,
@@ -82,6 +88,8 @@ async function main(): Promise<void> {
         row(`admin token, ${BINDINGS} Roles + RoleBindings`, after.admin),
         row("ServiceAccount (RoleBinding, impersonated), no Roles", before.sa),
         row(`ServiceAccount, ${BINDINGS} Roles + RoleBindings`, after.sa),
+        row("ServiceAccount by its bound token (RS256 verified per request), no Roles", before.token),
+        row(`ServiceAccount by its bound token, ${BINDINGS} Roles + RoleBindings`, after.token),
       ],
     );
     client.close();

@@ -2,12 +2,34 @@
 // cluster object. Both requests are JSON POSTs under the cluster URL:
 //   POST <cluster>/agent/join   Authorization: Bearer <join token>        JoinRequest  → JoinResponse
 //   POST <cluster>/agent/sync   Authorization: Bearer <node credential>   SyncRequest  → SyncResponse
+//   POST <cluster>/agent/pod-token  (node credential)  PodTokenRequest → PodTokenResponse
 //   POST <cluster>/agent/serving-certificate  (node credential)  ServingCertificateRequest → …Response
 // Errors are Kubernetes Status objects (401 for a bad token, 403 for a credential acting beyond its node).
 import type { ConfigMap, NodeAddress, NodeCondition, NodeSystemInfo, Pod, PodStatus, Secret } from "./pod-types.ts";
 
 export const AGENT_JOIN_PATH = "/agent/join";
 export const AGENT_SYNC_PATH = "/agent/sync";
+export const AGENT_POD_TOKEN_PATH = "/agent/pod-token";
+
+/**
+ * A bound ServiceAccount token for a pod on the asking node, for one serviceAccountToken projection of its
+ * volumes (the kubelet's TokenRequest with boundObjectRef to the pod).
+ */
+export interface PodTokenRequest {
+  namespace: string;
+  podName: string;
+  podUID: string;
+  /** Absent: the API's own audiences. */
+  audience?: string;
+  expirationSeconds: number;
+}
+
+export interface PodTokenResponse {
+  token: string;
+  /** RFC 3339: when the token is due to be refreshed by (the requested life, as TokenRequest's status says). */
+  expirationTimestamp: string;
+}
+
 export const AGENT_SERVING_CERT_PATH = "/agent/serving-certificate";
 
 /**

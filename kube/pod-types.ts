@@ -150,6 +150,10 @@ export interface PodSpec {
   hostname?: string;
   subdomain?: string;
   serviceAccountName?: string;
+  /** Deprecated alias of serviceAccountName, still read and written by the API as upstream does. */
+  serviceAccount?: string;
+  automountServiceAccountToken?: boolean;
+  imagePullSecrets?: { name?: string }[];
   securityContext?: { runAsUser?: number; runAsGroup?: number };
   readinessGates?: { conditionType: string }[];
   /** Whether the namespace's services become environment variables (default true). */

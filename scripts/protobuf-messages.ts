@@ -1,6 +1,6 @@
 // Writes kube/protobuf/messages/*.ts — the decoder's message tables — from the descriptors and Go struct tags
 // compiled into a kubectl build of the release the server serves (see kubectl-descriptors.ts): every
-// kind in the registry, its subresources' body types (Scale, Eviction, Binding) and DeleteOptions, with every
+// kind in the registry, its subresources' body types (Scale, Eviction, Binding, TokenRequest) and DeleteOptions, with every
 // message they reach. Run after adding a kind:
 //   npx tsx scripts/protobuf-messages.ts [path/to/kubectl.1.32]
 // protobuf-messages.test.ts fails when the checked-in tables differ from what this would write.
@@ -75,6 +75,7 @@ export function servedRoots(): Root[] {
     if (k.subresources?.scale) add("autoscaling/v1", "Scale");
     if (k.subresources?.eviction) add("policy/v1", "Eviction");
     if (k.subresources?.binding) add("v1", "Binding");
+    if (k.subresources?.token) add("authentication.k8s.io/v1", "TokenRequest");
   }
   // The reviews: create-only bodies, answered and never stored (auth/reviews.ts).
   for (const kind of [
@@ -150,8 +151,8 @@ export function generate(all: Map<string, DescriptorMessage>, go: GoStructs): Ge
       const type = typeOf(f);
       const tag = tags.get(f.number);
       if (!tag) throw new Error(`${goType} has no Go field for protobuf field ${f.number} (${f.name})`);
-      if (!tag.inline && tag.json !== f.name)
-        throw new Error(`${goType}.${tag.goName}: JSON name ${tag.json} differs from protobuf name ${f.name}`);
+      // A few protobuf names are not the JSON ones (BoundObjectReference's aPIVersion, uID): JSON is what decodes.
+      const name = tag.inline ? f.name : tag.json;
       const scalar = f.type !== 11 && !f.repeated;
       let mod = "";
       if (f.repeated && !type.startsWith("map<")) mod += "[]";
@@ -159,7 +160,7 @@ export function generate(all: Map<string, DescriptorMessage>, go: GoStructs): Ge
       // Go's JSON writes a value field without omitempty even when zero (a nil []byte would be null).
       else if (scalar && !tag.omitempty && type !== "bytes") mod += "!";
       if (tag.inline) mod += "...";
-      lines.push(`  ${f.number} ${f.name} ${type}${mod}`);
+      lines.push(`  ${f.number} ${name} ${type}${mod}`);
     }
     return lines;
   };

@@ -16,6 +16,8 @@ export interface PodReferences {
   nodeAllocatable?: Record<string, string>;
   /** The Service variables (kube/service-env.ts): referable from env values, added unless env sets them. */
   serviceEnv?: [string, string][];
+  /** The pod's bound ServiceAccount tokens by tokens.ts's tokenKey (its serviceAccountToken projections). */
+  serviceAccountTokens?: Record<string, string>;
   /** Pod volume name → the bound volume of its claim (persistentVolumeClaim and ephemeral volumes). */
   claims?: Record<string, ClaimVolume>;
 }

@@ -95,7 +95,7 @@ describe("planVolume", () => {
     expect(files(planVolume(refsFor([volume]), "/p", volume))).toEqual([["t", "t0k", "644"]]);
   });
 
-  it("projects secret, configMap and downward API sources into one read-only directory", () => {
+  it("projects secret, configMap, downward API and token sources into one read-only directory", () => {
     const volume: Volume = {
       name: "all-in-one",
       projected: {
@@ -118,6 +118,7 @@ describe("planVolume", () => {
     };
     const refs = refsFor([volume]);
     refs.pod.metadata.labels = { tier: "web", app: 'say "hi"' };
+    refs.serviceAccountTokens = { "|3600": "header.claims.sig" };
     const plan = planVolume(refs, "/p", volume);
     expect(plan).toMatchObject({
       hostPath: "/p/volumes/kubernetes.io~projected/all-in-one",
@@ -129,6 +130,7 @@ describe("planVolume", () => {
       ["a.conf", "A", "440"],
       ["name", "p", "440"],
       ["labels", 'app="say \\"hi\\""\ntier="web"', "440"],
+      ["token", "header.claims.sig", "440"],
     ]);
   });
 
@@ -160,6 +162,10 @@ describe("planVolume", () => {
         },
       },
       "invalid path ../up",
+    ],
+    [
+      { name: "v", projected: { sources: [{ serviceAccountToken: { path: "token", audience: "vault" } }] } },
+      "failed to fetch token",
     ],
   ])("refuses projected %j", (volume, message) => {
     expect(() => planVolume(refsFor([volume]), "/p", volume)).toThrow(message);

@@ -2,9 +2,10 @@
 // writes the files and turns mounts into bind mounts. Layout under the pod's directory follows the
 // kubelet's: volumes/kubernetes.io~<plugin>/<volume name>.
 import { posix } from "node:path";
-import type { Container, KeyToPath, Volume } from "../../kube/pod-types.ts";
+import type { Container, KeyToPath, Volume, VolumeProjection } from "../../kube/pod-types.ts";
 import { downwardAPIFiles } from "./downward-api.ts";
 import { ContainerConfigError, type PodReferences, secretValues } from "./env.ts";
+import { tokenKey } from "./tokens.ts";
 
 /** 0644, the API's default for configMap and secret volumes. */
 export const DEFAULT_FILE_MODE = 0o644;
@@ -113,10 +114,16 @@ function secretFiles(refs: PodReferences, source: KeySource, defaultMode: number
   return keyFiles(values, source, defaultMode, "references non-existent secret key:");
 }
 
+/** A serviceAccountToken projection's file: the pod's bound token, fetched beforehand (tokens.ts). */
+function tokenFiles(refs: PodReferences, source: NonNullable<VolumeProjection["serviceAccountToken"]>, mode: number) {
+  const token = refs.serviceAccountTokens?.[tokenKey(source)];
+  if (token === undefined) throw new ContainerConfigError("failed to fetch token: no token for the pod yet");
+  return [{ path: volumePath(source.path), content: Buffer.from(token, "utf8"), mode }];
+}
+
 /**
  * A projected volume's files: each source's, in order, a later one replacing an earlier one's file at the
- * same path (the kubelet's projected plugin collects them into one payload the same way). Service account
- * token sources write nothing: this cluster issues no service account tokens yet.
+ * same path (the kubelet's projected plugin collects them into one payload the same way).
  */
 function projectedFiles(refs: PodReferences, volume: Volume): VolumeFile[] {
   const projected = volume.projected!;
@@ -132,7 +139,9 @@ function projectedFiles(refs: PodReferences, volume: Volume): VolumeFile[] {
               ...f,
               path: volumePath(f.path),
             }))
-          : [];
+          : source.serviceAccountToken
+            ? tokenFiles(refs, source.serviceAccountToken, mode)
+            : [];
     for (const file of files) byPath.set(file.path, file);
   }
   return [...byPath.values()];

@@ -22,6 +22,9 @@ import type { Runner } from "./controllers/runner.ts";
 import { startAccessControl } from "./auth/access.ts";
 import { ClusterCA } from "./auth/cluster-ca.ts";
 import { Credentials, type IssuedToken, type Role, type TokenInfo, type UserTokenInfo } from "./auth/credentials.ts";
+import { serviceAccountAuthenticator } from "./auth/service-account-authenticator.ts";
+import { FALLBACK_ISSUER, ServiceAccountIssuer } from "./auth/service-account-issuer.ts";
+import { clusterSigningKey } from "./auth/signing-key.ts";
 import { ClusterGuard } from "./limits/guard.ts";
 import { attachGuard, detachGuard } from "./limits/hooks.ts";
 import {
@@ -41,12 +44,14 @@ import { ObjectStore } from "./store/object-store.ts";
 import { NodeAgents } from "./nodes/agents.ts";
 import { MetricsWindow, storePodBinding } from "./metrics/window.ts";
 import { nodeLeaseObjects } from "./nodes/lease-objects.ts";
+import { handlePodTokenRequest } from "./nodes/pod-token.ts";
 import { handleAgentRequest, isAgentPath, type ServingCertificates } from "./nodes/routes.ts";
 import { servingCertificate } from "./nodes/serving-certificate.ts";
 import { acceptTunnel } from "./tunnel/accept.ts";
 import { agentOpens } from "./tunnel/connect.ts";
 import { TunnelHub } from "./tunnel/hub.ts";
 import { isPublicPath, publicIngress } from "./tunnel/public.ts";
+import { AGENT_POD_TOKEN_PATH } from "../../kube/agent-protocol.ts";
 import { AGENT_TUNNEL_PATH } from "../../kube/tunnel-protocol.ts";
 import { type ClusterSettings, parseSettings, settingsOf } from "./settings.ts";
 
@@ -77,6 +82,8 @@ export interface ProvisionRequest {
   plan: ClusterPlan;
   /** Absent: the defaults. */
   settings?: Partial<ClusterSettings>;
+  /** The cluster's public API URL: the issuer of its ServiceAccount tokens. */
+  issuer?: string;
 }
 
 export interface ProvisionResult {
@@ -142,6 +149,8 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     await migrate(db, migrations);
     const store = new ObjectStore(db, storage, this.#logLimit);
     const ctx: ApiContext = { store, kinds: kindIndex, now: () => Date.now(), settings: settingsOf(record) };
+    const issuer = new ServiceAccountIssuer(record.issuer ?? FALLBACK_ISSUER, await clusterSigningKey(storage.sql));
+    ctx.serviceAccountIssuer = issuer;
     const credentials = new Credentials(db, record.id);
     // The cluster's CA exists before anything publishes or signs with it (made once, on the first start).
     const ca = new ClusterCA(storage.sql, () => ctx.now());
@@ -169,7 +178,11 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
       tagsOf: (socket) => tagsOf(this.ctx, socket as WebSocket),
     });
     tunnels.onOpen = agentOpens(ctx, tunnels); // pods' connections to Services on other nodes
-    const api = kubernetesApi(ctx, credentials, tunnels);
+    const serviceAccounts = serviceAccountAuthenticator(
+      issuer,
+      (resource, ns, name) => store.get(resource, ns, name)?.object,
+    );
+    const api = kubernetesApi(ctx, credentials, tunnels, [serviceAccounts]);
     const live = { record, ctx, credentials, scheduler, controllers, alarm, activity, guard, api, agents, tunnels };
     const serving: ServingCertificates = (token, body) => servingCertificate(ctx, credentials, ca, token, body);
     this.#live = { ...live, serving, publicIngress: publicIngress(ctx, tunnels) };
@@ -186,6 +199,8 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     // and do not count as use, so an idle cluster with nodes still expires.
     const { pathname } = new URL(request.url);
     if (isAgentPath(pathname)) return handleAgentRequest(this.#live.agents, request, this.#live.serving);
+    if (pathname === AGENT_POD_TOKEN_PATH)
+      return handlePodTokenRequest(this.#live.ctx, this.#live.credentials, request);
     if (isPublicPath(pathname)) return this.#live.publicIngress(request);
     if (pathname === AGENT_TUNNEL_PATH) {
       const { ctx, credentials, tunnels } = this.#live;
@@ -219,6 +234,7 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
       plan: request.plan,
       createdAt: now,
       settings,
+      ...(request.issuer ? { issuer: request.issuer } : {}),
     };
     const storage = this.ctx.storage;
     await migrate(drizzle(storage, { logger: false }), migrations);

@@ -30,6 +30,8 @@ function apiClientPod(binDir: string) {
     metadata: { name: "api-client" },
     spec: {
       nodeName: NODE,
+      // This pod writes its own serviceaccount files (a chosen credential); the mounted token would sit there read-only.
+      automountServiceAccountToken: false,
       terminationGracePeriodSeconds: 1,
       containers: [
         {

@@ -137,7 +137,12 @@ export function clusterRoutes(app: Hono<V1>): void {
     }
     let provisioned: Awaited<ReturnType<ReturnType<typeof stub>["provision"]>>;
     try {
-      provisioned = await stub(c, row.id).provision({ clusterId: row.id, plan: clusterPlan(plan), settings });
+      provisioned = await stub(c, row.id).provision({
+        clusterId: row.id,
+        plan: clusterPlan(plan),
+        settings,
+        issuer: serverUrl(c, row.id),
+      });
     } catch (err) {
       console.error(`cluster ${row.id}: provisioning failed`, err);
       await db.delete(clusters).where(eq(clusters.id, row.id));

@@ -3,6 +3,7 @@ import type Docker from "dockerode";
 import type { PodStatusUpdate } from "../../../kube/agent-protocol.ts";
 import type { Pod } from "../../../kube/pod-types.ts";
 import type { RestartBackoff } from "../../backoff.ts";
+import type { PodTokenManager } from "../../pod/tokens.ts";
 import type { EventRecorder } from "../events.ts";
 import type { PodNetworkConfig } from "./pod-files.ts";
 
@@ -26,6 +27,8 @@ export interface WorkerContext {
   serviceEnv?: (pod: Pod) => [string, string][];
   /** DNS settings for pods' resolv.conf, hosts and hostname files (absent: the runtime's own files). */
   network?: PodNetworkConfig;
+  /** The pods' bound ServiceAccount tokens for their projected volumes (absent: none are written). */
+  podTokens?: PodTokenManager;
   /** Whether app containers join the infra container's UTS namespace explicitly (Podman; Docker does it itself). */
   sharesUTS?: Promise<boolean>;
   /** The pod's containers, inspected (cached by the runtime while a container's state is unchanged). */

@@ -137,23 +137,30 @@ export class PodWorker {
     return this.pod.spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
   }
 
-  /** Writes volumes when the pod or its references changed. False when a volume cannot be set up. */
+  /**
+   * Writes volumes when the pod, its references or its ServiceAccount tokens (refreshed by the token
+   * manager before they expire) changed. False when a volume cannot be set up.
+   */
   async #prepareVolumes(): Promise<boolean> {
-    const { configMaps, secrets, claims } = this.#assignment;
-    const key = JSON.stringify([this.pod.spec.volumes, configMaps, secrets, claims]);
-    if (key === this.#volumesKey) return true;
     try {
-      this.#plans = planVolumes(this.#refs, `${this.ctx.podsDir}/${this.uid}`);
+      const tokens = this.ctx.podTokens ? await this.ctx.podTokens.tokensFor(this.pod) : undefined;
+      const { configMaps, secrets, claims } = this.#assignment;
+      const key = JSON.stringify([this.pod.spec.volumes, configMaps, secrets, claims, tokens]);
+      if (key === this.#volumesKey) return true;
+      this.#plans = planVolumes({ ...this.#refs, serviceAccountTokens: tokens }, `${this.ctx.podsDir}/${this.uid}`);
       await materializeVolumes(this.#plans);
       this.#volumesKey = key;
       return true;
     } catch (error) {
       if (!(error instanceof ContainerConfigError)) throw error;
+      const token = error.message.startsWith("failed to fetch token");
       const failing =
         error instanceof VolumeSetupError
           ? error.volume
           : (this.pod.spec.volumes ?? []).find((v) =>
-              error.message.includes(`"${v.configMap?.name ?? v.secret?.secretName}"`),
+              token
+                ? v.projected?.sources?.some((s) => s.serviceAccountToken)
+                : error.message.includes(`"${v.configMap?.name ?? v.secret?.secretName}"`),
             )?.name;
       const message = `MountVolume.SetUp failed for volume "${failing ?? ""}" : ${error.message}`;
       this.ctx.events.record(this.pod, "Warning", "FailedMount", message);

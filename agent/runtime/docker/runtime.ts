@@ -15,6 +15,7 @@ import { ContainerCache, EventLines } from "./container-cache.ts";
 import { identityOf, LABEL_CONTAINER_KIND, LABEL_NODE, LABEL_POD_UID } from "./labels.ts";
 import type { PodNetworkConfig } from "./pod-files.ts";
 import { PodWorker } from "./pod-worker.ts";
+import type { PodTokenManager } from "../../pod/tokens.ts";
 import type { EngineStats } from "./stats.ts";
 import { StatsCollector, statsTargets } from "./stats-collector.ts";
 import { removeDir } from "./volumes-fs.ts";
@@ -37,6 +38,8 @@ export interface DockerRuntimeOptions {
   periodMs?: number;
   /** How often the full container list is read as a safety net for missed events (default 30 s). */
   fullListEveryMs?: number;
+  /** Fetches and refreshes the pods' ServiceAccount tokens (absent: projected tokens cannot be written). */
+  podTokens?: PodTokenManager;
 }
 
 export class DockerRuntime implements PodRuntime {
@@ -77,6 +80,7 @@ export class DockerRuntime implements PodRuntime {
       serviceEnv: options.serviceEnv,
       podNetwork: options.podNetwork,
       network: options.network,
+      podTokens: options.podTokens,
       // Podman gives a container joining another's network its own UTS namespace; Docker shares the hostname.
       sharesUTS: runtimeVersion(this.docker).then(
         (v) => v.startsWith("podman://"),
@@ -93,6 +97,7 @@ export class DockerRuntime implements PodRuntime {
       terminated: (uid) => {
         this.#terminated.add(uid);
         this.#workers.delete(uid);
+        options.podTokens?.forget(uid);
         this.#changed();
       },
       kick: () => this.kick(),

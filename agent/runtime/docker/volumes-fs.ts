@@ -1,7 +1,7 @@
 // Writes planned volumes to the host. Directories that are bind-mounted are never replaced (a running
 // container would keep the old one); their contents are rewritten in place instead.
-import { chmod, mkdir, readdir, readFile, rm, stat, statfs, writeFile } from "node:fs/promises";
-import { dirname, join, relative } from "node:path";
+import { chmod, mkdir, readdir, readFile, rename, rm, stat, statfs, writeFile } from "node:fs/promises";
+import { basename, dirname, join, relative } from "node:path";
 import { DISK_PRESSURE_FRACTION } from "../../node-status.ts";
 import { type BindMount, VolumeSetupError, type VolumePlan } from "../../pod/volumes.ts";
 
@@ -70,8 +70,12 @@ async function materialize(plan: VolumePlan, opts: MaterializeOptions): Promise<
     const path = join(plan.hostPath, file.path);
     if (relative(plan.hostPath, path).startsWith("..")) continue;
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, file.content);
-    await chmod(path, file.mode);
+    // Written beside and renamed over: a container reading the file while it is replaced (a refreshed
+    // token, an updated config map) sees the old content or the new, never a half-written file.
+    const temp = join(dirname(path), `.${basename(path)}.flotilla-new`);
+    await writeFile(temp, file.content);
+    await chmod(temp, file.mode);
+    await rename(temp, path);
   }
 }
 

@@ -5,6 +5,7 @@ import type { MetricsReader } from "../metrics/window.ts";
 import type { ObjectStore } from "../store/object-store.ts";
 import type { RunnerStats } from "../controllers/runner.ts";
 import type { ClusterSettings } from "../settings.ts";
+import type { ServiceAccountIssuer } from "../auth/service-account-issuer.ts";
 import type { RbacAuthorizer } from "../auth/rbac-authorizer.ts";
 
 export interface ApiContext {
@@ -20,6 +21,8 @@ export interface ApiContext {
   metrics?: MetricsReader;
   /** The controllers runner's counters (GET /debug/controllers); set by the cluster object. */
   controllerStats?: () => RunnerStats;
+  /** Signs ServiceAccount tokens with the cluster's key; set by the cluster object. */
+  serviceAccountIssuer?: ServiceAccountIssuer;
   /** The RBAC authorizer (auth/access.ts); escalation checks and the access reviews read it. */
   rbac?: RbacAuthorizer;
 }

@@ -13,6 +13,7 @@ import { admitDefaultTolerationSeconds, admitIntoNamespace } from "./admission.t
 import { allocate } from "./allocation.ts";
 import { type ApiContext, timestamp } from "./context.ts";
 import type { WriteOptions } from "./options.ts";
+import { admitServiceAccount } from "./service-account-admission.ts";
 import { runAfterCreate } from "./side-effects.ts";
 import { admitStorageCreate } from "./storage-admission.ts";
 import { checkObjectSize, validateCreate } from "./validate.ts";
@@ -20,7 +21,7 @@ import { checkObjectSize, validateCreate } from "./validate.ts";
 // Upstream's SimpleNameGenerator alphabet: no vowels (no words) and no look-alike characters.
 const ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
-function randomSuffix(): string {
+export function randomSuffix(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(5));
   return [...bytes].map((b) => ALPHABET[b % ALPHABET.length]).join("");
 }
@@ -56,6 +57,7 @@ export function createObject(
   admitIntoNamespace(ctx, kind, obj.metadata.namespace, obj.metadata.name ?? "");
   admitPodPriority(ctx, kind, obj);
   admitDefaultTolerationSeconds(ctx, kind, obj);
+  admitServiceAccount(ctx, kind, obj);
   admitStorageCreate(ctx, kind, obj);
   kind.prepareForCreate?.(obj);
   kind.defaults?.(obj);

@@ -29,6 +29,8 @@ function subresourcesOf(k: ResourceKind): Subresource[] {
     out.push({ name: "eviction", group: "policy", version: "v1", kind: "Eviction", verbs: ["create"] });
   if (k.subresources?.scale)
     out.push({ name: "scale", group: "autoscaling", version: "v1", kind: "Scale", verbs: ["get", "patch", "update"] });
+  if (k.subresources?.token)
+    out.push({ name: "token", group: "authentication.k8s.io", version: "v1", kind: "TokenRequest", verbs: ["create"] });
   if (k.subresources?.status) out.push({ name: "status", ...self, verbs: ["get", "patch", "update"] });
   return out;
 }

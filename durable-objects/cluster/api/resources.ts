@@ -12,6 +12,7 @@ import { type BodyType, bodyTypeOf, decodeAs, mediaType, parseDocument, readBody
 import { handleConverted } from "./conversion.ts";
 import { deleteObject } from "./delete.ts";
 import { evictPod } from "./eviction.ts";
+import { createToken } from "./token-request.ts";
 import { listEntries, listJson } from "./list.ts";
 import { nodeLeaseEntry } from "./node-leases.ts";
 import { parseAccept, wantsTable } from "./negotiate.ts";
@@ -139,6 +140,7 @@ async function create(ctx: ApiContext, request: Request, t: ResourceTarget): Pro
     return json({ ...statusSuccess(), code: 201 }, 201);
   }
   if (t.subresource === "eviction") return evictPod(ctx, t.kind, t.namespace!, t.name!, request);
+  if (t.subresource === "token") return createToken(ctx, request, t.namespace!, t.name!);
   if (t.name !== undefined) throw methodNotAllowed(`the server does not allow this method on the requested resource`);
   const { obj, warnings } = await readTyped(request, bodyTypeOf(t.kind), options.fieldValidation);
   const headers = warningHeaders(warnings);

@@ -24,6 +24,7 @@ import {
   apiResourceList,
   apiVersions,
 } from "./discovery.ts";
+import { mountIssuerDiscovery } from "./issuer-discovery.ts";
 import { parseAccept, wantsAggregatedDiscovery } from "./negotiate.ts";
 import { groupVersionDocument, openApiRoot } from "./openapi.ts";
 import { parseResourcePath } from "./paths.ts";
@@ -117,6 +118,7 @@ export function kubernetesApi(
     json(orNotFound(groupVersionDocument(ctx.kinds, c.req.param("group"), c.req.param("version")))),
   );
 
+  mountIssuerDiscovery(app, () => ctx.serviceAccountIssuer);
   app.get(CONTROLLERS_DEBUG_PATH, () => controllerStatsResponse(ctx.controllerStats));
   app.all(`/apis/${METRICS_GROUP}/*`, (c) => metricsResponse(ctx, c.req.raw));
   mountReviews(app, { rbac, authenticate, now: () => ctx.now() });

@@ -9,6 +9,7 @@ import type { KubeObject } from "../../../kube/types.ts";
 import migrations from "../../../migrations/cluster/migrations.js";
 import type { ApiContext } from "../api/context.ts";
 import { createObject } from "../api/create.ts";
+import { runAfterCreate } from "../api/side-effects.ts";
 import { SYSTEM_WRITE } from "../api/options.ts";
 import type { MetricsReader, PodMetricsSample } from "../metrics/window.ts";
 import { kindIndex } from "../registry/index.ts";
@@ -38,7 +39,7 @@ async function withCluster(fn: (ctx: ApiContext, usage: Map<string, number>, clo
       nodeMetrics: () => undefined,
     };
     const ctx: ApiContext = { store, kinds: kindIndex, now: () => clock.now, metrics };
-    store.put(
+    const { object } = store.put(
       "namespaces",
       {
         apiVersion: "v1",
@@ -49,6 +50,8 @@ async function withCluster(fn: (ctx: ApiContext, usage: Map<string, number>, clo
       },
       "ADDED",
     );
+    // Its "default" ServiceAccount, as for a namespace created through the API: pods are admitted with it.
+    runAfterCreate(ctx, kindIndex.byResource("namespaces")!, object);
     fn(ctx, usage, clock);
   });
 }

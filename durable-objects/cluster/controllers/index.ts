@@ -19,6 +19,8 @@ import { PersistentVolumeController } from "./pv-controller.ts";
 import { PvProtectionController } from "./pv-protection.ts";
 import { PvcProtectionController } from "./pvc-protection.ts";
 import { ReplicaSetController } from "./replicaset.ts";
+import { ServiceAccountController } from "./serviceaccounts.ts";
+import { ServiceAccountTokensController } from "./serviceaccount-tokens.ts";
 import { RootCAPublisher } from "./root-ca-publisher.ts";
 import { type Alarm, Runner } from "./runner.ts";
 import { StatefulSetController } from "./statefulset.ts";
@@ -49,6 +51,8 @@ export function controllersFor(
     new TaintEvictionController(ctx),
     new DisruptionController(ctx),
     new PodGCController(ctx),
+    new ServiceAccountController(ctx),
+    new ServiceAccountTokensController(ctx),
     new ClusterRoleAggregationController(ctx),
     new ResourceQuotaController(ctx),
     ...(rootCA ? [new RootCAPublisher(ctx, rootCA)] : []),

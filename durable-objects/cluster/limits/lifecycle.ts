@@ -7,6 +7,8 @@ export interface ClusterRecord {
   id: string;
   plan: ClusterPlan;
   createdAt: number;
+  /** The issuer of the cluster's ServiceAccount tokens (its public API URL); absent on older clusters. */
+  issuer?: string;
 }
 
 const RECORD_KEY = "flotilla.cluster";

@@ -7,6 +7,7 @@ import type { JoinRequest, SyncRequest } from "../../../kube/agent-protocol.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import migrations from "../../../migrations/cluster/migrations.js";
 import type { ApiContext } from "../api/context.ts";
+import { runAfterCreate } from "../api/side-effects.ts";
 import { createTestPod } from "../testing/pods.ts";
 import { Credentials } from "../auth/credentials.ts";
 import { kindIndex } from "../registry/index.ts";
@@ -43,12 +44,15 @@ export async function withAgents(namespaces: string[], fn: (s: AgentsSetup) => P
     await migrate(db, migrations);
     const store = new ObjectStore(db, state.storage, 100);
     const ctx: ApiContext = { store, kinds: kindIndex, now: () => Date.now() };
-    for (const name of namespaces)
-      store.put(
+    for (const name of namespaces) {
+      const { object } = store.put(
         "namespaces",
         { apiVersion: "v1", kind: "Namespace", metadata: { name, uid: name }, spec: {}, status: { phase: "Active" } },
         "ADDED",
       );
+      // Its "default" ServiceAccount, as for a namespace created through the API: pods are admitted with it.
+      runAfterCreate(ctx, kindIndex.byResource("namespaces")!, object);
+    }
     const credentials = new Credentials(db);
     const join = await credentials.issue("join", Date.now());
     const agents = new NodeAgents(ctx, credentials, db);

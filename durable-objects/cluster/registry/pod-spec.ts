@@ -144,6 +144,17 @@ function volumeSourceErrors(v: Json, at: string): FieldError[] {
   if (v.persistentVolumeClaim && !v.persistentVolumeClaim.claimName)
     errs.push(required(`${at}.persistentVolumeClaim.claimName`));
   if (v.hostPath && !v.hostPath.path) errs.push(required(`${at}.hostPath.path`));
+  (v.projected?.sources ?? []).forEach((src: Json, i: number) => {
+    const token = src?.serviceAccountToken;
+    if (!token) return;
+    const seconds = `${at}.projected.sources[${i}].serviceAccountToken.expirationSeconds`;
+    if (token.expirationSeconds < 600)
+      errs.push(invalid(seconds, token.expirationSeconds, "may not specify a duration less than 10 minutes"));
+    if (token.expirationSeconds > 2 ** 32)
+      errs.push(invalid(seconds, token.expirationSeconds, "may not specify a duration larger than 2^32 seconds"));
+    // Upstream names the projection's path here, not the source's.
+    if (!token.path) errs.push(required(`${at}.projected.path`));
+  });
   return errs;
 }
 

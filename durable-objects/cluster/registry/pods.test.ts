@@ -266,6 +266,27 @@ describe("pod validation", () => {
       ['spec.containers[0].volumeMounts[0].name: Not found: "data"'],
     ],
     [
+      "a projected token of under 10 minutes, and one without a path",
+      {
+        volumes: [
+          {
+            name: "v",
+            projected: {
+              sources: [
+                { serviceAccountToken: { path: "token", expirationSeconds: 599 } },
+                { serviceAccountToken: { path: "", audience: "vault" } },
+              ],
+            },
+          },
+        ],
+        containers: [{ name: "a", image: "x" }],
+      },
+      [
+        "spec.volumes[0].projected.sources[0].serviceAccountToken.expirationSeconds: Invalid value: 599: may not specify a duration less than 10 minutes",
+        "spec.volumes[0].projected.path: Required value",
+      ],
+    ],
+    [
       "two volume types",
       { volumes: [{ name: "v", emptyDir: {}, hostPath: { path: "/tmp" } }], containers: [{ name: "a", image: "x" }] },
       ["spec.volumes[0].emptyDir: Forbidden: may not specify more than 1 volume type"],

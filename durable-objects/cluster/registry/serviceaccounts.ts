@@ -15,6 +15,8 @@ export const serviceAccounts: ResourceKind = {
   namespaced: true,
   shortNames: ["sa"],
   nameRule: "subdomain",
+  // TokenRequest (authentication.k8s.io/v1), api/token-request.ts.
+  subresources: { token: true },
   columns: [
     column(
       "Secrets",

@@ -15,6 +15,8 @@ export interface ApiResponse<T = Json> {
 export interface ClusterClient {
   id: string;
   token: string;
+  /** The cluster's join token, for tests that join nodes as agents do. */
+  joinToken: string;
   request<T = Json>(
     method: string,
     path: string,
@@ -62,6 +64,7 @@ export async function newCluster(): Promise<ClusterClient> {
   return {
     id,
     token,
+    joinToken: created.joinToken,
     raw,
     async request(method, path, body, headers = {}) {
       const init: RequestInit = { headers: { "content-type": "application/json", ...headers } };

@@ -62,6 +62,11 @@ export const KIND_MESSAGES: Readonly<Record<string, Readonly<Record<string, stri
     Service: "Service",
   },
   "policy/v1": { Eviction: "Eviction", PodDisruptionBudget: "PodDisruptionBudget" },
+  "authentication.k8s.io/v1": {
+    TokenRequest: "TokenRequest",
+    SelfSubjectReview: "SelfSubjectReview",
+    TokenReview: "TokenReview",
+  },
   "apps/v1": {
     ControllerRevision: "ControllerRevision",
     DaemonSet: "DaemonSet",
@@ -89,7 +94,6 @@ export const KIND_MESSAGES: Readonly<Record<string, Readonly<Record<string, stri
     SubjectAccessReview: "SubjectAccessReview",
     LocalSubjectAccessReview: "LocalSubjectAccessReview",
   },
-  "authentication.k8s.io/v1": { SelfSubjectReview: "SelfSubjectReview", TokenReview: "TokenReview" },
 };
 
 /** kind → message, for the meta/v1 options types accepted under every group version served. */

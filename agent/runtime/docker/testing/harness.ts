@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { PodAssignment, PodStatusUpdate } from "../../../../kube/agent-protocol.ts";
 import type { ConfigMap, Pod, PodSpec, PodStatus, Secret } from "../../../../kube/pod-types.ts";
+import type { PodTokenManager } from "../../../pod/tokens.ts";
 import { findDockerHost } from "../connect.ts";
 import { DockerRuntime } from "../runtime.ts";
 import { imagePresent } from "../images.ts";
@@ -84,6 +85,8 @@ export class Harness {
   runtime!: DockerRuntime;
   stateDir = "";
   readonly nodeName = `test-${process.pid}-${Date.now().toString(36)}`;
+  /** Set before start(): the pods' ServiceAccount tokens (absent: projected tokens cannot be written). */
+  podTokens?: PodTokenManager;
 
   async start(restored: PodAssignment[] = []): Promise<this> {
     this.stateDir ||= await mkdtemp(join(tmpdir(), "flotilla-agent-"));
@@ -94,6 +97,7 @@ export class Harness {
       podsDir: join(this.stateDir, "pods"),
       nodeAllocatable: { cpu: "2", memory: "4Gi" },
       periodMs: 250,
+      podTokens: this.podTokens,
     });
     this.runtime.onChange(() => this.#drain());
     await this.runtime.start(restored);
