@@ -59,6 +59,13 @@ const BODIES: Record<string, Json> = {
     roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" },
     subjects: [{ kind: "Group", name: "g" }],
   },
+  PersistentVolumeClaim: { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Mi" } } } },
+  PersistentVolume: {
+    spec: { capacity: { storage: "1Mi" }, accessModes: ["ReadWriteOnce"], hostPath: { path: "/tmp/fuzz" } },
+  },
+  StorageClass: { provisioner: "example.com/fuzz" },
+  ResourceQuota: { spec: { hard: { "count/widgets.example.com": "5" } } },
+  LimitRange: { spec: { limits: [{ type: "Container", max: { memory: "64Gi" } }] } },
 };
 
 /** A valid object of the kind, named `name`. */
