@@ -13,6 +13,7 @@ import type { AgentProcess } from "../../scripts/local/local-agent.ts";
 import { podmanGate, removeNodeContainers } from "./containers.ts";
 import { clientPod, WEB_IMAGE, webAppList } from "./fixtures/web-app.ts";
 import { type Harness, startHarness } from "./harness.ts";
+import { untilNodesReady } from "./nodes-ready.ts";
 import { until } from "./poll.ts";
 
 const podman = await podmanGate("cluster network e2e");
@@ -128,13 +129,7 @@ describe.skipIf(podman.skip)("cluster networking: pod CIDRs, cluster IPs, node p
     podman.require();
     h = await startHarness();
     agents = await Promise.all(NODES.map((name) => h.flotilla.startAgent({ name, runtime: "docker" })));
-    await until("both nodes Ready", async () => {
-      const list = await get(["nodes"]);
-      const ready = list.items.filter((n: Json) =>
-        n.status?.conditions?.some((c: Json) => c.type === "Ready" && c.status === "True"),
-      );
-      return ready.length === NODES.length ? true : undefined;
-    });
+    await untilNodesReady(h, NODES.length);
     await h.kubectl(["apply", "-f", "-"], { stdin: JSON.stringify(webAppList({ replicas: 2, spread: true })) });
     await until(
       "2 ready endpoints",

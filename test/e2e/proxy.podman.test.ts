@@ -13,6 +13,7 @@ import { connectDocker, findDockerHost } from "../../agent/runtime/docker/connec
 import { httpsRequest } from "../../scripts/local/https-client.ts";
 import { nodeContainers, podmanGate, removeNodeContainers } from "./containers.ts";
 import { type Harness, startHarness } from "./harness.ts";
+import { untilNodesReady } from "./nodes-ready.ts";
 import { webAppList, webService } from "./fixtures/web-app.ts";
 import { getStatus, measure } from "./load.ts";
 import { until } from "./poll.ts";
@@ -60,13 +61,7 @@ describe.skipIf(podman.skip)("pods/proxy, services/proxy and the public URL thro
     podman.require();
     h = await startHarness();
     await Promise.all(NODES.map((name) => h.flotilla.startAgent({ name, runtime: "docker" })));
-    await until("both nodes Ready", async () => {
-      const list = JSON.parse((await h.kubectl(["get", "nodes", "-o", "json"])).stdout) as Json;
-      const ready = list.items.filter((n: Json) =>
-        n.status?.conditions?.some((c: Json) => c.type === "Ready" && c.status === "True"),
-      );
-      return ready.length === NODES.length ? true : undefined;
-    });
+    await untilNodesReady(h, NODES.length);
     await h.kubectl(["apply", "-f", "-"], { stdin: MANIFEST });
     await waitReady(3, "3 ready endpoints");
     pods = await listPods();

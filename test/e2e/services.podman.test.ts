@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { podmanGate, removeNodeContainers } from "./containers.ts";
 import { type Harness, startHarness } from "./harness.ts";
+import { untilNodesReady } from "./nodes-ready.ts";
 import { clientPod, webAppList } from "./fixtures/web-app.ts";
 import { until } from "./poll.ts";
 
@@ -57,13 +58,7 @@ describe.skipIf(podman.skip)("Service environment variables and Services reached
     podman.require();
     h = await startHarness();
     await Promise.all(NODES.map((name) => h.flotilla.startAgent({ name, runtime: "docker" })));
-    await until("both nodes Ready", async () => {
-      const list = JSON.parse((await h.kubectl(["get", "nodes", "-o", "json"])).stdout) as Json;
-      const ready = list.items.filter((n: Json) =>
-        n.status?.conditions?.some((c: Json) => c.type === "Ready" && c.status === "True"),
-      );
-      return ready.length === NODES.length ? true : undefined;
-    });
+    await untilNodesReady(h, NODES.length);
     await h.kubectl(["apply", "-f", "-"], { stdin: WEB });
     await until(
       "2 ready endpoints",

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentProcess } from "../../scripts/local/local-agent.ts";
 import { podmanGate, removeNodeContainers } from "./containers.ts";
 import { type Harness, startHarness } from "./harness.ts";
+import { untilNodesReady } from "./nodes-ready.ts";
 import { until } from "./poll.ts";
 
 const podman = await podmanGate("storage e2e");
@@ -99,13 +100,7 @@ describe.skipIf(podman.skip)("persistent storage on the nodes", () => {
     podman.require();
     h = await startHarness();
     agents = await Promise.all(NODES.map((name) => h.flotilla.startAgent({ name, runtime: "docker" })));
-    await until("both nodes Ready", async () => {
-      const list = await get(["nodes"]);
-      const ready = list.items.filter((n: Json) =>
-        n.status?.conditions?.some((c: Json) => c.type === "Ready" && c.status === "True"),
-      );
-      return ready.length === NODES.length ? true : undefined;
-    });
+    await untilNodesReady(h, NODES.length);
   }, 300_000);
 
   afterAll(async () => {

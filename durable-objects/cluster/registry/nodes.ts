@@ -5,7 +5,7 @@ import { isQualifiedName, isValidLabelValue } from "../../../kube/names.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import { ageColumn, column, wide } from "./columns.ts";
 import { sameJson } from "./meta.ts";
-import { QUANTITY_MSG, quantityNanos } from "./pod-resources.ts";
+import { INTEGER_RESOURCES, QUANTITY_MSG, quantityNanos } from "./pod-resources.ts";
 import type { ResourceKind } from "./types.ts";
 
 interface Condition {
@@ -70,19 +70,6 @@ function taintErrors(taints: Taint[] | undefined): FieldError[] {
   });
   return errs;
 }
-
-/** Quota-counted resources upstream requires to be whole numbers (helper.IsIntegerResourceName), besides extended ones. */
-const INTEGER_RESOURCES = new Set([
-  "pods",
-  "services",
-  "replicationcontrollers",
-  "resourcequotas",
-  "secrets",
-  "configmaps",
-  "persistentvolumeclaims",
-  "services.nodeports",
-  "services.loadbalancers",
-]);
 
 /** helper.IsExtendedResourceName: a domain-prefixed name outside kubernetes.io, not a quota "requests." name. */
 const isExtendedResource = (name: string) =>

@@ -15,6 +15,19 @@ interface Container {
 }
 
 const QUANTITY_RE = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
+/** Quota-counted resources upstream requires to be whole numbers (helper.IsIntegerResourceName), besides extended ones. */
+export const INTEGER_RESOURCES: ReadonlySet<string> = new Set([
+  "pods",
+  "services",
+  "replicationcontrollers",
+  "resourcequotas",
+  "secrets",
+  "configmaps",
+  "persistentvolumeclaims",
+  "services.nodeports",
+  "services.loadbalancers",
+]);
+
 export const QUANTITY_MSG =
   "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 

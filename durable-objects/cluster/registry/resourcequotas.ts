@@ -3,21 +3,9 @@
 import { type FieldError, invalid } from "../../../kube/field-errors.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import { ageColumn, column } from "./columns.ts";
-import { QUANTITY_MSG, quantityNanos } from "./pod-resources.ts";
+import { INTEGER_RESOURCES, QUANTITY_MSG, quantityNanos } from "./pod-resources.ts";
 import type { ResourceKind } from "./types.ts";
 
-/** Quota resources that count objects: their limits must be whole numbers (IsIntegerResourceName). */
-const INTEGER_RESOURCES = new Set([
-  "pods",
-  "services",
-  "replicationcontrollers",
-  "resourcequotas",
-  "secrets",
-  "configmaps",
-  "persistentvolumeclaims",
-  "services.nodeports",
-  "services.loadbalancers",
-]);
 const STANDARD_QUOTA = new Set([
   ...INTEGER_RESOURCES,
   "cpu",
