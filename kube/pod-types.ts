@@ -101,6 +101,7 @@ export interface ContainerPort {
   name?: string;
   containerPort: number;
   protocol?: string;
+  hostPort?: number;
 }
 
 export interface ResourceRequirements {
@@ -108,11 +109,33 @@ export interface ResourceRequirements {
   requests?: Record<string, string>;
 }
 
-export interface SecurityContext {
+export interface SeccompProfile {
+  type?: "RuntimeDefault" | "Localhost" | "Unconfined" | string;
+  localhostProfile?: string;
+}
+
+/** The fields both the pod's and a container's security context have. */
+interface CommonSecurityContext {
   runAsUser?: number;
   runAsGroup?: number;
+  runAsNonRoot?: boolean;
+  seccompProfile?: SeccompProfile;
+  seLinuxOptions?: Record<string, string>;
+  appArmorProfile?: { type?: string; localhostProfile?: string };
+}
+
+export interface SecurityContext extends CommonSecurityContext {
   readOnlyRootFilesystem?: boolean;
   privileged?: boolean;
+  allowPrivilegeEscalation?: boolean;
+  capabilities?: { add?: string[]; drop?: string[] };
+  procMount?: string;
+}
+
+export interface PodSecurityContext extends CommonSecurityContext {
+  fsGroup?: number;
+  supplementalGroups?: number[];
+  sysctls?: { name: string; value: string }[];
 }
 
 export interface Container {
@@ -154,7 +177,9 @@ export interface PodSpec {
   serviceAccount?: string;
   automountServiceAccountToken?: boolean;
   imagePullSecrets?: { name?: string }[];
-  securityContext?: { runAsUser?: number; runAsGroup?: number };
+  securityContext?: PodSecurityContext;
+  hostPID?: boolean;
+  hostIPC?: boolean;
   readinessGates?: { conditionType: string }[];
   /** Whether the namespace's services become environment variables (default true). */
   enableServiceLinks?: boolean;

@@ -7,6 +7,7 @@ import { podUTSName } from "../../pod/hosts.ts";
 import type { BindMount } from "../../pod/volumes.ts";
 import { parseQuantity } from "../../quantity.ts";
 import { type ContainerKind, containerLabels, containerName, INFRA_NAME } from "./labels.ts";
+import { securityOptionsOf } from "./security-context.ts";
 
 export const DEFAULT_INFRA_IMAGE = "docker.io/library/busybox:latest";
 
@@ -102,6 +103,7 @@ export function appCreateOptions(input: AppContainerInput): Docker.ContainerCrea
       Binds: input.mounts.map((m) => `${m.source}:${m.target}${m.readOnly ? ":ro" : ""}`),
       ReadonlyRootfs: container.securityContext?.readOnlyRootFilesystem === true,
       Privileged: container.securityContext?.privileged === true,
+      ...securityOptionsOf(pod, container),
       RestartPolicy: { Name: "no" },
       ...limitsOf(container),
     },

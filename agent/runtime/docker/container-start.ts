@@ -9,6 +9,7 @@ import { containerFieldPath } from "../events.ts";
 import { appCreateOptions } from "./container-spec.ts";
 import type { WorkerContext } from "./context.ts";
 import { podFileMounts } from "./pod-files.ts";
+import { verifyRunAsNonRoot } from "./security-context.ts";
 import { makeMountSources } from "./volumes-fs.ts";
 import { ensureImage, PullAborted, PullError } from "./images.ts";
 
@@ -78,6 +79,16 @@ async function pull(ctx: WorkerContext, req: StartRequest): Promise<StartOutcome
   }
 }
 
+/** The image's configured user, read only when runAsNonRoot needs it verified. */
+async function imageUser(ctx: WorkerContext, pod: Pod, container: Container): Promise<string | undefined> {
+  const sc = container.securityContext;
+  const nonRoot = sc?.runAsNonRoot ?? pod.spec.securityContext?.runAsNonRoot;
+  const uid = sc?.runAsUser ?? pod.spec.securityContext?.runAsUser;
+  if (nonRoot !== true || uid !== undefined || !container.image) return undefined;
+  const info = await ctx.docker.getImage(container.image).inspect();
+  return info.Config?.User ?? "";
+}
+
 /** Pulls, configures, creates and starts one container instance. */
 export async function startContainer(ctx: WorkerContext, req: StartRequest): Promise<StartOutcome> {
   const { pod, container } = req;
@@ -87,6 +98,7 @@ export async function startContainer(ctx: WorkerContext, req: StartRequest): Pro
 
   let options: Docker.ContainerCreateOptions;
   try {
+    verifyRunAsNonRoot(pod, container, await imageUser(ctx, pod, container));
     const env = resolveEnv(req.refs, container);
     const { command, args } = expandCommand(container, env);
     const own = containerMounts(container, req.plans);

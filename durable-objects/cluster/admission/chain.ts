@@ -5,6 +5,7 @@ import type { KubeObject } from "../../../kube/types.ts";
 import type { ApiContext } from "../api/context.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import { defaultLimitRanges, enforceLimitRanges } from "./limit-ranger.ts";
+import { admitPodSecurity } from "./pod-security.ts";
 import { admitResourceQuota } from "./resource-quota.ts";
 
 /** Mutating admission of a create (updates keep what the object has). */
@@ -12,8 +13,19 @@ export function mutateOnCreate(ctx: ApiContext, kind: ResourceKind, obj: KubeObj
   defaultLimitRanges(ctx, kind, obj);
 }
 
-/** Validating admission: throws a Forbidden Status, and the write does not happen. */
-export function validateAdmission(ctx: ApiContext, kind: ResourceKind, obj: KubeObject, old?: KubeObject): void {
+/**
+ * Validating admission: throws a Forbidden Status, and the write does not happen; `warnings` collects
+ * what admitted writes are warned about. Pod Security looks at creates only (a pod's spec barely
+ * changes after; upstream also skips updates that change nothing it checks).
+ */
+export function validateAdmission(
+  ctx: ApiContext,
+  kind: ResourceKind,
+  obj: KubeObject,
+  old?: KubeObject,
+  warnings: string[] = [],
+): void {
+  if (!old) admitPodSecurity(ctx, kind, obj, warnings);
   enforceLimitRanges(ctx, kind, obj, old);
   admitResourceQuota(ctx, kind, obj, old);
 }

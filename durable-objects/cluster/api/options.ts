@@ -26,6 +26,8 @@ export interface WriteOptions {
   managedFieldsDone?: boolean;
   /** Who asks, for API writes (escalation checks); absent for the server's own writes. */
   user?: UserInfo;
+  /** Where admission puts warnings for the response's `Warning` headers; absent, they are dropped. */
+  warnings?: string[];
 }
 
 /** Writes the server makes on its own behalf (system namespaces, cascading deletes). */

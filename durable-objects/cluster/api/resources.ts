@@ -143,9 +143,8 @@ async function create(ctx: ApiContext, request: Request, t: ResourceTarget): Pro
   if (t.subresource === "token") return createToken(ctx, request, t.namespace!, t.name!);
   if (t.name !== undefined) throw methodNotAllowed(`the server does not allow this method on the requested resource`);
   const { obj, warnings } = await readTyped(request, bodyTypeOf(t.kind), options.fieldValidation);
-  const headers = warningHeaders(warnings);
-  const created = createObject(ctx, t.kind, t.namespace, obj, options);
-  return withWarnings(objectResponse(ctx, request, t.kind, created, 201), headers);
+  const created = createObject(ctx, t.kind, t.namespace, obj, { ...options, warnings });
+  return withWarnings(objectResponse(ctx, request, t.kind, created, 201), warningHeaders(warnings));
 }
 
 async function update(ctx: ApiContext, request: Request, t: ResourceTarget): Promise<Response> {

@@ -1,0 +1,65 @@
+// Pod Security admission as upstream's plugin runs it on pod creates: the namespace's
+// `pod-security.kubernetes.io/<mode>` labels name a level (and `<mode>-version` a version) per mode;
+// `enforce` refuses a pod that violates its level with a 403 listing every violation, `warn` admits it
+// and returns the same text as a warning. Every version evaluates as the latest (the checks here are
+// the current ones). Pod templates of workloads and the `audit` mode are not evaluated yet.
+import { forbidden } from "../../../kube/status.ts";
+import type { PodSpec } from "../../../kube/pod-types.ts";
+import type { KubeObject } from "../../../kube/types.ts";
+import type { ApiContext } from "../api/context.ts";
+import type { ResourceKind } from "../registry/types.ts";
+import { CHECKS, type Check, type Level } from "./pod-security-checks.ts";
+
+const LABEL = "pod-security.kubernetes.io/";
+const LEVELS: readonly Level[] = ["privileged", "baseline", "restricted"];
+
+interface Policy {
+  level: Level;
+  version: string;
+}
+
+/** A mode's policy from the namespace's labels; an invalid level reads as restricted, as upstream. */
+function policyOf(labels: Record<string, string>, mode: "enforce" | "warn"): Policy | undefined {
+  const level = labels[`${LABEL}${mode}`];
+  if (level === undefined) return undefined;
+  const version = labels[`${LABEL}${mode}-version`];
+  return {
+    level: LEVELS.includes(level as Level) ? (level as Level) : "restricted",
+    version: version && /^(latest|v1\.(0|[1-9]\d{0,2}))$/.test(version) ? version : "latest",
+  };
+}
+
+const byId = (a: Check, b: Check) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * The violations of a level as "reason (detail)", in upstream's order: the baseline checks no restricted
+ * check covers, then the covered ones (baseline) or the restricted ones (restricted), each group by id.
+ */
+export function violations(level: Level, spec: PodSpec): string[] {
+  if (level === "privileged") return [];
+  const baseline = CHECKS.filter((c) => c.level === "baseline");
+  const rest = level === "baseline" ? baseline.filter((c) => c.overlap) : CHECKS.filter((c) => c.level === level);
+  return [...baseline.filter((c) => !c.overlap).sort(byId), ...rest.sort(byId)].flatMap((c) => {
+    const v = c.check(spec);
+    return v ? [v.detail ? `${v.reason} (${v.detail})` : v.reason] : [];
+  });
+}
+
+const describe = (p: Policy, found: string[]) => `PodSecurity "${p.level}:${p.version}": ${found.join(", ")}`;
+
+/** Refuses (enforce) or warns about (warn) a new pod that breaks its namespace's Pod Security levels. */
+export function admitPodSecurity(ctx: ApiContext, kind: ResourceKind, obj: KubeObject, warnings: string[]): void {
+  if (kind.group !== "" || kind.plural !== "pods" || !obj.metadata.namespace) return;
+  const ns = ctx.store.get("namespaces", undefined, obj.metadata.namespace)?.object;
+  const labels = ns?.metadata.labels ?? {};
+  const spec = (obj.spec ?? {}) as PodSpec;
+  const warn = policyOf(labels, "warn");
+  const warned = warn ? violations(warn.level, spec) : [];
+  if (warn && warned.length > 0) warnings.push(`would violate ${describe(warn, warned)}`);
+  const enforce = policyOf(labels, "enforce");
+  const refused = enforce ? violations(enforce.level, spec) : [];
+  if (enforce && refused.length > 0) {
+    const name = obj.metadata.name ?? "";
+    throw forbidden(`pods "${name}" is forbidden: violates ${describe(enforce, refused)}`, { name, kind: "pods" });
+  }
+}
