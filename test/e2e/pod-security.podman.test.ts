@@ -70,6 +70,15 @@ describe.skipIf(podman.skip)("Pod Security admission and the agent", () => {
     expect((await run(["get", "pod", "priv", "-n", "strict"])).code).not.toBe(0);
   });
 
+  it("a Deployment in the restricted namespace is admitted with a warning about its pod template", async () => {
+    const created = await run(["create", "deployment", "web", "--image=busybox:stable", "-n", "strict"]);
+    expect(created.stdout, created.stderr).toBe("deployment.apps/web created\n");
+    expect(created.stderr).toContain(
+      'Warning: would violate PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "busybox" must set securityContext.allowPrivilegeEscalation=false)',
+    );
+    expect((await run(["delete", "deployment", "web", "-n", "strict"])).code).toBe(0);
+  });
+
   it("warn=baseline prints kubectl's Warning line and admits", async () => {
     await run(["create", "namespace", "warned"]);
     await run(["label", "ns", "warned", "pod-security.kubernetes.io/warn=baseline"]);

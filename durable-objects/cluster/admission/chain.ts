@@ -15,8 +15,7 @@ export function mutateOnCreate(ctx: ApiContext, kind: ResourceKind, obj: KubeObj
 
 /**
  * Validating admission: throws a Forbidden Status, and the write does not happen; `warnings` collects
- * what admitted writes are warned about. Pod Security looks at creates only (a pod's spec barely
- * changes after; upstream also skips updates that change nothing it checks).
+ * what admitted writes are warned about.
  */
 export function validateAdmission(
   ctx: ApiContext,
@@ -25,7 +24,7 @@ export function validateAdmission(
   old?: KubeObject,
   warnings: string[] = [],
 ): void {
-  if (!old) admitPodSecurity(ctx, kind, obj, warnings);
+  admitPodSecurity(ctx, kind, obj, old, warnings);
   enforceLimitRanges(ctx, kind, obj, old);
   admitResourceQuota(ctx, kind, obj, old);
 }

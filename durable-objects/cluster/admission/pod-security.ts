@@ -1,8 +1,9 @@
 // Pod Security admission as upstream's plugin runs it on pod creates: the namespace's
 // `pod-security.kubernetes.io/<mode>` labels name a level (and `<mode>-version` a version) per mode;
 // `enforce` refuses a pod that violates its level with a 403 listing every violation, `warn` admits it
-// and returns the same text as a warning. Every version evaluates as the latest (the checks here are
-// the current ones). Pod templates of workloads and the `audit` mode are not evaluated yet.
+// and returns the same text as a warning; a workload's pod template is warned about. Every version
+// evaluates as the latest (the checks here are the current ones). The `audit` mode is not evaluated
+// (there is no audit log to annotate).
 import { forbidden } from "../../../kube/status.ts";
 import type { PodSpec } from "../../../kube/pod-types.ts";
 import type { KubeObject } from "../../../kube/types.ts";
@@ -47,19 +48,47 @@ export function violations(level: Level, spec: PodSpec): string[] {
 
 const describe = (p: Policy, found: string[]) => `PodSecurity "${p.level}:${p.version}": ${found.join(", ")}`;
 
-/** Refuses (enforce) or warns about (warn) a new pod that breaks its namespace's Pod Security levels. */
-export function admitPodSecurity(ctx: ApiContext, kind: ResourceKind, obj: KubeObject, warnings: string[]): void {
-  if (kind.group !== "" || kind.plural !== "pods" || !obj.metadata.namespace) return;
-  const ns = ctx.store.get("namespaces", undefined, obj.metadata.namespace)?.object;
-  const labels = ns?.metadata.labels ?? {};
-  const spec = (obj.spec ?? {}) as PodSpec;
-  const warn = policyOf(labels, "warn");
-  const warned = warn ? violations(warn.level, spec) : [];
-  if (warn && warned.length > 0) warnings.push(`would violate ${describe(warn, warned)}`);
+/** The pod spec Pod Security looks at: a new pod's, or a workload's template when it is new or changed. */
+function specToCheck(kind: ResourceKind, obj: KubeObject, old: KubeObject | undefined): PodSpec | undefined {
+  if (kind.group === "" && kind.plural === "pods") return old ? undefined : ((obj.spec ?? {}) as PodSpec);
+  const spec = kind.podTemplate?.(obj);
+  if (!spec || (old && JSON.stringify(kind.podTemplate?.(old)) === JSON.stringify(spec))) return undefined;
+  return spec;
+}
+
+/**
+ * Refuses (enforce) or warns about (warn) a new pod that breaks its namespace's Pod Security levels;
+ * a workload is only warned about, at the enforce and the warn level, as upstream (its pods meet
+ * enforce when they are made).
+ */
+export function admitPodSecurity(
+  ctx: ApiContext,
+  kind: ResourceKind,
+  obj: KubeObject,
+  old: KubeObject | undefined,
+  warnings: string[],
+): void {
+  const namespace = obj.metadata.namespace;
+  const spec = namespace ? specToCheck(kind, obj, old) : undefined;
+  if (!namespace || !spec) return;
+  const isPod = kind.group === "" && kind.plural === "pods";
+  const labels = ctx.store.get("namespaces", undefined, namespace)?.object.metadata.labels ?? {};
   const enforce = policyOf(labels, "enforce");
-  const refused = enforce ? violations(enforce.level, spec) : [];
-  if (enforce && refused.length > 0) {
+  const warn = policyOf(labels, "warn");
+  if (isPod && enforce) {
+    const refused = violations(enforce.level, spec);
     const name = obj.metadata.name ?? "";
-    throw forbidden(`pods "${name}" is forbidden: violates ${describe(enforce, refused)}`, { name, kind: "pods" });
+    if (refused.length > 0)
+      throw forbidden(`pods "${name}" is forbidden: violates ${describe(enforce, refused)}`, { name, kind: "pods" });
+  }
+  // A workload's pods would be refused under enforce: its template is warned about at both levels.
+  const levels = isPod ? [warn] : [enforce, warn];
+  const seen = new Set<string>();
+  for (const policy of levels) {
+    const key = policy && `${policy.level}:${policy.version}`;
+    if (!policy || !key || seen.has(key)) continue;
+    seen.add(key);
+    const found = violations(policy.level, spec);
+    if (found.length > 0) warnings.push(`would violate ${describe(policy, found)}`);
   }
 }

@@ -158,8 +158,8 @@ async function update(ctx: ApiContext, request: Request, t: ResourceTarget): Pro
     return json(updateScale(ctx, t.kind, target, obj as Scale, options));
   }
   const { obj, warnings } = await readTyped(request, bodyTypeOf(t.kind), options.fieldValidation);
-  const headers = warningHeaders(warnings);
-  return withWarnings(objectResponse(ctx, request, t.kind, updateObject(ctx, t.kind, target, obj, options)), headers);
+  const updated = updateObject(ctx, t.kind, target, obj, { ...options, warnings });
+  return withWarnings(objectResponse(ctx, request, t.kind, updated), warningHeaders(warnings));
 }
 
 async function patch(ctx: ApiContext, request: Request, t: ResourceTarget): Promise<Response> {
@@ -174,10 +174,12 @@ async function patch(ctx: ApiContext, request: Request, t: ResourceTarget): Prom
   const target = { namespace: t.namespace, name: t.name!, subresource: t.subresource };
   if (type === APPLY_PATCH_TYPE && t.subresource === undefined) {
     const explicitManager = new URL(request.url).searchParams.has("fieldManager");
-    const result = serverSideApply(ctx, t.kind, target, body, { ...options, explicitManager, rawText: text });
+    const admission: string[] = [];
+    const applyOptions = { ...options, explicitManager, rawText: text, warnings: admission };
+    const result = serverSideApply(ctx, t.kind, target, body, applyOptions);
     return withWarnings(
       objectResponse(ctx, request, t.kind, result.object, result.created ? 201 : 200),
-      warningHeaders(result.warnings),
+      warningHeaders([...result.warnings, ...admission]),
     );
   }
   const entry = current(ctx, t.kind, t);
@@ -187,11 +189,9 @@ async function patch(ctx: ApiContext, request: Request, t: ResourceTarget): Prom
     return json(updateScale(ctx, t.kind, target, obj as Scale, options));
   }
   const patched = patchObject(type, entry.object, body, t.kind, { ...typed, bodyType: bodyTypeOf(t.kind) });
-  const headers = warningHeaders(patched.warnings);
-  return withWarnings(
-    objectResponse(ctx, request, t.kind, updateObject(ctx, t.kind, target, patched.obj, options)),
-    headers,
-  );
+  const { warnings } = patched;
+  const updated = updateObject(ctx, t.kind, target, patched.obj, { ...options, warnings });
+  return withWarnings(objectResponse(ctx, request, t.kind, updated), warningHeaders(warnings));
 }
 
 /** Whether the kind's delete admission lets this object go; a collection delete leaves those it refuses. */

@@ -105,7 +105,7 @@ export function updateObject(
   validateUpdate(kind, next, old);
   admitClaimResize(ctx, kind, next, old);
   checkFinalizers(kind, next, old);
-  if (target.subresource === undefined) validateAdmission(ctx, kind, next, old);
+  if (target.subresource === undefined) validateAdmission(ctx, kind, next, old, options.warnings);
   if (!options.managedFieldsDone) {
     const managed = recordUpdate(old, next, {
       manager: options.fieldManager,

@@ -11,6 +11,7 @@ import type { ResourceKind } from "./types.ts";
 import { validateJobSpecCommon } from "./jobs.ts";
 import { containersColumn, imagesColumn, selectorColumn } from "./workload-columns.ts";
 import { nonNegative } from "./workload-validation.ts";
+import { jobTemplateSpec } from "./pod-templates.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: cron job specs are plain JSON from the client
 type Json = Record<string, any>;
@@ -153,6 +154,7 @@ export const cronJobs: ResourceKind = {
     ),
   ],
   defaults: defaultCronJob,
+  podTemplate: jobTemplateSpec,
   prepareForCreate(o) {
     o.status = {};
   },

@@ -17,6 +17,7 @@ import {
   selectorMatches,
   validateLabelSelector,
 } from "./workload-validation.ts";
+import { templateSpec } from "./pod-templates.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: workload specs are plain JSON from the client
 type Json = Record<string, any>;
@@ -139,6 +140,7 @@ export const daemonSets: ResourceKind = {
     ),
   ],
   defaults: defaultDaemonSet,
+  podTemplate: templateSpec,
   prepareForCreate(o) {
     o.status = {};
   },

@@ -14,6 +14,7 @@ import {
   notMoreThan100Percent,
   validateAppsSpec,
 } from "./workload-validation.ts";
+import { templateSpec } from "./pod-templates.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: workload specs are plain JSON from the client
 type Json = Record<string, any>;
@@ -117,6 +118,7 @@ export const deployments: ResourceKind = {
     ),
   ],
   defaults: defaultDeployment,
+  podTemplate: templateSpec,
   prepareForCreate(o) {
     o.status = {};
   },

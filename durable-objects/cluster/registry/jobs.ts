@@ -10,6 +10,7 @@ import { defaultPodTemplate, validatePodTemplate } from "./pod-spec.ts";
 import type { PrintContext, ResourceKind } from "./types.ts";
 import { containersColumn, imagesColumn, selectorColumn } from "./workload-columns.ts";
 import { SELECTOR_MISMATCH, nonNegative, selectorMatches, validateLabelSelector } from "./workload-validation.ts";
+import { templateSpec } from "./pod-templates.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: job specs are plain JSON from the client
 type Json = Record<string, any>;
@@ -261,6 +262,7 @@ export const jobs: ResourceKind = {
   ],
   fields: { "status.successful": (o) => String(o.status?.succeeded ?? 0) },
   defaults: defaultJob,
+  podTemplate: templateSpec,
   prepareForCreate,
   validate: validateJob,
   validateUpdate: validateJobUpdate,

@@ -7,6 +7,7 @@ import { defaultPodTemplate } from "./pod-spec.ts";
 import type { ResourceKind } from "./types.ts";
 import { containersColumn, imagesColumn, selectorColumn, selectorString, statusCount } from "./workload-columns.ts";
 import { nonNegative, validateAppsSpec } from "./workload-validation.ts";
+import { templateSpec } from "./pod-templates.ts";
 
 function defaultReplicaSet(o: KubeObject): void {
   o.spec ??= {};
@@ -49,6 +50,7 @@ export const replicaSets: ResourceKind = {
   ],
   fields: { "status.replicas": (o) => String(o.status?.replicas ?? 0) },
   defaults: defaultReplicaSet,
+  podTemplate: templateSpec,
   prepareForCreate(o) {
     o.status = {};
   },

@@ -8,6 +8,7 @@ import { defaultPodTemplate, validatePodTemplate } from "./pod-spec.ts";
 import type { ResourceKind } from "./types.ts";
 import { containersColumn, imagesColumn, readyOfDesired, selectorString } from "./workload-columns.ts";
 import { nonNegative, validateWorkloadSelector } from "./workload-validation.ts";
+import { templateSpec } from "./pod-templates.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: workload specs are plain JSON from the client
 type Json = Record<string, any>;
@@ -144,6 +145,7 @@ export const statefulSets: ResourceKind = {
     imagesColumn(),
   ],
   defaults: defaultStatefulSet,
+  podTemplate: templateSpec,
   prepareForCreate(o) {
     o.status = {};
   },

@@ -1,6 +1,7 @@
 // What the API needs to know about one kind of resource. Everything that differs between
 // kinds lives in one ResourceKind value per file in this folder, never in API branches.
 import type { FieldError } from "../../../kube/field-errors.ts";
+import type { PodSpec } from "../../../kube/pod-types.ts";
 import type { KubeObject, TableColumnDefinition } from "../../../kube/types.ts";
 
 export interface PrintContext {
@@ -65,6 +66,8 @@ export interface ResourceKind {
   gracePeriod?(obj: KubeObject, requested: number | undefined): number | undefined;
   /** Refuses a delete of this object by throwing a StatusError (upstream's delete admission). */
   admitDelete?(obj: KubeObject): void;
+  /** The pod spec a workload makes its pods from (Pod Security warns about it as about a pod). */
+  podTemplate?(obj: KubeObject): PodSpec | undefined;
   /** Set on a version served as a conversion of another's stored objects (see api/conversion.ts). */
   conversion?: VersionConversion;
 }
