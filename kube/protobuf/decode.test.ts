@@ -136,8 +136,8 @@ describe("decodeKubernetesProtobuf", () => {
     { name: "prefix only", body: KUBERNETES_PROTOBUF_MAGIC, error: /names no apiVersion and kind/ },
     {
       name: "unknown kind",
-      body: envelope("v1", "ReplicationController", new Uint8Array(0)),
-      error: /no protobuf schema for ReplicationController in v1/,
+      body: envelope("v1", "ComponentStatus", new Uint8Array(0)),
+      error: /no protobuf schema for ComponentStatus in v1/,
     },
     { name: "wrong group", body: envelope("v1", "Deployment", new Uint8Array(0)), error: /Deployment in v1/ },
     {

@@ -26,6 +26,7 @@ export const PDB = "poddisruptionbudgets.policy";
 /** Controllers whose spec.replicas is the expected scale (upstream's finders). */
 const SCALED: Record<string, string> = {
   ReplicaSet: "replicasets.apps",
+  ReplicationController: "replicationcontrollers",
   Deployment: "deployments.apps",
   StatefulSet: "statefulsets.apps",
 };

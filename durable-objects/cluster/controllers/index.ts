@@ -18,7 +18,7 @@ import { PodGCController } from "./podgc.ts";
 import { PersistentVolumeController } from "./pv-controller.ts";
 import { PvProtectionController } from "./pv-protection.ts";
 import { PvcProtectionController } from "./pvc-protection.ts";
-import { ReplicaSetController } from "./replicaset.ts";
+import { REPLICATION_CONTROLLERS, ReplicaSetController } from "./replicaset.ts";
 import { ServiceAccountController } from "./serviceaccounts.ts";
 import { ServiceAccountTokensController } from "./serviceaccount-tokens.ts";
 import { RootCAPublisher } from "./root-ca-publisher.ts";
@@ -38,6 +38,7 @@ export function controllersFor(
   return [
     new DeploymentController(ctx),
     new ReplicaSetController(ctx),
+    new ReplicaSetController(ctx, REPLICATION_CONTROLLERS),
     new DaemonSetController(ctx),
     new StatefulSetController(ctx),
     new EndpointsController(ctx),

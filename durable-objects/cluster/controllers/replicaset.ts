@@ -2,8 +2,10 @@
 // as spec.replicas asks for, created from the template and owned through a controller
 // reference; adopts matching orphans, releases pods that stopped matching, deletes the
 // least valuable pods first, and reports replicas, readiness and availability in status.
-import { matchesLabels, requirementsFromLabelSelector } from "../../../kube/labels.ts";
-import type { KubeObject } from "../../../kube/types.ts";
+// ReplicationControllers run through the same code, as upstream runs them through this
+// controller with a conversion: only where the selector lives and the names differ.
+import { type LabelRequirement, matchesLabels, requirementsFromLabelSelector } from "../../../kube/labels.ts";
+import type { KubeObject, LabelSelector } from "../../../kube/types.ts";
 import type { ApiContext } from "../api/context.ts";
 import type { Change } from "../store/object-store.ts";
 import { objectKey } from "../store/keys.ts";
@@ -14,37 +16,78 @@ import type { Controller, ReconcileResult } from "./types.ts";
 import { Writer } from "./writes.ts";
 
 export const REPLICASET_CONTROLLER = "replicaset-controller";
-const RS = "replicasets.apps";
 /** Upstream's burstReplicas: pods created or deleted in one sync at most. */
 const BURST = 500;
 
+type SelectorOf = (obj: KubeObject) => LabelRequirement[] | null;
+
+/** What differs between the kinds this controller manages. */
+export interface ReplicatedKind {
+  controller: string;
+  resource: string;
+  kind: string;
+  selector: SelectorOf;
+}
+
+export const REPLICA_SETS: ReplicatedKind = {
+  controller: REPLICASET_CONTROLLER,
+  resource: "replicasets.apps",
+  kind: "ReplicaSet",
+  selector: safeSelector,
+};
+
+/** A ReplicationController's spec.selector is an equality map: upstream converts it to matchLabels. */
+export const REPLICATION_CONTROLLERS: ReplicatedKind = {
+  controller: "replication-controller",
+  resource: "replicationcontrollers",
+  kind: "ReplicationController",
+  selector: (o) => (o.spec?.selector ? requirementsOrNull({ matchLabels: o.spec.selector }) : null),
+};
+
 /** The pods a set's selector matches among orphans, or its controller, for a pod change. */
-export function ownerKeysOfPod(ctx: ApiContext, ownerResource: string, ownerKind: string, pod: KubeObject): string[] {
+export function ownerKeysOfPod(
+  ctx: ApiContext,
+  ownerResource: string,
+  ownerKind: string,
+  pod: KubeObject,
+  selectorOf: SelectorOf = safeSelector,
+): string[] {
   const ns = pod.metadata.namespace;
   const ref = controllerRef(pod);
   if (ref) return ref.kind === ownerKind ? [objectKey(ownerResource, ns, ref.name)] : [];
   if (pod.metadata.deletionTimestamp) return [];
   const keys: string[] = [];
   for (const e of ctx.store.list(ownerResource, ns)) {
-    const reqs = safeSelector(e.object);
+    const reqs = selectorOf(e.object);
     if (reqs && reqs.length > 0 && matchesLabels(reqs, pod.metadata.labels)) keys.push(e.key);
   }
   return keys;
 }
 
-export function safeSelector(obj: KubeObject) {
+function requirementsOrNull(sel: LabelSelector | undefined): LabelRequirement[] | null {
   try {
-    return requirementsFromLabelSelector(obj.spec?.selector);
+    return requirementsFromLabelSelector(sel);
   } catch {
     return null;
   }
 }
 
+/** The requirements of spec.selector (a LabelSelector), or null when it cannot be converted. */
+export function safeSelector(obj: KubeObject): LabelRequirement[] | null {
+  return requirementsOrNull(obj.spec?.selector);
+}
+
 /** Keys of the owners a change of a dependent concerns: before and after the change. */
-export function dependentKeys(ctx: ApiContext, ownerResource: string, ownerKind: string, change: Change): string[] {
-  const keys = new Set(ownerKeysOfPod(ctx, ownerResource, ownerKind, change.entry.object));
+export function dependentKeys(
+  ctx: ApiContext,
+  ownerResource: string,
+  ownerKind: string,
+  change: Change,
+  selectorOf: SelectorOf = safeSelector,
+): string[] {
+  const keys = new Set(ownerKeysOfPod(ctx, ownerResource, ownerKind, change.entry.object, selectorOf));
   if (change.previous)
-    for (const k of ownerKeysOfPod(ctx, ownerResource, ownerKind, change.previous.object)) keys.add(k);
+    for (const k of ownerKeysOfPod(ctx, ownerResource, ownerKind, change.previous.object, selectorOf)) keys.add(k);
   return [...keys];
 }
 
@@ -68,29 +111,33 @@ export function podFromTemplate(owner: KubeObject, template: KubeObject["spec"])
 }
 
 export class ReplicaSetController implements Controller {
-  readonly name = REPLICASET_CONTROLLER;
+  readonly name: string;
   #w: Writer;
+  #kind: ReplicatedKind;
 
-  constructor(ctx: ApiContext) {
-    this.#w = new Writer(ctx, REPLICASET_CONTROLLER);
+  constructor(ctx: ApiContext, kind: ReplicatedKind = REPLICA_SETS) {
+    this.name = kind.controller;
+    this.#kind = kind;
+    this.#w = new Writer(ctx, kind.controller);
   }
 
   keysFor(change: Change): string[] {
     const { resource, key } = change.entry;
-    if (resource === RS) return [key];
-    if (resource === "pods") return dependentKeys(this.#w.ctx, RS, "ReplicaSet", change);
+    const k = this.#kind;
+    if (resource === k.resource) return [key];
+    if (resource === "pods") return dependentKeys(this.#w.ctx, k.resource, k.kind, change, k.selector);
     return [];
   }
 
   initialKeys(): string[] {
-    return this.#w.ctx.store.list(RS).map((e) => e.key);
+    return this.#w.ctx.store.list(this.#kind.resource).map((e) => e.key);
   }
 
   reconcile(key: string): ReconcileResult | undefined {
     const entry = this.#w.entry(key);
     if (!entry) return undefined; // gone: its pods went with it (owner references)
     const rs = entry.object;
-    let pods = claim(this.#w, rs, safeSelector(rs), { resource: "pods", filter: isPodActive });
+    let pods = claim(this.#w, rs, this.#kind.selector(rs), { resource: "pods", filter: isPodActive });
     let error: unknown;
     if (!rs.metadata.deletionTimestamp) {
       try {
@@ -101,7 +148,7 @@ export class ReplicaSetController implements Controller {
     }
     const now = this.#w.ctx.now();
     const minReady = Number(rs.spec?.minReadySeconds ?? 0);
-    this.#w.updateStatus(RS, this.#w.entry(key)?.object ?? rs, replicaSetStatus(rs, pods, now));
+    this.#w.updateStatus(this.#kind.resource, this.#w.entry(key)?.object ?? rs, replicaSetStatus(rs, pods, now));
     if (error) throw error;
     return availabilityRequeue(pods, minReady, now);
   }

@@ -18,11 +18,13 @@ import { namespaces } from "./namespaces.ts";
 import { nodes } from "./nodes.ts";
 import { persistentVolumeClaims } from "./persistentvolumeclaims.ts";
 import { persistentVolumes } from "./persistentvolumes.ts";
+import { podTemplates } from "./podtemplates.ts";
 import { podDisruptionBudgets } from "./poddisruptionbudgets.ts";
 import { pods } from "./pods.ts";
 import { priorityClasses } from "./priorityclasses.ts";
 import { clusterRoleBindings, roleBindings } from "./rbac-bindings.ts";
 import { clusterRoles, roles } from "./rbac-roles.ts";
+import { replicationControllers } from "./replicationcontrollers.ts";
 import { replicaSets } from "./replicasets.ts";
 import { resourceQuotas } from "./resourcequotas.ts";
 import { secrets } from "./secrets.ts";
@@ -43,6 +45,8 @@ export const allKinds: readonly ResourceKind[] = [
   persistentVolumeClaims,
   persistentVolumes,
   pods,
+  podTemplates,
+  replicationControllers,
   resourceQuotas,
   secrets,
   serviceAccounts,

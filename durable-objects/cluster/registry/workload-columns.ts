@@ -26,21 +26,24 @@ type PodSpecOf = (o: KubeObject) => { containers?: Container[] } | undefined;
 /** The pod spec of a kind with `spec.template`. */
 export const templateSpec: PodSpecOf = (o) => o.spec?.template?.spec;
 
-export function containersColumn(spec: PodSpecOf = templateSpec): Column {
-  return wide(
+/** The CONTAINERS column; `-o wide` only unless `priority` is 0 (PodTemplate shows it always). */
+export function containersColumn(spec: PodSpecOf = templateSpec, priority = 1): Column {
+  return column(
     "Containers",
     "string",
     "Names of each container in the template.",
     (o) => containerCells(spec(o)?.containers).names,
+    { priority },
   );
 }
 
-export function imagesColumn(spec: PodSpecOf = templateSpec): Column {
-  return wide(
+export function imagesColumn(spec: PodSpecOf = templateSpec, priority = 1): Column {
+  return column(
     "Images",
     "string",
     "Images referenced by each container in the template.",
     (o) => containerCells(spec(o)?.containers).images,
+    { priority },
   );
 }
 

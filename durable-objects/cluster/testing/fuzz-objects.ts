@@ -31,6 +31,8 @@ const BODIES: Record<string, Json> = {
   Event: { involvedObject: { kind: "Pod", name: "p", namespace: "default" }, reason: "Fuzz", message: "m" },
   Deployment: { spec: { replicas: 0, selector, template: podTemplate } },
   ReplicaSet: { spec: { replicas: 0, selector, template: podTemplate } },
+  ReplicationController: { spec: { replicas: 0, selector: labels, template: podTemplate } },
+  PodTemplate: { template: podTemplate },
   StatefulSet: { spec: { replicas: 0, serviceName: "s", selector, template: podTemplate } },
   DaemonSet: { spec: { selector, template: podTemplate } },
   ControllerRevision: { revision: 1, data: { spec: {} } },

@@ -81,6 +81,34 @@ Pod
 Binding
   1 metadata ObjectMeta
   2 target ObjectReference
+PodTemplate
+  1 metadata ObjectMeta
+  2 template PodTemplateSpec
+PodTemplateSpec
+  1 metadata ObjectMeta
+  2 spec PodSpec
+ReplicationController
+  1 metadata ObjectMeta
+  2 spec ReplicationControllerSpec
+  3 status ReplicationControllerStatus
+ReplicationControllerSpec
+  1 replicas int32?
+  4 minReadySeconds int32
+  2 selector map<string>
+  3 template PodTemplateSpec
+ReplicationControllerStatus
+  1 replicas int32!
+  2 fullyLabeledReplicas int32
+  4 readyReplicas int32
+  5 availableReplicas int32
+  3 observedGeneration int64
+  6 conditions ReplicationControllerCondition[]
+ReplicationControllerCondition
+  1 type string!
+  2 status string!
+  3 lastTransitionTime Time
+  4 reason string
+  5 message string
 ResourceQuota
   1 metadata ObjectMeta
   2 spec ResourceQuotaSpec
@@ -159,9 +187,6 @@ PortStatus
   1 port int32!
   2 protocol string!
   3 error string?
-PodTemplateSpec
-  1 metadata ObjectMeta
-  2 spec PodSpec
 TopologySelectorTerm
   1 matchLabelExpressions TopologySelectorLabelRequirement[]
 TopologySelectorLabelRequirement
