@@ -1,5 +1,6 @@
 // core/v1 PodTemplate: a stored pod template (ValidatePodTemplate validates it as one) and
 // printPodTemplate's columns.
+import type { PodSpec } from "../../../kube/pod-types.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import { column } from "./columns.ts";
 import { defaultPodTemplate, validatePodTemplate } from "./pod-spec.ts";
@@ -32,5 +33,6 @@ export const podTemplates: ResourceKind = {
   defaults(o) {
     o.template = defaultPodTemplate(templateOf(o));
   },
+  podTemplate: (o) => (o.template as { spec?: PodSpec } | undefined)?.spec,
   validate: (o) => validatePodTemplate(templateOf(o), "template"),
 };

@@ -4,6 +4,7 @@ import { type FieldError, invalid, required } from "../../../kube/field-errors.t
 import type { KubeObject } from "../../../kube/types.ts";
 import { ageColumn, column, wide } from "./columns.ts";
 import { defaultPodTemplate, validatePodTemplate } from "./pod-spec.ts";
+import { templateSpec } from "./pod-templates.ts";
 import type { ResourceKind } from "./types.ts";
 import { containersColumn, formatLabels, imagesColumn, selectorString, statusCount } from "./workload-columns.ts";
 import { appsTemplateRules, nonNegative, SELECTOR_MISMATCH } from "./workload-validation.ts";
@@ -83,6 +84,7 @@ export const replicationControllers: ResourceKind = {
   ],
   fields: { "status.replicas": (o) => String(o.status?.replicas ?? 0) },
   defaults: defaultReplicationController,
+  podTemplate: templateSpec,
   prepareForCreate(o) {
     o.status = {};
   },
