@@ -71,7 +71,7 @@ describe("kubectl builds", () => {
     expect(await inNs("scale", "deployment", "shop", "--replicas=3")).toBe("deployment.apps/shop scaled\n");
     expect(await inNs("get", "deployment", "shop", "-o", "jsonpath={.spec.replicas}")).toBe("3");
     expect(await inNs("get", "deploy,svc,cm,secret", "-o", "name")).toBe(
-      "deployment.apps/shop\nservice/shop\nconfigmap/shop-config\nsecret/shop-secret\n",
+      "deployment.apps/shop\nservice/shop\nconfigmap/kube-root-ca.crt\nconfigmap/shop-config\nsecret/shop-secret\n",
     );
     expect((await inNs("delete", "-f", BUNDLE)).trim().split("\n")).toEqual([
       'deployment.apps "shop" deleted',
@@ -79,7 +79,7 @@ describe("kubectl builds", () => {
       'configmap "shop-config" deleted',
       'secret "shop-secret" deleted',
     ]);
-    expect(await inNs("get", "deploy,svc,cm,secret", "-o", "name")).toBe("");
+    expect(await inNs("get", "deploy,svc,cm,secret", "-o", "name")).toBe("configmap/kube-root-ca.crt\n");
 
     const w = h.watchKubectl(["-n", ns, "get", "pods", "-w", "--output-watch-events"], { binary: b.path });
     try {
