@@ -10,18 +10,26 @@ import type { ResourceKind } from "../registry/types.ts";
 import { addAmounts, type Amounts, exceeded, mask, parseList, prettyPrint } from "./quantities.ts";
 import { podConstraints, quotaMatches, tracks, usageOf } from "./quota-usage.ts";
 
+/** Each object of `resource` in the namespace with what it uses (computed once per admission, not per quota). */
+type ObjectUsage = { object: KubeObject; usage: Amounts };
+
+function objectUsages(ctx: ApiContext, resource: string, namespace: string | undefined): ObjectUsage[] {
+  const now = ctx.now();
+  return ctx.store.list(resource, namespace).map(({ object }) => ({ object, usage: usageOf(resource, object, now) }));
+}
+
 /** What the objects of `resource` in the quota's namespace use now, of the resources it tracks. */
 export function namespaceUsage(
   ctx: ApiContext,
   quota: KubeObject,
   resource: string,
   tracked: readonly string[],
+  usages: ObjectUsage[] = objectUsages(ctx, resource, quota.metadata.namespace),
 ): Amounts {
   let used: Amounts = new Map();
-  const namespace = quota.metadata.namespace;
-  for (const { object } of ctx.store.list(resource, namespace)) {
+  for (const { object, usage } of usages) {
     if (!quotaMatches(quota, resource, object)) continue;
-    used = addAmounts(used, mask(usageOf(resource, object, ctx.now()), tracked));
+    used = addAmounts(used, mask(usage, tracked));
   }
   return used;
 }
@@ -43,6 +51,7 @@ export function admitResourceQuota(ctx: ApiContext, kind: ResourceKind, obj: Kub
       kind: kind.plural,
     });
   const now = ctx.now();
+  let usages: ObjectUsage[] | undefined;
   for (const { object: quota } of quotas) {
     if (!quotaMatches(quota, resource, obj)) continue;
     const hard = parseList(quota.spec?.hard);
@@ -54,7 +63,8 @@ export function admitResourceQuota(ctx: ApiContext, kind: ResourceKind, obj: Kub
     const requested = positive(mask(addAmounts(usageOf(resource, obj, now), before, -1n), tracked));
     if (requested.size === 0) continue;
     // An update's old object is in the store: its usage is in `used`, and `requested` is the difference.
-    const used = namespaceUsage(ctx, quota, resource, tracked);
+    usages ??= objectUsages(ctx, resource, namespace);
+    const used = namespaceUsage(ctx, quota, resource, tracked, usages);
     const over = exceeded(mask(addAmounts(used, requested), requested.keys()), hard);
     if (over.length > 0)
       throw refuse(
