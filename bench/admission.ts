@@ -9,6 +9,7 @@ import { type LoadFigures, measuredLoad } from "./phases.ts";
 import { workerdByRole } from "./procs.ts";
 import { ms, perSec, printTable, us } from "./report.ts";
 import { startBenchServer } from "./server.ts";
+import { median } from "./stats.ts";
 
 const CREATES = Number(process.argv[2] ?? 500);
 const ROUNDS = 3;
@@ -43,8 +44,6 @@ const limitRange = (i: number) => ({
     ],
   },
 });
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 async function main(): Promise<void> {
   console.error("starting wrangler dev (temporary FLOTILLA_HOME) …");

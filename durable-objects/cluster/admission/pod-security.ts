@@ -69,12 +69,14 @@ export function admitPodSecurity(
   warnings: string[],
 ): void {
   const namespace = obj.metadata.namespace;
-  const spec = namespace ? specToCheck(kind, obj, old) : undefined;
-  if (!namespace || !spec) return;
-  const isPod = kind.group === "" && kind.plural === "pods";
+  if (!namespace || !(kind.podTemplate || (kind.group === "" && kind.plural === "pods"))) return;
+  // Labels first: most namespaces have no policy, and then no template is compared or evaluated.
   const labels = ctx.store.get("namespaces", undefined, namespace)?.object.metadata.labels ?? {};
   const enforce = policyOf(labels, "enforce");
   const warn = policyOf(labels, "warn");
+  const spec = enforce || warn ? specToCheck(kind, obj, old) : undefined;
+  if (!spec) return;
+  const isPod = kind.group === "" && kind.plural === "pods";
   if (isPod && enforce) {
     const refused = violations(enforce.level, spec);
     const name = obj.metadata.name ?? "";
