@@ -1,5 +1,6 @@
 // Every named definition, and lookups by kind. The one source of truth for the shape of the
 // served kinds.
+import { admissionRegistrationDefinitions } from "./admissionregistration.ts";
 import { affinityDefinitions } from "./affinity.ts";
 import { autoscalingDefinitions } from "./autoscaling.ts";
 import { batchDefinitions } from "./batch.ts";
@@ -45,6 +46,7 @@ const areas: Definitions[] = [
   autoscalingDefinitions,
   rbacDefinitions,
   quotaDefinitions,
+  admissionRegistrationDefinitions,
 ];
 
 function mergeAreas(parts: Definitions[]): Definitions {
