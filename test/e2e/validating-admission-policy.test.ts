@@ -66,6 +66,7 @@ ${bindingSpec}
 describe("ValidatingAdmissionPolicy with the real kubectl", () => {
   let h: Harness;
   const run = (args: string[], stdin?: string) => h.kubectl(args, { allowFail: true, stdin });
+  const create = (...args: string[]) => run(["create", "deployment", ...args]);
   const namespace = async (name: string, label: string) => {
     expect((await run(["create", "namespace", name])).code).toBe(0);
     expect((await run(["label", "namespace", name, label])).code).toBe(0);
@@ -86,40 +87,16 @@ describe("ValidatingAdmissionPolicy with the real kubectl", () => {
         "validatingadmissionpolicybinding.admissionregistration.k8s.io/demo-binding-test.example.com created\n",
     );
     await namespace("vap-test", "environment=test");
-    const refused = await run([
-      "create",
-      "deployment",
-      "x",
-      "--image=busybox:stable",
-      "--replicas=6",
-      "-n",
-      "vap-test",
-    ]);
+    const refused = await create("x", "--image=busybox:stable", "--replicas=6", "-n", "vap-test");
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain(
       `deployments.apps "x" is forbidden: ValidatingAdmissionPolicy 'demo-policy.example.com' with binding 'demo-binding-test.example.com' denied request: failed expression: object.spec.replicas <= 5`,
     );
     expect((await run(["get", "deployment", "x", "-n", "vap-test"])).stderr).toContain('"x" not found');
-    const admitted = await run([
-      "create",
-      "deployment",
-      "x",
-      "--image=busybox:stable",
-      "--replicas=3",
-      "-n",
-      "vap-test",
-    ]);
+    const admitted = await create("x", "--image=busybox:stable", "--replicas=3", "-n", "vap-test");
     expect(admitted.stdout, admitted.stderr).toBe("deployment.apps/x created\n");
     // The binding's namespaceSelector: elsewhere six replicas are fine.
-    const elsewhere = await run([
-      "create",
-      "deployment",
-      "x",
-      "--image=busybox:stable",
-      "--replicas=6",
-      "-n",
-      "default",
-    ]);
+    const elsewhere = await create("x", "--image=busybox:stable", "--replicas=6", "-n", "default");
     expect(elsewhere.stdout, elsewhere.stderr).toBe("deployment.apps/x created\n");
     const listed = await run(["get", "validatingadmissionpolicies"]);
     expect(listed.stdout).toMatch(/^NAME\s+VALIDATIONS\s+PARAMKIND\s+AGE\ndemo-policy\.example\.com\s+1\s+<unset>/m);
@@ -135,7 +112,7 @@ describe("ValidatingAdmissionPolicy with the real kubectl", () => {
       "  validationActions: [Warn]",
     );
     expect((await run(["apply", "-f", "-"], yaml)).code).toBe(0);
-    const res = await run(["create", "deployment", "w", "--image=busybox:latest", "-n", "vap-warn"]);
+    const res = await create("w", "--image=busybox:latest", "-n", "vap-warn");
     expect(res.stdout, res.stderr).toBe("deployment.apps/w created\n");
     expect(res.stderr).toContain(
       "Warning: Validation failed for ValidatingAdmissionPolicy 'no-latest' with binding 'no-latest-binding': images must not use the latest tag",
@@ -159,19 +136,9 @@ describe("ValidatingAdmissionPolicy with the real kubectl", () => {
       "  paramKind:\n    apiVersion: v1\n    kind: ConfigMap\n",
     );
     expect((await run(["apply", "-f", "-"], yaml)).code).toBe(0);
-    const refused = await run([
-      "create",
-      "deployment",
-      "p",
-      "--image=busybox:stable",
-      "--replicas=3",
-      "-n",
-      "vap-params",
-    ]);
+    const refused = await create("p", "--image=busybox:stable", "--replicas=3", "-n", "vap-params");
     expect(refused.stderr).toContain("with binding 'replica-limit-binding' denied request: at most 2 replicas");
-    expect(
-      (await run(["create", "deployment", "p", "--image=busybox:stable", "--replicas=2", "-n", "vap-params"])).code,
-    ).toBe(0);
+    expect((await create("p", "--image=busybox:stable", "--replicas=2", "-n", "vap-params")).code).toBe(0);
   });
 
   it("refuses a policy whose expression does not compile, with the field path", async () => {
@@ -194,7 +161,7 @@ describe("ValidatingAdmissionPolicy with the real kubectl", () => {
       "  validationActions: [Deny]",
     );
     expect((await run(["apply", "-f", "-"], yaml)).code).toBe(0);
-    const res = await run(["create", "deployment", "s", "--image=busybox:stable", "-n", "vap-slow"]);
+    const res = await create("s", "--image=busybox:stable", "-n", "vap-slow");
     expect(res.code).not.toBe(0);
     expect(res.stderr).toContain(
       "ValidatingAdmissionPolicy 'explode' with binding 'explode-binding' denied request: expression",

@@ -15,7 +15,7 @@ import { admitPodPriority } from "./priority.ts";
 import { admitResourceQuota } from "./resource-quota.ts";
 import { admitServiceAccount } from "./service-account.ts";
 import { admitClaimResize, admitStorageCreate } from "./storage.ts";
-import { admitValidatingPolicies } from "./validating-policy.ts";
+import { admitValidatingPolicies, admitValidatingPoliciesOnDelete } from "./validating-policy.ts";
 
 /** Mutating admission of a create that runs before the kind's own defaults. */
 export function admitBeforeDefaults(ctx: ApiContext, kind: ResourceKind, obj: KubeObject): void {
@@ -47,4 +47,9 @@ export function validateAdmission(
   if (old) admitClaimResize(ctx, kind, obj, old);
   admitValidatingPolicies(ctx, kind, obj, old, warnings, user);
   admitResourceQuota(ctx, kind, obj, old);
+}
+
+/** Validating admission of a delete, after the kind's own delete admission: throws a Status to refuse it. */
+export function validateDeleteAdmission(ctx: ApiContext, kind: ResourceKind, obj: KubeObject, user?: UserInfo): void {
+  admitValidatingPoliciesOnDelete(ctx, kind, obj, user);
 }

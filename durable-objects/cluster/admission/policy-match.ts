@@ -9,9 +9,17 @@ import type { ResourceKind } from "../registry/types.ts";
 export interface PolicyRequest {
   kind: ResourceKind;
   operation: "CREATE" | "UPDATE" | "DELETE";
-  object: KubeObject;
+  /** Absent on DELETE. */
+  object?: KubeObject;
   oldObject?: KubeObject;
   namespace?: KubeObject;
+}
+
+/** The object a request is about: the new one, or on DELETE the one going. */
+export function subjectOf(req: PolicyRequest): KubeObject {
+  const subject = req.object ?? req.oldObject;
+  if (!subject) throw new Error("admission request without an object");
+  return subject;
 }
 
 interface Rule {
@@ -37,7 +45,7 @@ function ruleMatches(rule: Rule, req: PolicyRequest): boolean {
   if (scope === "Cluster" && req.kind.namespaced) return false;
   if (scope === "Namespaced" && !req.kind.namespaced) return false;
   const names = rule.resourceNames ?? [];
-  if (names.length > 0 && !names.includes(req.object.metadata.name ?? "")) return false;
+  if (names.length > 0 && !names.includes(subjectOf(req).metadata.name ?? "")) return false;
   return (
     has(rule.apiGroups, req.kind.group) &&
     has(rule.apiVersions, req.kind.version) &&
@@ -61,10 +69,10 @@ export function matchesResources(m: MatchResources | undefined, req: PolicyReque
   if ((rulesRequired || rules.length > 0) && !rules.some((r) => ruleMatches(r, req))) return false;
   if ((m.excludeResourceRules ?? []).some((r) => ruleMatches(r, req))) return false;
   const isNamespace = req.kind.group === "" && req.kind.kind === "Namespace";
-  const nsLabels = isNamespace ? req.object.metadata.labels : req.namespace?.metadata.labels;
+  const nsLabels = isNamespace ? subjectOf(req).metadata.labels : req.namespace?.metadata.labels;
   if ((req.kind.namespaced || isNamespace) && !selects(m.namespaceSelector, nsLabels)) return false;
   return (
-    selects(m.objectSelector, req.object.metadata.labels) ||
+    (req.object !== undefined && selects(m.objectSelector, req.object.metadata.labels)) ||
     (req.oldObject !== undefined && selects(m.objectSelector, req.oldObject.metadata.labels))
   );
 }

@@ -10,7 +10,7 @@ import { apiVersionOf } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import { ADMISSION_GROUP, POLICIES, POLICY_BINDINGS } from "../registry/validatingadmissionpolicies.ts";
 import { compilePolicy, evaluatePolicy } from "./policy-evaluate.ts";
-import { matchesResources, namespaceOf, type PolicyRequest } from "./policy-match.ts";
+import { matchesResources, namespaceOf, type PolicyRequest, subjectOf } from "./policy-match.ts";
 import { collectParams } from "./policy-params.ts";
 
 const REASON_CODES: Record<string, number> = {
@@ -37,8 +37,8 @@ function admissionRequest(req: PolicyRequest, user: UserInfo | undefined): Recor
     resource: gvr,
     requestKind: gvk,
     requestResource: gvr,
-    name: req.object.metadata.name ?? "",
-    namespace: req.object.metadata.namespace ?? "",
+    name: subjectOf(req).metadata.name ?? "",
+    namespace: subjectOf(req).metadata.namespace ?? "",
     operation: req.operation,
     userInfo: user
       ? { username: user.username, uid: user.uid ?? "", groups: user.groups, extra: user.extra ?? {} }
@@ -77,7 +77,7 @@ function withTypeMeta(kind: ResourceKind, obj: KubeObject | undefined): KubeObje
 
 function refuse(req: PolicyRequest, d: Denial): StatusError {
   const message = `ValidatingAdmissionPolicy '${d.policy}' with binding '${d.binding}' denied request: ${d.message}`;
-  const name = req.object.metadata.name ?? "";
+  const name = subjectOf(req).metadata.name ?? "";
   const code = REASON_CODES[d.reason] ?? 422;
   return new StatusError(
     code,
@@ -104,6 +104,7 @@ function bindingsByPolicy(ctx: ApiContext): Map<string, KubeObject[]> {
   return byPolicy;
 }
 
+/** On create and update (`old` set). */
 export function admitValidatingPolicies(
   ctx: ApiContext,
   kind: ResourceKind,
@@ -112,17 +113,31 @@ export function admitValidatingPolicies(
   warnings: string[],
   user?: UserInfo,
 ): void {
+  const operation = old ? "UPDATE" : "CREATE";
+  dispatch(
+    ctx,
+    { kind, operation, object: obj, oldObject: old, namespace: namespaceOf(ctx, kind, obj) },
+    warnings,
+    user,
+  );
+}
+
+/** On delete: `object` is null and `oldObject` the object going, as upstream evaluates a DELETE. */
+export function admitValidatingPoliciesOnDelete(
+  ctx: ApiContext,
+  kind: ResourceKind,
+  old: KubeObject,
+  user?: UserInfo,
+): void {
+  dispatch(ctx, { kind, operation: "DELETE", oldObject: old, namespace: namespaceOf(ctx, kind, old) }, [], user);
+}
+
+function dispatch(ctx: ApiContext, req: PolicyRequest, warnings: string[], user: UserInfo | undefined): void {
+  const { kind } = req;
   // Policies never apply to the policy kinds themselves: a bad policy must stay removable.
   if (kind.group === ADMISSION_GROUP) return;
   const bindings = bindingsByPolicy(ctx);
   if (bindings.size === 0) return;
-  const req: PolicyRequest = {
-    kind,
-    operation: old ? "UPDATE" : "CREATE",
-    object: obj,
-    oldObject: old,
-    namespace: namespaceOf(ctx, kind, obj),
-  };
   let denial: Denial | undefined;
   let base: Record<string, unknown> | undefined;
   for (const [policyName, policyBindings] of [...bindings].sort(([a], [b]) => a.localeCompare(b))) {
@@ -132,7 +147,7 @@ export function admitValidatingPolicies(
     for (const binding of policyBindings) {
       if (!matchesResources(binding.spec?.matchResources, req, false)) continue;
       const bindingName = binding.metadata.name ?? "";
-      const params = collectParams(ctx, policy, binding, obj.metadata.namespace);
+      const params = collectParams(ctx, policy, binding, subjectOf(req).metadata.namespace);
       if (params.error !== undefined) {
         if (compiled.failurePolicy !== "Ignore")
           denial ??= {
@@ -144,8 +159,8 @@ export function admitValidatingPolicies(
         continue;
       }
       base ??= {
-        object: withTypeMeta(kind, obj),
-        oldObject: withTypeMeta(kind, old),
+        object: withTypeMeta(kind, req.object),
+        oldObject: withTypeMeta(kind, req.oldObject),
         request: admissionRequest(req, user),
         namespaceObject: namespaceObject(req.namespace),
       };

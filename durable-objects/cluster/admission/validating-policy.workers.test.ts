@@ -2,7 +2,7 @@
 // expression is a 422 with its field path), upstream's denial (message, reason, code) that stores
 // nothing, Warn as a Warning header, parameters from a ConfigMap, and a runaway expression bounded.
 import { describe, expect, it } from "vitest";
-import { type Json, NS } from "../controllers/workers-helpers.ts";
+import { deployment as workload, type Json, NS } from "../controllers/workers-helpers.ts";
 import { type ClusterClient, newCluster } from "../testing/cluster-client.ts";
 
 const AR = "/apis/admissionregistration.k8s.io/v1";
@@ -30,19 +30,7 @@ function binding(name: string, policyName: string, spec: Json = {}): Json {
   };
 }
 
-function deployment(name: string, replicas: number): Json {
-  const labels = { app: name };
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name },
-    spec: {
-      replicas,
-      selector: { matchLabels: labels },
-      template: { metadata: { labels }, spec: { containers: [{ name: "c", image: "busybox:stable" }] } },
-    },
-  };
-}
+const deployment = (name: string, replicas: number) => workload(name, replicas, "busybox:stable");
 
 async function make(c: ClusterClient, path: string, body: Json): Promise<void> {
   const res = await c.request("POST", path, body);
@@ -149,5 +137,25 @@ describe("ValidatingAdmissionPolicy", () => {
     const res = await c.request("POST", DEPLOYMENTS, deployment("any", 1));
     expect(res.status).toBe(422);
     expect(res.body.message).toContain("resulted in error: operation cancelled: actual cost limit exceeded");
+  });
+
+  it("checks a delete with object null and oldObject the object going", async () => {
+    const c = await newCluster();
+    const cmRules = [{ apiGroups: [""], apiVersions: ["v1"], operations: ["DELETE"], resources: ["configmaps"] }];
+    const guard = policy("keep", {
+      validations: [{ expression: "object == null && oldObject.metadata.name != 'keep'" }],
+    });
+    guard.spec.matchConstraints.resourceRules = cmRules;
+    await make(c, `${AR}/validatingadmissionpolicies`, guard);
+    await make(c, `${AR}/validatingadmissionpolicybindings`, binding("keep-binding", "keep"));
+    for (const name of ["keep", "drop"])
+      await make(c, `${NS}/configmaps`, { apiVersion: "v1", kind: "ConfigMap", metadata: { name } });
+    const refused = await c.request("DELETE", `${NS}/configmaps/keep`);
+    expect(refused.status).toBe(422);
+    expect(refused.body.message).toBe(
+      `configmaps "keep" is forbidden: ValidatingAdmissionPolicy 'keep' with binding 'keep-binding' denied request: failed expression: object == null && oldObject.metadata.name != 'keep'`,
+    );
+    expect((await c.request("GET", `${NS}/configmaps/keep`)).status).toBe(200);
+    expect((await c.request("DELETE", `${NS}/configmaps/drop`)).status).toBe(200);
   });
 });
