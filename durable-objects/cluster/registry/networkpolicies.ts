@@ -59,7 +59,10 @@ function ipBlockErrors(block: IPBlock, at: string): FieldError[] {
   (block.except ?? []).forEach((text, i) => {
     const field = `${at}.except[${i}]`;
     const except = parseAnyCIDR(text);
-    if (!except) return errs.push(invalid(field, text, CIDR_MESSAGE));
+    if (!except) {
+      errs.push(invalid(field, text, CIDR_MESSAGE));
+      return;
+    }
     const shift = BigInt(cidr.bits - cidr.prefix);
     const inside = except.bits === cidr.bits && except.base >> shift === cidr.base >> shift;
     if (!inside || cidr.prefix >= except.prefix) errs.push(invalid(field, text, "must be a strict subset of `cidr`"));
