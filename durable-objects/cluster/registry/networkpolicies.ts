@@ -116,14 +116,18 @@ function portErrors(port: NetworkPolicyPort, at: string): FieldError[] {
 export function validateNetworkPolicySpec(o: KubeObject): FieldError[] {
   const spec = specOf(o);
   const errs = validateLabelSelector(spec.podSelector ?? {}, "spec.podSelector");
-  const rules = (name: "ingress" | "egress", peers: "from" | "to") =>
-    (
-      (spec[name] ?? []) as { ports?: NetworkPolicyPort[]; from?: NetworkPolicyPeer[]; to?: NetworkPolicyPeer[] }[]
-    ).forEach((rule, i) => {
+  type Rule = { ports?: NetworkPolicyPort[]; from?: NetworkPolicyPeer[]; to?: NetworkPolicyPeer[] };
+  const rules = (name: "ingress" | "egress", peers: "from" | "to") => {
+    ((spec[name] ?? []) as Rule[]).forEach((rule, i) => {
       const at = `spec.${name}[${i}]`;
-      (rule?.ports ?? []).forEach((p, j) => errs.push(...portErrors(p ?? {}, `${at}.ports[${j}]`)));
-      (rule?.[peers] ?? []).forEach((p, j) => errs.push(...peerErrors(p ?? {}, `${at}.${peers}[${j}]`)));
+      (rule?.ports ?? []).forEach((p, j) => {
+        errs.push(...portErrors(p ?? {}, `${at}.ports[${j}]`));
+      });
+      (rule?.[peers] ?? []).forEach((p, j) => {
+        errs.push(...peerErrors(p ?? {}, `${at}.${peers}[${j}]`));
+      });
     });
+  };
   rules("ingress", "from");
   rules("egress", "to");
   const types = spec.policyTypes ?? [];
