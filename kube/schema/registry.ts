@@ -8,6 +8,7 @@ import { controllerRevisionDefinitions } from "./controllerrevision.ts";
 import { coreMiscDefinitions } from "./core-misc.ts";
 import type { Definitions, GroupVersionKind, ObjectSchema, Schema } from "./dsl.ts";
 import { groupDefinitions } from "./groups.ts";
+import { ingressDefinitions } from "./ingress.ts";
 import { metaDefinitions } from "./meta.ts";
 import { nodeDefinitions } from "./node.ts";
 import { podDefinitions } from "./pod.ts";
@@ -45,6 +46,7 @@ const areas: Definitions[] = [
   autoscalingDefinitions,
   rbacDefinitions,
   quotaDefinitions,
+  ingressDefinitions,
 ];
 
 function mergeAreas(parts: Definitions[]): Definitions {

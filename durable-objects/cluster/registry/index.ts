@@ -10,6 +10,7 @@ import { coreEvents } from "./events.ts";
 import { events } from "./events-v1.ts";
 import { horizontalPodAutoscalers } from "./horizontalpodautoscalers.ts";
 import { horizontalPodAutoscalersV1 } from "./horizontalpodautoscalers-v1.ts";
+import { ingressClasses, ingresses } from "./ingresses.ts";
 import { jobs } from "./jobs.ts";
 import { leases } from "./leases.ts";
 import { limitRanges } from "./limitranges.ts";
@@ -80,6 +81,9 @@ export const allKinds: readonly ResourceKind[] = [
   roles,
   // storage.k8s.io/v1
   storageClasses,
+  // networking.k8s.io/v1
+  ingressClasses,
+  ingresses,
 ];
 
 export const kindIndex = new KindIndex(allKinds);

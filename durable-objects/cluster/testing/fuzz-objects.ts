@@ -68,6 +68,19 @@ const BODIES: Record<string, Json> = {
   StorageClass: { provisioner: "example.com/fuzz" },
   ResourceQuota: { spec: { hard: { "count/widgets.example.com": "5" } } },
   LimitRange: { spec: { limits: [{ type: "Container", max: { memory: "64Gi" } }] } },
+  IngressClass: { spec: { controller: "example.com/fuzz" } },
+  Ingress: {
+    spec: {
+      rules: [
+        {
+          host: "fuzz.example",
+          http: {
+            paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "s", port: { number: 80 } } } }],
+          },
+        },
+      ],
+    },
+  },
 };
 
 /** A valid object of the kind, named `name`. */
