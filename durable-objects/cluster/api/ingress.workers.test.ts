@@ -48,7 +48,7 @@ describe("Ingress and IngressClass", () => {
     const made = await c.request("POST", ING, ingress("site", rules(path("/", "Prefix"))));
     expect(made.status).toBe(201);
     expect(made.body.spec.ingressClassName).toBe("flotilla");
-    expect(made.body.status).toEqual({});
+    expect(made.body.status).toEqual({ loadBalancer: {} });
     const address = await until(async () => {
       const got = await c.request("GET", `${ING}/site`);
       return got.body.status?.loadBalancer?.ingress?.[0]?.hostname as string | undefined;
@@ -102,7 +102,7 @@ describe("Ingress and IngressClass", () => {
       "",
       "80, 443",
     ]);
-    expect((await c.request("GET", `${ING}/legacy`)).body.status).toEqual({});
+    expect((await c.request("GET", `${ING}/legacy`)).body.status).toEqual({ loadBalancer: {} });
   });
 
   it("gives a LoadBalancer Service a host name and says only HTTP passes; a ClusterIP one keeps none", async () => {

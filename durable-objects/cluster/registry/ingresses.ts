@@ -77,7 +77,8 @@ export const ingresses: ResourceKind = {
     ageColumn,
   ],
   prepareForCreate(o) {
-    o.status = {};
+    // Go's encoder writes the empty struct (loadBalancer has no omitempty effect on a struct).
+    o.status = { loadBalancer: {} };
   },
   validate: (o) => [...validateIngress(o), ...validateIngressStatus(o)],
 };
