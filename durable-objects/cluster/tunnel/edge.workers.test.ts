@@ -52,6 +52,11 @@ describe("host names at the edge", () => {
     expect([hidden.status, missing.status]).toEqual([404, 404]);
     expect(hidden.text).toBe(missing.text);
     expect(hidden.text).toContain("<h1>404 Not Found</h1>");
+    // A WebSocket upgrade goes to a pod as one (this fake agent's pods refuse it: the 503 page).
+    const upgrade = await at(`lb-default-${id}.edge.test`, "/socket?room=1", { headers: { upgrade: "websocket" } });
+    expect(upgrade.status).toBe(503);
+    const opened = agent.seen.filter((x) => (x.open as { kind: string }).kind === "websocket");
+    expect(opened.map((x) => x.open.path)).toEqual(["/socket?room=1", "/socket?room=1", "/socket?room=1"]);
     agent.ws.close();
   });
 
