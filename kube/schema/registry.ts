@@ -10,6 +10,7 @@ import type { Definitions, GroupVersionKind, ObjectSchema, Schema } from "./dsl.
 import { groupDefinitions } from "./groups.ts";
 import { ingressDefinitions } from "./ingress.ts";
 import { metaDefinitions } from "./meta.ts";
+import { networkPolicyDefinitions } from "./network-policy.ts";
 import { nodeDefinitions } from "./node.ts";
 import { podDefinitions } from "./pod.ts";
 import { podStatusDefinitions } from "./pod-status.ts";
@@ -46,6 +47,7 @@ const areas: Definitions[] = [
   autoscalingDefinitions,
   rbacDefinitions,
   quotaDefinitions,
+  networkPolicyDefinitions,
   ingressDefinitions,
 ];
 

@@ -85,6 +85,7 @@ export const KIND_MESSAGES: Readonly<Record<string, Readonly<Record<string, stri
   "coordination.k8s.io/v1": { Lease: "Lease" },
   "discovery.k8s.io/v1": { EndpointSlice: "EndpointSlice" },
   "scheduling.k8s.io/v1": { PriorityClass: "PriorityClass" },
+  "networking.k8s.io/v1": { NetworkPolicy: "NetworkPolicy", IngressClass: "IngressClass", Ingress: "Ingress" },
   "rbac.authorization.k8s.io/v1": {
     ClusterRoleBinding: "ClusterRoleBinding",
     ClusterRole: "ClusterRole",
@@ -92,7 +93,6 @@ export const KIND_MESSAGES: Readonly<Record<string, Readonly<Record<string, stri
     Role: "Role",
   },
   "storage.k8s.io/v1": { StorageClass: "StorageClass" },
-  "networking.k8s.io/v1": { IngressClass: "IngressClass", Ingress: "Ingress" },
   "authorization.k8s.io/v1": {
     SelfSubjectAccessReview: "SelfSubjectAccessReview",
     SelfSubjectRulesReview: "SelfSubjectRulesReview",

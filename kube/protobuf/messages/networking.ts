@@ -3,6 +3,31 @@
 import { parseMessages } from "../schema.ts";
 
 export const NETWORKING_MESSAGES = parseMessages(`
+NetworkPolicy
+  1 metadata ObjectMeta
+  2 spec NetworkPolicySpec
+NetworkPolicySpec
+  1 podSelector LabelSelector
+  2 ingress NetworkPolicyIngressRule[]
+  3 egress NetworkPolicyEgressRule[]
+  4 policyTypes string[]
+NetworkPolicyIngressRule
+  1 ports NetworkPolicyPort[]
+  2 from NetworkPolicyPeer[]
+NetworkPolicyPort
+  1 protocol string?
+  2 port IntOrString
+  3 endPort int32?
+NetworkPolicyPeer
+  1 podSelector LabelSelector
+  2 namespaceSelector LabelSelector
+  3 ipBlock IPBlock
+IPBlock
+  1 cidr string!
+  2 except string[]
+NetworkPolicyEgressRule
+  1 ports NetworkPolicyPort[]
+  2 to NetworkPolicyPeer[]
 IngressClass
   1 metadata ObjectMeta
   2 spec IngressClassSpec
