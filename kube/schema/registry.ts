@@ -9,6 +9,7 @@ import { controllerRevisionDefinitions } from "./controllerrevision.ts";
 import { coreMiscDefinitions } from "./core-misc.ts";
 import type { Definitions, GroupVersionKind, ObjectSchema, Schema } from "./dsl.ts";
 import { groupDefinitions } from "./groups.ts";
+import { ingressDefinitions } from "./ingress.ts";
 import { metaDefinitions } from "./meta.ts";
 import { networkPolicyDefinitions } from "./network-policy.ts";
 import { nodeDefinitions } from "./node.ts";
@@ -49,6 +50,7 @@ const areas: Definitions[] = [
   quotaDefinitions,
   networkPolicyDefinitions,
   admissionRegistrationDefinitions,
+  ingressDefinitions,
 ];
 
 function mergeAreas(parts: Definitions[]): Definitions {

@@ -1,13 +1,14 @@
 // The admission plugins in upstream's order. Those that fill fields a kind's defaults would otherwise
 // fill run before the defaults (Priority, DefaultTolerationSeconds, ServiceAccount, DefaultStorageClass and
 // StorageObjectInUseProtection); the namespace-policy mutators after them (LimitRanger fills default
-// requests and limits); the validating ones after the kind's own validation (LimitRanger's bounds,
-// PersistentVolumeClaimResize, ValidatingAdmissionPolicy, then ResourceQuota), on creates and updates of
-// the main resource alike.
+// requests and limits) and DefaultIngressClass; the validating ones after the kind's own validation
+// (LimitRanger's bounds, PersistentVolumeClaimResize, ValidatingAdmissionPolicy, then ResourceQuota), on
+// creates and updates of the main resource alike.
 import type { KubeObject } from "../../../kube/types.ts";
 import type { UserInfo } from "../../../kube/user-info.ts";
 import type { ApiContext } from "../api/context.ts";
 import type { ResourceKind } from "../registry/types.ts";
+import { admitDefaultIngressClass } from "./default-ingress-class.ts";
 import { admitDefaultTolerationSeconds } from "./default-toleration-seconds.ts";
 import { defaultLimitRanges, enforceLimitRanges } from "./limit-ranger.ts";
 import { admitPodSecurity } from "./pod-security.ts";
@@ -28,6 +29,7 @@ export function admitBeforeDefaults(ctx: ApiContext, kind: ResourceKind, obj: Ku
 /** Mutating admission of a create after the kind's defaults (updates keep what the object has). */
 export function mutateOnCreate(ctx: ApiContext, kind: ResourceKind, obj: KubeObject): void {
   defaultLimitRanges(ctx, kind, obj);
+  admitDefaultIngressClass(ctx, kind, obj);
 }
 
 /**

@@ -10,6 +10,7 @@ import { coreEvents } from "./events.ts";
 import { events } from "./events-v1.ts";
 import { horizontalPodAutoscalers } from "./horizontalpodautoscalers.ts";
 import { horizontalPodAutoscalersV1 } from "./horizontalpodautoscalers-v1.ts";
+import { ingressClasses, ingresses } from "./ingresses.ts";
 import { jobs } from "./jobs.ts";
 import { leases } from "./leases.ts";
 import { limitRanges } from "./limitranges.ts";
@@ -75,6 +76,8 @@ export const allKinds: readonly ResourceKind[] = [
   priorityClasses,
   // networking.k8s.io/v1
   networkPolicies,
+  ingressClasses,
+  ingresses,
   // policy/v1
   podDisruptionBudgets,
   // rbac.authorization.k8s.io/v1

@@ -88,6 +88,19 @@ const BODIES: Record<string, Json> = {
     },
   },
   ValidatingAdmissionPolicyBinding: { spec: { policyName: "fuzz-policy", validationActions: ["Warn"] } },
+  IngressClass: { spec: { controller: "example.com/fuzz" } },
+  Ingress: {
+    spec: {
+      rules: [
+        {
+          host: "fuzz.example",
+          http: {
+            paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "s", port: { number: 80 } } } }],
+          },
+        },
+      ],
+    },
+  },
 };
 
 /** A valid object of the kind, named `name`. */

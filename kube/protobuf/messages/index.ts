@@ -87,7 +87,7 @@ export const KIND_MESSAGES: Readonly<Record<string, Readonly<Record<string, stri
   "coordination.k8s.io/v1": { Lease: "Lease" },
   "discovery.k8s.io/v1": { EndpointSlice: "EndpointSlice" },
   "scheduling.k8s.io/v1": { PriorityClass: "PriorityClass" },
-  "networking.k8s.io/v1": { NetworkPolicy: "NetworkPolicy" },
+  "networking.k8s.io/v1": { NetworkPolicy: "NetworkPolicy", IngressClass: "IngressClass", Ingress: "Ingress" },
   "rbac.authorization.k8s.io/v1": {
     ClusterRoleBinding: "ClusterRoleBinding",
     ClusterRole: "ClusterRole",
