@@ -1,6 +1,7 @@
 // Every named definition, and lookups by kind. The one source of truth for the shape of the
 // served kinds.
 import { affinityDefinitions } from "./affinity.ts";
+import { apiextensionsDefinitions } from "./apiextensions.ts";
 import { autoscalingDefinitions } from "./autoscaling.ts";
 import { batchDefinitions } from "./batch.ts";
 import { containerDefinitions } from "./container.ts";
@@ -45,6 +46,7 @@ const areas: Definitions[] = [
   autoscalingDefinitions,
   rbacDefinitions,
   quotaDefinitions,
+  apiextensionsDefinitions,
 ];
 
 function mergeAreas(parts: Definitions[]): Definitions {
