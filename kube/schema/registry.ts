@@ -10,6 +10,7 @@ import { coreMiscDefinitions } from "./core-misc.ts";
 import type { Definitions, GroupVersionKind, ObjectSchema, Schema } from "./dsl.ts";
 import { groupDefinitions } from "./groups.ts";
 import { metaDefinitions } from "./meta.ts";
+import { networkPolicyDefinitions } from "./network-policy.ts";
 import { nodeDefinitions } from "./node.ts";
 import { podDefinitions } from "./pod.ts";
 import { podStatusDefinitions } from "./pod-status.ts";
@@ -47,6 +48,7 @@ const areas: Definitions[] = [
   rbacDefinitions,
   quotaDefinitions,
   apiextensionsDefinitions,
+  networkPolicyDefinitions,
 ];
 
 function mergeAreas(parts: Definitions[]): Definitions {
