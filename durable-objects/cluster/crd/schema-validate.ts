@@ -4,6 +4,8 @@ import { type FieldError, invalid, notSupported, required } from "../../../kube/
 import type { JSONSchemaProps } from "../../../kube/schema/json-schema.ts";
 import { checkFormat } from "./schema-formats.ts";
 import { compiledPattern } from "./schema-patterns.ts";
+import { type Budget, newBudget } from "../cel/cel.ts";
+import { ruleErrors, type ValidationRule } from "./schema-rules.ts";
 
 const typeName = (v: unknown): string => {
   if (v === null) return "null";
@@ -36,11 +38,11 @@ const child = (path: string, key: string) => (path ? `${path}.${key}` : key);
 /** The errors of `value` at `path` (e.g. "spec.size") against `schema`. */
 export function validateValue(schema: JSONSchemaProps, value: unknown, path: string): FieldError[] {
   const errs: FieldError[] = [];
-  walk(schema, value, path, errs);
+  walk(schema, value, path, errs, newBudget());
   return errs;
 }
 
-function walk(schema: JSONSchemaProps, v: unknown, path: string, errs: FieldError[]): void {
+function walk(schema: JSONSchemaProps, v: unknown, path: string, errs: FieldError[], budget: Budget): void {
   if (v === undefined) return; // absent (a status an update carried over from nothing)
   if (v === null) {
     if (!schema.nullable && schema.type !== undefined && !schema["x-kubernetes-preserve-unknown-fields"])
@@ -63,10 +65,12 @@ function walk(schema: JSONSchemaProps, v: unknown, path: string, errs: FieldErro
     );
   if (typeof v === "string") stringChecks(schema, v, path, errs);
   if (typeof v === "number") numberChecks(schema, v, path, errs);
-  if (Array.isArray(v)) arrayChecks(schema, v, path, errs);
-  else if (typeof v === "object") objectChecks(schema, v as Record<string, unknown>, path, errs);
-  for (const sub of schema.allOf ?? []) walk({ ...sub, type: sub.type }, v, path, errs);
+  if (Array.isArray(v)) arrayChecks(schema, v, path, errs, budget);
+  else if (typeof v === "object") objectChecks(schema, v as Record<string, unknown>, path, errs, budget);
+  for (const sub of schema.allOf ?? []) walk({ ...sub, type: sub.type }, v, path, errs, budget);
   if (errs.length > before) return;
+  const rules = schema["x-kubernetes-validations"] as ValidationRule[] | undefined;
+  if (rules?.length) errs.push(...ruleErrors(rules, v, path, typeName(v), budget));
   if (schema.anyOf && !schema.anyOf.some((s) => validateValue(s, v, path).length === 0))
     errs.push(invalid(path, v, `${path} in body must validate at least one schema (anyOf)`));
   if (schema.oneOf && schema.oneOf.filter((s) => validateValue(s, v, path).length === 0).length !== 1)
@@ -109,7 +113,7 @@ function numberChecks(schema: JSONSchemaProps, v: number, path: string, errs: Fi
     errs.push(invalid(path, v, `${path} in body should be a multiple of ${multipleOf}`));
 }
 
-function arrayChecks(schema: JSONSchemaProps, v: unknown[], path: string, errs: FieldError[]): void {
+function arrayChecks(schema: JSONSchemaProps, v: unknown[], path: string, errs: FieldError[], budget: Budget): void {
   if (schema.maxItems !== undefined && v.length > schema.maxItems)
     errs.push({
       type: "FieldValueTooMany",
@@ -118,10 +122,16 @@ function arrayChecks(schema: JSONSchemaProps, v: unknown[], path: string, errs: 
     });
   if (schema.minItems !== undefined && v.length < schema.minItems)
     errs.push(invalid(path, v.length, `${path} in body should have at least ${schema.minItems} items`));
-  if (schema.items) for (const [i, item] of v.entries()) walk(schema.items, item, `${path}[${i}]`, errs);
+  if (schema.items) for (const [i, item] of v.entries()) walk(schema.items, item, `${path}[${i}]`, errs, budget);
 }
 
-function objectChecks(schema: JSONSchemaProps, v: Record<string, unknown>, path: string, errs: FieldError[]): void {
+function objectChecks(
+  schema: JSONSchemaProps,
+  v: Record<string, unknown>,
+  path: string,
+  errs: FieldError[],
+  budget: Budget,
+): void {
   for (const name of schema.required ?? []) if (v[name] === undefined) errs.push(required(child(path, name)));
   const count = Object.keys(v).length;
   if (schema.maxProperties !== undefined && count > schema.maxProperties)
@@ -135,6 +145,6 @@ function objectChecks(schema: JSONSchemaProps, v: Record<string, unknown>, path:
   const extra = typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined;
   for (const [key, value] of Object.entries(v)) {
     const sub = schema.properties?.[key] ?? extra;
-    if (sub) walk(sub, value, child(path, key), errs);
+    if (sub) walk(sub, value, child(path, key), errs, budget);
   }
 }

@@ -100,3 +100,24 @@ describe("patterns", () => {
     expect(compiledPattern("^(a+)+$").test("aaa")).toBe(true);
   });
 });
+
+describe("x-kubernetes-validations", () => {
+  const ruled: JSONSchemaProps = {
+    type: "object",
+    properties: { replicas: { type: "integer" }, max: { type: "integer" }, name: { type: "string" } },
+    "x-kubernetes-validations": [
+      { rule: "self.replicas <= self.max" },
+      { rule: "self.name.startsWith('w')", message: "name must start with w" },
+      { rule: "self.replicas == oldSelf.replicas" },
+    ],
+  };
+
+  it("evaluates rules with self bound to the value, with upstream's messages", () => {
+    const errs = validateValue(ruled, { replicas: 5, max: 3, name: "x" }, "spec").map(fieldErrorText);
+    expect(errs).toEqual([
+      'spec: Invalid value: "object": failed rule: self.replicas <= self.max',
+      'spec: Invalid value: "object": name must start with w',
+    ]);
+    expect(validateValue(ruled, { replicas: 1, max: 3, name: "w" }, "spec")).toEqual([]);
+  });
+});

@@ -8,6 +8,7 @@ import type { KubeObject } from "../../../kube/types.ts";
 import type { CrdNames, CrdSpec, CrdVersion } from "../crd/custom-kinds.ts";
 import { parsePath } from "../crd/jsonpath.ts";
 import { patternProblem } from "../crd/schema-patterns.ts";
+import { ruleProblem, type ValidationRule } from "../crd/schema-rules.ts";
 
 /** How deeply a schema may nest; real CRDs stay far below, and every walk over a CR is bounded by it. */
 export const MAX_SCHEMA_DEPTH = 64;
@@ -70,6 +71,11 @@ function schemaErrors(s: JSONSchemaProps, path: string, depth: number, specified
   if (s.pattern !== undefined) {
     const problem = patternProblem(s.pattern);
     if (problem) errs.push(invalid(`${path}.pattern`, s.pattern, problem));
+  }
+  for (const [i, rule] of (s["x-kubernetes-validations"] ?? []).entries()) {
+    const problem = ruleProblem(rule as ValidationRule);
+    if (problem)
+      errs.push(invalid(`${path}.x-kubernetes-validations[${i}].rule`, (rule as ValidationRule)?.rule ?? "", problem));
   }
   for (const [name, sub] of Object.entries(s.properties ?? {}))
     errs.push(...schemaErrors(sub, `${path}.properties[${name}]`, depth + 1, true));
