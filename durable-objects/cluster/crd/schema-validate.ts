@@ -33,6 +33,13 @@ function typeMatches(schema: JSONSchemaProps, v: unknown): boolean {
   }
 }
 
+/** Primitives compare directly; only object and array values need their JSON compared. */
+function inEnum(values: readonly unknown[], v: unknown): boolean {
+  if (typeof v !== "object") return values.includes(v);
+  const text = JSON.stringify(v);
+  return values.some((e) => typeof e === "object" && JSON.stringify(e) === text);
+}
+
 const child = (path: string, key: string) => (path ? `${path}.${key}` : key);
 
 /** The errors of `value` at `path` (e.g. "spec.size") against `schema`. */
@@ -55,7 +62,7 @@ function walk(schema: JSONSchemaProps, v: unknown, path: string, errs: FieldErro
     return;
   }
   const before = errs.length;
-  if (schema.enum && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(v)))
+  if (schema.enum && !inEnum(schema.enum, v))
     errs.push(
       notSupported(
         path,
@@ -80,7 +87,8 @@ function walk(schema: JSONSchemaProps, v: unknown, path: string, errs: FieldErro
 }
 
 function stringChecks(schema: JSONSchemaProps, v: string, path: string, errs: FieldError[]): void {
-  const length = [...v].length;
+  // Code points, as Go counts a string's length for these checks; counted only when a bound asks.
+  const length = schema.maxLength !== undefined || schema.minLength !== undefined ? [...v].length : 0;
   if (schema.maxLength !== undefined && length > schema.maxLength)
     errs.push({ type: "FieldValueTooLong", field: path, detail: `may not be more than ${schema.maxLength} bytes` });
   if (schema.minLength !== undefined && length < schema.minLength)
