@@ -130,11 +130,13 @@ export class CrdController implements Controller {
         conditions: withCondition(crd.status?.conditions ?? [], { type: "Terminating", status, reason, message }, now),
       });
     crd = terminating("True", "InstanceDeletionInProgress", "CustomResource deletion is in progress");
+    // A CRD naming a built-in resource (never Established: PluralConflict) owns none of its objects.
     const kind = this.ctx.kinds.byResource(resource);
-    if (kind)
+    const owned = kind !== undefined && !this.ctx.kinds.isBuiltin(kind);
+    if (owned)
       for (const entry of [...this.ctx.store.list(resource)])
         if (!entry.object.metadata.deletionTimestamp) this.#w.delete(resource, entry.object);
-    const left = this.ctx.store.list(resource).length;
+    const left = owned ? this.ctx.store.list(resource).length : 0;
     // Instances held by their finalizers wake this key as they go (keysFor); the requeue is a backstop.
     if (left > 0) return { requeueAfterMs: 5000 };
     crd = terminating("False", "InstanceDeletionCompleted", "removed all instances");

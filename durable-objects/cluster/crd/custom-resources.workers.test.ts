@@ -197,3 +197,33 @@ describe("CustomResourceDefinition", () => {
     expect((await c.request("GET", WIDGETS)).status).toBe(404);
   });
 });
+
+describe("a CRD naming a built-in resource", () => {
+  it("is not Established, and deleting it leaves the built-in objects alone", async () => {
+    const c = await newCluster();
+    const role = { metadata: { name: "keep" }, rules: [] };
+    expect((await c.request("POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles", role)).status).toBe(
+      201,
+    );
+    const crd = widgetCrd();
+    crd.metadata.name = "roles.rbac.authorization.k8s.io";
+    crd.spec.group = "rbac.authorization.k8s.io";
+    crd.spec.names = { plural: "roles", singular: "role", kind: "Role", shortNames: [], categories: [] };
+    expect((await c.request("POST", CRDS, crd)).status).toBe(201);
+    const conflicted = await until(
+      () => c.request("GET", `${CRDS}/roles.rbac.authorization.k8s.io`),
+      (r) => r.body.status?.conditions?.some((x: { reason: string }) => x.reason === "PluralConflict"),
+      "PluralConflict",
+    );
+    expect(conflicted.body.status.conditions.some((x: { type: string }) => x.type === "Established")).toBe(false);
+    await c.request("DELETE", `${CRDS}/roles.rbac.authorization.k8s.io`);
+    await until(
+      () => c.request("GET", `${CRDS}/roles.rbac.authorization.k8s.io`),
+      (r) => r.status === 404,
+      "CRD gone",
+    );
+    expect((await c.request("GET", "/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles/keep")).status).toBe(
+      200,
+    );
+  });
+});
