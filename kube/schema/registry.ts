@@ -1,5 +1,6 @@
 // Every named definition, and lookups by kind. The one source of truth for the shape of the
 // served kinds.
+import { admissionRegistrationDefinitions } from "./admissionregistration.ts";
 import { affinityDefinitions } from "./affinity.ts";
 import { apiextensionsDefinitions } from "./apiextensions.ts";
 import { autoscalingDefinitions } from "./autoscaling.ts";
@@ -49,6 +50,7 @@ const areas: Definitions[] = [
   quotaDefinitions,
   apiextensionsDefinitions,
   networkPolicyDefinitions,
+  admissionRegistrationDefinitions,
 ];
 
 function mergeAreas(parts: Definitions[]): Definitions {
