@@ -36,7 +36,9 @@ import {
   writeRecord,
 } from "./limits/lifecycle.ts";
 import { type ClusterPlan, type ClusterUsage, isClusterPlan } from "./limits/types.ts";
-import { kindIndex } from "./registry/index.ts";
+import { allKinds } from "./registry/index.ts";
+import { KindIndex } from "./registry/lookup.ts";
+import { serveCustomResources } from "./crd/served-kinds.ts";
 import { EDGE_INGRESS_CLASS, INGRESS_CLASSES, ingressClasses } from "./registry/ingresses.ts";
 import { STORAGE_CLASSES } from "./registry/storage-common.ts";
 import { DEFAULT_STORAGE_CLASS, storageClasses } from "./registry/storageclasses.ts";
@@ -154,12 +156,19 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     const db = drizzle(storage, { logger: false });
     await migrate(db, migrations);
     const store = new ObjectStore(db, storage, this.#logLimit);
-    const ctx: ApiContext = { store, kinds: kindIndex, now: () => Date.now(), settings: settingsOf(record) };
+    // Each cluster has its own table: its CustomResourceDefinitions add kinds only it serves.
+    const ctx: ApiContext = {
+      store,
+      kinds: new KindIndex(allKinds),
+      now: () => Date.now(),
+      settings: settingsOf(record),
+    };
     const issuer = new ServiceAccountIssuer(record.issuer ?? FALLBACK_ISSUER, await clusterSigningKey(storage.sql));
     ctx.serviceAccountIssuer = issuer;
     const credentials = new Credentials(db, record.id);
     // The cluster's CA exists before anything publishes or signs with it (made once, on the first start).
     const ca = new ClusterCA(storage.sql, () => ctx.now());
+    serveCustomResources(ctx);
     ensureSystemObjects(ctx);
     startAccessControl(ctx);
     publishRootCA(ctx, await ca.ensure());
@@ -389,7 +398,7 @@ async function drain(request: Request): Promise<void> {
 
 /** The objects upstream's apiserver creates for itself (system namespaces, the `kubernetes` service), the default StorageClass and IngressClass. */
 function ensureSystemObjects(ctx: ApiContext): void {
-  const namespaces = kindIndex.byResource("namespaces")!;
+  const namespaces = ctx.kinds.byResource("namespaces")!;
   for (const name of SYSTEM_NAMESPACES) {
     if (ctx.store.get("namespaces", undefined, name)) continue;
     createObject(ctx, namespaces, undefined, { apiVersion: "v1", kind: "Namespace", metadata: { name } }, SYSTEM_WRITE);

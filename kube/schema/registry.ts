@@ -2,6 +2,7 @@
 // served kinds.
 import { admissionRegistrationDefinitions } from "./admissionregistration.ts";
 import { affinityDefinitions } from "./affinity.ts";
+import { apiextensionsDefinitions } from "./apiextensions.ts";
 import { autoscalingDefinitions } from "./autoscaling.ts";
 import { batchDefinitions } from "./batch.ts";
 import { containerDefinitions } from "./container.ts";
@@ -48,6 +49,7 @@ const areas: Definitions[] = [
   autoscalingDefinitions,
   rbacDefinitions,
   quotaDefinitions,
+  apiextensionsDefinitions,
   networkPolicyDefinitions,
   admissionRegistrationDefinitions,
   ingressDefinitions,

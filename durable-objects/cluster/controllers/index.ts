@@ -4,6 +4,7 @@ import { ClusterRoleAggregationController } from "./clusterrole-aggregation.ts";
 import { ResourceQuotaController } from "./resourcequota.ts";
 import type { ApiContext } from "../api/context.ts";
 import { CronJobController } from "./cronjob.ts";
+import { CrdController } from "./crd.ts";
 import { DaemonSetController } from "./daemonset.ts";
 import { DeploymentController } from "./deployment.ts";
 import { DisruptionController } from "./disruption.ts";
@@ -67,6 +68,7 @@ export function controllersFor(
     new PvProtectionController(ctx),
     new EphemeralVolumeController(ctx),
     new VolumeExpansionController(ctx),
+    new CrdController(ctx),
     ...(edge ? [new EdgeLoadBalancerController(ctx, edge)] : []),
   ];
 }

@@ -2,6 +2,7 @@
 import { configMaps } from "./configmaps.ts";
 import { controllerRevisions } from "./controllerrevisions.ts";
 import { cronJobs } from "./cronjobs.ts";
+import { customResourceDefinitions } from "./customresourcedefinitions.ts";
 import { daemonSets } from "./daemonsets.ts";
 import { deployments } from "./deployments.ts";
 import { endpoints } from "./endpoints.ts";
@@ -54,6 +55,8 @@ export const allKinds: readonly ResourceKind[] = [
   secrets,
   serviceAccounts,
   services,
+  // apiextensions.k8s.io/v1
+  customResourceDefinitions,
   // apps/v1
   controllerRevisions,
   daemonSets,

@@ -103,6 +103,23 @@ const BODIES: Record<string, Json> = {
   },
 };
 
+/** A CRD's name must be its plural and group: `name` becomes the plural (fuzz.example.com/v1 `name`s). */
+function fuzzCrd(name: string): KubeObject {
+  const kind = name.charAt(0).toUpperCase() + name.slice(1).replace(/-/g, "");
+  const schema = { type: "object", properties: { spec: { type: "object", properties: { size: { type: "string" } } } } };
+  return {
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    metadata: { name: `${name}.fuzz.example.com`, labels },
+    spec: {
+      group: "fuzz.example.com",
+      names: { plural: name, singular: name, kind, listKind: `${kind}List` },
+      scope: "Namespaced",
+      versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: schema } }],
+    },
+  };
+}
+
 /** A valid object of the kind, named `name`. */
 export function validObject(kind: ResourceKind, name: string): KubeObject {
   const spec = structuredClone(BODIES[kind.kind] ?? {});
@@ -120,6 +137,7 @@ export function validObject(kind: ResourceKind, name: string): KubeObject {
       regarding: { kind: "Pod", name: "p", namespace: "default" },
     };
   }
+  if (kind.kind === "CustomResourceDefinition") return fuzzCrd(name);
   if (kind.kind === "HorizontalPodAutoscaler" && kind.version === "v1") spec.spec.targetCPUUtilizationPercentage = 50;
   return { apiVersion: apiVersionOf(kind), kind: kind.kind, metadata: { name, labels }, ...spec };
 }
