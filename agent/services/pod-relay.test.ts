@@ -77,7 +77,7 @@ describe("pod relay", () => {
       });
     });
     expect(answer).toBe("from b");
-    expect(opens).toEqual([{ kind: "pod-connect", node: "b", podIP: "10.244.1.7", port: 9090 }]);
+    expect(opens).toEqual([{ kind: "pod-connect", node: "b", podIP: "10.244.1.7", port: 9090, sourceIP: "127.0.0.1" }]);
   });
 
   it("resets a connection whose destination is in no other node's range", async () => {

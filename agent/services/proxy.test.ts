@@ -180,7 +180,15 @@ describe("ServiceProxy", () => {
     await proxy.update([web([{ ip: "10.88.0.9", nodeName: "other", ports: { http: 8080 } }])]);
     expect(await ask(proxy.portOf("team", "web", 80)!, "GET /")).toBe("remote 10.88.0.9|GET /");
     expect(fake.opens).toEqual([
-      { kind: "connect", namespace: "team", service: "web", node: "other", podIP: "10.88.0.9", port: 8080 },
+      {
+        kind: "connect",
+        namespace: "team",
+        service: "web",
+        node: "other",
+        podIP: "10.88.0.9",
+        port: 8080,
+        sourceIP: "127.0.0.1",
+      },
     ]);
   });
 
