@@ -14,7 +14,6 @@ import type { ApiContext } from "./context.ts";
 import { finishDeletionIfReady } from "./delete.ts";
 import type { WriteOptions } from "./options.ts";
 import { validateAdmission } from "../admission/chain.ts";
-import { admitClaimResize } from "./storage-admission.ts";
 import { checkObjectSize, validateUpdate } from "./validate.ts";
 
 export interface UpdateTarget {
@@ -103,7 +102,6 @@ export function updateObject(
   next.metadata.resourceVersion = old.metadata.resourceVersion;
   if (target.subresource === undefined) checkEscalation(ctx, kind, next, old, options.user);
   validateUpdate(kind, next, old);
-  admitClaimResize(ctx, kind, next, old);
   checkFinalizers(kind, next, old);
   if (target.subresource === undefined) validateAdmission(ctx, kind, next, old, options.warnings);
   if (!options.managedFieldsDone) {

@@ -20,6 +20,7 @@ import { objectKey } from "../store/keys.ts";
 import type { Change } from "../store/object-store.ts";
 import { expiredLeases, heartbeatSeconds, leaseSeconds } from "./heartbeat.ts";
 import { joinNode } from "./join.ts";
+import { LeaseTable } from "./lease-table.ts";
 import { ClusterDNSIndex } from "./dns-sync.ts";
 import { NetworkPolicyIndex } from "./network-policy-sync.ts";
 import { VersionedFeed } from "./versioned-feed.ts";
@@ -32,9 +33,7 @@ import { PERSISTENT_VOLUME_CLAIMS, PERSISTENT_VOLUMES } from "../registry/storag
 import {
   finishDeletions,
   KubeletEvents,
-  leaseRows,
   markNodeUnknown,
-  renewLease,
   writeNodeStatus,
   writeVolumeDir,
   writePodStatuses,
@@ -54,6 +53,7 @@ export class NodeAgents {
   /** Cluster DNS data for the agents serving it; NetworkPolicy data for those enforcing policies. */
   #dns: VersionedFeed<ClusterDNSData>;
   #policies: VersionedFeed<NetworkPolicyData>;
+  #leases: LeaseTable;
 
   constructor(
     private readonly ctx: ApiContext,
@@ -63,6 +63,7 @@ export class NodeAgents {
     private readonly metrics?: MetricsWindow,
   ) {
     this.#events = new KubeletEvents(ctx);
+    this.#leases = new LeaseTable(db, ctx.now());
     for (const entry of ctx.store.list("pods")) this.#index(entry.key, undefined, entry.object.spec?.nodeName);
     ctx.store.onChange((change) => this.#onChange(change));
     const dns = new ClusterDNSIndex(ctx.store, () => this.#dns.changed());
@@ -74,7 +75,7 @@ export class NodeAgents {
   }
 
   join(token: string, body: unknown): Promise<JoinResponse> {
-    return joinNode(this.ctx, this.credentials, this.db, token, body);
+    return joinNode(this.ctx, this.credentials, this.#leases, token, body);
   }
 
   async sync(token: string, body: unknown): Promise<SyncResponse> {
@@ -95,7 +96,7 @@ export class NodeAgents {
     if (req.wantServices) this.#wantServices.add(req.nodeName);
     else this.#wantServices.delete(req.nodeName);
     const interval = heartbeatSeconds(this.ctx.store.count("nodes"));
-    renewLease(this.db, req.nodeName, this.ctx.now(), leaseSeconds(interval));
+    this.#leases.renew(req.nodeName, this.ctx.now(), leaseSeconds(interval));
     if (req.metrics) this.metrics?.record(req.nodeName, req.metrics, interval);
     const { before, written, refusedEvents } = this.ctx.store.transaction(() => {
       if (req.nodeStatus) writeNodeStatus(this.ctx, req.nodeName, req.nodeStatus);
@@ -137,14 +138,14 @@ export class NodeAgents {
   /** Nodes whose lease ran out (and `graceMs` passed) get Unknown conditions (the node lifecycle controller). */
   markSilentNodes(graceMs = 0): string[] {
     const marked: string[] = [];
-    for (const node of expiredLeases(leaseRows(this.db), this.ctx.now(), graceMs))
+    for (const node of expiredLeases(this.#leases.rows(), this.ctx.now(), graceMs))
       if (markNodeUnknown(this.ctx, node)) marked.push(node);
     return marked;
   }
 
   /** The kube-node-lease rows, for serving Lease objects. */
   leases() {
-    return leaseRows(this.db);
+    return this.#leases.rows();
   }
 
   /** uid → the stored resourceVersion of each pod a status update names (before it is written). */
@@ -243,6 +244,7 @@ export class NodeAgents {
     }
     if (change.entry.resource === "nodes") {
       this.#cidrs = undefined;
+      if (change.type === "DELETED") this.#leases.drop([change.entry.object.metadata.name ?? ""]);
       this.#onNodeChange(change);
       return;
     }
