@@ -92,4 +92,43 @@ describe("pod relay", () => {
     expect(["ECONNRESET", "closed"]).toContain(closed);
     expect(relay.counts).toEqual({ relayed: 0, failed: 1 });
   });
+
+  it("holds unanswered (a drop) a connection the source's policies refuse, opening no stream", async () => {
+    const opens: PodConnectOpen[] = [];
+    let known: (table: string) => void = () => {};
+    const conntrack = new Promise<string>((resolve) => {
+      known = resolve;
+    });
+    const relay = new PodRelay({
+      nodeName: "a",
+      readConntrack: () => conntrack,
+      policy: { allows: (_source, destination, port) => !(destination === "10.244.1.7" && port === 9090) },
+      openStream: (open) => {
+        opens.push(open);
+        throw new Error("no stream expected");
+      },
+    });
+    relay.setNodes(cidrs);
+    await relay.listen("127.0.0.1");
+    closers.push(() => relay.close());
+    const socket = net.connect(relay.address?.port ?? 0, "127.0.0.1");
+    closers.push(() => socket.destroy());
+    let ended = false;
+    socket.on("close", () => {
+      ended = true;
+    });
+    socket.on("error", () => {});
+    await new Promise<void>((resolve) =>
+      socket.on("connect", () => {
+        known(
+          `ipv4 2 tcp 6 100 ESTABLISHED src=127.0.0.1 dst=10.244.1.7 sport=${socket.localPort} dport=9090 src=127.0.0.1 dst=127.0.0.1 sport=${relay.address?.port} dport=${socket.localPort} [ASSURED]`,
+        );
+        resolve();
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    expect(ended).toBe(false);
+    expect(opens).toEqual([]);
+    expect(relay.counts).toEqual({ relayed: 0, failed: 0 });
+  });
 });
