@@ -22,6 +22,18 @@ afterEach(() => {
   for (const c of closers.splice(0)) c();
 });
 
+/**
+ * The conntrack table the relay reads, known only once the test's connection has its ports: `known` gives
+ * the entry the kernel would have for it.
+ */
+function pendingConntrack() {
+  let known: (table: string) => void = () => {};
+  const conntrack = new Promise<string>((resolve) => {
+    known = resolve;
+  });
+  return { conntrack, known: (table: string) => known(table) };
+}
+
 describe("pod relay", () => {
   it("finds a NATed connection's original destination by its reply tuple", () => {
     const local = { address: "10.244.0.1", port: 35001 };
@@ -40,10 +52,7 @@ describe("pod relay", () => {
 
   it("opens a pod-connect stream to the node of the original destination and relays bytes", async () => {
     const opens: PodConnectOpen[] = [];
-    let known: (table: string) => void = () => {};
-    const conntrack = new Promise<string>((resolve) => {
-      known = resolve;
-    });
+    const { conntrack, known } = pendingConntrack();
     const relay = new PodRelay({
       nodeName: "a",
       // The entry the kernel would have for the test's own connection, made up once its ports are known.
@@ -95,10 +104,7 @@ describe("pod relay", () => {
 
   it("holds unanswered (a drop) a connection the source's policies refuse, opening no stream", async () => {
     const opens: PodConnectOpen[] = [];
-    let known: (table: string) => void = () => {};
-    const conntrack = new Promise<string>((resolve) => {
-      known = resolve;
-    });
+    const { conntrack, known } = pendingConntrack();
     const relay = new PodRelay({
       nodeName: "a",
       readConntrack: () => conntrack,
