@@ -103,7 +103,7 @@ export function updateObject(
   if (target.subresource === undefined) checkEscalation(ctx, kind, next, old, options.user);
   validateUpdate(kind, next, old);
   checkFinalizers(kind, next, old);
-  if (target.subresource === undefined) validateAdmission(ctx, kind, next, old, options.warnings);
+  if (target.subresource === undefined) validateAdmission(ctx, kind, next, old, options.warnings, options.user);
   if (!options.managedFieldsDone) {
     const managed = recordUpdate(old, next, {
       manager: options.fieldManager,

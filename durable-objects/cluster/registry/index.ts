@@ -34,6 +34,7 @@ import { services } from "./services.ts";
 import { statefulSets } from "./statefulsets.ts";
 import { storageClasses } from "./storageclasses.ts";
 import type { ResourceKind } from "./types.ts";
+import { validatingAdmissionPolicies, validatingAdmissionPolicyBindings } from "./validatingadmissionpolicies.ts";
 
 export const allKinds: readonly ResourceKind[] = [
   // core/v1
@@ -83,6 +84,9 @@ export const allKinds: readonly ResourceKind[] = [
   roles,
   // storage.k8s.io/v1
   storageClasses,
+  // admissionregistration.k8s.io/v1
+  validatingAdmissionPolicies,
+  validatingAdmissionPolicyBindings,
 ];
 
 export const kindIndex = new KindIndex(allKinds);

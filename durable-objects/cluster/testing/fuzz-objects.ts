@@ -75,6 +75,19 @@ const BODIES: Record<string, Json> = {
   StorageClass: { provisioner: "example.com/fuzz" },
   ResourceQuota: { spec: { hard: { "count/widgets.example.com": "5" } } },
   LimitRange: { spec: { limits: [{ type: "Container", max: { memory: "64Gi" } }] } },
+  ValidatingAdmissionPolicy: {
+    spec: {
+      matchConstraints: {
+        resourceRules: [
+          { apiGroups: ["coordination.k8s.io"], apiVersions: ["v1"], operations: ["CREATE"], resources: ["leases"] },
+        ],
+      },
+      validations: [
+        { expression: "object.metadata.name.matches('^[a-z]')", messageExpression: "'bad ' + object.metadata.name" },
+      ],
+    },
+  },
+  ValidatingAdmissionPolicyBinding: { spec: { policyName: "fuzz-policy", validationActions: ["Warn"] } },
 };
 
 /** A valid object of the kind, named `name`. */
