@@ -36,6 +36,8 @@ import {
   volumesDir,
 } from "./state.ts";
 import { SyncLoop } from "./sync-loop.ts";
+import { NetworkPolicyEnforcer } from "./network-policy/enforcer.ts";
+import { checkPolicyFirewall, PolicyFirewall } from "./network-policy/firewall.ts";
 import { ClusterDNS } from "./dns/start.ts";
 import { TunnelClient } from "./tunnel/client.ts";
 import { streamHandlers } from "./tunnel/handlers.ts";
@@ -186,6 +188,19 @@ async function runNode(
     const { capacity, allocatable, addresses, nodeInfo } = facts;
     return { capacity, allocatable, addresses, nodeInfo, conditions };
   };
+  // NetworkPolicies: only a runtime with containers has traffic to filter (simulated nodes are not sent them).
+  let policies: NetworkPolicyEnforcer | undefined;
+  if (runtime instanceof DockerRuntime) {
+    const names = agentNetworkNames(state.server, state.nodeName);
+    const unfiltered = await checkPolicyFirewall();
+    policies = new NetworkPolicyEnforcer({
+      nodeName: state.nodeName,
+      firewall: unfiltered ? undefined : new PolicyFirewall(names.id, runCommand),
+      bridge: () => (network?.gateway() ? names.bridge : undefined),
+      unenforced: unfiltered,
+      log,
+    });
+  }
   const loop = new SyncLoop({
     client,
     credential: state.nodeCredential,
@@ -212,6 +227,7 @@ async function runNode(
             update: async (podCIDR, nodeCIDRs) => {
               if (podCIDR) await network?.ensure(podCIDR);
               await services?.syncHost(nodeCIDRs);
+              await policies?.sync().catch((e: Error) => log(`network policies: ${e.message}`));
               await placeDNS();
             },
           },
@@ -230,11 +246,13 @@ async function runNode(
       await tunnel?.stop();
       await dns?.close();
       await services?.cleanup();
+      await policies?.cleanup();
       if (runtime instanceof DockerRuntime) await runtime.removeAll();
       await network?.remove();
       log("removed this node's pods, pod network, cluster IP rules and Service interface");
     },
     dns,
+    networkPolicies: policies,
   });
   loop.seed(restored);
   // Pods reach Services through this node's proxy; it listens before any pod starts (their env names its ports).
@@ -271,6 +289,7 @@ async function runNode(
       log,
       network,
       host: unroutable ? undefined : new HostServices(names.id, names.services, runCommand, log),
+      policy: policies,
     });
   }
   // Cluster DNS listens where pods reach their node: the pod network's gateway once the network is there
@@ -283,7 +302,7 @@ async function runNode(
   tunnel = new TunnelClient({
     server: options.server,
     credential: state.nodeCredential,
-    handlers: streamHandlers(runtime, state.nodeName),
+    handlers: streamHandlers(runtime, state.nodeName, policies),
     ca: options.caFile ? await readFile(options.caFile, "utf8") : undefined,
     insecureSkipTlsVerify: options.insecureSkipTlsVerify,
     log,

@@ -7,6 +7,7 @@ import {
   AGENT_SYNC_PATH,
   type AgentNodeStatus,
   type ClusterDNSData,
+  type NetworkPolicyData,
   type NodeCIDR,
   type PodAssignment,
   type SyncRequest,
@@ -55,6 +56,8 @@ export interface SyncLoopOptions {
   onNodeGone?: () => Promise<void>;
   /** The node's cluster DNS server: sent the cluster's DNS data whenever the version it holds is stale. */
   dns?: { readonly version: string | undefined; update(data: ClusterDNSData): void };
+  /** NetworkPolicy enforcement: sent the policy data whenever the version it holds is stale. */
+  networkPolicies?: { readonly version: string | undefined; update(data: NetworkPolicyData): void };
   /** The node's provisioned volumes on disk: told which directories still have a volume. */
   volumes?: { readonly dir: string; keep(dirs: string[], retained: string[]): Promise<void> };
 }
@@ -144,6 +147,9 @@ export class SyncLoop {
       ...(this.options.services ? { wantServices: true } : {}),
       ...(this.options.dns ? { wantDNS: true, dnsVersion: this.options.dns.version } : {}),
       ...(this.options.volumes ? { wantVolumes: true, volumeDir: this.options.volumes.dir } : {}),
+      ...(this.options.networkPolicies
+        ? { wantNetworkPolicies: true, networkPolicyVersion: this.options.networkPolicies.version }
+        : {}),
       ...(metrics ? { metrics } : {}),
     };
     const abort = new AbortController();
@@ -180,6 +186,8 @@ export class SyncLoop {
       ?.update(response.podCIDR, response.nodeCIDRs)
       .catch((e: Error) => this.#log(`pod network: ${e.message}`));
     if (response.dns) this.options.dns?.update(response.dns);
+    // Before pods start: a new pod is isolated from its first packet when a policy already selects it.
+    if (response.networkPolicies) this.options.networkPolicies?.update(response.networkPolicies);
     if (response.services)
       await this.options.services?.update(response.services).catch((e: Error) => this.#log(`services: ${e.message}`));
     for (const uid of sent.terminated) {

@@ -107,6 +107,8 @@ export interface ConnectOpen {
   node: string;
   podIP: string;
   port: number;
+  /** Who connected (the pod's IP, or a node port's client): the endpoint's node checks its NetworkPolicies. */
+  sourceIP?: string;
 }
 
 /**
@@ -119,13 +121,23 @@ export interface PodConnectOpen {
   node: string;
   podIP: string;
   port: number;
+  /** The pod that connected: the target's node checks its NetworkPolicies. */
+  sourceIP?: string;
 }
+
+/** How a node words a `tcp` open its pod's NetworkPolicies refuse (code 403): the asking node then drops. */
+export const POLICY_DENIED = "refused by a NetworkPolicy";
 
 /** Opened by the object: dial podIP:port from the node, accept once connected (503 when not), relay raw bytes. */
 export interface TcpOpen {
   kind: "tcp";
   podIP: string;
   port: number;
+  /**
+   * The connection's source as the object vouches for it (a pod of the asking node, else that node's own
+   * address): this node refuses what its pod's NetworkPolicies refuse, as an error with code 403.
+   */
+  sourceIP?: string;
 }
 
 /**

@@ -6,6 +6,7 @@
 // restarted agent takes over what it left), and removed by cleanup() when the node leaves the cluster.
 import { execFile } from "node:child_process";
 import { chainNames, type HostRulesInput, jumpRules, restoreText, serviceAddresses } from "./host-rules.ts";
+import { deleteJump, ensureJump, removeChains } from "./iptables-jumps.ts";
 
 export type Run = (command: string, args: string[], input?: string) => Promise<string>;
 
@@ -69,13 +70,9 @@ export class HostServices {
   /** Removes the interface, the jumps and the chains (the node left the cluster, or a test is done). */
   cleanup(bridge: string): Promise<void> {
     const job = async () => {
-      const ignore = () => {};
-      for (const rule of jumpRules(this.id, bridge)) await this.#deleteAll(rule);
-      for (const chain of Object.values(chainNames(this.id))) {
-        await this.exec("iptables", ["-w", "-t", "nat", "-F", chain]).catch(ignore);
-        await this.exec("iptables", ["-w", "-t", "nat", "-X", chain]).catch(ignore);
-      }
-      await this.exec("ip", ["link", "del", this.iface]).catch(ignore);
+      for (const rule of jumpRules(this.id, bridge)) await deleteJump(this.exec, "nat", rule);
+      await removeChains(this.exec, "nat", Object.values(chainNames(this.id)));
+      await this.exec("ip", ["link", "del", this.iface]).catch(() => {});
       this.#last = "";
       this.#jumpsFor = "";
       this.#addresses.clear();
@@ -120,27 +117,9 @@ export class HostServices {
 
   /** Jumps for this bridge (a bridge from before, e.g. the default network's, loses its jumps). */
   async #ensureJumps(bridge: string): Promise<void> {
-    if (this.#jumpsFor) for (const rule of jumpRules(this.id, this.#jumpsFor)) await this.#deleteAll(rule);
-    for (const rule of jumpRules(this.id, bridge)) {
-      const [chain, ...spec] = rule;
-      const present = await this.exec("iptables", ["-w", "-t", "nat", "-C", chain ?? "", ...spec]).then(
-        () => true,
-        () => false,
-      );
-      if (!present) await this.exec("iptables", ["-w", "-t", "nat", "-I", chain ?? "", "1", ...spec]);
-    }
+    if (this.#jumpsFor) for (const rule of jumpRules(this.id, this.#jumpsFor)) await deleteJump(this.exec, "nat", rule);
+    for (const rule of jumpRules(this.id, bridge)) await ensureJump(this.exec, "nat", rule);
     this.#jumpsFor = bridge;
     this.log(`cluster IPs: routed on ${this.iface}, nat chains ${Object.values(chainNames(this.id)).join(", ")}`);
-  }
-
-  async #deleteAll(rule: string[]): Promise<void> {
-    const [chain, ...spec] = rule;
-    for (let i = 0; i < 10; i++) {
-      const ok = await this.exec("iptables", ["-w", "-t", "nat", "-D", chain ?? "", ...spec]).then(
-        () => true,
-        () => false,
-      );
-      if (!ok) return;
-    }
   }
 }

@@ -22,6 +22,18 @@ afterEach(() => {
   for (const c of closers.splice(0)) c();
 });
 
+/**
+ * The conntrack table the relay reads, known only once the test's connection has its ports: `known` gives
+ * the entry the kernel would have for it.
+ */
+function pendingConntrack() {
+  let known: (table: string) => void = () => {};
+  const conntrack = new Promise<string>((resolve) => {
+    known = resolve;
+  });
+  return { conntrack, known: (table: string) => known(table) };
+}
+
 describe("pod relay", () => {
   it("finds a NATed connection's original destination by its reply tuple", () => {
     const local = { address: "10.244.0.1", port: 35001 };
@@ -40,10 +52,7 @@ describe("pod relay", () => {
 
   it("opens a pod-connect stream to the node of the original destination and relays bytes", async () => {
     const opens: PodConnectOpen[] = [];
-    let known: (table: string) => void = () => {};
-    const conntrack = new Promise<string>((resolve) => {
-      known = resolve;
-    });
+    const { conntrack, known } = pendingConntrack();
     const relay = new PodRelay({
       nodeName: "a",
       // The entry the kernel would have for the test's own connection, made up once its ports are known.
@@ -77,7 +86,7 @@ describe("pod relay", () => {
       });
     });
     expect(answer).toBe("from b");
-    expect(opens).toEqual([{ kind: "pod-connect", node: "b", podIP: "10.244.1.7", port: 9090 }]);
+    expect(opens).toEqual([{ kind: "pod-connect", node: "b", podIP: "10.244.1.7", port: 9090, sourceIP: "127.0.0.1" }]);
   });
 
   it("resets a connection whose destination is in no other node's range", async () => {
@@ -91,5 +100,41 @@ describe("pod relay", () => {
     });
     expect(["ECONNRESET", "closed"]).toContain(closed);
     expect(relay.counts).toEqual({ relayed: 0, failed: 1 });
+  });
+
+  it("holds unanswered (a drop) a connection the source's policies refuse, opening no stream", async () => {
+    const opens: PodConnectOpen[] = [];
+    const { conntrack, known } = pendingConntrack();
+    const relay = new PodRelay({
+      nodeName: "a",
+      readConntrack: () => conntrack,
+      policy: { allows: (_source, destination, port) => !(destination === "10.244.1.7" && port === 9090) },
+      openStream: (open) => {
+        opens.push(open);
+        throw new Error("no stream expected");
+      },
+    });
+    relay.setNodes(cidrs);
+    await relay.listen("127.0.0.1");
+    closers.push(() => relay.close());
+    const socket = net.connect(relay.address?.port ?? 0, "127.0.0.1");
+    closers.push(() => socket.destroy());
+    let ended = false;
+    socket.on("close", () => {
+      ended = true;
+    });
+    socket.on("error", () => {});
+    await new Promise<void>((resolve) =>
+      socket.on("connect", () => {
+        known(
+          `ipv4 2 tcp 6 100 ESTABLISHED src=127.0.0.1 dst=10.244.1.7 sport=${socket.localPort} dport=9090 src=127.0.0.1 dst=127.0.0.1 sport=${relay.address?.port} dport=${socket.localPort} [ASSURED]`,
+        );
+        resolve();
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    expect(ended).toBe(false);
+    expect(opens).toEqual([]);
+    expect(relay.counts).toEqual({ relayed: 0, failed: 0 });
   });
 });

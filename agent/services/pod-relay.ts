@@ -8,7 +8,8 @@ import { cidrContains, parseCIDR, parseIP } from "../../kube/ipv4.ts";
 import { readFile } from "node:fs/promises";
 import net from "node:net";
 import type { NodeCIDR } from "../../kube/agent-protocol.ts";
-import type { PodConnectOpen } from "../../kube/tunnel-protocol.ts";
+import { POLICY_DENIED, type PodConnectOpen } from "../../kube/tunnel-protocol.ts";
+import { holdDenied, type PolicyGate } from "../network-policy/enforcer.ts";
 import type { AgentStream } from "../tunnel/stream.ts";
 import { relaySocket } from "./relay.ts";
 
@@ -53,6 +54,8 @@ export interface PodRelayOptions {
   nodeName: string;
   openStream?: (open: PodConnectOpen) => AgentStream;
   readConntrack?: () => Promise<string>;
+  /** NetworkPolicies: a connection they refuse is held unanswered (a drop), as upstream. */
+  policy?: PolicyGate;
   log?: (message: string) => void;
 }
 
@@ -132,13 +135,22 @@ export class PodRelay {
     const node = nodeFor(this.#cidrs, target.address);
     if (!node || node === this.options.nodeName || !this.options.openStream)
       return fail(`${target.address} is in no other node's pod range`);
+    if (this.options.policy && !this.options.policy.allows(remote.address, target.address, target.port))
+      return holdDenied(client);
     let stream: AgentStream;
     try {
-      stream = this.options.openStream({ kind: "pod-connect", node, podIP: target.address, port: target.port });
+      stream = this.options.openStream({
+        kind: "pod-connect",
+        node,
+        podIP: target.address,
+        port: target.port,
+        sourceIP: remote.address.replace(/^::ffff:/, ""),
+      });
     } catch (error) {
       return fail((error as Error).message);
     }
     const refused = await stream.accepted;
+    if (refused?.message.includes(POLICY_DENIED)) return holdDenied(client);
     if (refused) return fail(`${target.address}:${target.port} refused: ${refused.message}`);
     this.counts.relayed++;
     void relaySocket(client, stream);

@@ -5,7 +5,8 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { SyncService } from "../../kube/agent-protocol.ts";
 import type { Pod } from "../../kube/pod-types.ts";
-import { type ConnectOpen, decodeFrame, FrameType, jsonPayload } from "../../kube/tunnel-protocol.ts";
+import { type ConnectOpen, decodeFrame, FrameType, jsonPayload, POLICY_DENIED } from "../../kube/tunnel-protocol.ts";
+import type { PolicyGate } from "../network-policy/enforcer.ts";
 import { AgentStream } from "../tunnel/stream.ts";
 import { ServiceProxy } from "./proxy.ts";
 import { ProxyStateFile } from "./state.ts";
@@ -48,6 +49,7 @@ function ask(port: number, text: string): Promise<string> {
 interface Fake {
   opens: ConnectOpen[];
   refuse: Set<string>;
+  refusal?: string;
 }
 
 /** The object's side of connect streams: accepts (or refuses) and answers "remote|<chunk>". */
@@ -67,14 +69,14 @@ function fakeTunnel(fake: Fake) {
     );
     setTimeout(() =>
       fake.refuse.has(open.podIP)
-        ? stream.receive(FrameType.error, jsonPayload({ message: "connection refused", code: 503 }))
+        ? stream.receive(FrameType.error, jsonPayload({ message: fake.refusal ?? "connection refused", code: 503 }))
         : stream.receive(FrameType.data, new Uint8Array()),
     );
     return stream;
   };
 }
 
-async function makeProxy(dir?: string, routed = false) {
+async function makeProxy(dir?: string, routed = false, policy?: PolicyGate) {
   const stateDir = dir ?? (await mkdtemp(path.join(os.tmpdir(), "svc-proxy-")));
   if (!dir) cleanups.push(() => rm(stateDir, { recursive: true, force: true }));
   const fake: Fake = { opens: [], refuse: new Set() };
@@ -86,6 +88,7 @@ async function makeProxy(dir?: string, routed = false) {
     routesClusterIPs: () => routed,
     state: new ProxyStateFile(path.join(stateDir, "services.json")),
     openStream: fakeTunnel(fake),
+    policy,
   });
   cleanups.push(() => proxy.close());
   return { proxy, fake, stateDir, bindHost };
@@ -180,7 +183,15 @@ describe("ServiceProxy", () => {
     await proxy.update([web([{ ip: "10.88.0.9", nodeName: "other", ports: { http: 8080 } }])]);
     expect(await ask(proxy.portOf("team", "web", 80)!, "GET /")).toBe("remote 10.88.0.9|GET /");
     expect(fake.opens).toEqual([
-      { kind: "connect", namespace: "team", service: "web", node: "other", podIP: "10.88.0.9", port: 8080 },
+      {
+        kind: "connect",
+        namespace: "team",
+        service: "web",
+        node: "other",
+        podIP: "10.88.0.9",
+        port: 8080,
+        sourceIP: "127.0.0.1",
+      },
     ]);
   });
 
@@ -307,5 +318,48 @@ describe("ServiceProxy", () => {
         .sort(),
     );
     expect(proxy.envFor(pod("elsewhere")).some(([k]) => k.startsWith("WEB_"))).toBe(false);
+  });
+});
+
+describe("ServiceProxy and NetworkPolicies", () => {
+  /** The first reply, "closed", or "no answer" when the proxy holds the connection (a drop). */
+  const askBriefly = (port: number) =>
+    Promise.race([ask(port, "hi"), new Promise<string>((r) => setTimeout(() => r("no answer"), 400))]);
+
+  it("holds a connection the policies refuse for the endpoint chosen, without trying another", async () => {
+    const asked: string[] = [];
+    const policy: PolicyGate = {
+      allows: (source, destination, port) => {
+        asked.push(`${source}>${destination}:${port}`);
+        return destination !== "10.244.1.8";
+      },
+    };
+    const { proxy, fake } = await makeProxy(undefined, false, policy);
+    await proxy.update([
+      web([
+        { ip: "10.244.1.8", nodeName: "other", ports: { http: 8080 } },
+        { ip: "10.244.1.9", nodeName: "other", ports: { http: 8080 } },
+      ]),
+    ]);
+    const port = proxy.portOf("team", "web", 80) ?? 0;
+    expect(await askBriefly(port)).toBe("no answer");
+    expect(fake.opens).toEqual([]);
+    expect(await askBriefly(port)).toBe("remote 10.244.1.9|hi");
+    expect(fake.opens.map((o) => [o.podIP, o.sourceIP])).toEqual([["10.244.1.9", "127.0.0.1"]]);
+    expect(asked).toEqual(["127.0.0.1>10.244.1.8:8080", "127.0.0.1>10.244.1.9:8080"]);
+  });
+
+  it("holds a connection the endpoint's node refused by policy, rather than trying another endpoint", async () => {
+    const { proxy, fake } = await makeProxy();
+    fake.refuse.add("10.244.1.8");
+    fake.refusal = `127.0.0.1 to 10.244.1.8:8080: ${POLICY_DENIED}`;
+    await proxy.update([
+      web([
+        { ip: "10.244.1.8", nodeName: "other", ports: { http: 8080 } },
+        { ip: "10.244.1.9", nodeName: "other", ports: { http: 8080 } },
+      ]),
+    ]);
+    expect(await askBriefly(proxy.portOf("team", "web", 80) ?? 0)).toBe("no answer");
+    expect(fake.opens.map((o) => o.podIP)).toEqual(["10.244.1.8"]);
   });
 });

@@ -7,7 +7,8 @@ import net from "node:net";
 import type { SyncEndpoint, SyncService } from "../../kube/agent-protocol.ts";
 import type { Pod } from "../../kube/pod-types.ts";
 import { type ServiceEnvEntry, serviceEnvVars, servicesForPod } from "../../kube/service-env.ts";
-import type { ConnectOpen } from "../../kube/tunnel-protocol.ts";
+import { type ConnectOpen, POLICY_DENIED } from "../../kube/tunnel-protocol.ts";
+import { holdDenied, plainAddress, type PolicyGate } from "../network-policy/enforcer.ts";
 import type { AgentStream } from "../tunnel/stream.ts";
 import { dial } from "../tunnel/tcp.ts";
 import { relaySocket } from "./relay.ts";
@@ -36,6 +37,8 @@ export interface ServiceProxyOptions {
    * in-cluster API endpoint (kubernetes-endpoint.ts). False while it is not ready: the connection is reset.
    */
   kubernetesApi?: (socket: net.Socket) => boolean;
+  /** NetworkPolicies: a connection to an endpoint they refuse is held unanswered (a drop), as upstream. */
+  policy?: PolicyGate;
   log?: (message: string) => void;
 }
 
@@ -191,6 +194,12 @@ export class ServiceProxy {
     const start = keptAt >= 0 ? keptAt : this.#next(`${id}:${servicePort}`, candidates.length);
     for (let i = 0; i < candidates.length && service && sp && !client.destroyed; i++) {
       const endpoint = candidates[(start + i) % candidates.length];
+      // Upstream filters after the Service's DNAT: the endpoint chosen, then the policy between the two pods.
+      const port = endpoint.ports[sp.name];
+      if (this.options.policy && !this.options.policy.allows(client.remoteAddress ?? "", endpoint.ip, port)) {
+        holdDenied(client);
+        return;
+      }
       if (await this.#relay(service, endpoint, endpoint.ports[sp.name], client)) {
         if (sticky) this.#stick(sticky, endpoint.ip, service.affinitySeconds ?? 10800);
         return;
@@ -219,11 +228,16 @@ export class ServiceProxy {
         node: endpoint.nodeName,
         podIP: endpoint.ip,
         port,
+        sourceIP: plainAddress(client.remoteAddress),
       });
     } catch {
       return false; // no tunnel right now
     }
     const refused = await stream.accepted;
+    if (refused?.message.includes(POLICY_DENIED)) {
+      holdDenied(client);
+      return true;
+    }
     if (refused) {
       this.options.log?.(`service proxy ${serviceKey(service)}: ${endpoint.ip}:${port} refused: ${refused.message}`);
       return false;

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type Docker from "dockerode";
 import type { NodeCIDR } from "../../kube/agent-protocol.ts";
 import type { ConnectOpen, PodConnectOpen } from "../../kube/tunnel-protocol.ts";
+import type { PolicyGate } from "../network-policy/enforcer.ts";
 import type { AgentStream } from "../tunnel/stream.ts";
 import { bindAddress, bridgeGateway, type PodNetworkGateway, podNetworkGateway } from "./gateway.ts";
 import type { HostServices } from "./host-services.ts";
@@ -30,6 +31,8 @@ export interface StartProxyOptions {
   host?: HostServices;
   /** The in-cluster API endpoint connections to the `kubernetes` Service go to. */
   kubernetesApi?: (socket: Socket) => boolean;
+  /** NetworkPolicies, asked by the proxy and the relay before they pass a connection on. */
+  policy?: PolicyGate;
 }
 
 export interface RunningProxy {
@@ -62,12 +65,18 @@ export async function startServiceProxy(options: StartProxyOptions): Promise<Run
     state: new ProxyStateFile(join(options.stateDir, SERVICE_STATE_FILE)),
     openStream: options.openStream,
     kubernetesApi: options.kubernetesApi,
+    policy: options.policy,
     log: options.log,
   });
   await proxy.restore();
   // Other nodes' pod IPs: only where the host's nat table can send connections to the relay.
   const relay = options.host
-    ? new PodRelay({ nodeName: options.nodeName, openStream: options.openStream, log: options.log })
+    ? new PodRelay({
+        nodeName: options.nodeName,
+        openStream: options.openStream,
+        policy: options.policy,
+        log: options.log,
+      })
     : undefined;
   await relay?.listen(bindAddress(gateway()));
   options.log(`service proxy: listening on ${bindAddress(gateway())}, pods told ${gateway() ?? options.hostIP}`);

@@ -1,6 +1,6 @@
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { decodeFrame, FrameType, type TcpOpen } from "../../kube/tunnel-protocol.ts";
+import { decodeFrame, FrameType, POLICY_DENIED, type TcpOpen } from "../../kube/tunnel-protocol.ts";
 import { AgentStream, StreamError } from "./stream.ts";
 import { tcpHandler } from "./tcp.ts";
 
@@ -55,5 +55,37 @@ describe("tcp streams", () => {
     expect((error as StreamError).code).toBe(503);
     expect((error as StreamError).message).toContain(`dial tcp 127.0.0.1:${port}: connect: connection refused`);
     expect(frames).toEqual([]);
+  });
+
+  it("refuses with 403 what this node's NetworkPolicies refuse the vouched source, before dialling", async () => {
+    let dialled = 0;
+    const server = net.createServer((s) => {
+      dialled++;
+      s.end();
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as net.AddressInfo).port;
+    const asked: string[] = [];
+    const policy = {
+      allows: (source: string, destination: string, p: number) => {
+        asked.push(`${source}>${destination}:${p}`);
+        return source === "10.244.1.5";
+      },
+    };
+    const refused = await tcpHandler(policy)(
+      { kind: "tcp", podIP: "127.0.0.1", port, sourceIP: "10.244.1.9" },
+      capture().stream,
+    ).catch((e) => e);
+    expect(refused).toBeInstanceOf(StreamError);
+    expect((refused as StreamError).code).toBe(403);
+    expect((refused as StreamError).message).toContain(POLICY_DENIED);
+    expect(dialled).toBe(0);
+    const { stream, frames } = capture();
+    const done = tcpHandler(policy)({ kind: "tcp", podIP: "127.0.0.1", port, sourceIP: "10.244.1.5" }, stream);
+    await until(() => frames.length > 0);
+    expect(frames[0]).toEqual({ type: FrameType.data, text: "" });
+    await done;
+    expect(asked).toEqual([`10.244.1.9>127.0.0.1:${port}`, `10.244.1.5>127.0.0.1:${port}`]);
   });
 });

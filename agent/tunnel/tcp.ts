@@ -2,7 +2,8 @@
 // another node's pod is reaching). Accepted once connected, so a refused dial reaches the asking node as a
 // 503 before any byte; then raw bytes both ways.
 import net from "node:net";
-import type { OpenRequest, TcpOpen } from "../../kube/tunnel-protocol.ts";
+import { type OpenRequest, POLICY_DENIED, type TcpOpen } from "../../kube/tunnel-protocol.ts";
+import type { PolicyGate } from "../network-policy/enforcer.ts";
 import { relaySocket } from "../services/relay.ts";
 import type { StreamHandler } from "./client.ts";
 import { dialError } from "./http-proxy.ts";
@@ -30,9 +31,12 @@ export function dial(host: string, port: number, timeoutMs = CONNECT_TIMEOUT_MS)
   });
 }
 
-export function tcpHandler(): StreamHandler {
+/** `policy`: this node's NetworkPolicies, asked about the source the object vouched for. */
+export function tcpHandler(policy?: PolicyGate): StreamHandler {
   return async (open: OpenRequest, stream: AgentStream) => {
-    const { podIP, port } = open as TcpOpen;
+    const { podIP, port, sourceIP } = open as TcpOpen;
+    if (policy && sourceIP && !policy.allows(sourceIP, podIP, port))
+      throw new StreamError(403, `${sourceIP} to ${podIP}:${port}: ${POLICY_DENIED}`);
     const socket = await dial(podIP, port);
     if (stream.signal.aborted) {
       socket.destroy();

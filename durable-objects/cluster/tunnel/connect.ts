@@ -52,6 +52,30 @@ export function checkPodConnect(ctx: ApiContext, node: string, open: PodConnectO
   return undefined;
 }
 
+/**
+ * The source the endpoint's node is told, vouched for: a live pod of the asking node keeps its IP (a node
+ * cannot claim another node's pods); anything else (a node port's client) becomes the asking node's own
+ * address, as a Service's SNAT to the node makes it upstream.
+ */
+export function vouchedSource(ctx: ApiContext, node: string, sourceIP: string | undefined): string | undefined {
+  if (!sourceIP) return undefined;
+  const own = ctx.store
+    .list("pods")
+    .some(
+      (e) =>
+        e.object.spec?.nodeName === node &&
+        e.object.spec?.hostNetwork !== true &&
+        e.object.status?.podIP === sourceIP &&
+        !["Succeeded", "Failed"].includes(e.object.status?.phase),
+    );
+  if (own) return sourceIP;
+  const addresses = (ctx.store.get("nodes", undefined, node)?.object.status?.addresses ?? []) as {
+    type?: string;
+    address?: string;
+  }[];
+  return addresses.find((a) => a.type === "InternalIP")?.address;
+}
+
 /** Copies one stream's data into the other until it ends, then ends the other the same way. */
 async function pump(from: StreamReader, to: HubStream): Promise<void> {
   for (;;) {
@@ -80,7 +104,13 @@ export async function relayConnect(
   const incoming = new StreamReader(stream);
   let target: StreamReader;
   try {
-    target = await openAccepted(hub, open.node, { kind: "tcp", podIP: open.podIP, port: open.port });
+    const sourceIP = vouchedSource(ctx, stream.node, open.sourceIP);
+    target = await openAccepted(hub, open.node, {
+      kind: "tcp",
+      podIP: open.podIP,
+      port: open.port,
+      ...(sourceIP ? { sourceIP } : {}),
+    });
   } catch (error) {
     return stream.fail((error as Error).message, error instanceof StatusError ? error.code : 502);
   }

@@ -225,6 +225,16 @@ describe("agent-opened pod-connect streams (pod IPs across nodes)", () => {
     b.ws.close();
   });
 
+  it("passes on a source IP only as the object vouches for it: node a cannot claim node b's pod", async () => {
+    const { a, b } = await withServerPod();
+    await a.send(FrameType.open, 2, jsonPayload(podConnect({ sourceIP: "10.244.1.7" })));
+    const opened = parsePayload<TcpOpen>((await b.next((f) => f.type === FrameType.open)).payload);
+    expect(opened?.podIP).toBe("10.244.1.7");
+    expect(opened?.sourceIP).not.toBe("10.244.1.7");
+    a.ws.close();
+    b.ws.close();
+  });
+
   it.each([
     ["an address no pod of node b has", podConnect({ podIP: "10.244.1.8" }), 503, "is not a running pod on node"],
     ["the pod's address on another node", podConnect({ node: "a" }), 503, 'is not a running pod on node "a"'],
