@@ -18,7 +18,15 @@ export class FieldSet {
   readonly #paths: Set<string>;
 
   constructor(paths: Iterable<FieldPath> = []) {
-    this.#paths = new Set([...paths].map((p) => p.join(SEP)));
+    this.#paths = new Set();
+    for (const p of paths) this.#paths.add(p.join(SEP));
+  }
+
+  /** From paths already in the set's own key form (fieldKey): set algebra never splits and joins again. */
+  static ofKeys(keys: Iterable<string>): FieldSet {
+    const set = new FieldSet();
+    for (const key of keys) set.#paths.add(key);
+    return set;
   }
 
   static fromFieldsV1(value: unknown): FieldSet {
@@ -39,9 +47,10 @@ export class FieldSet {
 
   toFieldsV1(): FieldsV1 {
     const root: FieldsV1 = {};
-    for (const path of [...this.paths()].sort((a, b) => (a.join(SEP) < b.join(SEP) ? -1 : 1))) {
+    // Sorting the keys sorts the paths element by element: SEP sorts below every character of an element.
+    for (const key of [...this.#paths].sort()) {
       let node = root;
-      for (const el of path) {
+      for (const el of key.split(SEP)) {
         node[el] ??= {};
         node = node[el];
       }
@@ -57,22 +66,36 @@ export class FieldSet {
     return this.#paths.has(path.join(SEP));
   }
 
+  hasKey(key: string): boolean {
+    return this.#paths.has(key);
+  }
+
   *paths(): Iterable<string[]> {
     for (const p of this.#paths) yield p.split(SEP);
   }
 
+  keys(): Iterable<string> {
+    return this.#paths;
+  }
+
   union(other: FieldSet): FieldSet {
-    return new FieldSet([...this.paths(), ...other.paths()]);
+    return FieldSet.ofKeys([...this.#paths, ...other.#paths]);
   }
 
   difference(other: FieldSet): FieldSet {
-    return new FieldSet([...this.paths()].filter((p) => !other.has(p)));
+    return FieldSet.ofKeys([...this.#paths].filter((p) => !other.#paths.has(p)));
   }
 
   intersection(other: FieldSet): FieldSet {
-    return new FieldSet([...this.paths()].filter((p) => other.has(p)));
+    return FieldSet.ofKeys([...this.#paths].filter((p) => other.#paths.has(p)));
   }
 }
+
+/** A path in a FieldSet's key form. */
+export const fieldKey = (path: FieldPath) => path.join(SEP);
+
+/** Whether a key's path ends in `.` (a list item itself, not a value in it). */
+export const isItemKey = (key: string) => key.endsWith(`${SEP}.`);
 
 /** A path as upstream prints it in conflict messages: `.spec.containers[name="web"].image`. */
 export function formatPath(path: FieldPath): string {

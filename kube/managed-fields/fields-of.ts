@@ -2,7 +2,7 @@
 // or remove the value at one such path. List semantics come from the merge-key table: lists
 // with a merge key are maps keyed by it, merge lists of primitives are sets, others atomic.
 import { fieldPatchMeta, type PatchSchema } from "../patch/merge-keys.ts";
-import { type FieldPath, FieldSet } from "./field-set.ts";
+import { type FieldPath, FieldSet, fieldKey } from "./field-set.ts";
 
 type Json = Record<string, unknown>;
 
@@ -34,7 +34,12 @@ function keyElement(item: Json, keys: readonly string[]): string {
   return `k:${JSON.stringify(Object.fromEntries(keys.map((k) => [k, keyValue(item, k)])))}`;
 }
 
-function walk(value: Json, schema: PatchSchema | undefined, prefix: string[], out: string[][]): void {
+/** Each field path under `value` → the value there (a list item for a `.` path; the first of duplicates). */
+function walk(value: Json, schema: PatchSchema | undefined, prefix: string[], out: Map<string, unknown>): void {
+  const add = (path: string[], v: unknown) => {
+    const key = fieldKey(path);
+    if (!out.has(key)) out.set(key, v);
+  };
   for (const [field, v] of Object.entries(value)) {
     if (v === undefined) continue;
     const at = [...prefix, `f:${field}`];
@@ -44,20 +49,23 @@ function walk(value: Json, schema: PatchSchema | undefined, prefix: string[], ou
       if (keys && v.every(isObject)) {
         for (const item of v) {
           const itemPath = [...at, keyElement(item, keys)];
-          out.push([...itemPath, "."]);
+          add([...itemPath, "."], item);
           walk(item, meta.fields, itemPath, out);
         }
       } else if (meta.strategy === "merge" && v.every((x) => !isObject(x) && !Array.isArray(x))) {
-        for (const x of v) out.push([...at, `v:${JSON.stringify(x)}`]);
-      } else out.push(at);
+        for (const x of v) add([...at, `v:${JSON.stringify(x)}`], x);
+      } else add(at, v);
     } else if (isObject(v) && Object.keys(v).length > 0) walk(v, meta.fields, at, out);
-    else out.push(at);
+    else add(at, v);
   }
 }
 
-/** The fields an object sets. `part` picks the main resource (no status) or the status subresource. */
-export function fieldSetOf(obj: Json, schema: PatchSchema, part: "main" | "status" = "main"): FieldSet {
-  const out: string[][] = [];
+/**
+ * The fields an object sets, each with its value (as `locate` finds it), in one walk. `part` picks the main
+ * resource (no status) or the status subresource.
+ */
+export function fieldValuesOf(obj: Json, schema: PatchSchema, part: "main" | "status" = "main"): Map<string, unknown> {
+  const out = new Map<string, unknown>();
   const top: Json = {};
   for (const [k, v] of Object.entries(obj)) {
     if (IGNORED_TOP.has(k) || (part === "main" ? k === "status" : k !== "status")) continue;
@@ -67,7 +75,12 @@ export function fieldSetOf(obj: Json, schema: PatchSchema, part: "main" | "statu
     } else top[k] = v;
   }
   walk(top, schema, [], out);
-  return new FieldSet(out);
+  return out;
+}
+
+/** The fields an object sets. `part` picks the main resource (no status) or the status subresource. */
+export function fieldSetOf(obj: Json, schema: PatchSchema, part: "main" | "status" = "main"): FieldSet {
+  return FieldSet.ofKeys(fieldValuesOf(obj, schema, part).keys());
 }
 
 interface Located {

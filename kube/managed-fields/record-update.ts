@@ -3,9 +3,9 @@
 import { jsonEqual } from "../patch/json-values.ts";
 import { patchSchemaForKind } from "../patch/merge-keys.ts";
 import type { KubeObject } from "../types.ts";
-import { FieldSet } from "./field-set.ts";
+import { FieldSet, isItemKey } from "./field-set.ts";
 import { type ManagedFieldsEntry, readEntries, timeNow, writeEntries } from "./entries.ts";
-import { fieldSetOf, locate } from "./fields-of.ts";
+import { fieldValuesOf } from "./fields-of.ts";
 
 type Json = Record<string, unknown>;
 
@@ -35,16 +35,12 @@ export function recordUpdate(
     return next.metadata.managedFields;
   const schema = patchSchemaForKind(next.kind);
   const part = opts.subresource === "status" ? "status" : "main";
-  const before = old ? fieldSetOf(old as Json, schema, part) : new FieldSet();
-  const after = fieldSetOf(next as Json, schema, part);
-  const changed = new FieldSet(
-    [...after.paths()].filter(
-      (p) =>
-        !before.has(p) ||
-        (p.at(-1) !== "." && !jsonEqual(locate(old as Json, p, schema)?.value, locate(next as Json, p, schema)?.value)),
-    ),
+  const was = old ? fieldValuesOf(old as Json, schema, part) : new Map<string, unknown>();
+  const is = fieldValuesOf(next as Json, schema, part);
+  const changed = FieldSet.ofKeys(
+    [...is.keys()].filter((k) => !was.has(k) || (!isItemKey(k) && !jsonEqual(was.get(k), is.get(k)))),
   );
-  const removed = before.difference(after);
+  const removed = FieldSet.ofKeys([...was.keys()].filter((k) => !is.has(k)));
   const entries = readEntries(old?.metadata.managedFields);
   const isMine = (e: ManagedFieldsEntry) =>
     e.manager === opts.manager && e.operation === "Update" && (e.subresource ?? "") === (opts.subresource ?? "");
