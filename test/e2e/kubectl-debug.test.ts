@@ -75,6 +75,44 @@ it.each(kubectlBinaries().map((b, i) => [b.name, b.path, i]))(
   },
 );
 
+it("Pod Security covers debug containers: a privileged one is refused in a baseline namespace", async () => {
+  await h.kubectl(["create", "namespace", "guarded"]);
+  await h.kubectl(["label", "ns", "guarded", "pod-security.kubernetes.io/enforce=baseline"]);
+  await h.kubectl(["run", "calm", "-n", "guarded", "--image=busybox:stable", "--", "sleep", "3600"]);
+  const refused = await h.kubectl(
+    ["debug", "-n", "guarded", "calm", "--image=busybox:stable", "--profile=sysadmin", "-c", "root"],
+    { allowFail: true },
+  );
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toContain(
+    'pods "calm" is forbidden: violates PodSecurity "baseline:latest": privileged (container "root" must not set securityContext.privileged=true)',
+  );
+  const pod = JSON.parse((await h.kubectl(["get", "pod", "calm", "-n", "guarded", "-o", "json"])).stdout);
+  expect(pod.spec.ephemeralContainers).toBeUndefined();
+});
+
+it("debug --copy-to with --set-image and --container makes the copy as asked", async () => {
+  const res = await h.kubectl([
+    "debug",
+    "target",
+    "--copy-to=target-copy",
+    "--set-image=*=busybox:1.36",
+    "--image=busybox:stable",
+    "-c",
+    "sidecar",
+    "--",
+    "sleep",
+    "60",
+  ]);
+  expect(res.code).toBe(0);
+  const copy = await getPod("target-copy");
+  expect(copy.spec.containers.map((c: Json) => [c.name, c.image])).toEqual([
+    ["target", "busybox:1.36"],
+    ["sidecar", "busybox:stable"],
+  ]);
+  expect(copy.spec.ephemeralContainers).toBeUndefined();
+});
+
 it("debug of a missing pod says the pod is not found", async () => {
   const res = await h.kubectl(["debug", "-it", "nosuch", "--image=busybox:stable"], { allowFail: true });
   expect(res.stderr).not.toMatch(/panic|nil pointer/);

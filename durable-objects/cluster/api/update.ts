@@ -116,8 +116,10 @@ export function updateObject(
   admitClaimResize(ctx, kind, next, old);
   checkFinalizers(kind, next, old);
   if (target.subresource === undefined) validateAdmission(ctx, kind, next, old, options.warnings);
-  // Pod Security evaluates ephemeral containers too, or a debug container would bypass the namespace's level.
-  if (target.subresource === "ephemeralcontainers") admitPodSecurity(ctx, kind, next, old, options.warnings ?? []);
+  // Pod Security evaluates the whole pod on an ephemeral container update (upstream's only pod update it
+  // checks in full): passed as new, or a privileged debug container would bypass the namespace's level.
+  if (target.subresource === "ephemeralcontainers")
+    admitPodSecurity(ctx, kind, next, undefined, options.warnings ?? []);
   if (!options.managedFieldsDone) {
     const managed = recordUpdate(old, next, {
       manager: options.fieldManager,
