@@ -2,12 +2,14 @@
 // every 10 s (waitSeconds 0, nothing changed: the steady state of an idle cluster), open-loop at a
 // fixed rate. Per step: sync latency p50/p99, workerd CPU share, and whether the revision counter
 // moved (it must not: renewals are not written to the store).
-// Run: `npx tsx bench/heartbeats.ts [--nodes 1000,2000,3000,5000] [--seconds 30] [--direct]`.
+// Run: `npx tsx bench/heartbeats.ts [--nodes 1000,2000,3000,5000] [--seconds 30] [--direct]
+//       [--cpu-profile file.cpuprofile]` (the last: where the object's CPU goes in the last step).
 import { performance } from "node:perf_hooks";
 import { AGENT_JOIN_PATH, AGENT_SYNC_PATH } from "../kube/agent-protocol.ts";
 import { directEntryUrl } from "./direct.ts";
 import { type BenchClient, createClient } from "./http.ts";
 import { runLoad } from "./load.ts";
+import { CpuProfiler, INSPECTOR_PORT_ENV, printProfile } from "./cpu-profile.ts";
 import { cpuMs, workerdPids } from "./procs.ts";
 import { startBenchServer } from "./server.ts";
 import { round, summarize } from "./stats.ts";
@@ -85,6 +87,8 @@ async function steady(client: BenchClient, credentials: string[], seconds: numbe
 async function main(): Promise<void> {
   const steps = (flag("--nodes") ?? "1000,2000,3000,5000").split(",").map(Number);
   const seconds = Number(flag("--seconds") ?? "30");
+  const profileFile = flag("--cpu-profile");
+  if (profileFile) process.env[INSPECTOR_PORT_ENV] ??= "9239";
   const server = await startBenchServer({ keep: false, live: false });
   try {
     const f = server.flotilla;
@@ -112,9 +116,16 @@ async function main(): Promise<void> {
       await steady(client, credentials, INTERVAL_MS / 1000);
       const before = await revision(admin);
       const pids = workerdPids();
+      const profiler =
+        profileFile && target === steps.at(-1)
+          ? await CpuProfiler.connect(Number(process.env[INSPECTOR_PORT_ENV]))
+          : undefined;
+      await profiler?.start();
       const cpuBefore = cpuMs(pids);
       const run = await steady(client, credentials, seconds);
       const cpu = (cpuMs(pids) - cpuBefore) / run.wallMs;
+      const profile = await profiler?.stop(profileFile);
+      profiler?.close();
       const after = await revision(admin);
       const s = summarize(run.latencies);
       const rate = (run.latencies.length / run.wallMs) * 1000;
@@ -124,6 +135,7 @@ async function main(): Promise<void> {
       console.log(
         `BENCH_JSON ${JSON.stringify({ bench: "heartbeats", nodes: target, syncsPerSecond: rate, p50Ms: s.p50Ms, p99Ms: s.p99Ms, failures: run.failures, workerdCpuShare: cpu, revisionBefore: before, revisionAfter: after })}`,
       );
+      if (profile) printProfile(profile, run.latencies.length);
     }
     client.close();
     admin.close();

@@ -5,6 +5,7 @@
 //   POST <cluster>/agent/pod-token  (node credential)  PodTokenRequest → PodTokenResponse
 //   POST <cluster>/agent/serving-certificate  (node credential)  ServingCertificateRequest → …Response
 // Errors are Kubernetes Status objects (401 for a bad token, 403 for a credential acting beyond its node).
+import type { PolicyView } from "./network-policy-plan.ts";
 import type { ConfigMap, NodeAddress, NodeCondition, NodeSystemInfo, Pod, PodStatus, Secret } from "./pod-types.ts";
 
 export const AGENT_JOIN_PATH = "/agent/join";
@@ -155,6 +156,12 @@ export interface SyncRequest {
   wantVolumes?: boolean;
   /** With wantVolumes: where they live (kept on the Node as at join, for nodes that joined before it was sent). */
   volumeDir?: string;
+  /**
+   * The agent enforces NetworkPolicies: answer with `networkPolicies` whenever the data differs from
+   * `networkPolicyVersion` (the version it holds; absent: none).
+   */
+  wantNetworkPolicies?: boolean;
+  networkPolicyVersion?: string;
 }
 
 /** One container's usage: CPU as a rate over the report's window, memory as the working set. */
@@ -239,6 +246,17 @@ export interface SyncResponse {
   volumes?: string[];
   /** Those of `volumes` with reclaim Retain: their directories stay when the volume is deleted. */
   retainedVolumes?: string[];
+  /** What NetworkPolicy enforcement reads, when the request asked and it changed since `networkPolicyVersion`. */
+  networkPolicies?: NetworkPolicyData;
+}
+
+/**
+ * The cluster's NetworkPolicies with the namespaces' labels and the running pods' addresses, labels and
+ * named ports (peers may select any of them); no pods at all while the cluster has no policy.
+ */
+export interface NetworkPolicyData extends PolicyView {
+  /** Echoed by the agent as `networkPolicyVersion`: equal versions are equal data. */
+  version: string;
 }
 
 export interface NodeCIDR {

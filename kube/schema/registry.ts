@@ -9,6 +9,7 @@ import { coreMiscDefinitions } from "./core-misc.ts";
 import type { Definitions, GroupVersionKind, ObjectSchema, Schema } from "./dsl.ts";
 import { groupDefinitions } from "./groups.ts";
 import { metaDefinitions } from "./meta.ts";
+import { networkPolicyDefinitions } from "./network-policy.ts";
 import { nodeDefinitions } from "./node.ts";
 import { podDefinitions } from "./pod.ts";
 import { podStatusDefinitions } from "./pod-status.ts";
@@ -45,6 +46,7 @@ const areas: Definitions[] = [
   autoscalingDefinitions,
   rbacDefinitions,
   quotaDefinitions,
+  networkPolicyDefinitions,
 ];
 
 function mergeAreas(parts: Definitions[]): Definitions {

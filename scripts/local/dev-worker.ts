@@ -22,12 +22,14 @@ async function main(): Promise<void> {
   const bindings = Object.fromEntries(
     Object.entries(opts.vars).map(([name, value]) => [name, { type: "plain_text" as const, value }]),
   );
+  const inspectorPort = Number(process.env.FLOTILLA_INSPECTOR_PORT ?? "") || undefined;
   const worker = await unstable_startWorker({
     config: path.join(opts.root, "wrangler.toml"),
     bindings,
     sendMetrics: false,
     dev: {
-      inspector: false,
+      // Benchmarks profile the object's CPU through it (bench/cpu-profile.ts); off otherwise.
+      inspector: inspectorPort ? { hostname: "127.0.0.1", port: inspectorPort } : false,
       watch: false,
       persist: opts.persistTo,
       logLevel: "log",

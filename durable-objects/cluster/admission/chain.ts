@@ -1,14 +1,28 @@
-// The namespace-policy admission plugins in upstream's order: mutating ones after the kind's defaults
-// (LimitRanger fills default requests and limits), validating ones after the kind's own validation
-// (LimitRanger's bounds, then ResourceQuota), on creates and updates of the main resource alike.
+// The admission plugins in upstream's order. Those that fill fields a kind's defaults would otherwise
+// fill run before the defaults (Priority, DefaultTolerationSeconds, ServiceAccount, DefaultStorageClass and
+// StorageObjectInUseProtection); the namespace-policy mutators after them (LimitRanger fills default
+// requests and limits); the validating ones after the kind's own validation (LimitRanger's bounds,
+// PersistentVolumeClaimResize, then ResourceQuota), on creates and updates of the main resource alike.
 import type { KubeObject } from "../../../kube/types.ts";
 import type { ApiContext } from "../api/context.ts";
 import type { ResourceKind } from "../registry/types.ts";
+import { admitDefaultTolerationSeconds } from "./default-toleration-seconds.ts";
 import { defaultLimitRanges, enforceLimitRanges } from "./limit-ranger.ts";
 import { admitPodSecurity } from "./pod-security.ts";
+import { admitPodPriority } from "./priority.ts";
 import { admitResourceQuota } from "./resource-quota.ts";
+import { admitServiceAccount } from "./service-account.ts";
+import { admitClaimResize, admitStorageCreate } from "./storage.ts";
 
-/** Mutating admission of a create (updates keep what the object has). */
+/** Mutating admission of a create that runs before the kind's own defaults. */
+export function admitBeforeDefaults(ctx: ApiContext, kind: ResourceKind, obj: KubeObject): void {
+  admitPodPriority(ctx, kind, obj);
+  admitDefaultTolerationSeconds(ctx, kind, obj);
+  admitServiceAccount(ctx, kind, obj);
+  admitStorageCreate(ctx, kind, obj);
+}
+
+/** Mutating admission of a create after the kind's defaults (updates keep what the object has). */
 export function mutateOnCreate(ctx: ApiContext, kind: ResourceKind, obj: KubeObject): void {
   defaultLimitRanges(ctx, kind, obj);
 }
@@ -26,5 +40,6 @@ export function validateAdmission(
 ): void {
   admitPodSecurity(ctx, kind, obj, old, warnings);
   enforceLimitRanges(ctx, kind, obj, old);
+  if (old) admitClaimResize(ctx, kind, obj, old);
   admitResourceQuota(ctx, kind, obj, old);
 }

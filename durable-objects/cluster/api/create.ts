@@ -7,24 +7,14 @@ import { apiVersionOf, resourceId } from "../registry/lookup.ts";
 import { checkCreateQuota } from "../limits/hooks.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import { checkEscalation } from "../auth/escalation.ts";
-import { admitPodPriority } from "../scheduler/priority-admission.ts";
-import { mutateOnCreate, validateAdmission } from "../admission/chain.ts";
-import { admitDefaultTolerationSeconds, admitIntoNamespace } from "./admission.ts";
+import { randomSuffix } from "../../../kube/generate-name.ts";
+import { admitBeforeDefaults, mutateOnCreate, validateAdmission } from "../admission/chain.ts";
+import { admitIntoNamespace } from "./admission.ts";
 import { allocate } from "./allocation.ts";
 import { type ApiContext, timestamp } from "./context.ts";
 import type { WriteOptions } from "./options.ts";
-import { admitServiceAccount } from "./service-account-admission.ts";
 import { runAfterCreate } from "./side-effects.ts";
-import { admitStorageCreate } from "./storage-admission.ts";
 import { checkObjectSize, validateCreate } from "./validate.ts";
-
-// Upstream's SimpleNameGenerator alphabet: no vowels (no words) and no look-alike characters.
-const ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
-
-export function randomSuffix(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(5));
-  return [...bytes].map((b) => ALPHABET[b % ALPHABET.length]).join("");
-}
 
 /** Fills the metadata the server owns, as rest.FillObjectMetaSystemFields and BeforeCreate do. */
 function prepareMetadata(ctx: ApiContext, kind: ResourceKind, obj: KubeObject, namespace: string | undefined): void {
@@ -55,10 +45,7 @@ export function createObject(
 ): KubeObject {
   prepareMetadata(ctx, kind, obj, namespace);
   admitIntoNamespace(ctx, kind, obj.metadata.namespace, obj.metadata.name ?? "");
-  admitPodPriority(ctx, kind, obj);
-  admitDefaultTolerationSeconds(ctx, kind, obj);
-  admitServiceAccount(ctx, kind, obj);
-  admitStorageCreate(ctx, kind, obj);
+  admitBeforeDefaults(ctx, kind, obj);
   kind.prepareForCreate?.(obj);
   kind.defaults?.(obj);
   mutateOnCreate(ctx, kind, obj);

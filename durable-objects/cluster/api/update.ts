@@ -15,7 +15,6 @@ import { finishDeletionIfReady } from "./delete.ts";
 import type { WriteOptions } from "./options.ts";
 import { validateAdmission } from "../admission/chain.ts";
 import { admitPodSecurity } from "../admission/pod-security.ts";
-import { admitClaimResize } from "./storage-admission.ts";
 import { checkObjectSize, validateUpdate } from "./validate.ts";
 
 export interface UpdateTarget {
@@ -113,7 +112,6 @@ export function updateObject(
   next.metadata.resourceVersion = old.metadata.resourceVersion;
   if (target.subresource === undefined) checkEscalation(ctx, kind, next, old, options.user);
   validateUpdate(kind, next, old, target.subresource);
-  admitClaimResize(ctx, kind, next, old);
   checkFinalizers(kind, next, old);
   if (target.subresource === undefined) validateAdmission(ctx, kind, next, old, options.warnings);
   // Pod Security evaluates the whole pod on an ephemeral container update (upstream's only pod update it

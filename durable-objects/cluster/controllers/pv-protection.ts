@@ -1,6 +1,6 @@
 // The PV protection controller (pkg/controller/volume/pvprotection): a volume being deleted loses its
 // kubernetes.io/pv-protection finalizer, and so goes, only once it is no longer Bound to a claim.
-import { PV_PROTECTION_FINALIZER } from "../api/storage-admission.ts";
+import { PV_PROTECTION_FINALIZER } from "../admission/storage.ts";
 import type { ApiContext } from "../api/context.ts";
 import { PERSISTENT_VOLUMES } from "../registry/storage-common.ts";
 import type { Change } from "../store/object-store.ts";

@@ -2,7 +2,14 @@
 // when a pod bound to the node changes (an index of pods by node, kept by the store's change feed).
 // A node credential acts only as its own node: its pods, its status.
 import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
-import type { JoinResponse, NodeCIDR, PodAssignment, SyncResponse } from "../../../kube/agent-protocol.ts";
+import type {
+  ClusterDNSData,
+  JoinResponse,
+  NetworkPolicyData,
+  NodeCIDR,
+  PodAssignment,
+  SyncResponse,
+} from "../../../kube/agent-protocol.ts";
 import type { ConfigMap, Pod, Secret } from "../../../kube/pod-types.ts";
 import { forbidden, notFound, unauthorized } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
@@ -13,7 +20,10 @@ import { objectKey } from "../store/keys.ts";
 import type { Change } from "../store/object-store.ts";
 import { expiredLeases, heartbeatSeconds, leaseSeconds } from "./heartbeat.ts";
 import { joinNode } from "./join.ts";
+import { LeaseTable } from "./lease-table.ts";
 import { ClusterDNSIndex } from "./dns-sync.ts";
+import { NetworkPolicyIndex } from "./network-policy-sync.ts";
+import { VersionedFeed } from "./versioned-feed.ts";
 import { parseSyncRequest } from "./parse.ts";
 import { diffNodePods, knownAfterWrites, podReferences } from "./pod-sync.ts";
 import { nodeCIDRs, servicesForNode } from "./services-sync.ts";
@@ -23,16 +33,11 @@ import { PERSISTENT_VOLUME_CLAIMS, PERSISTENT_VOLUMES } from "../registry/storag
 import {
   finishDeletions,
   KubeletEvents,
-  leaseRows,
   markNodeUnknown,
-  renewLease,
   writeNodeStatus,
   writeVolumeDir,
   writePodStatuses,
 } from "./writes.ts";
-
-/** How long DNS changes gather before the agents serving DNS are woken. */
-const DNS_WAKE_COALESCE_MS = 200;
 
 /** The longest a sync is held open, whatever the agent asks. */
 const MAX_WAIT_SECONDS = 60;
@@ -45,10 +50,10 @@ export class NodeAgents {
   /** nodeCIDRs() of the current nodes; dropped when any node changes. */
   #cidrs?: NodeCIDR[];
   #events: KubeletEvents;
-  /** Nodes whose agent serves cluster DNS (said so in its last sync) → the data version it holds. */
-  #wantDNS = new Map<string, string | undefined>();
-  #dns: ClusterDNSIndex;
-  #dnsWake?: ReturnType<typeof setTimeout>;
+  /** Cluster DNS data for the agents serving it; NetworkPolicy data for those enforcing policies. */
+  #dns: VersionedFeed<ClusterDNSData>;
+  #policies: VersionedFeed<NetworkPolicyData>;
+  #leases: LeaseTable;
 
   constructor(
     private readonly ctx: ApiContext,
@@ -58,14 +63,19 @@ export class NodeAgents {
     private readonly metrics?: MetricsWindow,
   ) {
     this.#events = new KubeletEvents(ctx);
+    this.#leases = new LeaseTable(db, ctx.now());
     for (const entry of ctx.store.list("pods")) this.#index(entry.key, undefined, entry.object.spec?.nodeName);
     ctx.store.onChange((change) => this.#onChange(change));
-    this.#dns = new ClusterDNSIndex(ctx.store, () => this.#wakeDNS());
-    ctx.store.onChange((change) => this.#dns.onChange(change));
+    const dns = new ClusterDNSIndex(ctx.store, () => this.#dns.changed());
+    this.#dns = new VersionedFeed(dns, (node) => this.#wake(node));
+    ctx.store.onChange((change) => dns.onChange(change));
+    const policies = new NetworkPolicyIndex(ctx.store, () => this.#policies.changed());
+    this.#policies = new VersionedFeed(policies, (node) => this.#wake(node));
+    ctx.store.onChange((change) => policies.onChange(change));
   }
 
   join(token: string, body: unknown): Promise<JoinResponse> {
-    return joinNode(this.ctx, this.credentials, this.db, token, body);
+    return joinNode(this.ctx, this.credentials, this.#leases, token, body);
   }
 
   async sync(token: string, body: unknown): Promise<SyncResponse> {
@@ -79,14 +89,14 @@ export class NodeAgents {
       });
     if (!this.ctx.store.get("nodes", undefined, req.nodeName)) throw notFound("", "nodes", req.nodeName);
 
-    if (req.wantDNS) this.#wantDNS.set(req.nodeName, req.dnsVersion);
-    else this.#wantDNS.delete(req.nodeName);
-    // An agent holding older DNS data is answered at once rather than held for the long-poll.
-    if (req.wantDNS && this.#dns.forAgent(req.dnsVersion)) req.waitSeconds = 0;
+    // An agent holding older DNS or policy data is answered at once rather than held for the long-poll.
+    const staleDNS = this.#dns.note(req.nodeName, req.wantDNS === true, req.dnsVersion);
+    const stalePolicies = this.#policies.note(req.nodeName, req.wantNetworkPolicies === true, req.networkPolicyVersion);
+    if (staleDNS || stalePolicies) req.waitSeconds = 0;
     if (req.wantServices) this.#wantServices.add(req.nodeName);
     else this.#wantServices.delete(req.nodeName);
     const interval = heartbeatSeconds(this.ctx.store.count("nodes"));
-    renewLease(this.db, req.nodeName, this.ctx.now(), leaseSeconds(interval));
+    this.#leases.renew(req.nodeName, this.ctx.now(), leaseSeconds(interval));
     if (req.metrics) this.metrics?.record(req.nodeName, req.metrics, interval);
     const { before, written, refusedEvents } = this.ctx.store.transaction(() => {
       if (req.nodeStatus) writeNodeStatus(this.ctx, req.nodeName, req.nodeStatus);
@@ -119,6 +129,7 @@ export class NodeAgents {
       ...(refusedEvents > 0 ? { refusedEvents } : {}),
       ...(req.wantServices ? { services: this.#services(pods), nodeCIDRs: this.#nodeCIDRs() } : {}),
       ...(req.wantDNS ? { dns: this.#dns.forAgent(req.dnsVersion) } : {}),
+      ...(req.wantNetworkPolicies ? { networkPolicies: this.#policies.forAgent(req.networkPolicyVersion) } : {}),
       ...(req.wantVolumes ? nodeVolumeDirs(this.ctx.store, req.nodeName) : {}),
       ...this.#podCIDR(req.nodeName),
     };
@@ -127,14 +138,14 @@ export class NodeAgents {
   /** Nodes whose lease ran out (and `graceMs` passed) get Unknown conditions (the node lifecycle controller). */
   markSilentNodes(graceMs = 0): string[] {
     const marked: string[] = [];
-    for (const node of expiredLeases(leaseRows(this.db), this.ctx.now(), graceMs))
+    for (const node of expiredLeases(this.#leases.rows(), this.ctx.now(), graceMs))
       if (markNodeUnknown(this.ctx, node)) marked.push(node);
     return marked;
   }
 
   /** The kube-node-lease rows, for serving Lease objects. */
   leases() {
-    return leaseRows(this.db);
+    return this.#leases.rows();
   }
 
   /** uid → the stored resourceVersion of each pod a status update names (before it is written). */
@@ -233,6 +244,7 @@ export class NodeAgents {
     }
     if (change.entry.resource === "nodes") {
       this.#cidrs = undefined;
+      if (change.type === "DELETED") this.#leases.drop([change.entry.object.metadata.name ?? ""]);
       this.#onNodeChange(change);
       return;
     }
@@ -289,14 +301,6 @@ export class NodeAgents {
     const prefix = objectKey("pods", namespace, "");
     for (const [node, keys] of this.#podsByNode)
       if (this.#waiters.get(node)?.size && runsPodWithPrefix(keys, prefix)) this.#wake(node);
-  }
-
-  /** A burst of changes (an applied manifest, a namespace deleted) wakes each DNS agent once, with all of it. */
-  #wakeDNS(): void {
-    this.#dnsWake ??= setTimeout(() => {
-      this.#dnsWake = undefined;
-      for (const [node, held] of this.#wantDNS) if (held !== this.#dns.version) this.#wake(node);
-    }, DNS_WAKE_COALESCE_MS);
   }
 
   #wake(nodeName: string): void {

@@ -1,7 +1,6 @@
 // Join: a join token (role "join") and the node's facts buy a node credential (role "node", subject the
 // node name). The Node is created, or refreshed when a machine joins again under the same name; a new
 // credential for a name replaces the old one (its id is derived from the name).
-import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import { HOST_SUBNETS_ANNOTATION, type JoinRequest, type JoinResponse } from "../../../kube/agent-protocol.ts";
 import { unauthorized } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
@@ -11,7 +10,8 @@ import { updateObject } from "../api/update.ts";
 import type { Credentials } from "../auth/credentials.ts";
 import { heartbeatSeconds, leaseSeconds } from "./heartbeat.ts";
 import { joinLabels, parseJoinRequest } from "./parse.ts";
-import { KUBELET_WRITE, renewLease } from "./writes.ts";
+import type { LeaseTable } from "./lease-table.ts";
+import { KUBELET_WRITE } from "./writes.ts";
 import { ANN_VOLUME_DIR } from "../controllers/pv-binding-plan.ts";
 
 export const JOIN_REFUSED = "the join token is invalid, expired or revoked";
@@ -36,7 +36,7 @@ function nodeObject(req: JoinRequest, existing?: KubeObject): KubeObject {
 export async function joinNode(
   ctx: ApiContext,
   credentials: Credentials,
-  db: DrizzleSqliteDODatabase,
+  leases: LeaseTable,
   token: string,
   body: unknown,
 ): Promise<JoinResponse> {
@@ -70,6 +70,6 @@ export async function joinNode(
   const nodeCredential = credentials.newSecret();
   await credentials.put(nodeCredentialId(req.nodeName), nodeCredential, "node", now, { subject: req.nodeName });
   const interval = heartbeatSeconds(ctx.store.count("nodes"));
-  renewLease(db, req.nodeName, now, leaseSeconds(interval));
+  leases.renew(req.nodeName, now, leaseSeconds(interval));
   return { nodeName: req.nodeName, nodeCredential, heartbeatSeconds: interval };
 }

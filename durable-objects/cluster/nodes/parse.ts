@@ -138,6 +138,8 @@ const protocolDefinitions: Definitions = {
       dnsVersion: string(),
       wantVolumes: boolean(),
       volumeDir: string(),
+      wantNetworkPolicies: boolean(),
+      networkPolicyVersion: string(),
     },
     "A node's sync.",
     { required: ["nodeName"] },
@@ -244,5 +246,8 @@ export function parseSyncRequest(body: unknown): SyncRequest {
     wantServices: req.wantServices === true,
     ...(req.wantDNS === true ? { wantDNS: true, dnsVersion: req.dnsVersion } : {}),
     ...(req.wantVolumes === true ? { wantVolumes: true, volumeDir: req.volumeDir } : {}),
+    ...(req.wantNetworkPolicies === true
+      ? { wantNetworkPolicies: true, networkPolicyVersion: req.networkPolicyVersion }
+      : {}),
   };
 }

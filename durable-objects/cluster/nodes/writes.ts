@@ -1,8 +1,6 @@
-// What a sync writes: heartbeats to the plain `leases` table (no revision bump), the Node's status on
+// What a sync writes (heartbeats go to nodes/lease-table.ts, no revision bump): the Node's status on
 // transitions, pod statuses through the status path (a node reaches only pods bound to it), kubelet
 // events, and the end of graceful deletions the agent has finished.
-import { sql } from "drizzle-orm";
-import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import type { AgentEvent, AgentNodeStatus, PodStatusUpdate } from "../../../kube/agent-protocol.ts";
 import type { Pod, PodStatus } from "../../../kube/pod-types.ts";
 import type { KubeObject } from "../../../kube/types.ts";
@@ -12,32 +10,12 @@ import { deleteObject } from "../api/delete.ts";
 import { SYSTEM_WRITE, type WriteOptions } from "../api/options.ts";
 import { updateObject } from "../api/update.ts";
 import { ANN_VOLUME_DIR } from "../controllers/pv-binding-plan.ts";
-import { leases } from "../store/schema.ts";
-import type { LeaseRow } from "./heartbeat.ts";
 import { nodeStatusChanged, nodeStatusToStore, unknownConditions } from "./node-status.ts";
 import { mergePodStatus } from "./pod-sync.ts";
 
 export const KUBELET_WRITE: WriteOptions = { ...SYSTEM_WRITE, fieldManager: "kubelet" };
 
 const kind = (ctx: ApiContext, resource: string) => ctx.kinds.byResource(resource)!;
-
-export function renewLease(db: DrizzleSqliteDODatabase, node: string, now: number, durationSeconds: number): void {
-  db.insert(leases)
-    .values({ node, renewTime: now, durationSeconds })
-    .onConflictDoUpdate({
-      target: leases.node,
-      set: { renewTime: sql`excluded.renew_time`, durationSeconds: sql`excluded.duration_seconds` },
-    })
-    .run();
-}
-
-export function leaseRows(db: DrizzleSqliteDODatabase): LeaseRow[] {
-  return db.select().from(leases).all();
-}
-
-export function dropLease(db: DrizzleSqliteDODatabase, node: string): void {
-  db.delete(leases).where(sql`${leases.node} = ${node}`).run();
-}
 
 /** Writes the Node's status when it transitioned or its facts changed; true when written. */
 export function writeNodeStatus(ctx: ApiContext, nodeName: string, status: AgentNodeStatus): boolean {

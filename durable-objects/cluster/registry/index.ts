@@ -15,6 +15,7 @@ import { leases } from "./leases.ts";
 import { limitRanges } from "./limitranges.ts";
 import { KindIndex } from "./lookup.ts";
 import { namespaces } from "./namespaces.ts";
+import { networkPolicies } from "./networkpolicies.ts";
 import { nodes } from "./nodes.ts";
 import { persistentVolumeClaims } from "./persistentvolumeclaims.ts";
 import { persistentVolumes } from "./persistentvolumes.ts";
@@ -71,6 +72,8 @@ export const allKinds: readonly ResourceKind[] = [
   endpointSlices,
   // scheduling.k8s.io/v1
   priorityClasses,
+  // networking.k8s.io/v1
+  networkPolicies,
   // policy/v1
   podDisruptionBudgets,
   // rbac.authorization.k8s.io/v1

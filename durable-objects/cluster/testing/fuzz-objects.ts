@@ -33,6 +33,13 @@ const BODIES: Record<string, Json> = {
   ReplicaSet: { spec: { replicas: 0, selector, template: podTemplate } },
   ReplicationController: { spec: { replicas: 0, selector: labels, template: podTemplate } },
   PodTemplate: { template: podTemplate },
+  NetworkPolicy: {
+    spec: {
+      podSelector: selector,
+      ingress: [{ from: [{ podSelector: selector }, { ipBlock: { cidr: "10.0.0.0/8", except: ["10.1.0.0/16"] } }] }],
+      egress: [{ ports: [{ protocol: "TCP", port: 5000, endPort: 5010 }] }],
+    },
+  },
   StatefulSet: { spec: { replicas: 0, serviceName: "s", selector, template: podTemplate } },
   DaemonSet: { spec: { selector, template: podTemplate } },
   ControllerRevision: { revision: 1, data: { spec: {} } },

@@ -15,6 +15,7 @@ import { CORE_VOLUMES_MESSAGES } from "./core-volumes.ts";
 import { DISCOVERY_MESSAGES } from "./discovery.ts";
 import { EVENTS_MESSAGES } from "./events.ts";
 import { META_MESSAGES } from "./meta.ts";
+import { NETWORKING_MESSAGES } from "./networking.ts";
 import { POLICY_MESSAGES } from "./policy.ts";
 import { RBAC_MESSAGES } from "./rbac.ts";
 import { SCHEDULING_MESSAGES } from "./scheduling.ts";
@@ -37,6 +38,7 @@ export const MESSAGES: MessageTable = mergeTables(
   DISCOVERY_MESSAGES,
   EVENTS_MESSAGES,
   META_MESSAGES,
+  NETWORKING_MESSAGES,
   POLICY_MESSAGES,
   RBAC_MESSAGES,
   SCHEDULING_MESSAGES,
@@ -83,6 +85,7 @@ export const KIND_MESSAGES: Readonly<Record<string, Readonly<Record<string, stri
   "coordination.k8s.io/v1": { Lease: "Lease" },
   "discovery.k8s.io/v1": { EndpointSlice: "EndpointSlice" },
   "scheduling.k8s.io/v1": { PriorityClass: "PriorityClass" },
+  "networking.k8s.io/v1": { NetworkPolicy: "NetworkPolicy" },
   "rbac.authorization.k8s.io/v1": {
     ClusterRoleBinding: "ClusterRoleBinding",
     ClusterRole: "ClusterRole",

@@ -4,6 +4,7 @@
 // projected volume — a bound token, the cluster CA from ConfigMap kube-root-ca.crt, and the namespace —
 // read-only at /var/run/secrets/kubernetes.io/serviceaccount, with the ServiceAccount's imagePullSecrets
 // when the pod names none.
+import { randomSuffix } from "../../../kube/generate-name.ts";
 import type { Container, PodSpec } from "../../../kube/pod-types.ts";
 import { TOKEN_MOUNT_PATH, TOKEN_VOLUME_PREFIX, tokenVolumeSource } from "../../../kube/service-account-volume.ts";
 import { forbidden } from "../../../kube/status.ts";
@@ -11,8 +12,7 @@ import type { KubeObject } from "../../../kube/types.ts";
 import { DEFAULT_SERVICE_ACCOUNT } from "../controllers/serviceaccount-plan.ts";
 import { resourceId } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
-import type { ApiContext } from "./context.ts";
-import { randomSuffix } from "./create.ts";
+import type { ApiContext } from "../api/context.ts";
 
 const MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror";
 
