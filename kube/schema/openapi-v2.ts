@@ -3,18 +3,10 @@
 // among them, take the $ref and ignore the rest), and the hand-written scalars as upstream's v2 has them
 // (Quantity a string, IntOrString a string of format int-or-string).
 import type { Definitions, Schema } from "./dsl.ts";
-import { type OpenApiSchema, reachable } from "./openapi.ts";
-
-function compact(o: Record<string, unknown>): OpenApiSchema {
-  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
-  return o;
-}
+import { compact, type OpenApiSchema, patchExtensions, reachable, structuralOpenApi } from "./openapi.ts";
 
 export function toOpenApiV2(s: Schema): OpenApiSchema {
-  const patch = {
-    "x-kubernetes-patch-merge-key": s.patchMergeKey,
-    "x-kubernetes-patch-strategy": s.patchStrategy,
-  };
+  const patch = patchExtensions(s);
   switch (s.kind) {
     case "ref":
       return compact({ $ref: `#/definitions/${s.name}`, description: s.description, ...patch });
@@ -22,35 +14,8 @@ export function toOpenApiV2(s: Schema): OpenApiSchema {
       return compact({ type: s.type, format: s.format, enum: s.enum, description: s.description, ...patch });
     case "opaque":
       return compact({ type: "string", format: s.openapi.format, description: s.description, ...patch });
-    case "map":
-      return compact({
-        type: "object",
-        description: s.description,
-        additionalProperties: toOpenApiV2(s.value),
-        ...patch,
-      });
-    case "array":
-      return compact({
-        type: "array",
-        description: s.description,
-        items: toOpenApiV2(s.items),
-        "x-kubernetes-list-type": s.listType,
-        "x-kubernetes-list-map-keys": s.mapKeys,
-        ...patch,
-      });
-    case "object": {
-      const props = Object.entries(s.properties);
-      return compact({
-        type: "object",
-        description: s.description,
-        properties: props.length ? Object.fromEntries(props.map(([k, v]) => [k, toOpenApiV2(v)])) : undefined,
-        required: s.required?.length ? s.required : undefined,
-        "x-kubernetes-preserve-unknown-fields": s.preserveUnknown || undefined,
-        "x-kubernetes-map-type": s.mapType,
-        "x-kubernetes-group-version-kind": s.gvk,
-        ...patch,
-      });
-    }
+    default:
+      return structuralOpenApi(s, toOpenApiV2) as OpenApiSchema;
   }
 }
 

@@ -28,6 +28,15 @@ const MANIFEST = JSON.stringify({
   },
 });
 
+/** Waits for the debug shell, then counts `sleep 12345` processes it sees (the target's: grep's own line differs). */
+async function sleepersSeen(term: Terminal, marker: number): Promise<string> {
+  await term.waitFor(/If you don't see a command prompt, try pressing enter/, 90_000);
+  term.type("");
+  term.type(`ps -o pid,args | grep -c 'sleep 12345$'; echo marker-$((${marker}+0))`);
+  const screen = await term.waitFor(new RegExp(`^marker-${marker}\\s*$`, "m"));
+  return screen;
+}
+
 describe.skipIf(podman.skip)("kubectl debug", () => {
   let h: Harness;
   let kubectl = "";
@@ -55,12 +64,8 @@ describe.skipIf(podman.skip)("kubectl debug", () => {
 
   it("debug -it --target gives a shell that sees the target container's processes", async () => {
     const term = new Terminal("debug", `${kubectl} debug -it pod/web --image=${IMAGE} --target=app -c dbg -- sh`);
-    await term.waitFor(/If you don't see a command prompt, try pressing enter/, 90_000);
-    term.type("");
-    term.type("ps -o pid,args | grep -c 'sleep 12345$'; echo marker-$((3*4))");
-    const screen = await term.waitFor(/^marker-12\s*$/m);
-    // The target's sleep is in this shell's PID namespace (grep's own line ends differently).
-    expect(screen).toMatch(/^1\s*$/m);
+    // The target's sleep is in this shell's PID namespace.
+    expect(await sleepersSeen(term, 12)).toMatch(/^1\s*$/m);
     term.type("exit 3");
     // As upstream: kubectl debug leaves after the attach ends and does not pass the shell's code on.
     expect(await term.exitCode(60_000)).toBe(0);
@@ -126,11 +131,7 @@ describe.skipIf(podman.skip)("kubectl debug", () => {
       "copy",
       `${kubectl} debug pod/web -it --copy-to=web-debug --image=${IMAGE} --share-processes -c dbg -- sh`,
     );
-    await term.waitFor(/If you don't see a command prompt, try pressing enter/, 90_000);
-    term.type("");
-    term.type("ps -o pid,args | grep -c 'sleep 12345$'; echo marker-$((5*5))");
-    const screen = await term.waitFor(/^marker-25\s*$/m);
-    expect(screen).toMatch(/^1\s*$/m);
+    expect(await sleepersSeen(term, 25)).toMatch(/^1\s*$/m);
     term.type("exit");
     expect(await term.exitCode(60_000)).toBe(0);
     const copy = await getPod("web-debug");

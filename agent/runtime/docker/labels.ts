@@ -36,6 +36,15 @@ export function containerLabels(
   };
 }
 
+/**
+ * When a container may be removed among its pod's: Podman refuses to remove one whose namespaces another
+ * joins, so debug containers (in their target's PID namespace) go first and the infra container last.
+ */
+export function removalRank(labels: Record<string, string> | undefined): number {
+  const kind = labels?.[LABEL_CONTAINER_KIND];
+  return kind === "ephemeral" ? 0 : kind === "infra" ? 2 : 1;
+}
+
 /** The identity a container's labels carry, or undefined for containers that are not ours. */
 export function identityOf(
   labels: Record<string, string> | undefined,
