@@ -21,6 +21,8 @@ export default defineConfig({
         bindings: {
           DEFAULT_PLAN: "local",
           CHANGE_LOG_LIMIT: "50",
+          // The clusters' host names (kube/edge-hosts.ts) under a domain of the tests' own.
+          EDGE_DOMAIN: "edge.test",
           TEST_D1_MIGRATIONS: await readD1Migrations("./migrations/d1"),
         },
       },

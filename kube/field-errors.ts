@@ -51,7 +51,13 @@ export const forbidden = (field: string, detail: string): FieldError => ({
   detail,
 });
 
+/** A value shown as Go's %#v prints it where JSON cannot say it (`[]networking.IngressRule(nil)`). */
+export class GoLiteral {
+  constructor(readonly text: string) {}
+}
+
 function renderValue(value: unknown): string {
+  if (value instanceof GoLiteral) return value.text;
   if (typeof value === "string") return JSON.stringify(value);
   if (value === null || value === undefined) return "null";
   // Go's %#v of a []string, which upstream's field.Error falls back to for slices.

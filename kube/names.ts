@@ -111,3 +111,21 @@ export function isValidLabelValue(value: string): string[] {
     );
   return errs;
 }
+
+const dns1035 = "[a-z]([-a-z0-9]*[a-z0-9])?";
+const dns1035Re = new RegExp(`^${dns1035}$`);
+
+export function isDNS1035Label(value: string): string[] {
+  const errs: string[] = [];
+  if (value.length > DNS1123LabelMaxLength) errs.push(maxLen(DNS1123LabelMaxLength));
+  if (!dns1035Re.test(value))
+    errs.push(
+      regexError(
+        "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character",
+        dns1035,
+        "my-name",
+        "abc-123",
+      ),
+    );
+  return errs;
+}

@@ -71,6 +71,7 @@ export function servedRoots(): Root[] {
       roots.push({ apiVersion, kind, fullName: `.${packageOf(apiVersion)}.${kind}` });
   };
   for (const k of allKinds) {
+    if (k.protobuf === false) continue;
     add(k.group ? `${k.group}/${k.version}` : k.version, k.kind);
     if (k.subresources?.scale) add("autoscaling/v1", "Scale");
     if (k.subresources?.eviction) add("policy/v1", "Eviction");

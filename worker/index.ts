@@ -10,6 +10,7 @@ import { pathNotFound, unauthorized } from "../kube/status.ts";
 import { ClusterObject } from "../durable-objects/cluster/object.ts";
 import { CLUSTER_ID_PATTERN } from "./auth/tokens.ts";
 import type { Env } from "./env.ts";
+import { edgeRequest, edgeTarget, withoutEdgeHeader } from "./edge.ts";
 import { isKnownCluster } from "./known-clusters.ts";
 import { v1Api } from "./v1/router.ts";
 
@@ -19,6 +20,18 @@ export { ClusterObject };
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
 const app = new Hono<{ Bindings: Env }>();
+
+/**
+ * The clusters' host names (worker/edge.ts) come first: every path of an app's host is the app's, `/healthz`
+ * and `/v1` included. Only a cluster /v1 created is reached; any other name is the edge's 404 page.
+ */
+app.use("*", async (c, next) => {
+  const token = bearerToken(c.req.header("authorization")) !== "";
+  const edge = await edgeTarget(c.req.raw, c.env, token);
+  if (!edge) return (await staticAsset(c.env, c.req.raw, token)) ?? next();
+  if (!(await knownCluster(c.env, edge.clusterId))) return discardBody(c.req.raw).then(edgeNotFound);
+  return c.env.CLUSTER.get(c.env.CLUSTER.idFromName(edge.clusterId)).fetch(edgeRequest(c.req.raw, edge.kind));
+});
 
 app.get("/healthz", (c) => c.text("ok"));
 
@@ -33,7 +46,7 @@ app.all("/clusters/:id/*", async (c) => {
   const prefix = `/clusters/${id}`;
   url.pathname = url.pathname.slice(prefix.length) || "/";
   const stub = c.env.CLUSTER.get(c.env.CLUSTER.idFromName(id));
-  return stub.fetch(new Request(url, c.req.raw));
+  return stub.fetch(withoutEdgeHeader(new Request(url, c.req.raw)));
 });
 
 /**
@@ -44,7 +57,7 @@ app.all("/clusters/:id/*", async (c) => {
 app.all("/public/:id/*", async (c) => {
   const id = c.req.param("id");
   if (!(await knownCluster(c.env, id))) return discardBody(c.req.raw).then(notFoundStatus);
-  return c.env.CLUSTER.get(c.env.CLUSTER.idFromName(id)).fetch(c.req.raw);
+  return c.env.CLUSTER.get(c.env.CLUSTER.idFromName(id)).fetch(withoutEdgeHeader(c.req.raw));
 });
 
 /**
@@ -57,8 +70,19 @@ app.all("*", async (c) => {
   if (Number(c.req.header("content-length") ?? 0) > MAX_BODY_BYTES) return tooLargeStatus();
   const id = clusterOfToken(bearerToken(c.req.header("authorization")));
   if (id === undefined || !(await knownCluster(c.env, id))) return discardBody(c.req.raw).then(unauthorizedStatus);
-  return c.env.CLUSTER.get(c.env.CLUSTER.idFromName(id)).fetch(c.req.raw);
+  return c.env.CLUSTER.get(c.env.CLUSTER.idFromName(id)).fetch(withoutEdgeHeader(c.req.raw));
 });
+
+/**
+ * The dashboard's files (the Worker runs first, so that an app's host name is the app's at every path):
+ * read requests without a token whose path is not the Worker's own.
+ */
+async function staticAsset(env: Env, request: Request, token: boolean): Promise<Response | undefined> {
+  if (token || (request.method !== "GET" && request.method !== "HEAD")) return undefined;
+  if (OWN_PATHS.test(new URL(request.url).pathname)) return undefined;
+  const asset = await env.ASSETS.fetch(request);
+  return asset.status === 404 ? undefined : asset;
+}
 
 /** The Worker's own path families: a miss there is a 404, never taken for a cluster's path. */
 const OWN_PATHS = /^\/(v1|clusters|public|healthz)(\/|$)/;
@@ -88,6 +112,16 @@ function unauthorizedStatus(): Response {
   return new Response(JSON.stringify(unauthorized().toStatus()), {
     status: 401,
     headers: { "content-type": "application/json" },
+  });
+}
+
+/** A host name of no cluster: the same page as a cluster's name that routes nowhere (tunnel/edge.ts). */
+function edgeNotFound(): Response {
+  const html =
+    "<!doctype html><title>404 Not Found</title><h1>404 Not Found</h1><p>Nothing is served at this address.</p>\n";
+  return new Response(html, {
+    status: 404,
+    headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
   });
 }
 

@@ -6,7 +6,6 @@ import type { KubeObject } from "../../kube/types.ts";
 import type { ApiContext } from "./api/context.ts";
 import { createObject } from "./api/create.ts";
 import { SYSTEM_WRITE } from "./api/options.ts";
-import { kindIndex } from "./registry/index.ts";
 
 export const KUBERNETES_CLUSTER_IP = "10.96.0.1";
 const PORT = { name: "https", port: 443, protocol: "TCP" };
@@ -38,7 +37,7 @@ const endpointSlice = (ip: string): KubeObject => ({
 /** Creates whichever of the three is missing (a cluster made before they existed gets them on its next start). */
 export function ensureKubernetesService(ctx: ApiContext): void {
   const make = (resource: string, obj: KubeObject) =>
-    createObject(ctx, kindIndex.byResource(resource)!, "default", obj, SYSTEM_WRITE);
+    createObject(ctx, ctx.kinds.byResource(resource)!, "default", obj, SYSTEM_WRITE);
   if (!ctx.store.get("services", "default", "kubernetes")) make("services", service());
   const ip = String(
     ctx.store.get("services", "default", "kubernetes")?.object.spec?.clusterIP ?? KUBERNETES_CLUSTER_IP,

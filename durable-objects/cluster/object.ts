@@ -36,7 +36,10 @@ import {
   writeRecord,
 } from "./limits/lifecycle.ts";
 import { type ClusterPlan, type ClusterUsage, isClusterPlan } from "./limits/types.ts";
-import { kindIndex } from "./registry/index.ts";
+import { allKinds } from "./registry/index.ts";
+import { KindIndex } from "./registry/lookup.ts";
+import { serveCustomResources } from "./crd/served-kinds.ts";
+import { EDGE_INGRESS_CLASS, INGRESS_CLASSES, ingressClasses } from "./registry/ingresses.ts";
 import { STORAGE_CLASSES } from "./registry/storage-common.ts";
 import { DEFAULT_STORAGE_CLASS, storageClasses } from "./registry/storageclasses.ts";
 import { Scheduler } from "./scheduler/scheduler.ts";
@@ -51,6 +54,7 @@ import { acceptTunnel } from "./tunnel/accept.ts";
 import { agentOpens } from "./tunnel/connect.ts";
 import { TunnelHub } from "./tunnel/hub.ts";
 import { isPublicPath, publicIngress } from "./tunnel/public.ts";
+import { edgeIngress, isEdgeRequest } from "./tunnel/edge.ts";
 import { AGENT_POD_TOKEN_PATH } from "../../kube/agent-protocol.ts";
 import { AGENT_TUNNEL_PATH } from "../../kube/tunnel-protocol.ts";
 import { type ClusterSettings, parseSettings, settingsOf } from "./settings.ts";
@@ -105,6 +109,8 @@ export interface ClusterStatus {
 
 interface ClusterEnv {
   CHANGE_LOG_LIMIT?: string;
+  /** The domain the edge's host names live under (kube/edge-hosts.ts); unset: no host names. */
+  EDGE_DOMAIN?: string;
   /** The cluster index, told when this cluster expires on its own. */
   DB?: D1Database;
 }
@@ -125,6 +131,8 @@ interface Live {
   serving: ServingCertificates;
   /** `/public/…`: published Services, without a token. */
   publicIngress: (request: Request) => Promise<Response>;
+  /** Requests for the cluster's host names: LoadBalancer and published Services, Ingresses. */
+  edge: (request: Request) => Promise<Response>;
   // biome-ignore lint/suspicious/noExplicitAny: hono's generic app type varies with its route table
   api: Hono<any>;
 }
@@ -148,12 +156,19 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     const db = drizzle(storage, { logger: false });
     await migrate(db, migrations);
     const store = new ObjectStore(db, storage, this.#logLimit);
-    const ctx: ApiContext = { store, kinds: kindIndex, now: () => Date.now(), settings: settingsOf(record) };
+    // Each cluster has its own table: its CustomResourceDefinitions add kinds only it serves.
+    const ctx: ApiContext = {
+      store,
+      kinds: new KindIndex(allKinds),
+      now: () => Date.now(),
+      settings: settingsOf(record),
+    };
     const issuer = new ServiceAccountIssuer(record.issuer ?? FALLBACK_ISSUER, await clusterSigningKey(storage.sql));
     ctx.serviceAccountIssuer = issuer;
     const credentials = new Credentials(db, record.id);
     // The cluster's CA exists before anything publishes or signs with it (made once, on the first start).
     const ca = new ClusterCA(storage.sql, () => ctx.now());
+    serveCustomResources(ctx);
     ensureSystemObjects(ctx);
     startAccessControl(ctx);
     publishRootCA(ctx, await ca.ensure());
@@ -171,7 +186,9 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     ctx.metrics = metrics;
     const agents = new NodeAgents(ctx, credentials, db, metrics);
     ctx.nodeLeases = () => nodeLeaseObjects(ctx, agents.leases());
-    const controllers = startControllers(ctx, alarm, agents, () => ca.certificatePem);
+    const domain = this.env.EDGE_DOMAIN;
+    const edgeNames = domain ? { clusterId: record.id, domain } : undefined;
+    const controllers = startControllers(ctx, alarm, agents, () => ca.certificatePem, edgeNames);
     ctx.controllerStats = () => controllers.stats();
     const tunnels = new TunnelHub({
       byTag: (tag) => this.ctx.getWebSockets(tag),
@@ -185,16 +202,20 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     const api = kubernetesApi(ctx, credentials, tunnels, [serviceAccounts]);
     const live = { record, ctx, credentials, scheduler, controllers, alarm, activity, guard, api, agents, tunnels };
     const serving: ServingCertificates = (token, body) => servingCertificate(ctx, credentials, ca, token, body);
-    this.#live = { ...live, serving, publicIngress: publicIngress(ctx, tunnels) };
+    const edge = edgeIngress(ctx, tunnels, record.id, this.env.EDGE_DOMAIN);
+    this.#live = { ...live, serving, publicIngress: publicIngress(ctx, tunnels), edge };
     return this.#live;
   }
 
   override async fetch(request: Request): Promise<Response> {
     if (!this.#live) {
       await drain(request);
-      // A public URL of no cluster answers as one of an unpublished Service does.
-      return errorResponse(isPublicPath(new URL(request.url).pathname) ? pathNotFound() : unauthorized());
+      // A public URL or host name of no cluster answers as one of an unpublished Service does.
+      const isPublic = isPublicPath(new URL(request.url).pathname) || isEdgeRequest(request);
+      return errorResponse(isPublic ? pathNotFound() : unauthorized());
     }
+    // A host name's every path is the app's (its /agent/… or /api/… too).
+    if (isEdgeRequest(request)) return this.#live.edge(request);
     // Node agents speak their own protocol (join, sync); heartbeats skip the API's rate limit
     // and do not count as use, so an idle cluster with nodes still expires.
     const { pathname } = new URL(request.url);
@@ -375,9 +396,9 @@ async function drain(request: Request): Promise<void> {
   }
 }
 
-/** The objects upstream's apiserver creates for itself (system namespaces, the `kubernetes` service) and the default StorageClass. */
+/** The objects upstream's apiserver creates for itself (system namespaces, the `kubernetes` service), the default StorageClass and IngressClass. */
 function ensureSystemObjects(ctx: ApiContext): void {
-  const namespaces = kindIndex.byResource("namespaces")!;
+  const namespaces = ctx.kinds.byResource("namespaces")!;
   for (const name of SYSTEM_NAMESPACES) {
     if (ctx.store.get("namespaces", undefined, name)) continue;
     createObject(ctx, namespaces, undefined, { apiVersion: "v1", kind: "Namespace", metadata: { name } }, SYSTEM_WRITE);
@@ -387,4 +408,6 @@ function ensureSystemObjects(ctx: ApiContext): void {
   // changed is left as it is.
   if (!ctx.store.get(STORAGE_CLASSES, undefined, DEFAULT_STORAGE_CLASS.metadata.name!))
     createObject(ctx, storageClasses, undefined, structuredClone(DEFAULT_STORAGE_CLASS), SYSTEM_WRITE);
+  if (!ctx.store.get(INGRESS_CLASSES, undefined, EDGE_INGRESS_CLASS.metadata.name!))
+    createObject(ctx, ingressClasses, undefined, structuredClone(EDGE_INGRESS_CLASS), SYSTEM_WRITE);
 }

@@ -1,6 +1,8 @@
 // Every named definition, and lookups by kind. The one source of truth for the shape of the
 // served kinds.
+import { admissionRegistrationDefinitions } from "./admissionregistration.ts";
 import { affinityDefinitions } from "./affinity.ts";
+import { apiextensionsDefinitions } from "./apiextensions.ts";
 import { autoscalingDefinitions } from "./autoscaling.ts";
 import { batchDefinitions } from "./batch.ts";
 import { containerDefinitions } from "./container.ts";
@@ -8,6 +10,7 @@ import { controllerRevisionDefinitions } from "./controllerrevision.ts";
 import { coreMiscDefinitions } from "./core-misc.ts";
 import type { Definitions, GroupVersionKind, ObjectSchema, Schema } from "./dsl.ts";
 import { groupDefinitions } from "./groups.ts";
+import { ingressDefinitions } from "./ingress.ts";
 import { metaDefinitions } from "./meta.ts";
 import { networkPolicyDefinitions } from "./network-policy.ts";
 import { nodeDefinitions } from "./node.ts";
@@ -46,7 +49,10 @@ const areas: Definitions[] = [
   autoscalingDefinitions,
   rbacDefinitions,
   quotaDefinitions,
+  apiextensionsDefinitions,
   networkPolicyDefinitions,
+  admissionRegistrationDefinitions,
+  ingressDefinitions,
 ];
 
 function mergeAreas(parts: Definitions[]): Definitions {

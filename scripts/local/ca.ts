@@ -13,8 +13,11 @@ export interface ServerNames {
   dnsNames: string[];
 }
 
-/** What kubectl, curl and browsers may call the local server. */
-export const LOCAL_SERVER_NAMES: ServerNames = { ips: ["127.0.0.1", "::1"], dnsNames: ["localhost"] };
+/** What kubectl, curl and browsers may call the local server; `*.flotilla.localhost`: the clusters' host names (OpenSSL and Node match a wildcard only with two labels after it, so not `*.localhost`). */
+export const LOCAL_SERVER_NAMES: ServerNames = {
+  ips: ["127.0.0.1", "::1"],
+  dnsNames: ["localhost", "*.flotilla.localhost"],
+};
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const CA_VALID_DAYS = 3650;
@@ -105,7 +108,9 @@ export function serverCertUsable(
     if (!cert.checkPrivateKey(crypto.createPrivateKey(server.keyPem))) return false;
     if (new Date(cert.validTo).getTime() - RENEW_BEFORE_MS <= now.getTime()) return false;
     if (new Date(cert.validFrom).getTime() > now.getTime()) return false;
-    return names.ips.every((ip) => cert.checkIP(ip)) && names.dnsNames.every((dns) => cert.checkHost(dns));
+    // A wildcard name is covered when a name it stands for is (checkHost takes host names, not patterns).
+    const covered = (dns: string) => cert.checkHost(dns.replace(/^\*\./, "any.")) !== undefined;
+    return names.ips.every((ip) => cert.checkIP(ip)) && names.dnsNames.every(covered);
   } catch {
     return false;
   }

@@ -27,6 +27,8 @@ export interface StartFlotillaOptions {
   agent?: boolean;
   /** Per-cluster settings for a newly created demo cluster (POST /v1/clusters `settings`). */
   clusterSettings?: Record<string, number>;
+  /** More Worker vars (tests: a DNS-over-HTTPS resolver of their own as EDGE_DNS_RESOLVER). */
+  vars?: Record<string, string>;
 }
 
 export interface StartAgentOptions {
@@ -75,6 +77,8 @@ export interface RunningFlotilla {
 }
 
 const LISTEN_IP = "127.0.0.1";
+/** The domain of the local clusters' host names: `<cluster>.flotilla.localhost`, `<svc>-<ns>-<cluster>.flotilla.localhost`. */
+export const LOCAL_EDGE_DOMAIN = "flotilla.localhost";
 /** The node name of the agent npm start runs. */
 export const LOCAL_NODE = "flotilla-local";
 
@@ -106,6 +110,9 @@ export async function startFlotilla(opts: StartFlotillaOptions): Promise<Running
       DEFAULT_PLAN: "local",
       PUBLIC_URL: url,
       KUBECONFIG_CA_DATA: Buffer.from(caPem, "utf8").toString("base64"),
+      // Host names under localhost resolve to loopback (curl, browsers, glibc's myhostname); the certificate covers them.
+      EDGE_DOMAIN: LOCAL_EDGE_DOMAIN,
+      ...opts.vars,
     },
     quiet: opts.quiet ?? false,
     wranglerDirs,

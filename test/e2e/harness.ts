@@ -26,6 +26,8 @@ export interface HarnessOptions {
   agent?: boolean;
   /** Settings of the demo cluster (POST /v1/clusters `settings`), e.g. a short node grace period. */
   clusterSettings?: Record<string, number>;
+  /** More Worker vars (startFlotilla's `vars`). */
+  vars?: Record<string, string>;
 }
 
 export interface Harness {
@@ -58,6 +60,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       root: opts.root,
       agent: opts.agent ?? false,
       clusterSettings: opts.clusterSettings,
+      vars: opts.vars,
     });
   let port = await findFreePort();
   let flotilla: RunningFlotilla;

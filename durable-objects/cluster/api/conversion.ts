@@ -38,7 +38,7 @@ async function convertedBody(request: Request, kind: ResourceKind, conversion: V
 /** PATCH of the served version: patch its view of the stored object, then replace (PUT) in storage form. */
 async function patchRequest(ctx: ApiContext, request: Request, t: ResourceTarget, conversion: VersionConversion) {
   const type = mediaType(request);
-  checkPatchType(type);
+  checkPatchType(type, t.kind);
   if (type === APPLY_PATCH_TYPE && t.subresource === undefined) {
     // Server-side apply: the configuration itself is converted (field ownership is then kept in storage terms).
     return jsonRequest(request, "PATCH", await convertedBody(request, t.kind, conversion, type), APPLY_PATCH_TYPE);

@@ -54,7 +54,7 @@ export function createObject(
   const name = obj.metadata.name!;
   const resource = resourceId(kind);
   if (ctx.store.get(resource, obj.metadata.namespace, name)) throw alreadyExists(kind.group, kind.plural, name);
-  validateAdmission(ctx, kind, obj, undefined, options.warnings);
+  validateAdmission(ctx, kind, obj, undefined, options.warnings, options.user);
   allocate(ctx, kind, obj);
   if (!options.managedFieldsDone) {
     const managed = recordUpdate(undefined, obj, {

@@ -130,12 +130,15 @@ export interface BodyType {
   apiVersion: string;
   kind: string;
   definition: string;
+  /** Unknown-field detection (and pruning) by the kind's own schema, for kinds outside kube/schema. */
+  unknownFields?: (obj: unknown, prune: boolean) => string[];
 }
 
 export const bodyTypeOf = (kind: ResourceKind): BodyType => ({
   apiVersion: apiVersionOf(kind),
   kind: kind.kind,
   definition: definitionName(kind),
+  ...(kind.unknownFields ? { unknownFields: kind.unknownFields } : {}),
 });
 
 /** A decoded object body and the warnings its field validation produced. */
@@ -151,7 +154,7 @@ export interface Decoded<T = KubeObject> {
  */
 export function decodeAs(type: BodyType, value: unknown, rawText: string, mode: FieldValidationMode): Decoded {
   checkIdentity(type, value);
-  const { warnings } = checkFields(mode, type.definition, value, rawText);
+  const { warnings } = checkFields(mode, type.definition, value, rawText, { unknownFields: type.unknownFields });
   return { obj: filled(type, value as KubeObject), warnings };
 }
 

@@ -1,6 +1,7 @@
 // Delete as upstream does it: preconditions, graceful deletion (deletionTimestamp and a
 // grace period), finalizers that hold an object until they are removed, and owner
 // references followed with Background, Foreground or Orphan propagation.
+import { validateDeleteAdmission } from "../admission/chain.ts";
 import { conflict, notFound } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import { resourceId } from "../registry/lookup.ts";
@@ -47,6 +48,8 @@ export function deleteObject(
   const current = ctx.store.get(resource, namespace, name);
   if (!current) throw notFound(kind.group, kind.plural, name);
   kind.admitDelete?.(current.object);
+  // Requests only: the server's own deletes (GC, namespace cleanup, finished pods) are not policy-checked.
+  if (options.user) validateDeleteAdmission(ctx, kind, current.object, options.user);
   checkPreconditions(kind, current.object, options.preconditions);
   const obj = structuredClone(current.object);
   const grace = kind.gracePeriod?.(obj, options.gracePeriodSeconds) ?? 0;

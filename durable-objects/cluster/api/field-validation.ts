@@ -54,6 +54,8 @@ export interface CheckOptions {
    * e.g. by an older version) is not the patch's fault and does not refuse it.
    */
   original?: unknown;
+  /** The kind's own unknown-field walk (custom resources): replaces the typed walk of `defName`. */
+  unknownFields?: (obj: unknown, prune: boolean) => string[];
 }
 
 /** Upstream's 422 for a patched object that does not decode: `patch: Invalid value: "<object>": <error>`. */
@@ -83,7 +85,11 @@ export function checkFields(
 ): { warnings: string[] } {
   const strict = mode === "Strict";
   const known = Object.hasOwn(definitions, defName);
-  const walked = known ? typedWalk(definitions, ref(defName), obj, { prune: !strict }) : { unknown: [] };
+  const walked = opts.unknownFields
+    ? { unknown: opts.unknownFields(obj, !strict), typeError: undefined }
+    : known
+      ? typedWalk(definitions, ref(defName), obj, { prune: !strict })
+      : { unknown: [] };
   if (walked.typeError !== undefined && walked.typeError !== inheritedTypeError(defName, opts.original))
     throw opts.patch ? patchDecodeError(obj, walked.typeError) : decodeError(defName, walked.typeError);
   if (mode === "Ignore") return { warnings: [] };

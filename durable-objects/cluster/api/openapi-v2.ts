@@ -23,7 +23,8 @@ interface Served {
   etag: string;
 }
 
-const cache = new WeakMap<KindIndex, Promise<Served>>();
+// Built once per revision of the kind table (custom resources change it).
+const cache = new WeakMap<KindIndex, { revision: number; served: Promise<Served> }>();
 
 async function build(kinds: KindIndex): Promise<Served> {
   const defs: Record<string, Definitions[string]> = {};
@@ -56,12 +57,12 @@ function chooseType(accept: string | null): string | undefined {
 export async function openApiV2Response(kinds: KindIndex, request: Request): Promise<Response> {
   const type = chooseType(request.headers.get("accept"));
   if (!type) throw notAcceptable("only application/json and the OpenAPI v2 protobuf are served at /openapi/v2");
-  let served = cache.get(kinds);
-  if (!served) {
-    served = build(kinds);
-    cache.set(kinds, served);
+  let held = cache.get(kinds);
+  if (!held || held.revision !== kinds.revision) {
+    held = { revision: kinds.revision, served: build(kinds) };
+    cache.set(kinds, held);
   }
-  const entry = await served;
+  const entry = await held.served;
   const headers = { "content-type": type, etag: `"${entry.etag}"`, vary: "Accept" };
   if ((request.headers.get("if-none-match") ?? "").includes(entry.etag))
     return new Response(null, { status: 304, headers });

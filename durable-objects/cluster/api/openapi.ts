@@ -2,7 +2,8 @@
 // registry; schemas come from kube/schema, the single source of truth for every kind's shape.
 // Each write operation lists the `fieldValidation` parameter, which is how kubectl learns that
 // the server validates fields itself (cli-runtime's query param verifier).
-import { type Definitions, listObject, preserveUnknown, type Schema } from "../../../kube/schema/dsl.ts";
+import { type Definitions, listObject, meta, preserveUnknown, type Schema } from "../../../kube/schema/dsl.ts";
+import type { JSONSchemaProps } from "../../../kube/schema/json-schema.ts";
 import { componentSchemas } from "../../../kube/schema/openapi.ts";
 import { definitionNameFor, definitions } from "../../../kube/schema/registry.ts";
 import type { KindIndex } from "../registry/lookup.ts";
@@ -15,6 +16,8 @@ const gvkOf = (k: ResourceKind) => ({ group: k.group, version: k.version, kind: 
 
 /** Upstream's definition names: io.k8s.api.<package>.<version>.<Kind>. */
 export function definitionName(k: ResourceKind): string {
+  // Custom resources are named by their reversed group, as upstream's CRD OpenAPI builder does.
+  if (k.openAPISchema) return `${k.group.split(".").reverse().join(".")}.${k.version}.${k.kind}`;
   const known = definitionNameFor(gvkOf(k));
   if (known) return known;
   const pkg = k.group === "" ? "core" : k.group.split(".")[0];
@@ -97,6 +100,26 @@ function pathsFor(k: ResourceKind): Record<string, object> {
   };
 }
 
+/** A CRD version's schema as upstream publishes it: apiVersion, kind and metadata filled in, its GVK named. */
+function customSchema(k: ResourceKind, schema: JSONSchemaProps): Record<string, unknown> {
+  const properties = {
+    apiVersion: {
+      type: "string",
+      description: "APIVersion defines the versioned schema of this representation of an object.",
+    },
+    kind: {
+      type: "string",
+      description: "Kind is a string value representing the REST resource this object represents.",
+    },
+    ...(schema.properties ?? {}),
+    metadata: {
+      allOf: [{ $ref: `#/components/schemas/${meta("ObjectMeta")}` }],
+      description: "Standard object's metadata.",
+    },
+  };
+  return { ...schema, type: "object", properties, "x-kubernetes-group-version-kind": [gvkOf(k)] };
+}
+
 /** A kind without a modelled schema still gets a valid, permissive one. */
 function placeholder(k: ResourceKind): Schema {
   return { ...preserveUnknown(`${k.kind} (schema not modelled).`), gvk: [gvkOf(k)] };
@@ -108,9 +131,10 @@ export function documentDefinitions(kinds: ResourceKind[]): { defs: Definitions;
   const roots: string[] = [];
   for (const k of kinds) {
     const name = definitionName(k);
-    if (!Object.hasOwn(defs, name)) defs[name] = placeholder(k);
+    if (k.openAPISchema) roots.push(meta("ObjectMeta"));
+    else if (!Object.hasOwn(defs, name)) defs[name] = placeholder(k);
     defs[listName(k)] = listObject({ group: k.group, version: k.version, kind: `${k.kind}List` }, name);
-    roots.push(name, listName(k));
+    roots.push(...(k.openAPISchema ? [] : [name]), listName(k));
     if (k.subresources?.scale) roots.push(SCALE);
   }
   return { defs, roots };
@@ -120,24 +144,27 @@ function buildDocument(kinds: KindIndex, group: string, version: string) {
   const inGv = kinds.inGroupVersion(group, version);
   if (inGv.length === 0) return undefined;
   const { defs, roots } = documentDefinitions(inGv);
+  const schemas = componentSchemas(defs, roots);
+  for (const k of inGv) if (k.openAPISchema) schemas[definitionName(k)] = customSchema(k, k.openAPISchema);
   return {
     openapi: "3.0.0",
     info: { title: "Kubernetes", version: "v1.32.0" },
     paths: Object.assign({}, ...inGv.map(pathsFor)),
-    components: { schemas: componentSchemas(defs, roots) },
+    components: { schemas },
   };
 }
 
 type Document = ReturnType<typeof buildDocument>;
-// Documents depend only on the (immutable) kind index: build each once.
-const cache = new WeakMap<KindIndex, Map<string, { doc: Document; hash: string }>>();
+// Documents depend only on the kind table: build each once per revision of it.
+const cache = new WeakMap<KindIndex, { revision: number; docs: Map<string, { doc: Document; hash: string }> }>();
 
 function cached(kinds: KindIndex, group: string, version: string) {
-  let perIndex = cache.get(kinds);
-  if (!perIndex) {
-    perIndex = new Map();
-    cache.set(kinds, perIndex);
+  let held = cache.get(kinds);
+  if (!held || held.revision !== kinds.revision) {
+    held = { revision: kinds.revision, docs: new Map() };
+    cache.set(kinds, held);
   }
+  const perIndex = held.docs;
   const key = `${group}/${version}`;
   let entry = perIndex.get(key);
   if (!entry) {
@@ -153,7 +180,7 @@ export function groupVersionDocument(kinds: KindIndex, group: string, version: s
 }
 
 /** FNV-1a of the document, so clients may cache a group version's document by its URL. */
-function hashOf(text: string): string {
+export function hashOf(text: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);

@@ -27,11 +27,20 @@ const patchers: Record<string, Patcher> = {
 /** Server-side apply: handled by apply.ts, not as a patch of the stored object. */
 export const APPLY_PATCH_TYPE = "application/apply-patch+yaml";
 
-export function checkPatchType(type: string): void {
-  if (!patchers[type] && type !== APPLY_PATCH_TYPE)
+const STRATEGIC = "application/strategic-merge-patch+json";
+
+/**
+ * Refuses a patch type the kind cannot take: custom resources (kinds with their own OpenAPI schema)
+ * carry no patch strategies, so upstream refuses strategic merge patches of them with a 415.
+ */
+export function checkPatchType(type: string, kind?: ResourceKind): void {
+  const custom = kind?.openAPISchema !== undefined;
+  if ((!patchers[type] && type !== APPLY_PATCH_TYPE) || (custom && type === STRATEGIC)) {
+    const accepted = custom ? PATCH_TYPES.filter((t) => t !== STRATEGIC) : PATCH_TYPES;
     throw unsupportedMediaType(
-      `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(", ")}`,
+      `the body of the request was in an unknown format - accepted media types include: ${accepted.join(", ")}`,
     );
+  }
 }
 
 /**
@@ -59,7 +68,11 @@ export function patchObject(
       result,
       `converting (${String(result.apiVersion ?? expected.apiVersion)}, Kind=${String(result.kind)}) to (${expected.apiVersion}, Kind=${expected.kind}): unknown conversion`,
     );
-  const { warnings } = checkFields(body.mode, expected.definition, result, body.rawText, { patch: true, original });
+  const { warnings } = checkFields(body.mode, expected.definition, result, body.rawText, {
+    patch: true,
+    original,
+    unknownFields: expected.unknownFields,
+  });
   result.apiVersion = expected.apiVersion;
   result.kind = expected.kind;
   if (result.metadata === undefined) result.metadata = {};

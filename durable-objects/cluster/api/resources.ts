@@ -164,7 +164,7 @@ async function update(ctx: ApiContext, request: Request, t: ResourceTarget): Pro
 
 async function patch(ctx: ApiContext, request: Request, t: ResourceTarget): Promise<Response> {
   const type = mediaType(request);
-  checkPatchType(type);
+  checkPatchType(type, t.kind);
   const text = await readBody(request);
   const body = parseDocument(text, type);
   const options = {

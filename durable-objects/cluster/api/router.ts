@@ -26,11 +26,12 @@ import {
 } from "./discovery.ts";
 import { mountIssuerDiscovery } from "./issuer-discovery.ts";
 import { parseAccept, wantsAggregatedDiscovery } from "./negotiate.ts";
-import { groupVersionDocument, openApiRoot } from "./openapi.ts";
+import { groupVersionDocument, hashOf, openApiRoot } from "./openapi.ts";
 import { openApiV2Response } from "./openapi-v2.ts";
 import { parseResourcePath } from "./paths.ts";
 import { handleResource } from "./resources.ts";
 import { errorResponse, json } from "./respond.ts";
+import { warningHeaderValue } from "./field-validation.ts";
 import { versionInfo } from "./version.ts";
 import type { TunnelHub } from "../tunnel/hub.ts";
 import { mountPodStreams } from "../tunnel/routes.ts";
@@ -86,9 +87,14 @@ export function kubernetesApi(
   const discovery =
     (core: boolean, legacy: () => unknown) => (c: { req: { header(name: string): string | undefined } }) => {
       const aggregated = wantsAggregatedDiscovery(parseAccept(c.req.header("accept") ?? null));
-      if (aggregated)
-        return json(aggregatedDiscovery(ctx.kinds, core, aggregated), 200, aggregatedContentType(aggregated));
-      return json(legacy());
+      if (!aggregated) return json(legacy());
+      // The ETag changes with the kinds served (CRDs come and go), so clients' cached copies refresh.
+      const doc = aggregatedDiscovery(ctx.kinds, core, aggregated);
+      const etag = `"${hashOf(JSON.stringify(doc))}"`;
+      if (c.req.header("if-none-match") === etag) return new Response(null, { status: 304, headers: { etag } });
+      const response = json(doc, 200, aggregatedContentType(aggregated));
+      response.headers.set("etag", etag);
+      return response;
     };
 
   // Upstream answers these with a trailing slash too, as the Python client asks (VersionApi: /version/).
@@ -125,7 +131,11 @@ export function kubernetesApi(
   async function resource(request: Request, user: UserInfo): Promise<Response> {
     try {
       const target = { ...parseResourcePath(new URL(request.url).pathname, ctx.kinds), user };
-      return await handleResource(ctx, request, target);
+      const response = await handleResource(ctx, request, target);
+      // A deprecated CRD version warns on every request, as upstream's deprecation filter does.
+      if (target.kind.deprecationWarning)
+        response.headers.append("warning", warningHeaderValue(target.kind.deprecationWarning));
+      return response;
     } catch (err) {
       await discardBody(request);
       return errorResponse(err);

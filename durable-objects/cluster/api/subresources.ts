@@ -15,12 +15,16 @@ export interface Scale extends KubeObject {
 
 export function scaleOf(kind: ResourceKind, obj: KubeObject): Scale {
   const { name, namespace, uid, resourceVersion, creationTimestamp } = obj.metadata;
+  const access = kind.subresources?.scale;
   return {
     kind: "Scale",
     apiVersion: "autoscaling/v1",
     metadata: { name, namespace, uid, resourceVersion, creationTimestamp },
-    spec: { replicas: obj.spec?.replicas ?? 0 },
-    status: { replicas: obj.status?.replicas ?? 0, selector: kind.subresources?.scale?.selector(obj) },
+    spec: { replicas: access?.replicas ? access.replicas(obj) : (obj.spec?.replicas ?? 0) },
+    status: {
+      replicas: access?.statusReplicas ? access.statusReplicas(obj) : (obj.status?.replicas ?? 0),
+      selector: access?.selector(obj),
+    },
   };
 }
 
@@ -43,7 +47,9 @@ export function updateScale(
   const rv = scale.metadata?.resourceVersion;
   if (rv && rv !== current.object.metadata.resourceVersion) throw staleConflict(kind.group, kind.plural, target.name);
   const next = structuredClone(current.object);
-  next.spec = { ...next.spec, replicas };
+  const setReplicas = kind.subresources?.scale?.setReplicas;
+  if (setReplicas) setReplicas(next, replicas);
+  else next.spec = { ...next.spec, replicas };
   return scaleOf(kind, updateObject(ctx, kind, target, next, options));
 }
 

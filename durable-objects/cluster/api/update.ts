@@ -113,7 +113,7 @@ export function updateObject(
   if (target.subresource === undefined) checkEscalation(ctx, kind, next, old, options.user);
   validateUpdate(kind, next, old, target.subresource);
   checkFinalizers(kind, next, old);
-  if (target.subresource === undefined) validateAdmission(ctx, kind, next, old, options.warnings);
+  if (target.subresource === undefined) validateAdmission(ctx, kind, next, old, options.warnings, options.user);
   // Pod Security evaluates the whole pod on an ephemeral container update (upstream's only pod update it
   // checks in full): passed as new, or a privileged debug container would bypass the namespace's level.
   if (target.subresource === "ephemeralcontainers")

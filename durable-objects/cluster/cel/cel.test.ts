@@ -86,4 +86,14 @@ describe("CEL", () => {
       "operation cancelled: actual cost limit exceeded",
     );
   });
+
+  it("has Kubernetes' lists library and the string extensions", () => {
+    expect(run("[3, 1, 2].min() == 1 && [3, 1, 2].max() == 3 && [1, 2, 3].sum() == 6").value).toBe(true);
+    expect(run("[1, 2, 2].isSorted() && ![2, 1].isSorted()").value).toBe(true);
+    expect(run("['a', 'b', 'a'].indexOf('a') == 0 && ['a', 'b', 'a'].lastIndexOf('a') == 2").value).toBe(true);
+    expect(run("[].min()").error).toMatch(/must not be empty/);
+    expect(
+      run("'abc'.charAt(1) + 'a-b-c'.replace('-', '+') + 'a-b-c'.replace('-', '+', 1) + 'ab'.reverse()").value,
+    ).toBe("ba+b+ca+b-cba");
+  });
 });

@@ -6,6 +6,7 @@
 // `matches` to RE2 (the library's own overload uses a backtracking RegExp and cannot be replaced).
 // The library is pinned to an exact version: cel.test.ts fails if an upgrade bypasses `run`.
 import { Environment } from "@marcbachmann/cel-js";
+import { registerLibrary } from "./library.ts";
 import { re2Matches } from "./regex.ts";
 
 export interface Meter {
@@ -118,6 +119,7 @@ export function environmentFor(variables: readonly string[]): Environment {
   for (const name of variables) env.registerVariable(name, "dyn");
   // cel-go's global form; evaluated on RE2 like the method (see `run` below).
   env.registerFunction("matches(string, string): bool", re2Matches);
+  registerLibrary(env);
   installMeter(env);
   environments.set(key, env);
   return env;

@@ -4,11 +4,13 @@ import { ClusterRoleAggregationController } from "./clusterrole-aggregation.ts";
 import { ResourceQuotaController } from "./resourcequota.ts";
 import type { ApiContext } from "../api/context.ts";
 import { CronJobController } from "./cronjob.ts";
+import { CrdController } from "./crd.ts";
 import { DaemonSetController } from "./daemonset.ts";
 import { DeploymentController } from "./deployment.ts";
 import { DisruptionController } from "./disruption.ts";
 import { EndpointsController } from "./endpoints.ts";
 import { EndpointSliceController } from "./endpointslice.ts";
+import { EdgeLoadBalancerController, type EdgeNames } from "./edge-load-balancer.ts";
 import { EphemeralVolumeController } from "./ephemeral-volume.ts";
 import { HorizontalPodAutoscalerController } from "./hpa.ts";
 import { JobController } from "./job.ts";
@@ -29,11 +31,15 @@ import { TtlAfterFinishedController } from "./ttl-after-finished.ts";
 import { VolumeExpansionController } from "./volume-expansion.ts";
 import type { Controller } from "./types.ts";
 
-/** `rootCA`: the cluster CA's certificate, published in every namespace (absent in tests without a CA). */
+/**
+ * `rootCA`: the cluster CA's certificate, published in every namespace (absent in tests without a CA);
+ * `edge`: the cluster's host names at the edge (absent where the deployment has no domain for them).
+ */
 export function controllersFor(
   ctx: ApiContext,
   heartbeats?: NodeHeartbeats,
   rootCA?: () => string | undefined,
+  edge?: EdgeNames,
 ): Controller[] {
   return [
     new DeploymentController(ctx),
@@ -62,6 +68,8 @@ export function controllersFor(
     new PvProtectionController(ctx),
     new EphemeralVolumeController(ctx),
     new VolumeExpansionController(ctx),
+    new CrdController(ctx),
+    ...(edge ? [new EdgeLoadBalancerController(ctx, edge)] : []),
   ];
 }
 
@@ -108,8 +116,9 @@ export function startControllers(
   alarm: ObjectAlarm,
   heartbeats?: NodeHeartbeats,
   rootCA?: () => string | undefined,
+  edge?: EdgeNames,
 ): Runner {
-  const runner = new Runner(controllersFor(ctx, heartbeats, rootCA), { now: () => ctx.now(), alarm });
+  const runner = new Runner(controllersFor(ctx, heartbeats, rootCA, edge), { now: () => ctx.now(), alarm });
   runner.follow((listener) => ctx.store.onChange(listener));
   runner.start();
   return runner;

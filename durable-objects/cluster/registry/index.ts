@@ -2,6 +2,7 @@
 import { configMaps } from "./configmaps.ts";
 import { controllerRevisions } from "./controllerrevisions.ts";
 import { cronJobs } from "./cronjobs.ts";
+import { customResourceDefinitions } from "./customresourcedefinitions.ts";
 import { daemonSets } from "./daemonsets.ts";
 import { deployments } from "./deployments.ts";
 import { endpoints } from "./endpoints.ts";
@@ -10,6 +11,7 @@ import { coreEvents } from "./events.ts";
 import { events } from "./events-v1.ts";
 import { horizontalPodAutoscalers } from "./horizontalpodautoscalers.ts";
 import { horizontalPodAutoscalersV1 } from "./horizontalpodautoscalers-v1.ts";
+import { ingressClasses, ingresses } from "./ingresses.ts";
 import { jobs } from "./jobs.ts";
 import { leases } from "./leases.ts";
 import { limitRanges } from "./limitranges.ts";
@@ -34,6 +36,7 @@ import { services } from "./services.ts";
 import { statefulSets } from "./statefulsets.ts";
 import { storageClasses } from "./storageclasses.ts";
 import type { ResourceKind } from "./types.ts";
+import { validatingAdmissionPolicies, validatingAdmissionPolicyBindings } from "./validatingadmissionpolicies.ts";
 
 export const allKinds: readonly ResourceKind[] = [
   // core/v1
@@ -52,6 +55,8 @@ export const allKinds: readonly ResourceKind[] = [
   secrets,
   serviceAccounts,
   services,
+  // apiextensions.k8s.io/v1
+  customResourceDefinitions,
   // apps/v1
   controllerRevisions,
   daemonSets,
@@ -74,6 +79,8 @@ export const allKinds: readonly ResourceKind[] = [
   priorityClasses,
   // networking.k8s.io/v1
   networkPolicies,
+  ingressClasses,
+  ingresses,
   // policy/v1
   podDisruptionBudgets,
   // rbac.authorization.k8s.io/v1
@@ -83,6 +90,9 @@ export const allKinds: readonly ResourceKind[] = [
   roles,
   // storage.k8s.io/v1
   storageClasses,
+  // admissionregistration.k8s.io/v1
+  validatingAdmissionPolicies,
+  validatingAdmissionPolicyBindings,
 ];
 
 export const kindIndex = new KindIndex(allKinds);

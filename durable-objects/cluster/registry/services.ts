@@ -121,7 +121,7 @@ function defaultService(o: KubeObject): void {
 
 // ---- validation ----
 
-const DNS1035_MSG =
+export const DNS1035_MSG =
   "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
 
 /**
@@ -135,7 +135,7 @@ function nameErrors(o: KubeObject): FieldError[] {
 }
 
 /** validation.IsValidPortName for named target ports. */
-function portNameProblems(name: string): string[] {
+export function portNameProblems(name: string): string[] {
   const errs: string[] = [];
   if (name.length > 15) errs.push("must be no more than 15 characters");
   if (!/^[-a-z0-9]+$/.test(name)) errs.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");

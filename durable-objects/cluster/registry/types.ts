@@ -2,6 +2,7 @@
 // kinds lives in one ResourceKind value per file in this folder, never in API branches.
 import type { FieldError } from "../../../kube/field-errors.ts";
 import type { PodSpec } from "../../../kube/pod-types.ts";
+import type { JSONSchemaProps } from "../../../kube/schema/json-schema.ts";
 import type { KubeObject, TableColumnDefinition } from "../../../kube/types.ts";
 
 export interface PrintContext {
@@ -16,7 +17,11 @@ export interface Column extends TableColumnDefinition {
 /** The scale subresource (autoscaling/v1 Scale) of a workload kind. */
 export interface ScaleAccess {
   /** The label selector in string form, as Scale.status.selector carries it. */
-  selector(obj: KubeObject): string;
+  selector(obj: KubeObject): string | undefined;
+  /** Where the replicas are when not at spec.replicas / status.replicas (a CRD's scale paths). */
+  replicas?(obj: KubeObject): number;
+  statusReplicas?(obj: KubeObject): number;
+  setReplicas?(obj: KubeObject, replicas: number): void;
 }
 
 export type NameRule = "subdomain" | "label" | "path-segment";
@@ -76,6 +81,21 @@ export interface ResourceKind {
   admitDelete?(obj: KubeObject): void;
   /** The pod spec a workload makes its pods from (Pod Security warns about it as about a pod). */
   podTemplate?(obj: KubeObject): PodSpec | undefined;
+  /**
+   * Fields of `obj` the kind's own schema does not specify (a custom resource's structural schema),
+   * removed when `prune`; built-ins leave this to their kube/schema definition.
+   */
+  unknownFields?(obj: unknown, prune: boolean): string[];
+  /** The kind's OpenAPI v3 schema when it is not one of kube/schema's definitions (custom resources). */
+  openAPISchema?: JSONSchemaProps;
+  /** A Warning sent with every request to this version (a CRD version marked deprecated). */
+  deprecationWarning?: string;
+  /**
+   * False for kinds with no protobuf tables (kube/protobuf/messages): clients send them as JSON. The
+   * kubectl build the tables come from carries no apiextensions descriptors, and custom resources
+   * have no protobuf form upstream either.
+   */
+  protobuf?: false;
   /** Set on a version served as a conversion of another's stored objects (see api/conversion.ts). */
   conversion?: VersionConversion;
 }

@@ -75,7 +75,50 @@ const BODIES: Record<string, Json> = {
   StorageClass: { provisioner: "example.com/fuzz" },
   ResourceQuota: { spec: { hard: { "count/widgets.example.com": "5" } } },
   LimitRange: { spec: { limits: [{ type: "Container", max: { memory: "64Gi" } }] } },
+  ValidatingAdmissionPolicy: {
+    spec: {
+      matchConstraints: {
+        resourceRules: [
+          { apiGroups: ["coordination.k8s.io"], apiVersions: ["v1"], operations: ["CREATE"], resources: ["leases"] },
+        ],
+      },
+      validations: [
+        { expression: "object.metadata.name.matches('^[a-z]')", messageExpression: "'bad ' + object.metadata.name" },
+      ],
+    },
+  },
+  ValidatingAdmissionPolicyBinding: { spec: { policyName: "fuzz-policy", validationActions: ["Warn"] } },
+  IngressClass: { spec: { controller: "example.com/fuzz" } },
+  Ingress: {
+    spec: {
+      rules: [
+        {
+          host: "fuzz.example",
+          http: {
+            paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "s", port: { number: 80 } } } }],
+          },
+        },
+      ],
+    },
+  },
 };
+
+/** A CRD's name must be its plural and group: `name` becomes the plural (fuzz.example.com/v1 `name`s). */
+function fuzzCrd(name: string): KubeObject {
+  const kind = name.charAt(0).toUpperCase() + name.slice(1).replace(/-/g, "");
+  const schema = { type: "object", properties: { spec: { type: "object", properties: { size: { type: "string" } } } } };
+  return {
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    metadata: { name: `${name}.fuzz.example.com`, labels },
+    spec: {
+      group: "fuzz.example.com",
+      names: { plural: name, singular: name, kind, listKind: `${kind}List` },
+      scope: "Namespaced",
+      versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: schema } }],
+    },
+  };
+}
 
 /** A valid object of the kind, named `name`. */
 export function validObject(kind: ResourceKind, name: string): KubeObject {
@@ -94,6 +137,7 @@ export function validObject(kind: ResourceKind, name: string): KubeObject {
       regarding: { kind: "Pod", name: "p", namespace: "default" },
     };
   }
+  if (kind.kind === "CustomResourceDefinition") return fuzzCrd(name);
   if (kind.kind === "HorizontalPodAutoscaler" && kind.version === "v1") spec.spec.targetCPUUtilizationPercentage = 50;
   return { apiVersion: apiVersionOf(kind), kind: kind.kind, metadata: { name, labels }, ...spec };
 }

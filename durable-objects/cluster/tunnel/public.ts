@@ -18,7 +18,7 @@ import { splitSchemeNamePort } from "./proxy-target.ts";
 
 export const PUBLIC_ANNOTATION = "flotilla.dev/public";
 const PUBLIC_PREFIX = "/public/";
-const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+export const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 export const isPublicPath = (pathname: string) => pathname.startsWith(PUBLIC_PREFIX);
@@ -95,7 +95,7 @@ function withFirstPort(id: string, service: KubeObject): string {
 }
 
 /** The body whole (the proxy holds it anyway, to retry a refused endpoint), refused past the plan's limit. */
-async function boundedBody(request: Request, guard: ClusterGuard | undefined): Promise<Uint8Array | null> {
+export async function boundedBody(request: Request, guard: ClusterGuard | undefined): Promise<Uint8Array | null> {
   const declared = Number(request.headers.get("content-length") ?? 0);
   if (Number.isFinite(declared)) guard?.admitPublicBody(declared);
   if (!request.body) return null;
@@ -116,7 +116,7 @@ async function boundedBody(request: Request, guard: ClusterGuard | undefined): P
 export function innerRequest(
   request: Request,
   url: URL,
-  target: PublicPath,
+  target: Pick<PublicPath, "namespace" | "rest"> & { prefix?: string },
   id: string,
   body: Uint8Array | null,
 ): Request {
@@ -126,7 +126,8 @@ export function innerRequest(
   if (client) headers.set("x-forwarded-for", forwardedFor ? `${forwardedFor}, ${client}` : client);
   headers.set("x-forwarded-proto", url.protocol.replace(/:$/, ""));
   headers.set("x-forwarded-host", url.host);
-  headers.set("x-forwarded-prefix", target.prefix);
+  if (target.prefix) headers.set("x-forwarded-prefix", target.prefix);
+  else headers.delete("x-forwarded-prefix");
   const path = `/api/v1/namespaces/${target.namespace}/services/${id}/proxy${target.rest ?? "/"}${url.search}`;
   // A token of ours in the caller's Authorization is dropped where every proxied request's headers are (proxy-http.ts).
   return new Request(new URL(path, url), { method: request.method, headers, body, redirect: "manual" });

@@ -4,136 +4,15 @@
 // and the plan's public rate (429) and body size (413) limits, apart from the API's.
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import {
-  decodeFrame,
-  encodeFrame,
-  FrameType,
-  type HttpOpen,
-  type HttpResponseHead,
-  jsonPayload,
-  parsePayload,
-} from "../../../kube/tunnel-protocol.ts";
-import {
-  BASE,
-  call,
-  createCluster,
-  kube,
-  type PlanLimits,
-  signup,
-  type TenantCluster,
-  usePlan,
-  joinNode,
-} from "../../../worker/testing/tenants.ts";
+import { BASE, call, kube } from "../../../worker/testing/tenants.ts";
+import { ADDRESSES, fakeAgent, header, type Setup, setup } from "../testing/fake-agent.ts";
 import { carriesFlotillaToken } from "./proxy-http.ts";
 import { parsePublicPath } from "./public.ts";
 
 const worker = () => (exports as unknown as { default: Fetcher }).default;
 const SERVICES = "/api/v1/namespaces/default/services";
-const ENDPOINTS = "/api/v1/namespaces/default/endpoints";
-const ADDRESSES = ["10.88.1.1", "10.88.1.2", "10.88.1.3"];
-
-interface Setup {
-  cluster: TenantCluster;
-  credential: string;
-}
-
-/** A cluster on a plan with these limits, a joined node "n1", and Services "web" (published) and "private". */
-async function setup(limits: Partial<PlanLimits> = {}): Promise<Setup> {
-  const tenant = await signup();
-  await usePlan(tenant, limits);
-  const cluster = await createCluster(tenant);
-  const credential = await joinNode(cluster);
-  const s = { cluster, credential };
-  await service(s, "web", { "flotilla.dev/public": "true" });
-  await service(s, "private", {});
-  await service(s, "almost", { "flotilla.dev/public": "yes" });
-  return s;
-}
-
-async function service(s: Setup, name: string, annotations: Record<string, string>): Promise<void> {
-  const admin = s.cluster.adminToken;
-  const ports = [
-    { name: "http", port: 80, targetPort: 8080 },
-    { name: "admin", port: 9000, targetPort: 9090 },
-  ];
-  const svc = await kube(s.cluster.id, admin, "POST", SERVICES, {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: { name, annotations },
-    spec: { ports },
-  });
-  expect(svc.status).toBe(201);
-  const eps = await kube(s.cluster.id, admin, "POST", ENDPOINTS, {
-    apiVersion: "v1",
-    kind: "Endpoints",
-    metadata: { name },
-    subsets: [
-      {
-        addresses: ADDRESSES.map((ip) => ({ ip, nodeName: "n1" })),
-        ports: [
-          { name: "http", port: 8080 },
-          { name: "admin", port: 9090 },
-        ],
-      },
-    ],
-  });
-  expect(eps.status).toBe(201);
-}
-
-interface Seen {
-  open: HttpOpen;
-  body: string;
-}
-
-/** A fake agent answering every http open with "<method> <host>:<port><path> <body>". */
-async function fakeAgent(s: Setup): Promise<{ ws: WebSocket; seen: Seen[] }> {
-  const res = await worker().fetch(`${BASE}/clusters/${s.cluster.id}/agent/tunnel`, {
-    headers: { upgrade: "websocket", authorization: `Bearer ${s.credential}` },
-  });
-  expect(res.status).toBe(101);
-  const ws = res.webSocket!;
-  ws.accept();
-  ws.binaryType = "arraybuffer";
-  const seen: Seen[] = [];
-  const pending = new Map<number, Seen>();
-  const answer = async (id: number, request: Seen) => {
-    seen.push(request);
-    const { open } = request;
-    const head: HttpResponseHead = { status: 200, statusText: "OK", headers: [["x-pod", open.host]] };
-    const page = `${open.method} ${open.host}:${open.port}${open.path} ${request.body}`;
-    // One data frame for the whole answer and a close a little later (see proxy.workers.test.ts on ordering).
-    ws.send(encodeFrame(FrameType.data, id));
-    ws.send(encodeFrame(FrameType.data, id, new TextEncoder().encode(`${JSON.stringify(head)}\n${page}`)));
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    ws.send(encodeFrame(FrameType.close, id));
-  };
-  ws.addEventListener("message", (event) => {
-    const frame = decodeFrame(event.data as ArrayBuffer);
-    if (!frame) return;
-    if (frame.type === FrameType.open) {
-      const open = parsePayload<HttpOpen>(frame.payload)!;
-      if ((open as { kind: string }).kind === "websocket") {
-        // Upgrades are only recorded: every "pod" refuses them (the relay is proxy-websocket's to test).
-        seen.push({ open, body: "" });
-        const message = `dial tcp ${open.host}:${open.port}: connect: connection refused`;
-        ws.send(encodeFrame(FrameType.error, frame.stream, jsonPayload({ code: 503, message })));
-      } else if (open.bodyLength === 0) void answer(frame.stream, { open, body: "" });
-      else pending.set(frame.stream, { open, body: "" });
-    } else if (frame.type === FrameType.data) {
-      const request = pending.get(frame.stream);
-      if (!request) return;
-      request.body += new TextDecoder().decode(frame.payload);
-      if (request.body.length >= request.open.bodyLength) {
-        pending.delete(frame.stream);
-        void answer(frame.stream, request);
-      }
-    }
-  });
-  return { ws, seen };
-}
 
 const pub = (s: Setup, rest: string) => `/public/${s.cluster.id}/default/${rest}`;
-const header = (seen: Seen, name: string) => seen.open.headers.find(([n]) => n === name)?.[1];
 
 describe("public URL path", () => {
   it.each([
