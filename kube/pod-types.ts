@@ -162,10 +162,17 @@ export interface Container {
   stdinOnce?: boolean;
 }
 
+/** A debugging container added through pods/ephemeralcontainers (kubectl debug); never restarted. */
+export interface EphemeralContainer extends Container {
+  /** The container whose process namespace this one joins. */
+  targetContainerName?: string;
+}
+
 export interface PodSpec {
   nodeName?: string;
   containers: Container[];
   initContainers?: Container[];
+  ephemeralContainers?: EphemeralContainer[];
   volumes?: Volume[];
   restartPolicy?: RestartPolicy;
   terminationGracePeriodSeconds?: number;
@@ -179,6 +186,8 @@ export interface PodSpec {
   imagePullSecrets?: { name?: string }[];
   securityContext?: PodSecurityContext;
   hostPID?: boolean;
+  /** One PID namespace for all the pod's containers (the sandbox's). */
+  shareProcessNamespace?: boolean;
   hostIPC?: boolean;
   readinessGates?: { conditionType: string }[];
   /** Whether the namespace's services become environment variables (default true). */
@@ -255,6 +264,7 @@ export interface PodStatus {
   startTime?: string;
   initContainerStatuses?: ContainerStatus[];
   containerStatuses?: ContainerStatus[];
+  ephemeralContainerStatuses?: ContainerStatus[];
   qosClass?: string;
 }
 

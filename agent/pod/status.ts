@@ -7,6 +7,8 @@ export interface PodStatusInput {
   pod: Pod;
   initContainerStatuses: ContainerStatus[];
   containerStatuses: ContainerStatus[];
+  /** Absent or empty for pods without ephemeral containers (the field is then left out, as upstream). */
+  ephemeralContainerStatuses?: ContainerStatus[];
   /** The infra container (network namespace) is running. */
   sandboxReady: boolean;
   podIP?: string;
@@ -145,6 +147,8 @@ export function computePodStatus(input: PodStatusInput): PodStatus {
     containerStatuses: main,
   };
   if ((pod.spec.initContainers ?? []).length > 0) status.initContainerStatuses = init;
+  if ((pod.spec.ephemeralContainers ?? []).length > 0)
+    status.ephemeralContainerStatuses = input.ephemeralContainerStatuses;
   if (input.hostIP) {
     status.hostIP = input.hostIP;
     status.hostIPs = [{ ip: input.hostIP }];

@@ -49,3 +49,8 @@ export class EventRecorder {
 /** upstream's involvedObject.fieldPath for a container. */
 export const containerFieldPath = (name: string, init: boolean) =>
   init ? `spec.initContainers{${name}}` : `spec.containers{${name}}`;
+
+const SPEC_LISTS = { init: "initContainers", app: "containers", ephemeral: "ephemeralContainers" } as const;
+
+/** The event's fieldPath for a container of the given sort. */
+export const kindFieldPath = (name: string, kind: keyof typeof SPEC_LISTS) => `spec.${SPEC_LISTS[kind]}{${name}}`;

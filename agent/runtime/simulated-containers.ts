@@ -22,6 +22,8 @@ interface State {
   terminated?: Terminated;
   lastTerminated?: Terminated;
   backOffUntil?: number;
+  /** Ephemeral containers run once, whatever the restart policy. */
+  once?: boolean;
 }
 
 const timestamp = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, "Z");
@@ -35,6 +37,7 @@ const backOffMs = (restarts: number) => Math.min(CRASH_BACKOFF_INITIAL_MS * 2 **
 
 export class SimulatedContainers {
   #states: State[];
+  #ephemeral: State[] = [];
 
   constructor(
     private pod: Pod,
@@ -48,15 +51,18 @@ export class SimulatedContainers {
     }));
   }
 
-  /** A newer copy of the pod (labels, annotations …); containers keep their state. */
-  update(pod: Pod): void {
+  /** A newer copy of the pod (labels, annotations …); containers keep their state, new ephemeral ones start `now`. */
+  update(pod: Pod, now: number): void {
     this.pod = pod;
+    for (const spec of pod.spec.ephemeralContainers ?? [])
+      if (!this.#ephemeral.some((s) => s.spec.name === spec.name))
+        this.#ephemeral.push({ spec, ending: containerEnding(pod, spec), restartCount: 0, startedAt: now, once: true });
   }
 
   /** Moves every container to where it is at `now`; true when any changed. */
   advance(now: number): boolean {
     let changed = false;
-    for (const s of this.#states) {
+    for (const s of [...this.#states, ...this.#ephemeral]) {
       for (;;) {
         if (s.backOffUntil !== undefined && now >= s.backOffUntil) {
           // Restarted: the instance that ended becomes lastState.
@@ -78,7 +84,7 @@ export class SimulatedContainers {
           startedAt: timestamp(s.startedAt),
           finishedAt: timestamp(endAt),
         };
-        if (shouldRestart(this.pod, exitCode)) s.backOffUntil = endAt + backOffMs(s.restartCount);
+        if (!s.once && shouldRestart(this.pod, exitCode)) s.backOffUntil = endAt + backOffMs(s.restartCount);
         changed = true;
       }
     }
@@ -88,7 +94,7 @@ export class SimulatedContainers {
   /** When the next container changes state (ms), or undefined when none will by itself. */
   nextAt(): number | undefined {
     let next: number | undefined;
-    for (const s of this.#states) {
+    for (const s of [...this.#states, ...this.#ephemeral]) {
       const at = s.backOffUntil ?? (s.terminated || s.ending === FOREVER ? undefined : s.startedAt + s.ending.afterMs);
       if (at !== undefined && (next === undefined || at < next)) next = at;
     }
@@ -96,8 +102,17 @@ export class SimulatedContainers {
   }
 
   statuses(): ContainerStatus[] {
+    return this.#statusesOf(this.#states);
+  }
+
+  /** status.ephemeralContainerStatuses: never ready (they have no probes and serve nothing). */
+  ephemeralStatuses(): ContainerStatus[] {
+    return this.#statusesOf(this.#ephemeral).map(({ started: _s, ...s }) => ({ ...s, ready: false }));
+  }
+
+  #statusesOf(states: State[]): ContainerStatus[] {
     const uid = this.pod.metadata.uid;
-    return this.#states.map((s) => {
+    return states.map((s) => {
       const base = {
         name: s.spec.name,
         image: s.spec.image ?? "",

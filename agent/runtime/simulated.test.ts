@@ -84,3 +84,22 @@ it("does not run again a pod that had finished (restored after the agent restart
   rt.apply(assignment("done", { deletionTimestamp: "2026-01-01T00:00:30Z" }));
   expect(rt.drain().terminated).toEqual(["done"]);
 });
+
+it("starts an ephemeral container once it is added, and never restarts it", () => {
+  let now = Date.parse("2026-01-01T00:00:00Z");
+  const rt = new SimulatedRuntime("10.0.0.9", () => now);
+  const a = assignment("p1");
+  rt.apply(a);
+  expect(rt.drain().statuses[0].status.ephemeralContainerStatuses).toBeUndefined();
+  now += 5_000;
+  const debug = { name: "debugger", image: "busybox", command: ["sh", "-c", "exit 3"], targetContainerName: "a" };
+  rt.apply({ ...a, pod: { ...a.pod, spec: { ...a.pod.spec, restartPolicy: "Always", ephemeralContainers: [debug] } } });
+  const status = rt.drain().statuses[0].status;
+  expect(status.ephemeralContainerStatuses?.[0]).toMatchObject({
+    name: "debugger",
+    ready: false,
+    restartCount: 0,
+    state: { terminated: { exitCode: 3, reason: "Error" } },
+  });
+  expect(status.phase).toBe("Running");
+});

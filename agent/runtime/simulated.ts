@@ -67,7 +67,7 @@ export class SimulatedRuntime implements PodRuntime {
     const existing = this.#pods.get(uid);
     if (existing) {
       existing.pod = pod;
-      existing.containers.update(pod);
+      existing.containers.update(pod, this.now());
       this.#report(existing);
       return;
     }
@@ -155,6 +155,7 @@ export class SimulatedRuntime implements PodRuntime {
       pod,
       initContainerStatuses: (pod.spec.initContainers ?? []).map(completed),
       containerStatuses: entry.containers.statuses(),
+      ephemeralContainerStatuses: entry.containers.ephemeralStatuses(),
       sandboxReady: true,
       podIP: pod.spec.hostNetwork ? this.hostIP : podIP,
       hostIP: this.hostIP,

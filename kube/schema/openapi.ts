@@ -8,16 +8,52 @@ export type OpenApiSchema = Record<string, unknown>;
 const refTo = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 /** Drops undefined members so the documents stay compact and stable. */
-function compact(o: Record<string, unknown>): OpenApiSchema {
+export function compact(o: Record<string, unknown>): OpenApiSchema {
   for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
   return o;
 }
 
-function patchExtensions(s: Schema): OpenApiSchema {
+export function patchExtensions(s: Schema): OpenApiSchema {
   return compact({
     "x-kubernetes-patch-merge-key": s.patchMergeKey,
     "x-kubernetes-patch-strategy": s.patchStrategy,
   });
+}
+
+/**
+ * The parts of a schema that OpenAPI v2 and v3 write alike (maps, arrays, objects), each nested schema
+ * rendered by `render`; undefined for references and scalars, which the versions write differently.
+ */
+export function structuralOpenApi(s: Schema, render: (s: Schema) => OpenApiSchema): OpenApiSchema | undefined {
+  const patch = patchExtensions(s);
+  switch (s.kind) {
+    case "map":
+      return compact({ type: "object", description: s.description, additionalProperties: render(s.value), ...patch });
+    case "array":
+      return compact({
+        type: "array",
+        description: s.description,
+        items: render(s.items),
+        "x-kubernetes-list-type": s.listType,
+        "x-kubernetes-list-map-keys": s.mapKeys,
+        ...patch,
+      });
+    case "object": {
+      const props = Object.entries(s.properties);
+      return compact({
+        type: "object",
+        description: s.description,
+        properties: props.length ? Object.fromEntries(props.map(([k, v]) => [k, render(v)])) : undefined,
+        required: s.required?.length ? s.required : undefined,
+        "x-kubernetes-preserve-unknown-fields": s.preserveUnknown || undefined,
+        "x-kubernetes-map-type": s.mapType,
+        "x-kubernetes-group-version-kind": s.gvk,
+        ...patch,
+      });
+    }
+    default:
+      return undefined;
+  }
 }
 
 export function toOpenApi(s: Schema): OpenApiSchema {
@@ -30,35 +66,8 @@ export function toOpenApi(s: Schema): OpenApiSchema {
       return compact({ type: s.type, format: s.format, enum: s.enum, description: s.description, ...patch });
     case "opaque":
       return compact({ ...s.openapi, description: s.description, ...patch });
-    case "map":
-      return compact({
-        type: "object",
-        description: s.description,
-        additionalProperties: toOpenApi(s.value),
-        ...patch,
-      });
-    case "array":
-      return compact({
-        type: "array",
-        description: s.description,
-        items: toOpenApi(s.items),
-        "x-kubernetes-list-type": s.listType,
-        "x-kubernetes-list-map-keys": s.mapKeys,
-        ...patch,
-      });
-    case "object": {
-      const props = Object.entries(s.properties);
-      return compact({
-        type: "object",
-        description: s.description,
-        properties: props.length ? Object.fromEntries(props.map(([k, v]) => [k, toOpenApi(v)])) : undefined,
-        required: s.required?.length ? s.required : undefined,
-        "x-kubernetes-preserve-unknown-fields": s.preserveUnknown || undefined,
-        "x-kubernetes-map-type": s.mapType,
-        "x-kubernetes-group-version-kind": s.gvk,
-        ...patch,
-      });
-    }
+    default:
+      return structuralOpenApi(s, toOpenApi) as OpenApiSchema;
   }
 }
 

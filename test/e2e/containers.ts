@@ -2,12 +2,7 @@
 // runs: listing a node's containers by the agent's labels, and removing them afterwards.
 import type Docker from "dockerode";
 import { connectDocker, findDockerHost } from "../../agent/runtime/docker/connect.ts";
-import {
-  LABEL_CONTAINER_KIND,
-  LABEL_CONTAINER_NAME,
-  LABEL_NODE,
-  LABEL_POD_NAME,
-} from "../../agent/runtime/docker/labels.ts";
+import { LABEL_CONTAINER_NAME, LABEL_NODE, LABEL_POD_NAME, removalRank } from "../../agent/runtime/docker/labels.ts";
 import { removeNodeNetworks } from "../../agent/services/host-cleanup.ts";
 export { podmanGate } from "../../agent/runtime/docker/testing/harness.ts";
 
@@ -50,9 +45,8 @@ export async function removeNodeContainers(nodes: string[]): Promise<void> {
       .catch(() => {});
   for (const node of nodes) {
     const list = await d.listContainers({ all: true, filters: { label: [`${LABEL_NODE}=${node}`] } });
-    const isInfra = (c: Docker.ContainerInfo) => c.Labels[LABEL_CONTAINER_KIND] === "infra";
-    await Promise.all(list.filter((c) => !isInfra(c)).map(remove));
-    await Promise.all(list.filter(isInfra).map(remove));
+    // Those others join go after them (debug containers first, infra last).
+    for (const rank of [0, 1, 2]) await Promise.all(list.filter((c) => removalRank(c.Labels) === rank).map(remove));
   }
   await removeNodeNetworks(d, nodes);
 }

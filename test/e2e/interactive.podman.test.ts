@@ -4,9 +4,7 @@
 // stdin; and a WebSocket echo server in a pod (the host's Node chrooted from a hostPath of "/", inside the
 // pod's network namespace) is reached through pods/proxy and services/proxy, by the API path with the
 // token and through `kubectl proxy`, and through the public URL of its published Service.
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,6 +14,7 @@ import { podmanGate, removeNodeContainers } from "./containers.ts";
 import { type Harness, startHarness } from "./harness.ts";
 import { findKubectl } from "./kubectl.ts";
 import { until } from "./poll.ts";
+import { Terminal } from "./terminal.ts";
 
 const podman = await podmanGate("interactive e2e");
 
@@ -74,74 +73,6 @@ const MANIFEST = JSON.stringify({
     },
   ],
 });
-
-/** A tmux server of our own (its own socket), so nothing of anyone else's sessions is touched. */
-class Terminal {
-  static readonly socket = `flotilla-e2e-${process.pid}`;
-  readonly exitFile: string;
-
-  constructor(
-    readonly name: string,
-    command: string,
-    size = { width: 120, height: 30 },
-  ) {
-    this.exitFile = path.join(os.tmpdir(), `${Terminal.socket}-${name}.exit`);
-    fs.rmSync(this.exitFile, { force: true });
-    // The exit code is kept in a file; the pane stays open a while so its last screen can be read.
-    const script = `${command}; echo EXIT=$? > ${this.exitFile}; sleep 120`;
-    Terminal.tmux("new-session", "-d", "-s", name, "-x", String(size.width), "-y", String(size.height), script);
-  }
-
-  static tmux(...args: string[]): string {
-    return execFileSync("tmux", ["-L", Terminal.socket, ...args], { encoding: "utf8" });
-  }
-
-  screen(): string {
-    return Terminal.tmux("capture-pane", "-p", "-t", this.name);
-  }
-
-  async waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
-    return until(
-      `${pattern} on ${this.name}'s screen`,
-      async () => {
-        const text = this.screen();
-        return pattern.test(text) ? text : undefined;
-      },
-      timeoutMs,
-      200,
-    ).catch((error: Error) => {
-      throw new Error(`${error.message}\nscreen:\n${this.screen()}`);
-    });
-  }
-
-  type(line: string): void {
-    Terminal.tmux("send-keys", "-t", this.name, "-l", line);
-    Terminal.tmux("send-keys", "-t", this.name, "Enter");
-  }
-
-  resize(width: number, height: number): void {
-    Terminal.tmux("resize-window", "-t", this.name, "-x", String(width), "-y", String(height));
-  }
-
-  async exitCode(timeoutMs = 30_000): Promise<number> {
-    const text = await until(
-      `${this.name} to exit`,
-      async () => (fs.existsSync(this.exitFile) ? fs.readFileSync(this.exitFile, "utf8") : undefined),
-      timeoutMs,
-    ).catch((error: Error) => {
-      throw new Error(`${error.message}\nscreen:\n${this.screen()}`);
-    });
-    return Number(/EXIT=(\d+)/.exec(text)?.[1]);
-  }
-
-  static killServer(): void {
-    try {
-      Terminal.tmux("kill-server");
-    } catch {
-      // no server left
-    }
-  }
-}
 
 /** Collects a WebSocket's messages as text. */
 function collect(ws: WsConnection) {

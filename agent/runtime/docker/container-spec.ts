@@ -72,6 +72,8 @@ export interface AppContainerInput {
   mounts: BindMount[];
   /** The UTS namespace to join: "host" for hostNetwork pods, container:<infra> where the runtime needs telling. */
   utsMode?: string;
+  /** The PID namespace to join (container:<id>), if not the container's own. */
+  pidMode?: string;
 }
 
 /**
@@ -100,6 +102,7 @@ export function appCreateOptions(input: AppContainerInput): Docker.ContainerCrea
       NetworkMode: `container:${input.infraId}`,
       IpcMode: `container:${input.infraId}`,
       ...(input.utsMode ? { UTSMode: input.utsMode } : {}),
+      ...(input.pidMode ? { PidMode: input.pidMode } : {}),
       Binds: input.mounts.map((m) => `${m.source}:${m.target}${m.readOnly ? ":ro" : ""}`),
       ReadonlyRootfs: container.securityContext?.readOnlyRootFilesystem === true,
       Privileged: container.securityContext?.privileged === true,

@@ -5,7 +5,7 @@ import type { Container, Pod } from "../../../kube/pod-types.ts";
 import { goDuration } from "../../backoff.ts";
 import { ContainerConfigError, expandCommand, type PodReferences, resolveEnv } from "../../pod/env.ts";
 import { type BindMount, containerMounts, type VolumePlan } from "../../pod/volumes.ts";
-import { containerFieldPath } from "../events.ts";
+import { kindFieldPath } from "../events.ts";
 import { appCreateOptions } from "./container-spec.ts";
 import type { WorkerContext } from "./context.ts";
 import { podFileMounts } from "./pod-files.ts";
@@ -22,13 +22,15 @@ export interface StartRequest {
   pod: Pod;
   refs: PodReferences;
   container: Container;
-  kind: "init" | "app";
+  kind: "init" | "app" | "ephemeral";
   attempt: number;
   infraId: string;
   plans: VolumePlan[];
   /** The pod's /etc/hosts, resolv.conf and hostname files (pod-files.ts). */
   podMounts?: BindMount[];
   utsMode?: string;
+  /** The PID namespace to join (container:<id>): an ephemeral container's target, or the infra's when shared. */
+  pidMode?: string;
   /** Aborted when the pod is deleted: an image pull in progress is abandoned. */
   signal?: AbortSignal;
 }
@@ -40,7 +42,7 @@ const podKey = (pod: Pod) => `${pod.metadata.name}_${pod.metadata.namespace}(${p
 async function pull(ctx: WorkerContext, req: StartRequest): Promise<StartOutcome | undefined> {
   const { pod, container } = req;
   const image = container.image ?? "";
-  const fieldPath = containerFieldPath(container.name, req.kind === "init");
+  const fieldPath = kindFieldPath(container.name, req.kind);
   const key = `${pod.metadata.uid}/${image}`;
   try {
     const result = await ensureImage(
@@ -92,7 +94,7 @@ async function imageUser(ctx: WorkerContext, pod: Pod, container: Container): Pr
 /** Pulls, configures, creates and starts one container instance. */
 export async function startContainer(ctx: WorkerContext, req: StartRequest): Promise<StartOutcome> {
   const { pod, container } = req;
-  const fieldPath = containerFieldPath(container.name, req.kind === "init");
+  const fieldPath = kindFieldPath(container.name, req.kind);
   const pulled = await pull(ctx, req);
   if (pulled) return pulled;
 
@@ -116,6 +118,7 @@ export async function startContainer(ctx: WorkerContext, req: StartRequest): Pro
       args,
       mounts,
       utsMode: req.utsMode,
+      pidMode: req.pidMode,
     });
   } catch (error) {
     if (!(error instanceof ContainerConfigError)) throw error;

@@ -10,7 +10,8 @@ export const LABEL_CONTAINER_NAME = "io.kubernetes.container.name";
 export const LABEL_CONTAINER_KIND = "io.flotilla.container.kind";
 export const LABEL_ATTEMPT = "io.flotilla.container.attempt";
 
-export type ContainerKind = "infra" | "init" | "app";
+export type ContainerKind = "infra" | "init" | "app" | "ephemeral";
+const KINDS: readonly string[] = ["infra", "init", "app", "ephemeral"];
 
 export interface ContainerIdentity {
   podUID: string;
@@ -35,6 +36,15 @@ export function containerLabels(
   };
 }
 
+/**
+ * When a container may be removed among its pod's: Podman refuses to remove one whose namespaces another
+ * joins, so debug containers (in their target's PID namespace) go first and the infra container last.
+ */
+export function removalRank(labels: Record<string, string> | undefined): number {
+  const kind = labels?.[LABEL_CONTAINER_KIND];
+  return kind === "ephemeral" ? 0 : kind === "infra" ? 2 : 1;
+}
+
 /** The identity a container's labels carry, or undefined for containers that are not ours. */
 export function identityOf(
   labels: Record<string, string> | undefined,
@@ -43,8 +53,13 @@ export function identityOf(
   if (!labels || labels[LABEL_NODE] !== nodeName) return undefined;
   const kind = labels[LABEL_CONTAINER_KIND];
   const attempt = Number(labels[LABEL_ATTEMPT]);
-  if ((kind !== "infra" && kind !== "init" && kind !== "app") || !Number.isInteger(attempt)) return undefined;
-  return { podUID: labels[LABEL_POD_UID] ?? "", containerName: labels[LABEL_CONTAINER_NAME] ?? "", kind, attempt };
+  if (!KINDS.includes(kind) || !Number.isInteger(attempt)) return undefined;
+  return {
+    podUID: labels[LABEL_POD_UID] ?? "",
+    containerName: labels[LABEL_CONTAINER_NAME] ?? "",
+    kind: kind as ContainerKind,
+    attempt,
+  };
 }
 
 /** A readable, unique name in the dockershim style: k8s_<container>_<pod>_<namespace>_<uid>_<attempt>. */

@@ -122,7 +122,7 @@ export function buildContainerStatuses(
   instances: PodInstances,
   waiting: Map<string, Waiting>,
   probes: ProbeSet,
-): { init: ContainerStatus[]; app: ContainerStatus[] } {
+): { init: ContainerStatus[]; app: ContainerStatus[]; ephemeral: ContainerStatus[] } {
   const nodeName = (info: { Config: { Labels: Record<string, string> } }) =>
     info.Config.Labels["io.flotilla.node"] ?? "";
   const initSpecs = pod.spec.initContainers ?? [];
@@ -151,5 +151,12 @@ export function buildContainerStatuses(
   return {
     init: initSpecs.map((c) => observe(c.name, c.image ?? "", true)),
     app: pod.spec.containers.map((c) => observe(c.name, c.image ?? "", false)),
+    // Ephemeral containers have no probes and never wait on init containers (they come once the pod runs).
+    ephemeral: (pod.spec.ephemeralContainers ?? []).map((c) => {
+      const status = observe(c.name, c.image ?? "", true);
+      status.ready = false;
+      delete status.started;
+      return status;
+    }),
   };
 }

@@ -7,7 +7,7 @@ import type { Container, Pod, PodStatus } from "../../../kube/pod-types.ts";
 import { ContainerConfigError, type PodReferences } from "../../pod/env.ts";
 import { computePodStatus } from "../../pod/status.ts";
 import { type BindMount, planVolumes, VolumeSetupError, type VolumePlan } from "../../pod/volumes.ts";
-import { containerFieldPath } from "../events.ts";
+import { kindFieldPath } from "../events.ts";
 import { backOffEventMessage, crashLoopMessage, startContainer, type Waiting } from "./container-start.ts";
 import { infraCreateOptions } from "./container-spec.ts";
 import type { WorkerContext } from "./context.ts";
@@ -252,6 +252,14 @@ export class PodWorker {
       if (latest && !this.#shouldRestart(latest.State.ExitCode)) continue;
       changed = (await this.#startOrWait(spec, "app", instances, infraId)) || changed;
     }
+    for (const spec of this.pod.spec.ephemeralContainers ?? []) {
+      // Run once, never restarted (upstream's kubelet); with a target, only into its running process namespace.
+      if (instances.byName.has(spec.name)) continue;
+      const target = spec.targetContainerName ? instances.byName.get(spec.targetContainerName)?.[0] : undefined;
+      if (spec.targetContainerName && !target?.State.Running) continue;
+      const pidMode = target ? `container:${target.Id}` : undefined;
+      changed = (await this.#startOrWait(spec, "ephemeral", instances, infraId, pidMode)) || changed;
+    }
     return changed;
   }
 
@@ -262,9 +270,10 @@ export class PodWorker {
 
   async #startOrWait(
     spec: Container,
-    kind: "init" | "app",
+    kind: "init" | "app" | "ephemeral",
     instances: PodInstances,
     infraId: string,
+    pidMode = this.pod.spec.shareProcessNamespace ? `container:${infraId}` : undefined,
   ): Promise<boolean> {
     if (this.#stopping.signal.aborted) return false;
     const now = this.ctx.now();
@@ -290,7 +299,7 @@ export class PodWorker {
           "Warning",
           "BackOff",
           backOffEventMessage(this.pod, spec.name),
-          containerFieldPath(spec.name, kind === "init"),
+          kindFieldPath(spec.name, kind),
         );
         return false;
       }
@@ -307,6 +316,7 @@ export class PodWorker {
       plans: this.#plans,
       podMounts: this.#podMounts,
       utsMode: this.#utsMode,
+      pidMode,
       signal: this.#stopping.signal,
     });
     if (!outcome.started) {
@@ -325,18 +335,19 @@ export class PodWorker {
     return true;
   }
 
-  #backOffPull(spec: Container, kind: "init" | "app"): void {
+  #backOffPull(spec: Container, kind: "init" | "app" | "ephemeral"): void {
     const message = `Back-off pulling image "${spec.image}"`;
     this.#waiting.set(spec.name, { reason: "ImagePullBackOff", message });
-    this.ctx.events.record(this.pod, "Normal", "BackOff", message, containerFieldPath(spec.name, kind === "init"));
+    this.ctx.events.record(this.pod, "Normal", "BackOff", message, kindFieldPath(spec.name, kind));
   }
 
   #report(instances: PodInstances): PodStatus {
-    const { init, app } = buildContainerStatuses(this.pod, instances, this.#waiting, this.#probes);
+    const { init, app, ephemeral } = buildContainerStatuses(this.pod, instances, this.#waiting, this.#probes);
     const status = computePodStatus({
       pod: this.pod,
       initContainerStatuses: init,
       containerStatuses: app,
+      ephemeralContainerStatuses: ephemeral,
       sandboxReady: instances.infra?.State.Running === true,
       podIP: this.#podIP,
       hostIP: this.ctx.hostIP,

@@ -12,7 +12,7 @@ import { DEFAULT_INFRA_IMAGE } from "./container-spec.ts";
 import type { WorkerContext } from "./context.ts";
 import { connectDocker, runtimeVersion } from "./connect.ts";
 import { ContainerCache, EventLines } from "./container-cache.ts";
-import { identityOf, LABEL_CONTAINER_KIND, LABEL_NODE, LABEL_POD_UID } from "./labels.ts";
+import { identityOf, LABEL_NODE, LABEL_POD_UID, removalRank } from "./labels.ts";
 import type { PodNetworkConfig } from "./pod-files.ts";
 import { PodWorker } from "./pod-worker.ts";
 import type { PodTokenManager } from "../../pod/tokens.ts";
@@ -139,9 +139,8 @@ export class DockerRuntime implements PodRuntime {
       const uid = summary.Labels[LABEL_POD_UID];
       return !known.has(uid) && !this.#workers.has(uid);
     });
-    // Infra containers last: Podman refuses to remove one while containers join its namespaces.
-    const isInfra = (labels: Record<string, string>) => Number(labels[LABEL_CONTAINER_KIND] === "infra");
-    orphans.sort((a, b) => isInfra(a.Labels) - isInfra(b.Labels));
+    // Containers others join go after them: Podman refuses to remove one while others join its namespaces.
+    orphans.sort((a, b) => removalRank(a.Labels) - removalRank(b.Labels));
     for (const summary of orphans)
       await this.docker
         .getContainer(summary.Id)

@@ -4,7 +4,7 @@ import type Docker from "dockerode";
 import type { Pod } from "../../../kube/pod-types.ts";
 import { containerFieldPath } from "../events.ts";
 import type { WorkerContext } from "./context.ts";
-import { identityOf } from "./labels.ts";
+import { identityOf, removalRank } from "./labels.ts";
 import type { PodInstances } from "./instances.ts";
 import { removeDir } from "./volumes-fs.ts";
 
@@ -40,10 +40,10 @@ export async function teardownPod(
   await removeDir(`${ctx.podsDir}/${pod.metadata.uid}`);
 }
 
-/** Removes a pod's containers, the infra container last: Podman refuses to remove it while others join it. */
+/** Removes a pod's containers, those joined by others after them (removalRank). */
 export async function removeAll(ctx: WorkerContext, infos: Docker.ContainerInspectInfo[]): Promise<void> {
-  const isInfra = (info: Docker.ContainerInspectInfo) => identityOf(info.Config.Labels, ctx.nodeName)?.kind === "infra";
-  for (const info of [...infos.filter((i) => !isInfra(i)), ...infos.filter(isInfra)])
+  const rank = (info: Docker.ContainerInspectInfo) => removalRank(info.Config.Labels);
+  for (const info of [...infos].sort((a, b) => rank(a) - rank(b)))
     await ctx.docker
       .getContainer(info.Id)
       .remove({ force: true, v: true })

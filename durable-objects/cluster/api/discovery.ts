@@ -31,6 +31,8 @@ function subresourcesOf(k: ResourceKind): Subresource[] {
     out.push({ name: "scale", group: "autoscaling", version: "v1", kind: "Scale", verbs: ["get", "patch", "update"] });
   if (k.subresources?.token)
     out.push({ name: "token", group: "authentication.k8s.io", version: "v1", kind: "TokenRequest", verbs: ["create"] });
+  if (k.subresources?.ephemeralcontainers)
+    out.push({ name: "ephemeralcontainers", ...self, verbs: ["get", "patch", "update"] });
   if (k.subresources?.status) out.push({ name: "status", ...self, verbs: ["get", "patch", "update"] });
   return out;
 }

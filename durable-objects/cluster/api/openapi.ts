@@ -126,7 +126,7 @@ function placeholder(k: ResourceKind): Schema {
 }
 
 /** The definitions of this group version's kinds, their lists and Scale where used. */
-function documentDefinitions(kinds: ResourceKind[]): { defs: Definitions; roots: string[] } {
+export function documentDefinitions(kinds: ResourceKind[]): { defs: Definitions; roots: string[] } {
   const defs: Record<string, Schema> = { ...definitions };
   const roots: string[] = [];
   for (const k of kinds) {

@@ -27,6 +27,7 @@ import {
 import { mountIssuerDiscovery } from "./issuer-discovery.ts";
 import { parseAccept, wantsAggregatedDiscovery } from "./negotiate.ts";
 import { groupVersionDocument, hashOf, openApiRoot } from "./openapi.ts";
+import { openApiV2Response } from "./openapi-v2.ts";
 import { parseResourcePath } from "./paths.ts";
 import { handleResource } from "./resources.ts";
 import { errorResponse, json } from "./respond.ts";
@@ -34,8 +35,6 @@ import { warningHeaderValue } from "./field-validation.ts";
 import { versionInfo } from "./version.ts";
 import type { TunnelHub } from "../tunnel/hub.ts";
 import { mountPodStreams } from "../tunnel/routes.ts";
-
-const OPENAPI_V2_PROTOBUF = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
 
 type Vars = { Variables: { user: UserInfo } };
 
@@ -113,10 +112,7 @@ export function kubernetesApi(
     json(orNotFound(apiResourceList(ctx.kinds, c.req.param("group"), c.req.param("version")))),
   );
   app.get("/openapi/v3", () => json(openApiRoot(ctx.kinds)));
-  // OpenAPI v2 is served as an empty document (kubectl asks for it in protobuf, and an empty
-  // message is a valid one): schemas live in v3, and kubectl's v2 validation then skips kinds
-  // it cannot find, leaving an unknown kind to the "no matches for kind" error upstream users know.
-  app.get("/openapi/v2", () => new Response(new Uint8Array(0), { headers: { "content-type": OPENAPI_V2_PROTOBUF } }));
+  app.get("/openapi/v2", (c) => openApiV2Response(ctx.kinds, c.req.raw));
   app.get("/openapi/v3/api/:version", (c) =>
     json(orNotFound(groupVersionDocument(ctx.kinds, "", c.req.param("version")))),
   );

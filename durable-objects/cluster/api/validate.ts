@@ -20,13 +20,15 @@ export function validateCreate(kind: ResourceKind, obj: KubeObject): void {
   ]);
 }
 
-export function validateUpdate(kind: ResourceKind, obj: KubeObject, old: KubeObject): void {
+export function validateUpdate(kind: ResourceKind, obj: KubeObject, old: KubeObject, subresource?: string): void {
+  const ephemeral = subresource === "ephemeralcontainers" ? kind.subresources?.ephemeralcontainers : undefined;
+  const own = ephemeral ? ephemeral.validateUpdate(obj, old) : (kind.validateUpdate?.(obj, old) ?? []);
   reject(kind, obj, [
     ...validateObjectMeta(obj, kind),
     ...validateObjectMetaUpdate(obj, old),
     ...validateManagedFields(obj.metadata.managedFields),
     ...(kind.validate?.(obj) ?? []),
-    ...(kind.validateUpdate?.(obj, old) ?? []),
+    ...own,
   ]);
 }
 

@@ -127,8 +127,8 @@ function validateProbe(probe: Container | undefined, field: string): FieldError[
   return errs;
 }
 
-/** validateContainerCommon: what every container, regular or init, must satisfy. */
-function validateCommon(ctr: Container, volumes: Set<string>, at: string): FieldError[] {
+/** validateContainerCommon: what every container, regular, init or ephemeral, must satisfy. */
+export function validateCommon(ctr: Container, volumes: Set<string>, at: string): FieldError[] {
   const errs: FieldError[] = [];
   if (!ctr.name) errs.push(required(`${at}.name`));
   else errs.push(...dns1123LabelErrors(ctr.name, `${at}.name`));

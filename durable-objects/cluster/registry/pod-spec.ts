@@ -3,6 +3,7 @@
 import { type FieldError, duplicate, forbidden, invalid, notSupported, required } from "../../../kube/field-errors.ts";
 import { isDNS1123Subdomain, isQualifiedName, isValidLabelValue } from "../../../kube/names.ts";
 import { validateAnnotations, validateLabels } from "./meta.ts";
+import { validateEphemeralContainers } from "./pod-ephemeral.ts";
 import {
   dns1123LabelErrors,
   validateContainers,
@@ -116,7 +117,8 @@ export function defaultPodSpec(spec: Json): void {
   // v1 conversion keeps the deprecated serviceAccount alias in step with serviceAccountName.
   if (!spec.serviceAccountName && spec.serviceAccount) spec.serviceAccountName = spec.serviceAccount;
   if (spec.serviceAccountName) spec.serviceAccount = spec.serviceAccountName;
-  for (const ctr of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) defaultContainer(ctr);
+  const all = [...(spec.containers ?? []), ...(spec.initContainers ?? []), ...(spec.ephemeralContainers ?? [])];
+  for (const ctr of all) defaultContainer(ctr);
   for (const v of spec.volumes ?? []) defaultVolume(v);
 }
 
@@ -267,6 +269,7 @@ export function validatePodSpec(spec: Json | undefined, field: string, opts: Pod
   const [errs, volumes] = validateVolumes(s.volumes, `${field}.volumes`);
   errs.push(...validateContainers(s.containers, volumes, `${field}.containers`));
   errs.push(...validateInitContainers(s.initContainers, s.containers, volumes, `${field}.initContainers`));
+  errs.push(...validateEphemeralContainers(s, volumes, `${field}.ephemeralContainers`));
   errs.push(...hostNetworkErrors(s, field, opts));
   errs.push(...validatePodLevel(s, field));
   if (opts.isPod) {

@@ -7,6 +7,7 @@ import { ageColumn, column, wide } from "./columns.ts";
 import { defaultPodSpec, validatePodSpec } from "./pod-spec.ts";
 import { defaultRequestsFromLimits, podQOSClass } from "./pod-resources.ts";
 import { podCells, podIP, readinessGatesCell } from "./pod-status.ts";
+import { validateEphemeralContainersUpdate } from "./pod-ephemeral.ts";
 import { validatePodUpdate } from "./pod-update.ts";
 import type { PrintContext, ResourceKind } from "./types.ts";
 
@@ -104,7 +105,12 @@ export const pods: ResourceKind = {
   shortNames: ["po"],
   categories: ["all"],
   nameRule: "subdomain",
-  subresources: { status: true, binding: true, eviction: true },
+  subresources: {
+    status: true,
+    binding: true,
+    eviction: true,
+    ephemeralcontainers: { validateUpdate: validateEphemeralContainersUpdate },
+  },
   // Upstream sets metadata.generation on pods and bumps it on spec changes (since 1.33).
   tracksGeneration: true,
   columns: [

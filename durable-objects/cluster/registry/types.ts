@@ -47,7 +47,15 @@ export interface ResourceKind {
   /** Which rule metadata.name must follow (upstream's per-kind ValidateXName). */
   nameRule: NameRule;
   /** Subresources served besides the object itself. */
-  subresources?: { status?: boolean; scale?: ScaleAccess; binding?: boolean; eviction?: boolean; token?: boolean };
+  subresources?: {
+    status?: boolean;
+    scale?: ScaleAccess;
+    binding?: boolean;
+    eviction?: boolean;
+    token?: boolean;
+    /** pods/ephemeralcontainers: writes change only spec.ephemeralContainers, checked by this instead of validateUpdate. */
+    ephemeralcontainers?: { validateUpdate(obj: KubeObject, old: KubeObject): FieldError[] };
+  };
   /** Whether a spec change increments metadata.generation (kinds with a spec and status do). */
   tracksGeneration?: boolean;
   /** Server-side Table columns after NAME, in upstream's order; priority 1 means `-o wide` only. */

@@ -1,6 +1,7 @@
 // pods/attach over WebSockets: the same checks and relay as exec (interactive.ts), to the container's main
 // process. The terminal follows the container's spec (whether the process has one cannot change after it
 // started), as the kubelet's GetAttach does; the end is Success, or upstream's "error attaching" Status.
+import { allContainers } from "../../../kube/pod-containers.ts";
 import type { Pod } from "../../../kube/pod-types.ts";
 import { type ChannelStatus, failureStatus } from "../../../kube/tunnel-protocol-channels.ts";
 import type { ApiContext } from "../api/context.ts";
@@ -21,7 +22,7 @@ export function attachEndStatus(end: StreamEnd): ChannelStatus {
 
 /** The container's tty as its spec says. */
 export function containerTty(pod: Pod, container: string): boolean {
-  const spec = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((c) => c.name === container);
+  const spec = allContainers(pod).find((c) => c.name === container);
   return spec?.tty === true;
 }
 

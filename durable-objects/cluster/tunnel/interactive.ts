@@ -2,6 +2,7 @@
 // protocol, a running container on a node), the stdio flags, and the relay of the client's socket to a
 // tunnel stream. Channel messages pass through as they are (the tunnel uses the same channel bytes); the
 // stream's end becomes the error channel's Status.
+import { allContainerStatuses } from "../../../kube/pod-containers.ts";
 import type { Pod } from "../../../kube/pod-types.ts";
 import { badRequest, notFound, StatusError } from "../../../kube/status.ts";
 import {
@@ -85,9 +86,7 @@ export function interactiveTarget(pod: Pod, verb: string, container?: string): I
 }
 
 function runningContainerID(pod: Pod, container: string): string {
-  const status = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].find(
-    (s) => s.name === container,
-  );
+  const status = allContainerStatuses(pod).find((s) => s.name === container);
   if (!status?.state?.running || !status.containerID) throw badRequest(`container not found ("${container}")`);
   return stripScheme(status.containerID);
 }

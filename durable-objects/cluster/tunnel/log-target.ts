@@ -1,5 +1,6 @@
 // Which container a pods/log request reads, with upstream's wording: the apiserver's container choice
 // (pkg/registry/core/pod/strategy.go LogLocation) and the kubelet's status checks (validateContainerLogStatus).
+import { allContainerStatuses } from "../../../kube/pod-containers.ts";
 import type { ContainerStatus, Pod } from "../../../kube/pod-types.ts";
 import { badRequest } from "../../../kube/status.ts";
 
@@ -9,9 +10,7 @@ export function logContainerName(pod: Pod, requested: string | undefined): strin
   const names = (pod.spec?.containers ?? []).map((c) => c.name);
   const initNames = (pod.spec?.initContainers ?? []).map((c) => c.name);
   if (requested) {
-    const ephemeral = ((pod.spec as { ephemeralContainers?: { name: string }[] })?.ephemeralContainers ?? []).map(
-      (c) => c.name,
-    );
+    const ephemeral = (pod.spec?.ephemeralContainers ?? []).map((c) => c.name);
     if (![...names, ...initNames, ...ephemeral].includes(requested))
       throw badRequest(`container ${requested} is not valid for pod ${name}`);
     return requested;
@@ -28,10 +27,7 @@ const IMAGE_PULL_REASONS = new Set(["ErrImagePull", "ImagePullBackOff"]);
 /** The runtime id (scheme stripped) of the container whose logs to read, or a 400 as the kubelet words it. */
 export function logContainerID(pod: Pod, container: string, previous: boolean): string {
   const podName = pod.metadata.name ?? "";
-  const statuses: ContainerStatus[] = [
-    ...(pod.status?.containerStatuses ?? []),
-    ...(pod.status?.initContainerStatuses ?? []),
-  ];
+  const statuses: ContainerStatus[] = allContainerStatuses(pod);
   const status = statuses.find((s) => s.name === container);
   const where = `container "${container}" in pod "${podName}"`;
   if (!status) throw badRequest(`${where} is not available`);
