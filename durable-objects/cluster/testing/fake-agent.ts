@@ -86,6 +86,18 @@ export interface Seen {
   body: string;
 }
 
+/** A node's tunnel WebSocket, opened with its credential through the real Worker, as an agent opens it. */
+export async function openTunnel(s: Pick<Setup, "cluster" | "credential">): Promise<WebSocket> {
+  const res = await worker().fetch(`${BASE}/clusters/${s.cluster.id}/agent/tunnel`, {
+    headers: { upgrade: "websocket", authorization: `Bearer ${s.credential}` },
+  });
+  expect(res.status).toBe(101);
+  const ws = res.webSocket!;
+  ws.accept();
+  ws.binaryType = "arraybuffer";
+  return ws;
+}
+
 /**
  * A fake agent answering every http open with "<method> <host>:<port><path> <body>", refusing the addresses in
  * `refuse` (connection refused) and hanging up on the path `/hang-up`.
@@ -94,13 +106,7 @@ export async function fakeAgent(
   s: Pick<Setup, "cluster" | "credential">,
   refuse: ReadonlySet<string> = new Set(),
 ): Promise<{ ws: WebSocket; seen: Seen[] }> {
-  const res = await worker().fetch(`${BASE}/clusters/${s.cluster.id}/agent/tunnel`, {
-    headers: { upgrade: "websocket", authorization: `Bearer ${s.credential}` },
-  });
-  expect(res.status).toBe(101);
-  const ws = res.webSocket!;
-  ws.accept();
-  ws.binaryType = "arraybuffer";
+  const ws = await openTunnel(s);
   const seen: Seen[] = [];
   const pending = new Map<number, Seen>();
   const fail = (id: number, code: number, message: string) =>

@@ -13,6 +13,7 @@ import {
   type TenantCluster,
   joinNode,
 } from "../../../worker/testing/tenants.ts";
+import { openTunnel } from "../testing/fake-agent.ts";
 import { PORT_FORWARD_PROTOCOL, SPDY_UNSUPPORTED } from "./portforward.ts";
 
 interface Setup {
@@ -50,13 +51,7 @@ async function makePod(s: Setup, name: string, status: Record<string, unknown>):
 
 /** A fake agent: accepts portforward streams and echoes their bytes back; records opens and closes. */
 async function echoAgent(s: Setup) {
-  const res = await worker().fetch(`${BASE}/clusters/${s.cluster.id}/agent/tunnel`, {
-    headers: { upgrade: "websocket", authorization: `Bearer ${s.credential}` },
-  });
-  expect(res.status).toBe(101);
-  const ws = res.webSocket!;
-  ws.accept();
-  ws.binaryType = "arraybuffer";
+  const ws = await openTunnel(s);
   const opens: OpenRequest[] = [];
   const closed: number[] = [];
   ws.addEventListener("message", (event) => {
