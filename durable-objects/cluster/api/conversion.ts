@@ -4,14 +4,14 @@
 // objects in the answer — single, lists, table rows, watch events — are converted back. Patches
 // apply to the served version's view of the stored object, as upstream patches the request version.
 import { bodyTypeOf, decodeObject, mediaType, parseDocument, readBody } from "./decode.ts";
-import type { FieldValidationMode } from "./field-validation.ts";
+import type { FieldValidationMode } from "../writes/field-validation.ts";
 import { queryBool } from "./options.ts";
-import { APPLY_PATCH_TYPE, checkPatchType, patchObject } from "./patch.ts";
+import { APPLY_PATCH_TYPE, checkPatchType, patchObject } from "../writes/patch.ts";
 import { notFound } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import { apiVersionOf, resourceId } from "../registry/lookup.ts";
 import type { ResourceKind, VersionConversion } from "../registry/types.ts";
-import type { ApiContext } from "./context.ts";
+import type { ApiContext } from "../context.ts";
 import type { ResourceTarget } from "./paths.ts";
 
 export type ResourceHandler = (ctx: ApiContext, request: Request, t: ResourceTarget) => Promise<Response>;

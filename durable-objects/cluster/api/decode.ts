@@ -8,7 +8,7 @@ import { badRequest, tooLarge, unsupportedMediaType } from "../../../kube/status
 import type { KubeObject } from "../../../kube/types.ts";
 import { apiVersionOf } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
-import { checkFields, type FieldValidationMode } from "./field-validation.ts";
+import { checkFields, type FieldValidationMode } from "../writes/field-validation.ts";
 import { definitionName } from "./openapi.ts";
 
 /** Upstream's limit on a request body (apiserver MaxRequestBodyBytes). */

@@ -5,7 +5,7 @@ import type { ListMeta } from "../../../kube/types.ts";
 import { apiVersionOf, resourceId } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import type { StoredEntry } from "../store/object-store.ts";
-import type { ApiContext } from "./context.ts";
+import type { ApiContext } from "../context.ts";
 import { withNodeLeases } from "./node-leases.ts";
 import type { ListOptions } from "./options.ts";
 import { selection } from "./selection.ts";

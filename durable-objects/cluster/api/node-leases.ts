@@ -5,7 +5,7 @@ import { resourceId } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import { objectKey } from "../store/keys.ts";
 import type { StoredEntry } from "../store/object-store.ts";
-import type { ApiContext } from "./context.ts";
+import type { ApiContext } from "../context.ts";
 
 export const NODE_LEASE_NAMESPACE = "kube-node-lease";
 const LEASES = "leases.coordination.k8s.io";

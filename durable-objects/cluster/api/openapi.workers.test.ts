@@ -9,7 +9,7 @@ import {
   parseFieldValidation,
   unknownFields,
   warningHeaderValue,
-} from "./field-validation.ts";
+} from "../writes/field-validation.ts";
 import { definitionName, groupVersionDocument, openApiRoot } from "./openapi.ts";
 
 const DEPLOYMENT = "io.k8s.api.apps.v1.Deployment";

@@ -4,8 +4,8 @@
 // the scale through the same path as `kubectl scale`, and reports status, conditions and events.
 import { matchesLabels, parseLabelSelector } from "../../../kube/labels.ts";
 import type { KubeObject } from "../../../kube/types.ts";
-import { type ApiContext, timestamp } from "../api/context.ts";
-import { scaleOf, updateScale } from "../api/subresources.ts";
+import { type ApiContext, timestamp } from "../context.ts";
+import { scaleOf, updateScale } from "../writes/subresources.ts";
 import { resourceId } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import type { Change } from "../store/object-store.ts";

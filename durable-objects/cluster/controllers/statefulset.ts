@@ -6,7 +6,7 @@
 // `<template>-<pod>` made before the pod and kept across its replacements, owned as the
 // persistentVolumeClaimRetentionPolicy says (statefulset-claims.ts).
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import type { Change } from "../store/object-store.ts";
 import { objectKey } from "../store/keys.ts";
 import { claim } from "./claim.ts";

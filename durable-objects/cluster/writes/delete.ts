@@ -6,10 +6,10 @@ import { conflict, notFound } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import { resourceId } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
-import { type ApiContext, timestamp } from "./context.ts";
+import { type ApiContext, timestamp } from "../context.ts";
 import { dependentsOf, orphanDependents, releaseOwners } from "./garbage-collector.ts";
 import { beginNamespaceDeletion, finishNamespaceIfEmpty } from "./namespace-lifecycle.ts";
-import { type DeleteOptions, SYSTEM_WRITE } from "./options.ts";
+import { type DeleteOptions, SYSTEM_WRITE } from "../api/options.ts";
 
 export const FOREGROUND_FINALIZER = "foregroundDeletion";
 

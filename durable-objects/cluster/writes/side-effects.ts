@@ -4,7 +4,7 @@
 import type { KubeObject } from "../../../kube/types.ts";
 import { resourceId } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
-import { type ApiContext, timestamp } from "./context.ts";
+import { type ApiContext, timestamp } from "../context.ts";
 
 type Effect = (ctx: ApiContext, created: KubeObject) => void;
 

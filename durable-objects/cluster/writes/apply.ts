@@ -5,10 +5,10 @@ import { badRequest } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import { apiVersionOf, resourceId } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
-import type { ApiContext } from "./context.ts";
+import type { ApiContext } from "../context.ts";
 import { createObject } from "./create.ts";
-import { decodeObject } from "./decode.ts";
-import type { WriteOptions } from "./options.ts";
+import { decodeObject } from "../api/decode.ts";
+import type { WriteOptions } from "../api/options.ts";
 import { updateObject } from "./update.ts";
 
 export interface ApplyResult {

@@ -11,8 +11,8 @@ import { randomSuffix } from "../../../kube/generate-name.ts";
 import { admitBeforeDefaults, mutateOnCreate, validateAdmission } from "../admission/chain.ts";
 import { admitIntoNamespace } from "./admission.ts";
 import { allocate } from "./allocation.ts";
-import { type ApiContext, timestamp } from "./context.ts";
-import type { WriteOptions } from "./options.ts";
+import { type ApiContext, timestamp } from "../context.ts";
+import type { WriteOptions } from "../api/options.ts";
 import { runAfterCreate } from "./side-effects.ts";
 import { checkObjectSize, validateCreate } from "./validate.ts";
 

@@ -3,7 +3,7 @@
 import { forbidden, groupResource, notFound } from "../../../kube/status.ts";
 import { resourceId } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
-import type { ApiContext } from "./context.ts";
+import type { ApiContext } from "../context.ts";
 
 export function admitIntoNamespace(
   ctx: ApiContext,

@@ -6,7 +6,7 @@ import type { KubeObject } from "../../../kube/types.ts";
 import { resourceId } from "../registry/lookup.ts";
 import { assignServiceAddresses, prepareServiceUpdate, type UsedAddresses } from "../registry/services-alloc.ts";
 import type { ResourceKind } from "../registry/types.ts";
-import type { ApiContext } from "./context.ts";
+import type { ApiContext } from "../context.ts";
 
 interface Allocator {
   /** Fills or checks allocated values; `old` is set on update. */
