@@ -5,7 +5,7 @@
 import type { KubeObject } from "../../kube/types.ts";
 import type { ApiContext } from "./context.ts";
 import { createObject } from "./writes/create.ts";
-import { SYSTEM_WRITE } from "./api/options.ts";
+import { SYSTEM_WRITE } from "./writes/options.ts";
 
 export const KUBERNETES_CLUSTER_IP = "10.96.0.1";
 const PORT = { name: "https", port: 443, protocol: "TCP" };

@@ -12,7 +12,7 @@ import { pathNotFound, unauthorized } from "../../kube/status.ts";
 import migrations from "../../migrations/cluster/migrations.js";
 import type { ApiContext } from "./context.ts";
 import { createObject } from "./writes/create.ts";
-import { SYSTEM_WRITE } from "./api/options.ts";
+import { SYSTEM_WRITE } from "./writes/options.ts";
 import { errorResponse } from "../../kube/http/respond.ts";
 import { kubernetesApi } from "./api/router.ts";
 import { ObjectAlarm, startControllers } from "./controllers/index.ts";

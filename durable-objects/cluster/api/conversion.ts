@@ -3,7 +3,8 @@
 // version, the storage kind's handler runs (defaults, validation, store, tables are its own), and
 // objects in the answer — single, lists, table rows, watch events — are converted back. Patches
 // apply to the served version's view of the stored object, as upstream patches the request version.
-import { bodyTypeOf, decodeObject, mediaType, parseDocument, readBody } from "./decode.ts";
+import { mediaType, parseDocument, readBody } from "./decode.ts";
+import { bodyTypeOf, decodeObject } from "../writes/decode.ts";
 import type { FieldValidationMode } from "../writes/field-validation.ts";
 import { queryBool } from "./options.ts";
 import { APPLY_PATCH_TYPE, checkPatchType, patchObject } from "../writes/patch.ts";

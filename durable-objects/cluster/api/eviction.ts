@@ -13,7 +13,8 @@ import type { ResourceKind } from "../registry/types.ts";
 import { type ApiContext, timestamp } from "../context.ts";
 import { mediaType, parseDocument, readBody } from "./decode.ts";
 import { deleteObject } from "../writes/delete.ts";
-import { type DeleteOptions, deleteOptions, SYSTEM_WRITE } from "./options.ts";
+import { deleteOptions } from "./options.ts";
+import { type DeleteOptions, SYSTEM_WRITE } from "../writes/options.ts";
 import { json } from "../../../kube/http/respond.ts";
 import { updateObject } from "../writes/update.ts";
 

@@ -10,7 +10,8 @@ import {
   unknownFields,
   warningHeaderValue,
 } from "../writes/field-validation.ts";
-import { definitionName, groupVersionDocument, openApiRoot } from "./openapi.ts";
+import { definitionName } from "../registry/definition-name.ts";
+import { groupVersionDocument, openApiRoot } from "./openapi.ts";
 
 const DEPLOYMENT = "io.k8s.api.apps.v1.Deployment";
 const deployment = () => ({

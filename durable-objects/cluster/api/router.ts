@@ -10,7 +10,7 @@ import type { Credentials } from "../auth/credentials.ts";
 import { forbiddenError } from "../auth/forbidden.ts";
 import { impersonate, wantsImpersonation } from "../auth/impersonation.ts";
 import { requestInfo } from "../auth/request-info.ts";
-import { mountReviews } from "../auth/review-routes.ts";
+import { mountReviews } from "./review-routes.ts";
 import { requestLimits } from "../limits/hooks.ts";
 import { CONTROLLERS_DEBUG_PATH, controllerStatsResponse } from "../controllers/debug.ts";
 import { metricsResponse } from "./metrics.ts";

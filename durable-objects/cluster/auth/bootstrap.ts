@@ -6,7 +6,7 @@ import { jsonEqual } from "../../../kube/patch/json-values.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import type { ApiContext } from "../context.ts";
 import { createObject } from "../writes/create.ts";
-import { SYSTEM_WRITE } from "../api/options.ts";
+import { SYSTEM_WRITE } from "../writes/options.ts";
 import { updateObject } from "../writes/update.ts";
 import { aggregatedRules, rulesUpToDate } from "../controllers/clusterrole-aggregation-plan.ts";
 import { rulesOf, subjectsOf } from "../registry/rbac-validation.ts";

@@ -9,7 +9,7 @@ import type { KubeObject } from "../../../kube/types.ts";
 import migrations from "../../../migrations/cluster/migrations.js";
 import { type ApiContext, timestamp } from "../context.ts";
 import { createObject } from "../writes/create.ts";
-import { SYSTEM_WRITE } from "../api/options.ts";
+import { SYSTEM_WRITE } from "../writes/options.ts";
 import { updateObject } from "../writes/update.ts";
 import { kindIndex } from "../registry/index.ts";
 import { ObjectStore } from "../store/object-store.ts";

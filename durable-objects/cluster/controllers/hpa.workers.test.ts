@@ -10,7 +10,7 @@ import migrations from "../../../migrations/cluster/migrations.js";
 import type { ApiContext } from "../context.ts";
 import { createObject } from "../writes/create.ts";
 import { runAfterCreate } from "../writes/side-effects.ts";
-import { SYSTEM_WRITE } from "../api/options.ts";
+import { SYSTEM_WRITE } from "../writes/options.ts";
 import type { MetricsReader, PodMetricsSample } from "../metrics/window.ts";
 import { kindIndex } from "../registry/index.ts";
 import { ObjectStore } from "../store/object-store.ts";

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../../kube/types.ts";
 import { createObject } from "../writes/create.ts";
 import { deleteObject } from "../writes/delete.ts";
-import { SYSTEM_WRITE } from "../api/options.ts";
+import { SYSTEM_WRITE } from "../writes/options.ts";
 import { updateObject } from "../writes/update.ts";
 import { kindIndex } from "../registry/index.ts";
 import type { Change } from "../store/object-store.ts";

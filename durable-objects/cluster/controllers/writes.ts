@@ -6,7 +6,7 @@ import type { KubeObject } from "../../../kube/types.ts";
 import type { ApiContext } from "../context.ts";
 import { createObject } from "../writes/create.ts";
 import { deleteObject } from "../writes/delete.ts";
-import { type DeleteOptions, SYSTEM_WRITE, type WriteOptions } from "../api/options.ts";
+import { type DeleteOptions, SYSTEM_WRITE, type WriteOptions } from "../writes/options.ts";
 import { updateObject } from "../writes/update.ts";
 import { EventRecorder } from "../events/record.ts";
 import type { ResourceKind } from "../registry/types.ts";

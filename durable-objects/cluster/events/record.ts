@@ -5,7 +5,7 @@
 import type { KubeObject } from "../../../kube/types.ts";
 import { type ApiContext, timestamp } from "../context.ts";
 import { createObject } from "../writes/create.ts";
-import type { WriteOptions } from "../api/options.ts";
+import type { WriteOptions } from "../writes/options.ts";
 import type { ResourceKind } from "../registry/types.ts";
 
 /** Upstream aggregates isomorphic events seen within this window (series and counts). */

@@ -5,7 +5,7 @@ import type { SyncRequest } from "../../../kube/agent-protocol.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import type { ApiContext } from "../context.ts";
 import { createObject } from "../writes/create.ts";
-import { SYSTEM_WRITE } from "../api/options.ts";
+import { SYSTEM_WRITE } from "../writes/options.ts";
 import { updateObject } from "../writes/update.ts";
 import { joinRequest, syncRequest as sync, withAgents } from "./testing.ts";
 

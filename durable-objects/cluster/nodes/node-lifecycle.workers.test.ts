@@ -5,7 +5,7 @@ import type { AgentNodeStatus, JoinRequest } from "../../../kube/agent-protocol.
 import type { ApiContext } from "../context.ts";
 import { Credentials } from "../auth/credentials.ts";
 import { createObject } from "../writes/create.ts";
-import { SYSTEM_WRITE } from "../api/options.ts";
+import { SYSTEM_WRITE } from "../writes/options.ts";
 import { updateObject } from "../writes/update.ts";
 import { NodeLifecycleController } from "../controllers/node-lifecycle.ts";
 import { TaintEvictionController } from "../controllers/taint-eviction.ts";

@@ -6,7 +6,7 @@ import type { KubeObject } from "../../../kube/types.ts";
 import type { ApiContext } from "../context.ts";
 import { createObject } from "../writes/create.ts";
 import { updateObject } from "../writes/update.ts";
-import { SYSTEM_WRITE } from "../api/options.ts";
+import { SYSTEM_WRITE } from "../writes/options.ts";
 import { joinRequest, syncRequest as sync, withAgents } from "./testing.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field

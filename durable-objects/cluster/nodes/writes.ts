@@ -7,7 +7,7 @@ import type { KubeObject } from "../../../kube/types.ts";
 import { type ApiContext, timestamp } from "../context.ts";
 import { createObject } from "../writes/create.ts";
 import { deleteObject } from "../writes/delete.ts";
-import { SYSTEM_WRITE, type WriteOptions } from "../api/options.ts";
+import { SYSTEM_WRITE, type WriteOptions } from "../writes/options.ts";
 import { updateObject } from "../writes/update.ts";
 import { ANN_VOLUME_DIR } from "../controllers/pv-binding-plan.ts";
 import { nodeStatusChanged, nodeStatusToStore, unknownConditions } from "./node-status.ts";

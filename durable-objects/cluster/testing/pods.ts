@@ -3,7 +3,7 @@
 import type { KubeObject } from "../../../kube/types.ts";
 import type { ApiContext } from "../context.ts";
 import { createObject } from "../writes/create.ts";
-import { SYSTEM_WRITE } from "../api/options.ts";
+import { SYSTEM_WRITE } from "../writes/options.ts";
 
 export function createTestPod(ctx: ApiContext, name: string, spec: Record<string, unknown> = {}): KubeObject {
   return createObject(

@@ -7,8 +7,8 @@ import { apiVersionOf, resourceId } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import type { ApiContext } from "../context.ts";
 import { createObject } from "./create.ts";
-import { decodeObject } from "../api/decode.ts";
-import type { WriteOptions } from "../api/options.ts";
+import { decodeObject } from "./decode.ts";
+import type { WriteOptions } from "./options.ts";
 import { updateObject } from "./update.ts";
 
 export interface ApplyResult {

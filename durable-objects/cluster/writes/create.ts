@@ -12,7 +12,7 @@ import { admitBeforeDefaults, mutateOnCreate, validateAdmission } from "../admis
 import { admitIntoNamespace } from "./admission.ts";
 import { allocate } from "./allocation.ts";
 import { type ApiContext, timestamp } from "../context.ts";
-import type { WriteOptions } from "../api/options.ts";
+import type { WriteOptions } from "./options.ts";
 import { runAfterCreate } from "./side-effects.ts";
 import { checkObjectSize, validateCreate } from "./validate.ts";
 

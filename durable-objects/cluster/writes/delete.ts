@@ -9,7 +9,7 @@ import type { ResourceKind } from "../registry/types.ts";
 import { type ApiContext, timestamp } from "../context.ts";
 import { dependentsOf, orphanDependents, releaseOwners } from "./garbage-collector.ts";
 import { beginNamespaceDeletion, finishNamespaceIfEmpty } from "./namespace-lifecycle.ts";
-import { type DeleteOptions, SYSTEM_WRITE } from "../api/options.ts";
+import { type DeleteOptions, SYSTEM_WRITE } from "./options.ts";
 
 export const FOREGROUND_FINALIZER = "foregroundDeletion";
 

@@ -5,7 +5,7 @@ import type { KubeObject } from "../../../kube/types.ts";
 import { resourceId } from "../registry/lookup.ts";
 import { type ApiContext, timestamp } from "../context.ts";
 import { deleteObject } from "./delete.ts";
-import { SYSTEM_WRITE } from "../api/options.ts";
+import { SYSTEM_WRITE } from "./options.ts";
 
 function isTerminating(ns: KubeObject): boolean {
   return ns.metadata.deletionTimestamp !== undefined;

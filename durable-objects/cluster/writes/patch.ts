@@ -6,7 +6,7 @@ import { applyStrategicMergePatch } from "../../../kube/patch/strategic-merge-pa
 import { badRequest, unsupportedMediaType } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import type { ResourceKind } from "../registry/types.ts";
-import type { BodyType, Decoded } from "../api/decode.ts";
+import type { BodyType, Decoded } from "./decode.ts";
 import { checkFields, type FieldValidationMode, patchDecodeError } from "./field-validation.ts";
 
 export const PATCH_TYPES = [

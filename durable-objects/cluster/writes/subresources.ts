@@ -5,7 +5,7 @@ import type { KubeObject } from "../../../kube/types.ts";
 import { resourceId } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import { type ApiContext, timestamp } from "../context.ts";
-import type { WriteOptions } from "../api/options.ts";
+import type { WriteOptions } from "./options.ts";
 import { updateObject } from "./update.ts";
 
 export interface Scale extends KubeObject {

@@ -12,7 +12,7 @@ import type { ResourceKind } from "../registry/types.ts";
 import { allocate } from "./allocation.ts";
 import type { ApiContext } from "../context.ts";
 import { finishDeletionIfReady } from "./delete.ts";
-import type { WriteOptions } from "../api/options.ts";
+import type { WriteOptions } from "./options.ts";
 import { validateAdmission } from "../admission/chain.ts";
 import { admitPodSecurity } from "../admission/pod-security.ts";
 import { checkObjectSize, validateUpdate } from "./validate.ts";

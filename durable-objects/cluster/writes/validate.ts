@@ -5,7 +5,7 @@ import { invalid, tooLarge } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import { validateObjectMeta, validateObjectMetaUpdate } from "../registry/meta.ts";
 import type { ResourceKind } from "../registry/types.ts";
-import { MAX_OBJECT_BYTES } from "../api/decode.ts";
+import { MAX_OBJECT_BYTES } from "./decode.ts";
 
 function reject(kind: ResourceKind, obj: KubeObject, errors: FieldError[]): void {
   if (errors.length > 0) throw invalid(kind.group, kind.kind, obj.metadata.name ?? "", errors);
