@@ -15,7 +15,7 @@ import { deleteObject } from "../writes/delete.ts";
 import { evictPod } from "./eviction.ts";
 import { createToken } from "./token-request.ts";
 import { listEntries, listJson } from "./list.ts";
-import { nodeLeaseEntry } from "./node-leases.ts";
+import { unstoredEntry } from "./unstored.ts";
 import { parseAccept, wantsTable } from "./negotiate.ts";
 import { deleteOptions, listOptions, writeOptions } from "./options.ts";
 import { serverSideApply } from "../writes/apply.ts";
@@ -95,8 +95,8 @@ function withWarnings(response: Response, headers: readonly string[]): Response 
 }
 
 function get(ctx: ApiContext, request: Request, t: ResourceTarget): Response {
-  const lease = t.subresource === undefined ? nodeLeaseEntry(ctx, t.kind, t.namespace, t.name!) : undefined;
-  const entry = lease ?? current(ctx, t.kind, t);
+  const unstored = t.subresource === undefined ? unstoredEntry(ctx, t.kind, t.namespace, t.name!) : undefined;
+  const entry = unstored ?? current(ctx, t.kind, t);
   if (t.subresource === "scale") return json(scaleOf(t.kind, entry.object));
   if (t.subresource === undefined && !wantsTable(parseAccept(request.headers.get("accept")))) return json(entry.json);
   return objectResponse(ctx, request, t.kind, entry.object);
