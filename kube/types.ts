@@ -30,6 +30,13 @@ export interface ObjectMeta {
   managedFields?: unknown[];
 }
 
+/**
+ * A part of an object read without its schema (a spec, a status, a container, a template) by the
+ * kind's own code, which knows its shape — for the reason KubeObject's spec and status are `any`.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see above
+export type LooseObject = Record<string, any>;
+
 export interface KubeObject {
   apiVersion: string;
   kind: string;

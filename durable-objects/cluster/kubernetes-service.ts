@@ -3,9 +3,9 @@
 // Its one endpoint is the Service's own cluster IP at 443: every node agent serves the cluster's API there
 // (agent/services/kubernetes-endpoint.ts) — there is no apiserver address a pod could reach instead.
 import type { KubeObject } from "../../kube/types.ts";
-import type { ApiContext } from "./api/context.ts";
-import { createObject } from "./api/create.ts";
-import { SYSTEM_WRITE } from "./api/options.ts";
+import type { ApiContext } from "./context.ts";
+import { createObject } from "./writes/create.ts";
+import { SYSTEM_WRITE } from "./writes/options.ts";
 
 export const KUBERNETES_CLUSTER_IP = "10.96.0.1";
 const PORT = { name: "https", port: 443, protocol: "TCP" };

@@ -10,16 +10,17 @@ import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import type { Hono } from "hono";
 import { pathNotFound, unauthorized } from "../../kube/status.ts";
 import migrations from "../../migrations/cluster/migrations.js";
-import type { ApiContext } from "./api/context.ts";
-import { createObject } from "./api/create.ts";
-import { SYSTEM_WRITE } from "./api/options.ts";
-import { errorResponse } from "./api/respond.ts";
+import type { ApiContext } from "./context.ts";
+import { type ContextParts, clusterContext } from "./cluster-context.ts";
+import { createObject } from "./writes/create.ts";
+import { SYSTEM_WRITE } from "./writes/options.ts";
+import { errorResponse } from "../../kube/http/respond.ts";
 import { kubernetesApi } from "./api/router.ts";
 import { ObjectAlarm, startControllers } from "./controllers/index.ts";
 import { publishRootCA } from "./controllers/root-ca-publisher.ts";
 import { ensureKubernetesService } from "./kubernetes-service.ts";
 import type { Runner } from "./controllers/runner.ts";
-import { startAccessControl } from "./auth/access.ts";
+import { ensureBootstrapPolicy } from "./auth/bootstrap.ts";
 import { ClusterCA } from "./auth/cluster-ca.ts";
 import { Credentials, type IssuedToken, type Role, type TokenInfo, type UserTokenInfo } from "./auth/credentials.ts";
 import { serviceAccountAuthenticator } from "./auth/service-account-authenticator.ts";
@@ -36,8 +37,6 @@ import {
   writeRecord,
 } from "./limits/lifecycle.ts";
 import { type ClusterPlan, type ClusterUsage, isClusterPlan } from "./limits/types.ts";
-import { allKinds } from "./registry/index.ts";
-import { KindIndex } from "./registry/lookup.ts";
 import { serveCustomResources } from "./crd/served-kinds.ts";
 import { EDGE_INGRESS_CLASS, INGRESS_CLASSES, ingressClasses } from "./registry/ingresses.ts";
 import { STORAGE_CLASSES } from "./registry/storage-common.ts";
@@ -46,7 +45,6 @@ import { Scheduler } from "./scheduler/scheduler.ts";
 import { ObjectStore } from "./store/object-store.ts";
 import { NodeAgents } from "./nodes/agents.ts";
 import { MetricsWindow, storePodBinding } from "./metrics/window.ts";
-import { nodeLeaseObjects } from "./nodes/lease-objects.ts";
 import { handlePodTokenRequest } from "./nodes/pod-token.ts";
 import { handleAgentRequest, isAgentPath, type ServingCertificates } from "./nodes/routes.ts";
 import { servingCertificate } from "./nodes/serving-certificate.ts";
@@ -156,21 +154,27 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     const db = drizzle(storage, { logger: false });
     await migrate(db, migrations);
     const store = new ObjectStore(db, storage, this.#logLimit);
-    // Each cluster has its own table: its CustomResourceDefinitions add kinds only it serves.
-    const ctx: ApiContext = {
-      store,
-      kinds: new KindIndex(allKinds),
-      now: () => Date.now(),
-      settings: settingsOf(record),
-    };
+    const now = () => Date.now();
+    const started: ContextParts["started"] = {};
     const issuer = new ServiceAccountIssuer(record.issuer ?? FALLBACK_ISSUER, await clusterSigningKey(storage.sql));
-    ctx.serviceAccountIssuer = issuer;
+    const metrics = new MetricsWindow(
+      storePodBinding((ns, name) => store.get("pods", ns, name)),
+      now,
+    );
+    const ctx = clusterContext({
+      store,
+      now,
+      settings: settingsOf(record),
+      serviceAccountIssuer: issuer,
+      metrics,
+      started,
+    });
     const credentials = new Credentials(db, record.id);
     // The cluster's CA exists before anything publishes or signs with it (made once, on the first start).
     const ca = new ClusterCA(storage.sql, () => ctx.now());
     serveCustomResources(ctx);
     ensureSystemObjects(ctx);
-    startAccessControl(ctx);
+    ensureBootstrapPolicy(ctx);
     publishRootCA(ctx, await ca.ensure());
     const activity = new Activity(storage.sql, record);
     const guard = new ClusterGuard(record.plan, store, storedBytes(storage.sql), ctx.now());
@@ -179,17 +183,12 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     scheduler.start();
     // One alarm serves the controllers' due work and the idle deadline, whichever is first.
     const alarm = new ObjectAlarm(storage, () => activity.deadline);
-    const metrics = new MetricsWindow(
-      storePodBinding((ns, name) => store.get("pods", ns, name)),
-      () => ctx.now(),
-    );
-    ctx.metrics = metrics;
     const agents = new NodeAgents(ctx, credentials, db, metrics);
-    ctx.nodeLeases = () => nodeLeaseObjects(ctx, agents.leases());
+    started.agents = agents;
     const domain = this.env.EDGE_DOMAIN;
     const edgeNames = domain ? { clusterId: record.id, domain } : undefined;
     const controllers = startControllers(ctx, alarm, agents, () => ca.certificatePem, edgeNames);
-    ctx.controllerStats = () => controllers.stats();
+    started.controllers = controllers;
     const tunnels = new TunnelHub({
       byTag: (tag) => this.ctx.getWebSockets(tag),
       tagsOf: (socket) => tagsOf(this.ctx, socket as WebSocket),

@@ -6,7 +6,7 @@
 // creates and updates of the main resource alike.
 import type { KubeObject } from "../../../kube/types.ts";
 import type { UserInfo } from "../../../kube/user-info.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import { admitDefaultIngressClass } from "./default-ingress-class.ts";
 import { admitDefaultTolerationSeconds } from "./default-toleration-seconds.ts";

@@ -2,7 +2,7 @@
 // without the legacy kubernetes.io/ingress.class annotation) gets the default IngressClass's name; of
 // several classes marked default, the newest wins (then the name), as the plugin chooses since 1.28.
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import { DEFAULT_CLASS_ANNOTATION, INGRESS_CLASSES, INGRESSES } from "../registry/ingresses.ts";
 import { resourceId } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";

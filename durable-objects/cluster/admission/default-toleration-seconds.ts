@@ -1,7 +1,7 @@
 // Upstream's DefaultTolerationSeconds admission for new pods, with the cluster's setting.
 import { TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE } from "../../../kube/well-known-taints.ts";
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import { resourceId } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import { DEFAULT_SETTINGS } from "../settings.ts";

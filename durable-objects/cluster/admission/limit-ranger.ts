@@ -4,7 +4,7 @@
 // upstream's messages. Pods are checked on create only (their resources are immutable); claims on update too.
 import { forbidden, groupResource } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import type { LimitRangeItem } from "../registry/limitranges.ts";
 import { resourceId } from "../registry/lookup.ts";
 import type { ResourceList } from "../registry/pod-resources.ts";

@@ -7,7 +7,7 @@
 import { forbidden } from "../../../kube/status.ts";
 import type { PodSpec } from "../../../kube/pod-types.ts";
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import { CHECKS, type Check, type Level } from "./pod-security-checks.ts";
 

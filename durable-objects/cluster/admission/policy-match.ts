@@ -3,7 +3,7 @@
 // and scope, minus the excluded rules, then the namespace and object label selectors.
 import { matchesLabels, requirementsFromLabelSelector } from "../../../kube/labels.ts";
 import type { KubeObject, LabelSelector } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import type { ResourceKind } from "../registry/types.ts";
 
 export interface PolicyRequest {

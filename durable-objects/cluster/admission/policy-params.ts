@@ -3,7 +3,7 @@
 // in paramRef's namespace or the request's; parameterNotFoundAction decides when there are none.
 import { matchesLabels, requirementsFromLabelSelector } from "../../../kube/labels.ts";
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import { resourceId } from "../registry/lookup.ts";
 
 export type Params = { params: (KubeObject | null)[]; error?: undefined } | { params?: undefined; error: string };

@@ -3,7 +3,7 @@
 // preemptionPolicy; a client may not set a different number itself.
 import { forbidden } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import { resourceId } from "../registry/lookup.ts";
 import { PRIORITY_CLASSES, SYSTEM_PRIORITY_CLASSES } from "../registry/priorityclasses.ts";
 import type { ResourceKind } from "../registry/types.ts";

@@ -4,7 +4,7 @@
 // quota's status and retries on conflicts); the quota controller keeps status.used for readers.
 import { forbidden, groupResource } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import { resourceId } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import { addAmounts, type Amounts, exceeded, mask, parseList, prettyPrint } from "./quantities.ts";

@@ -12,7 +12,7 @@ import type { KubeObject } from "../../../kube/types.ts";
 import { DEFAULT_SERVICE_ACCOUNT } from "../controllers/serviceaccount-plan.ts";
 import { resourceId } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 
 const MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror";
 

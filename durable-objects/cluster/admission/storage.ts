@@ -17,7 +17,7 @@ import {
 import type { ResourceKind } from "../registry/types.ts";
 import { guardOf } from "../limits/hooks.ts";
 import { admitStorageQuota } from "../limits/storage-quota.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 
 export const PV_PROTECTION_FINALIZER = "kubernetes.io/pv-protection";
 export const PVC_PROTECTION_FINALIZER = "kubernetes.io/pvc-protection";

@@ -5,7 +5,7 @@
 import { groupResource, StatusError } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import type { UserInfo } from "../../../kube/user-info.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import { apiVersionOf } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import { ADMISSION_GROUP, POLICIES, POLICY_BINDINGS } from "../registry/validatingadmissionpolicies.ts";

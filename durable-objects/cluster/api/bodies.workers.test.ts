@@ -2,7 +2,7 @@
 // status and wording before defaulting, admission or storage, and leaves the store as it was.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { StatusError } from "../../../kube/status.ts";
-import { checkFields, warningHeaders } from "./field-validation.ts";
+import { checkFields, warningHeaders } from "../writes/field-validation.ts";
 import { type ClusterClient, newCluster } from "../testing/cluster-client.ts";
 import { storeDump } from "../testing/store-dump.ts";
 

@@ -3,21 +3,19 @@
 // version, the storage kind's handler runs (defaults, validation, store, tables are its own), and
 // objects in the answer — single, lists, table rows, watch events — are converted back. Patches
 // apply to the served version's view of the stored object, as upstream patches the request version.
-import { bodyTypeOf, decodeObject, mediaType, parseDocument, readBody } from "./decode.ts";
-import type { FieldValidationMode } from "./field-validation.ts";
+import { mediaType, parseDocument, readBody } from "./decode.ts";
+import { bodyTypeOf, decodeObject } from "../writes/decode.ts";
+import type { FieldValidationMode } from "../writes/field-validation.ts";
 import { queryBool } from "./options.ts";
-import { APPLY_PATCH_TYPE, checkPatchType, patchObject } from "./patch.ts";
+import { APPLY_PATCH_TYPE, checkPatchType, patchObject } from "../writes/patch.ts";
 import { notFound } from "../../../kube/status.ts";
-import type { KubeObject } from "../../../kube/types.ts";
+import type { KubeObject, LooseObject } from "../../../kube/types.ts";
 import { apiVersionOf, resourceId } from "../registry/lookup.ts";
 import type { ResourceKind, VersionConversion } from "../registry/types.ts";
-import type { ApiContext } from "./context.ts";
+import type { ApiContext } from "../context.ts";
 import type { ResourceTarget } from "./paths.ts";
 
 export type ResourceHandler = (ctx: ApiContext, request: Request, t: ResourceTarget) => Promise<Response>;
-
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are arbitrary JSON
-type Json = Record<string, any>;
 
 function jsonRequest(request: Request, method: string, body: unknown, type = "application/json"): Request {
   const headers = new Headers(request.headers);
@@ -65,12 +63,12 @@ async function storageRequest(ctx: ApiContext, request: Request, t: ResourceTarg
 }
 
 /** Converts every stored-version object in an answer body (object, list, table, watch event). */
-function convertValue(value: Json, served: ResourceKind, conversion: VersionConversion): Json {
+function convertValue(value: LooseObject, served: ResourceKind, conversion: VersionConversion): LooseObject {
   const storageVersion = apiVersionOf(conversion.storage);
-  const isStored = (o: Json | null | undefined) => o?.kind === served.kind && o?.apiVersion === storageVersion;
+  const isStored = (o: LooseObject | null | undefined) => o?.kind === served.kind && o?.apiVersion === storageVersion;
   if (isStored(value)) return conversion.fromStorage(value as KubeObject);
   if (value.type && value.object) {
-    const object = value.object as Json;
+    const object = value.object as LooseObject;
     if (value.type === "BOOKMARK") return { ...value, object: { ...object, apiVersion: apiVersionOf(served) } };
     return { ...value, object: convertValue(object, served, conversion) };
   }
@@ -78,19 +76,22 @@ function convertValue(value: Json, served: ResourceKind, conversion: VersionConv
     return {
       ...value,
       apiVersion: apiVersionOf(served),
-      items: (value.items ?? []).map((i: Json) => convertValue(i, served, conversion)),
+      items: (value.items ?? []).map((i: LooseObject) => convertValue(i, served, conversion)),
     };
   if (value.kind === "Table")
     return {
       ...value,
-      rows: (value.rows ?? []).map((r: Json) =>
+      rows: (value.rows ?? []).map((r: LooseObject) =>
         isStored(r.object) ? { ...r, object: conversion.fromStorage(r.object) } : r,
       ),
     };
   return value;
 }
 
-function watchLines(body: ReadableStream<Uint8Array>, convert: (v: Json) => Json): ReadableStream<Uint8Array> {
+function watchLines(
+  body: ReadableStream<Uint8Array>,
+  convert: (v: LooseObject) => LooseObject,
+): ReadableStream<Uint8Array> {
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
   let pending = "";
@@ -121,7 +122,7 @@ export async function handleConverted(
   const conversion = t.kind.conversion!;
   const response = await handle(ctx, await storageRequest(ctx, request, t), { ...t, kind: conversion.storage });
   if (!response.ok || !response.body) return response;
-  const convert = (v: Json) => convertValue(v, t.kind, conversion);
+  const convert = (v: LooseObject) => convertValue(v, t.kind, conversion);
   if (request.method === "GET" && t.name === undefined && isWatch(request, t))
     return new Response(watchLines(response.body, convert), response);
   const body = convert(JSON.parse(await response.text()));

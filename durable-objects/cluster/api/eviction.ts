@@ -10,12 +10,13 @@ import { isPodReady } from "../controllers/pods.ts";
 import { allowedCondition } from "../controllers/disruption-math.ts";
 import { selectorMatches } from "../registry/workload-validation.ts";
 import type { ResourceKind } from "../registry/types.ts";
-import { type ApiContext, timestamp } from "./context.ts";
+import { type ApiContext, timestamp } from "../context.ts";
 import { mediaType, parseDocument, readBody } from "./decode.ts";
-import { deleteObject } from "./delete.ts";
-import { type DeleteOptions, deleteOptions, SYSTEM_WRITE } from "./options.ts";
-import { json } from "./respond.ts";
-import { updateObject } from "./update.ts";
+import { deleteObject } from "../writes/delete.ts";
+import { deleteOptions } from "./options.ts";
+import { type DeleteOptions, SYSTEM_WRITE } from "../writes/options.ts";
+import { json } from "../../../kube/http/respond.ts";
+import { updateObject } from "../writes/update.ts";
 
 const PDB = "poddisruptionbudgets.policy";
 const EVICTION_VERSIONS = ["policy/v1", "policy/v1beta1"];

@@ -5,8 +5,8 @@ import type { ListMeta } from "../../../kube/types.ts";
 import { apiVersionOf, resourceId } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import type { StoredEntry } from "../store/object-store.ts";
-import type { ApiContext } from "./context.ts";
-import { withNodeLeases } from "./node-leases.ts";
+import type { ApiContext } from "../context.ts";
+import { withUnstored } from "./unstored.ts";
 import type { ListOptions } from "./options.ts";
 import { selection } from "./selection.ts";
 
@@ -51,7 +51,7 @@ export function listEntries(
   const matches = selection(kind, options.labelSelector, options.fieldSelector);
   const token = options.continueToken ? decodeContinue(options.continueToken) : undefined;
   const revision = token?.rv ?? ctx.store.revision;
-  const all = withNodeLeases(ctx, kind, namespace, ctx.store.list(resourceId(kind), namespace));
+  const all = withUnstored(ctx, kind, namespace, ctx.store.list(resourceId(kind), namespace));
   const entries: StoredEntry[] = [];
   let remaining = 0;
   let lastKey = "";

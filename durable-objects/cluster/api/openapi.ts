@@ -5,7 +5,8 @@
 import { type Definitions, listObject, meta, preserveUnknown, type Schema } from "../../../kube/schema/dsl.ts";
 import type { JSONSchemaProps } from "../../../kube/schema/json-schema.ts";
 import { componentSchemas } from "../../../kube/schema/openapi.ts";
-import { definitionNameFor, definitions } from "../../../kube/schema/registry.ts";
+import { definitions } from "../../../kube/schema/registry.ts";
+import { definitionName } from "../registry/definition-name.ts";
 import type { KindIndex } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
 
@@ -13,16 +14,6 @@ const SCALE = "io.k8s.api.autoscaling.v1.Scale";
 
 const gvPath = (group: string, version: string) => (group ? `apis/${group}/${version}` : `api/${version}`);
 const gvkOf = (k: ResourceKind) => ({ group: k.group, version: k.version, kind: k.kind });
-
-/** Upstream's definition names: io.k8s.api.<package>.<version>.<Kind>. */
-export function definitionName(k: ResourceKind): string {
-  // Custom resources are named by their reversed group, as upstream's CRD OpenAPI builder does.
-  if (k.openAPISchema) return `${k.group.split(".").reverse().join(".")}.${k.version}.${k.kind}`;
-  const known = definitionNameFor(gvkOf(k));
-  if (known) return known;
-  const pkg = k.group === "" ? "core" : k.group.split(".")[0];
-  return `io.k8s.api.${pkg}.${k.version}.${k.kind}`;
-}
 
 const listName = (k: ResourceKind) => `${definitionName(k)}List`;
 

@@ -9,8 +9,9 @@ import {
   parseFieldValidation,
   unknownFields,
   warningHeaderValue,
-} from "./field-validation.ts";
-import { definitionName, groupVersionDocument, openApiRoot } from "./openapi.ts";
+} from "../writes/field-validation.ts";
+import { definitionName } from "../registry/definition-name.ts";
+import { groupVersionDocument, openApiRoot } from "./openapi.ts";
 
 const DEPLOYMENT = "io.k8s.api.apps.v1.Deployment";
 const deployment = () => ({

@@ -1,7 +1,7 @@
 // Query parameters of the Kubernetes API (metav1.ListOptions, CreateOptions, DeleteOptions …)
 // read once into typed values, with upstream's errors for values that do not parse.
 import { badRequest } from "../../../kube/status.ts";
-import type { UserInfo } from "../../../kube/user-info.ts";
+import type { DeleteOptions, WriteOptions } from "../writes/options.ts";
 
 export interface ListOptions {
   labelSelector: string;
@@ -14,29 +14,6 @@ export interface ListOptions {
   sendInitialEvents: boolean | undefined;
   timeoutSeconds: number | undefined;
 }
-
-export interface WriteOptions {
-  dryRun: boolean;
-  /** Who makes the change, for managedFields; defaults to the client's user-agent name. */
-  fieldManager: string;
-  fieldValidation: "Strict" | "Warn" | "Ignore" | "";
-  /** Server-side apply only: take fields other managers own. */
-  force: boolean;
-  /** Set by server-side apply, which computes managedFields itself. */
-  managedFieldsDone?: boolean;
-  /** Who asks, for API writes (escalation checks); absent for the server's own writes. */
-  user?: UserInfo;
-  /** Where admission puts warnings for the response's `Warning` headers; absent, they are dropped. */
-  warnings?: string[];
-}
-
-/** Writes the server makes on its own behalf (system namespaces, cascading deletes). */
-export const SYSTEM_WRITE: WriteOptions = {
-  dryRun: false,
-  fieldManager: "flotilla",
-  fieldValidation: "",
-  force: false,
-};
 
 /** Upstream's default field manager: the user agent up to its first "/" (kubectl/v1.32 → kubectl). */
 export function managerFromUserAgent(userAgent: string | null): string {
@@ -94,12 +71,6 @@ export function writeOptions(params: URLSearchParams, userAgent: string | null =
     fieldValidation: validation as WriteOptions["fieldValidation"],
     force: queryBool(params, "force") ?? false,
   };
-}
-
-export interface DeleteOptions extends WriteOptions {
-  gracePeriodSeconds?: number;
-  propagationPolicy?: "Orphan" | "Background" | "Foreground";
-  preconditions?: { uid?: string; resourceVersion?: string };
 }
 
 const policies = ["Orphan", "Background", "Foreground"];

@@ -6,26 +6,27 @@ import type { KubeObject } from "../../../kube/types.ts";
 import { resourceId } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import type { StoredEntry } from "../store/object-store.ts";
-import type { ApiContext } from "./context.ts";
-import { createObject } from "./create.ts";
-import { type BodyType, bodyTypeOf, decodeAs, mediaType, parseDocument, readBody } from "./decode.ts";
+import type { ApiContext } from "../context.ts";
+import { createObject } from "../writes/create.ts";
+import { mediaType, parseDocument, readBody } from "./decode.ts";
+import { type BodyType, bodyTypeOf, decodeAs } from "../writes/decode.ts";
 import { handleConverted } from "./conversion.ts";
-import { deleteObject } from "./delete.ts";
+import { deleteObject } from "../writes/delete.ts";
 import { evictPod } from "./eviction.ts";
 import { createToken } from "./token-request.ts";
 import { listEntries, listJson } from "./list.ts";
-import { nodeLeaseEntry } from "./node-leases.ts";
+import { unstoredEntry } from "./unstored.ts";
 import { parseAccept, wantsTable } from "./negotiate.ts";
 import { deleteOptions, listOptions, writeOptions } from "./options.ts";
-import { serverSideApply } from "./apply.ts";
-import { type FieldValidationMode, warningHeaders } from "./field-validation.ts";
-import { APPLY_PATCH_TYPE, checkPatchType, patchObject } from "./patch.ts";
+import { serverSideApply } from "../writes/apply.ts";
+import { type FieldValidationMode, warningHeaders } from "../writes/field-validation.ts";
+import { APPLY_PATCH_TYPE, checkPatchType, patchObject } from "../writes/patch.ts";
 import type { ResourceTarget } from "./paths.ts";
-import { json, stream } from "./respond.ts";
+import { json, stream } from "../../../kube/http/respond.ts";
 import { selection } from "./selection.ts";
-import { bindPod, type Scale, scaleOf, updateScale } from "./subresources.ts";
+import { bindPod, type Scale, scaleOf, updateScale } from "../writes/subresources.ts";
 import { buildTable, includeObjectOption } from "./table.ts";
-import { updateObject } from "./update.ts";
+import { updateObject } from "../writes/update.ts";
 import { watch } from "./watch.ts";
 import { notFound } from "../../../kube/status.ts";
 
@@ -94,8 +95,8 @@ function withWarnings(response: Response, headers: readonly string[]): Response 
 }
 
 function get(ctx: ApiContext, request: Request, t: ResourceTarget): Response {
-  const lease = t.subresource === undefined ? nodeLeaseEntry(ctx, t.kind, t.namespace, t.name!) : undefined;
-  const entry = lease ?? current(ctx, t.kind, t);
+  const unstored = t.subresource === undefined ? unstoredEntry(ctx, t.kind, t.namespace, t.name!) : undefined;
+  const entry = unstored ?? current(ctx, t.kind, t);
   if (t.subresource === "scale") return json(scaleOf(t.kind, entry.object));
   if (t.subresource === undefined && !wantsTable(parseAccept(request.headers.get("accept")))) return json(entry.json);
   return objectResponse(ctx, request, t.kind, entry.object);

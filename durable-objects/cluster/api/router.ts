@@ -10,12 +10,12 @@ import type { Credentials } from "../auth/credentials.ts";
 import { forbiddenError } from "../auth/forbidden.ts";
 import { impersonate, wantsImpersonation } from "../auth/impersonation.ts";
 import { requestInfo } from "../auth/request-info.ts";
-import { mountReviews } from "../auth/review-routes.ts";
+import { mountReviews } from "./review-routes.ts";
 import { requestLimits } from "../limits/hooks.ts";
 import { CONTROLLERS_DEBUG_PATH, controllerStatsResponse } from "../controllers/debug.ts";
-import { metricsResponse } from "../metrics/api.ts";
+import { metricsResponse } from "./metrics.ts";
 import { METRICS_GROUP } from "../metrics/discovery.ts";
-import type { ApiContext } from "./context.ts";
+import type { ApiContext } from "../context.ts";
 import {
   aggregatedContentType,
   aggregatedDiscovery,
@@ -30,8 +30,8 @@ import { groupVersionDocument, hashOf, openApiRoot } from "./openapi.ts";
 import { openApiV2Response } from "./openapi-v2.ts";
 import { parseResourcePath } from "./paths.ts";
 import { handleResource } from "./resources.ts";
-import { errorResponse, json } from "./respond.ts";
-import { warningHeaderValue } from "./field-validation.ts";
+import { errorResponse, json } from "../../../kube/http/respond.ts";
+import { warningHeaderValue } from "../writes/field-validation.ts";
 import { versionInfo } from "./version.ts";
 import type { TunnelHub } from "../tunnel/hub.ts";
 import { mountPodStreams } from "../tunnel/routes.ts";

@@ -6,11 +6,12 @@ import { invalid as invalidField } from "../../../kube/field-errors.ts";
 import { badRequest, invalid, notFound } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import { type BoundObjectRef, grantToken, type TokenRequestSpec } from "../auth/token-grant.ts";
-import { type ApiContext, timestamp } from "./context.ts";
-import { type BodyType, decodeAs, mediaType, parseDocument, readBody } from "./decode.ts";
-import { warningHeaders } from "./field-validation.ts";
+import { type ApiContext, timestamp } from "../context.ts";
+import { mediaType, parseDocument, readBody } from "./decode.ts";
+import { type BodyType, decodeAs } from "../writes/decode.ts";
+import { warningHeaders } from "../writes/field-validation.ts";
 import { writeOptions } from "./options.ts";
-import { json } from "./respond.ts";
+import { json } from "../../../kube/http/respond.ts";
 
 const GROUP = "authentication.k8s.io";
 const TOKEN_REQUEST: BodyType = {

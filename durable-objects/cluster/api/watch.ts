@@ -7,7 +7,7 @@ import type { WatchEventType } from "../../../kube/types.ts";
 import { resourceId } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import type { Change, StoredEntry } from "../store/object-store.ts";
-import type { ApiContext } from "./context.ts";
+import type { ApiContext } from "../context.ts";
 import type { ListOptions } from "./options.ts";
 import type { Predicate } from "./selection.ts";
 

@@ -1,6 +1,7 @@
 // Access control for one cluster: the RBAC authorizer following the store, and the bootstrap policy it
-// starts from. Called once when the cluster object starts (and by tests building an API by hand).
-import type { ApiContext } from "../api/context.ts";
+// starts from. The cluster object's context comes with its authorizer (cluster-context.ts); contexts
+// tests build by hand get theirs here when the router is made.
+import type { ApiContext } from "../context.ts";
 import { ensureBootstrapPolicy } from "./bootstrap.ts";
 import { RbacAuthorizer } from "./rbac-authorizer.ts";
 

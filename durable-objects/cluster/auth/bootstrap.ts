@@ -4,10 +4,10 @@
 // at once rather than on the controller's first tick.
 import { jsonEqual } from "../../../kube/patch/json-values.ts";
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
-import { createObject } from "../api/create.ts";
-import { SYSTEM_WRITE } from "../api/options.ts";
-import { updateObject } from "../api/update.ts";
+import type { ApiContext } from "../context.ts";
+import { createObject } from "../writes/create.ts";
+import { SYSTEM_WRITE } from "../writes/options.ts";
+import { updateObject } from "../writes/update.ts";
 import { aggregatedRules, rulesUpToDate } from "../controllers/clusterrole-aggregation-plan.ts";
 import { rulesOf, subjectsOf } from "../registry/rbac-validation.ts";
 import { AUTOUPDATE, BOOTSTRAP_CLUSTER_ROLE_BINDINGS, BOOTSTRAP_CLUSTER_ROLES } from "./bootstrap-policy.ts";

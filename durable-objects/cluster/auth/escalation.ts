@@ -5,7 +5,7 @@
 import { notFound } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import type { UserInfo } from "../../../kube/user-info.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import { resourceId } from "../registry/lookup.ts";
 import { type PolicyRule, RBAC_GROUP, roleRefOf, rulesOf } from "../registry/rbac-validation.ts";
 import type { ResourceKind } from "../registry/types.ts";

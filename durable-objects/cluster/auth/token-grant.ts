@@ -5,7 +5,7 @@
 import { invalid as invalidField } from "../../../kube/field-errors.ts";
 import { badRequest, conflict, invalid, notFound } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import { EXPIRATION_EXTENSION_SECONDS, WARN_ONLY_EXPIRATION_SECONDS } from "./service-account-claims.ts";
 import type { IssuedToken, ServiceAccountIssuer } from "./service-account-issuer.ts";
 

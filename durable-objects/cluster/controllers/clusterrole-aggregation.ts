@@ -1,7 +1,7 @@
 // The ClusterRole aggregation controller (upstream pkg/controller/clusterroleaggregation): a ClusterRole
 // with an aggregationRule holds the union of the rules of the ClusterRoles it selects, kept current as
 // any ClusterRole changes (so a CRD's role labelled aggregate-to-view extends `view`).
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import { CLUSTER_ROLES } from "../auth/rbac-authorizer.ts";
 import type { Change } from "../store/object-store.ts";
 import { aggregatedRules, rulesUpToDate, selectorsOf } from "./clusterrole-aggregation-plan.ts";

@@ -3,7 +3,7 @@
 // ControllerRevision whose data is the patch `kubectl rollout undo` applies to go back to it;
 // going back to an old template renumbers its revision instead of creating a copy.
 import { StatusError } from "../../../kube/status.ts";
-import type { KubeObject } from "../../../kube/types.ts";
+import type { KubeObject, LooseObject } from "../../../kube/types.ts";
 import { claim } from "./claim.ts";
 import { canonicalJson } from "./deployment-revisions.ts";
 import { newControllerRef } from "./pods.ts";
@@ -18,12 +18,9 @@ export const HISTORY_HASH_LABEL = "controller.kubernetes.io/hash";
 /** Upstream keeps revision names within 253 characters: the prefix is cut to 223. */
 const MAX_PREFIX = 223;
 
-// biome-ignore lint/suspicious/noExplicitAny: revision data is plain JSON
-type Json = Record<string, any>;
-
 /** getPatch: the template alone, marked to replace the set's template wholesale on undo. */
-export function revisionData(template: unknown): Json {
-  return { spec: { template: { ...structuredClone((template ?? {}) as Json), $patch: "replace" } } };
+export function revisionData(template: unknown): LooseObject {
+  return { spec: { template: { ...structuredClone((template ?? {}) as LooseObject), $patch: "replace" } } };
 }
 
 /** ControllerRevisionName: `<prefix>-<hash>`, the prefix cut to keep the name valid. */
@@ -32,7 +29,7 @@ export function revisionName(prefix: string, hash: string): string {
 }
 
 export function revisionNumber(rev: KubeObject): number {
-  const n = Number((rev as Json).revision ?? 0);
+  const n = Number((rev as LooseObject).revision ?? 0);
   return Number.isFinite(n) ? n : 0;
 }
 
@@ -54,7 +51,7 @@ export function nextRevisionNumber(revisions: readonly KubeObject[]): number {
 }
 
 export function sameData(a: KubeObject, b: KubeObject): boolean {
-  return canonicalJson((a as Json).data) === canonicalJson((b as Json).data);
+  return canonicalJson((a as LooseObject).data) === canonicalJson((b as LooseObject).data);
 }
 
 /** The revisions the owner controls or adopts (ClaimControllerRevisions), oldest first. */
@@ -64,7 +61,7 @@ export function claimRevisions(w: Writer, owner: KubeObject): KubeObject[] {
 
 export interface RevisionSpec {
   /** The revision's data (revisionData of the template). */
-  data: Json;
+  data: LooseObject;
   /** Labels besides the hash label (the template's labels). */
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
@@ -119,7 +116,7 @@ export function ensureRevision(
 
 function newRevision(owner: KubeObject, spec: RevisionSpec, number: number, collisionCount: number): KubeObject {
   const hash = spec.hash(collisionCount);
-  const rev: Json = {
+  const rev: LooseObject = {
     apiVersion: "apps/v1",
     kind: "ControllerRevision",
     metadata: {

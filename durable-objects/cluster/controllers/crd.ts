@@ -3,8 +3,8 @@
 // finalizer (a deleted CRD is Terminating while its custom resources are deleted, finalizers
 // honoured, and goes once none is left).
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
-import { timestamp } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
+import { timestamp } from "../context.ts";
 import type { CrdSpec } from "../crd/custom-kinds.ts";
 import { CRD_CLEANUP_FINALIZER, CRDS } from "../registry/customresourcedefinitions.ts";
 import { objectKey } from "../store/keys.ts";

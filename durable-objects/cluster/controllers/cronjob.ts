@@ -5,8 +5,8 @@
 import { type CronSchedule, CronParseError, parseSchedule } from "../../../kube/cron/schedule.ts";
 import { isKnownTimeZone } from "../../../kube/cron/zone.ts";
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
-import { timestamp } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
+import { timestamp } from "../context.ts";
 import { objectKey } from "../store/keys.ts";
 import type { Change } from "../store/object-store.ts";
 import { jobFromTemplate, jobName, MAX_MISSED, mostRecentScheduleTime, nextScheduleDelay } from "./cronjob-times.ts";

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { KubeObject } from "../../../kube/types.ts";
+import type { KubeObject, LooseObject } from "../../../kube/types.ts";
 import { nodeShouldRunDaemonPod, pinToNode, targetNode, withDaemonTolerations } from "./daemonset-nodes.ts";
 
-// biome-ignore lint/suspicious/noExplicitAny: fixtures are loose JSON
-type Json = Record<string, any>;
-
-function node(name: string, opts: { labels?: Json; taints?: Json[]; ready?: string; unschedulable?: boolean } = {}) {
+function node(
+  name: string,
+  opts: { labels?: LooseObject; taints?: LooseObject[]; ready?: string; unschedulable?: boolean } = {},
+) {
   const ready = opts.ready ?? "True";
   return {
     apiVersion: "v1",
@@ -16,7 +16,7 @@ function node(name: string, opts: { labels?: Json; taints?: Json[]; ready?: stri
   } as KubeObject;
 }
 
-const affinity = (exprs: Json[]) => ({
+const affinity = (exprs: LooseObject[]) => ({
   nodeAffinity: {
     requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: exprs }] },
   },
@@ -121,7 +121,7 @@ describe("daemon pod placement", () => {
 
   it("pins to the node by matchFields, replacing required terms and keeping the rest", () => {
     const pref = [{ weight: 1, preference: { matchExpressions: [{ key: "a", operator: "Exists" }] } }];
-    const a = affinity([{ key: "zone", operator: "In", values: ["a"] }]) as Json;
+    const a = affinity([{ key: "zone", operator: "In", values: ["a"] }]) as LooseObject;
     a.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution = pref;
     const got = pinToNode(a, "n7");
     expect(got.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([

@@ -10,13 +10,10 @@ import {
   TAINT_NODE_UNREACHABLE,
   TAINT_NODE_UNSCHEDULABLE,
 } from "../../../kube/well-known-taints.ts";
-import type { KubeObject } from "../../../kube/types.ts";
+import type { KubeObject, LooseObject } from "../../../kube/types.ts";
 import { anyTermMatches, selectorMatches } from "../scheduler/node-selector.ts";
 import { tolerates, untoleratedTaint } from "../scheduler/taints.ts";
 import type { NodeSelectorTerm, Taint, Toleration } from "../scheduler/types.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: pod specs are plain JSON
-type Json = Record<string, any>;
 
 const exists = (key: string, effect: string): Toleration => ({ key, operator: "Exists", effect });
 
@@ -45,7 +42,7 @@ const sameToleration = (a: Toleration, b: Toleration) =>
   a.effect === b.effect;
 
 /** The pod spec's tolerations with the daemon ones added (AddOrUpdateTolerationInPodSpec). */
-export function withDaemonTolerations(spec: Json): Toleration[] {
+export function withDaemonTolerations(spec: LooseObject): Toleration[] {
   const out: Toleration[] = [...(spec.tolerations ?? [])];
   for (const t of daemonTolerations(spec.hostNetwork === true))
     if (!out.some((have) => sameToleration(have, t))) out.push(t);
@@ -61,7 +58,7 @@ export function effectiveTaints(node: KubeObject): Taint[] {
   const add = (key: string) => {
     if (!taints.some((t) => t.key === key && t.effect === "NoSchedule")) taints.push({ key, effect: "NoSchedule" });
   };
-  const ready = (node.status?.conditions ?? []).filter((c: Json) => c.type === "Ready").at(-1)?.status;
+  const ready = (node.status?.conditions ?? []).filter((c: LooseObject) => c.type === "Ready").at(-1)?.status;
   if (ready === "False") add(TAINT_NODE_NOT_READY);
   else if (ready !== "True") add(TAINT_NODE_UNREACHABLE);
   if (node.spec?.unschedulable === true) add(TAINT_NODE_UNSCHEDULABLE);
@@ -75,12 +72,12 @@ export interface NodeFit {
   shouldContinueRunning: boolean;
 }
 
-function requiredTerms(spec: Json): NodeSelectorTerm[] | undefined {
+function requiredTerms(spec: LooseObject): NodeSelectorTerm[] | undefined {
   return spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
 }
 
 /** NodeShouldRunDaemonPod for a DaemonSet's pod template spec. */
-export function nodeShouldRunDaemonPod(node: KubeObject, podSpec: Json | undefined): NodeFit {
+export function nodeShouldRunDaemonPod(node: KubeObject, podSpec: LooseObject | undefined): NodeFit {
   const spec = podSpec ?? {};
   const name = node.metadata.name!;
   const no = { shouldRun: false, shouldContinueRunning: false };
@@ -99,9 +96,9 @@ export function nodeShouldRunDaemonPod(node: KubeObject, podSpec: Json | undefin
 }
 
 /** ReplaceDaemonSetPodNodeNameNodeAffinity: the pod may go to this node only. */
-export function pinToNode(affinity: Json | undefined, nodeName: string): Json {
+export function pinToNode(affinity: LooseObject | undefined, nodeName: string): LooseObject {
   const terms = [{ matchFields: [{ key: "metadata.name", operator: "In", values: [nodeName] }] }];
-  const out: Json = structuredClone(affinity ?? {});
+  const out: LooseObject = structuredClone(affinity ?? {});
   out.nodeAffinity ??= {};
   out.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution = { nodeSelectorTerms: terms };
   return out;

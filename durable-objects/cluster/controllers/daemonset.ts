@@ -4,7 +4,7 @@
 // with maxUnavailable or maxSurge) or wait for pods to be deleted (OnDelete); each template is
 // kept as a ControllerRevision for `kubectl rollout history|undo`.
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import type { Change } from "../store/object-store.ts";
 import { objectKey } from "../store/keys.ts";
 import { claim } from "./claim.ts";

@@ -1,7 +1,7 @@
 // A deployment's status from its ReplicaSets, and the Progressing/Available conditions as
 // upstream's deployment controller sets them (reasons and messages verbatim).
 import type { KubeObject } from "../../../kube/types.ts";
-import { timestamp } from "../api/context.ts";
+import { timestamp } from "../context.ts";
 import { maxUnavailable, type RolloutSpec } from "./deployment-math.ts";
 
 export interface Condition {

@@ -4,7 +4,7 @@
 // status with the Progressing and Available conditions. `kubectl rollout undo` needs nothing
 // here: kubectl copies an old set's template into the deployment, and that set becomes new.
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import type { Change } from "../store/object-store.ts";
 import { claim } from "./claim.ts";
 import { DeploymentRollout } from "./deployment-rollout.ts";

@@ -5,7 +5,7 @@
 // allowed, the disrupted pods the eviction API recorded, observedGeneration and the
 // DisruptionAllowed condition. The math is in disruption-math.ts.
 import type { KubeObject } from "../../../kube/types.ts";
-import { type ApiContext, timestamp } from "../api/context.ts";
+import { type ApiContext, timestamp } from "../context.ts";
 import { selectorMatches } from "../registry/workload-validation.ts";
 import type { Change } from "../store/object-store.ts";
 import {

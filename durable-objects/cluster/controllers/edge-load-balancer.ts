@@ -6,7 +6,7 @@
 // is taken back when the object stops qualifying. Without a domain (EDGE_DOMAIN) nothing gets an address.
 import { ingressHost, serviceHost } from "../../../kube/edge-hosts.ts";
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import { INGRESS_CLASSES, INGRESSES } from "../registry/ingresses.ts";
 import type { Change } from "../store/object-store.ts";
 import { edgeServicePort, ingressClassOf, isEdgeClass, isLoadBalancer } from "../tunnel/edge-served.ts";

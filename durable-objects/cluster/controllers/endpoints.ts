@@ -3,7 +3,7 @@
 // ready ones in addresses, the others in notReadyAddresses — grouped into subsets by the
 // ports they expose. A deleted service's Endpoints go with it.
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import type { Change } from "../store/object-store.ts";
 import {
   type EndpointPort,

@@ -4,7 +4,7 @@
 // each, and one empty placeholder when there are none. Slices are reused where their ports
 // match, so a pod change rewrites one slice rather than replacing them all.
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import type { Change } from "../store/object-store.ts";
 import { objectKey } from "../store/keys.ts";
 import { podEndpoints, portsKey, selectorOf, servicesSelecting, targetRef } from "./endpoint-addresses.ts";

@@ -3,7 +3,7 @@
 // garbage collector deletes it with the pod. A claim of that name the pod does not own is left alone: the
 // pod cannot use it (upstream refuses it the same way).
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import { PERSISTENT_VOLUME_CLAIMS, podClaims } from "../registry/storage-common.ts";
 import { objectKey } from "../store/keys.ts";
 import type { Change } from "../store/object-store.ts";

@@ -1,12 +1,9 @@
 // One HPA metric → a replica proposal and its MetricStatus (upstream horizontal.go
 // computeReplicasForMetrics / computeStatusForResourceMetric), from the usage the node
 // agents reported (ctx.metrics, what metrics-server serves upstream).
-import type { KubeObject } from "../../../kube/types.ts";
+import type { KubeObject, LooseObject } from "../../../kube/types.ts";
 import type { MetricsReader } from "../metrics/window.ts";
 import { MetricError, milliValue, type ResourceTarget, resourceReplicas, type Samples } from "./hpa-replicas.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: HPA specs are plain JSON
-type Json = Record<string, any>;
 
 export interface MetricCondition {
   reason: string;
@@ -14,8 +11,8 @@ export interface MetricCondition {
 }
 
 export type MetricOutcome =
-  | { ok: true; replicas: number; name: string; status: Json; timestampMs: number }
-  | { ok: false; status: Json; condition: MetricCondition; error: string };
+  | { ok: true; replicas: number; name: string; status: LooseObject; timestampMs: number }
+  | { ok: false; status: LooseObject; condition: MetricCondition; error: string };
 
 /** resource.NewMilliQuantity(v, DecimalSI).String(): whole units with the largest exact SI suffix, else millis. */
 export function milliQuantityString(milli: number): string {
@@ -51,7 +48,7 @@ export function resourceSamples(
   return samples;
 }
 
-const unable = (reason: string, error: string, status: Json = { type: "" }): MetricOutcome => ({
+const unable = (reason: string, error: string, status: LooseObject = { type: "" }): MetricOutcome => ({
   ok: false,
   status,
   error,
@@ -66,9 +63,9 @@ export interface MetricContext {
 }
 
 /** computeStatusForResourceMetric for a Resource metric (Utilization or AverageValue target). */
-function resourceMetric(spec: Json, mc: MetricContext): MetricOutcome {
+function resourceMetric(spec: LooseObject, mc: MetricContext): MetricOutcome {
   const name: string = spec.resource?.name ?? "";
-  const target: Json = spec.resource?.target ?? {};
+  const target: LooseObject = spec.resource?.target ?? {};
   const averageMilli = target.averageValue === undefined ? undefined : milliValue(target.averageValue);
   const goal: ResourceTarget | undefined =
     averageMilli !== undefined
@@ -96,7 +93,7 @@ function resourceMetric(spec: Json, mc: MetricContext): MetricOutcome {
       target: goal,
       now: mc.now,
     });
-    const current: Json =
+    const current: LooseObject =
       p.utilization === undefined
         ? { averageValue: milliQuantityString(p.rawAverageMilli) }
         : { averageUtilization: p.utilization, averageValue: milliQuantityString(p.rawAverageMilli) };
@@ -123,7 +120,7 @@ const UNSUPPORTED: Record<string, string> = {
 };
 
 /** One metric spec's proposal; only resource metrics have a source here (no custom or external metrics API). */
-export function computeMetric(spec: Json, mc: MetricContext): MetricOutcome {
+export function computeMetric(spec: LooseObject, mc: MetricContext): MetricOutcome {
   if (spec.type === "Resource") return resourceMetric(spec, mc);
   const reason = UNSUPPORTED[spec.type];
   if (reason)

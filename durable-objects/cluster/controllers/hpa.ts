@@ -3,9 +3,9 @@
 // and their usage, proposes a replica count per metric, stabilizes and rate-limits it, writes
 // the scale through the same path as `kubectl scale`, and reports status, conditions and events.
 import { matchesLabels, parseLabelSelector } from "../../../kube/labels.ts";
-import type { KubeObject } from "../../../kube/types.ts";
-import { type ApiContext, timestamp } from "../api/context.ts";
-import { scaleOf, updateScale } from "../api/subresources.ts";
+import type { KubeObject, LooseObject } from "../../../kube/types.ts";
+import { type ApiContext, timestamp } from "../context.ts";
+import { scaleOf, updateScale } from "../writes/subresources.ts";
 import { resourceId } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import type { Change } from "../store/object-store.ts";
@@ -18,9 +18,6 @@ export const HPA_CONTROLLER = "horizontal-pod-autoscaler";
 const HPA = "horizontalpodautoscalers.autoscaling";
 /** --horizontal-pod-autoscaler-sync-period. */
 export const HPA_SYNC_PERIOD_MS = 15_000;
-
-// biome-ignore lint/suspicious/noExplicitAny: HPA specs are plain JSON
-type Json = Record<string, any>;
 
 interface Condition {
   type: string;
@@ -78,7 +75,7 @@ export class HorizontalPodAutoscalerController implements Controller {
   }
 
   #target(hpa: KubeObject): { kind: ResourceKind; obj: KubeObject } | string {
-    const ref: Json = hpa.spec?.scaleTargetRef ?? {};
+    const ref: LooseObject = hpa.spec?.scaleTargetRef ?? {};
     const kind = this.#w.ctx.kinds.byKind(groupOf(ref.apiVersion), ref.kind);
     if (!kind?.subresources?.scale) return `no matches for kind "${ref.kind}" in group "${groupOf(ref.apiVersion)}"`;
     const obj = this.#w.ctx.store.get(resourceId(kind), hpa.metadata.namespace, ref.name)?.object;
@@ -88,9 +85,9 @@ export class HorizontalPodAutoscalerController implements Controller {
 
   #sync(hpa: KubeObject, history: HpaHistory): void {
     const now = this.#w.ctx.now();
-    const spec: Json = hpa.spec ?? {};
+    const spec: LooseObject = hpa.spec ?? {};
     const conditions: Condition[] = structuredClone(hpa.status?.conditions ?? []);
-    const base: Json = { ...(hpa.status ?? {}), observedGeneration: hpa.metadata.generation };
+    const base: LooseObject = { ...(hpa.status ?? {}), observedGeneration: hpa.metadata.generation };
     const target = this.#target(hpa);
     if (typeof target === "string") {
       this.#warn(hpa, "FailedGetScale", target);
@@ -114,7 +111,7 @@ export class HorizontalPodAutoscalerController implements Controller {
     const min = spec.minReplicas ?? 1;
     let desired = 0;
     let reason = "";
-    let metricStatuses: Json[] | undefined = base.currentMetrics;
+    let metricStatuses: LooseObject[] | undefined = base.currentMetrics;
     let rescale = true;
     if (current === 0 && min !== 0) {
       rescale = false;
@@ -149,7 +146,7 @@ export class HorizontalPodAutoscalerController implements Controller {
       }
       recordScale(history, spec.behavior, current, desired, now);
     } else desired = current;
-    const status: Json = {
+    const status: LooseObject = {
       ...base,
       currentReplicas: current,
       desiredReplicas: desired,
@@ -162,7 +159,7 @@ export class HorizontalPodAutoscalerController implements Controller {
 
   /** computeReplicasForMetrics: the highest proposal; -1 when every metric failed (or a failure would scale down). */
   #metrics(hpa: KubeObject, selector: string, current: number, conditions: Condition[], now: number) {
-    const specs: Json[] = hpa.spec?.metrics ?? [];
+    const specs: LooseObject[] = hpa.spec?.metrics ?? [];
     const pods = this.#pods(hpa.metadata.namespace!, selector);
     const outcomes: MetricOutcome[] = specs.map((s) =>
       computeMetric(s ?? {}, { reader: this.#w.ctx.metrics, pods, currentReplicas: current, now }),
@@ -233,7 +230,7 @@ export class HorizontalPodAutoscalerController implements Controller {
     this.#w.events.record(hpa, { type: "Warning", reason, message });
   }
 
-  #status(hpa: KubeObject, status: Json): void {
+  #status(hpa: KubeObject, status: LooseObject): void {
     const clean = JSON.parse(JSON.stringify({ desiredReplicas: 0, ...status }));
     const latest = this.#w.entry(this.#keyOf(hpa))?.object ?? hpa;
     this.#w.updateStatus(HPA, latest, clean);

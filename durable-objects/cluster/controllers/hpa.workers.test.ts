@@ -7,10 +7,9 @@ import { describe, expect, it } from "vitest";
 import { StatusError } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import migrations from "../../../migrations/cluster/migrations.js";
-import type { ApiContext } from "../api/context.ts";
-import { createObject } from "../api/create.ts";
-import { runAfterCreate } from "../api/side-effects.ts";
-import { SYSTEM_WRITE } from "../api/options.ts";
+import type { ApiContext } from "../context.ts";
+import { createObject } from "../writes/create.ts";
+import { SYSTEM_WRITE } from "../writes/options.ts";
 import type { MetricsReader, PodMetricsSample } from "../metrics/window.ts";
 import { kindIndex } from "../registry/index.ts";
 import { ObjectStore } from "../store/object-store.ts";
@@ -51,7 +50,7 @@ async function withCluster(fn: (ctx: ApiContext, usage: Map<string, number>, clo
       "ADDED",
     );
     // Its "default" ServiceAccount, as for a namespace created through the API: pods are admitted with it.
-    runAfterCreate(ctx, kindIndex.byResource("namespaces")!, object);
+    kindIndex.byResource("namespaces")!.afterCreate?.(ctx, object);
     fn(ctx, usage, clock);
   });
 }

@@ -2,7 +2,7 @@
 // one alarm, which it shares with the idle-expiry deadline: armed for whichever comes first.
 import { ClusterRoleAggregationController } from "./clusterrole-aggregation.ts";
 import { ResourceQuotaController } from "./resourcequota.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import { CronJobController } from "./cronjob.ts";
 import { CrdController } from "./crd.ts";
 import { DaemonSetController } from "./daemonset.ts";

@@ -1,7 +1,7 @@
 // The Job controller's pure rules (upstream pkg/controller/job): conditions, which pods count as
 // succeeded or failed, how many pods should run, the failure back-off, and the status shape.
 import type { KubeObject } from "../../../kube/types.ts";
-import { timestamp } from "../api/context.ts";
+import { timestamp } from "../context.ts";
 
 export const TRACKING_FINALIZER = "batch.kubernetes.io/job-tracking";
 export const COMPLETION_INDEX = "batch.kubernetes.io/job-completion-index";

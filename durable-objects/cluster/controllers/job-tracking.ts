@@ -4,7 +4,7 @@
 // terminating, start time, Suspended, and the finish (interim condition, then the terminal one
 // once no pod is terminating).
 import type { KubeObject } from "../../../kube/types.ts";
-import { timestamp } from "../api/context.ts";
+import { timestamp } from "../context.ts";
 import { formatIndexes, isIndexed, parseIndexes, podIndex } from "./job-indexed.ts";
 import {
   condition,

@@ -5,7 +5,7 @@
 // count and the finalizer's removal commit in one store transaction, so deleting finished pods
 // never loses a count and no pod is counted twice.
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import type { Change } from "../store/object-store.ts";
 import { claim } from "./claim.ts";
 import { isIndexed, missingIndexes, parseIndexes, podIndex, withIndex } from "./job-indexed.ts";

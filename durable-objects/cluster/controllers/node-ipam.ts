@@ -5,7 +5,7 @@
 // looks at the nodes that exist. When every range is taken the node is left without one and flagged
 // as upstream does: a CIDRNotAvailable event, tried again when a node goes.
 import { HOST_SUBNETS_ANNOTATION } from "../../../kube/agent-protocol.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import type { Change } from "../store/object-store.ts";
 import { allocateNext, CIDR_SET_FULL, CIDRSet, occupied, overlapping } from "./node-ipam-plan.ts";
 import type { Controller, ReconcileResult } from "./types.ts";

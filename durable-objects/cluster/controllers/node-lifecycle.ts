@@ -4,7 +4,7 @@
 // spec.unschedulable (node-lifecycle-taints.ts). Renewals are not store changes, so the controller
 // keeps one key requeued for the earliest lease deadline while nodes exist; with no nodes (or only
 // silent ones) nothing is due and no alarm is armed.
-import { type ApiContext, timestamp } from "../api/context.ts";
+import { type ApiContext, timestamp } from "../context.ts";
 import { type LeaseRow, leaseDeadline } from "../nodes/heartbeat.ts";
 import { DEFAULT_SETTINGS } from "../settings.ts";
 import type { Change } from "../store/object-store.ts";

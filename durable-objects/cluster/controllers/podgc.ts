@@ -5,7 +5,7 @@
 // here a change wakes the key and a missing node's key is requeued for the end of its quarantine only, so
 // the alarm is armed only while such a deadline exists.
 import type { KubeObject } from "../../../kube/types.ts";
-import { type ApiContext, timestamp } from "../api/context.ts";
+import { type ApiContext, timestamp } from "../context.ts";
 import type { Change } from "../store/object-store.ts";
 import { failedStatus, isOutOfService, planNode, planUnscheduled, type Removal } from "./podgc-plan.ts";
 import type { Controller, ReconcileResult } from "./types.ts";

@@ -4,10 +4,10 @@
 // on an out-of-service node go at once; and the alarm is armed only while a quarantine runs.
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../../kube/types.ts";
-import { createObject } from "../api/create.ts";
-import { deleteObject } from "../api/delete.ts";
-import { SYSTEM_WRITE } from "../api/options.ts";
-import { updateObject } from "../api/update.ts";
+import { createObject } from "../writes/create.ts";
+import { deleteObject } from "../writes/delete.ts";
+import { SYSTEM_WRITE } from "../writes/options.ts";
+import { updateObject } from "../writes/update.ts";
 import { kindIndex } from "../registry/index.ts";
 import type { Change } from "../store/object-store.ts";
 import { QUARANTINE_MS } from "./podgc-plan.ts";

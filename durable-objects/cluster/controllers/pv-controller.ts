@@ -5,7 +5,7 @@
 // claim went are Released and reclaimed (Delete: the volume goes, and its node's agent removes the
 // directory; Retain: kept). Claims of other provisioners wait for them, as upstream's ExternalProvisioning.
 import type { KubeObject } from "../../../kube/types.ts";
-import { type ApiContext, timestamp } from "../api/context.ts";
+import { type ApiContext, timestamp } from "../context.ts";
 import {
   classOf,
   PERSISTENT_VOLUME_CLAIMS,

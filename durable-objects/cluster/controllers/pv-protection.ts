@@ -1,7 +1,7 @@
 // The PV protection controller (pkg/controller/volume/pvprotection): a volume being deleted loses its
 // kubernetes.io/pv-protection finalizer, and so goes, only once it is no longer Bound to a claim.
 import { PV_PROTECTION_FINALIZER } from "../admission/storage.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import { PERSISTENT_VOLUMES } from "../registry/storage-common.ts";
 import type { Change } from "../store/object-store.ts";
 import { volumeInUse, withoutFinalizer } from "./storage-protection-plan.ts";

@@ -1,7 +1,7 @@
 // The PVC protection controller (pkg/controller/volume/pvcprotection): a claim being deleted loses its
 // kubernetes.io/pvc-protection finalizer, and so goes, only once no scheduled, unfinished pod uses it.
 import { PVC_PROTECTION_FINALIZER } from "../admission/storage.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import { PERSISTENT_VOLUME_CLAIMS } from "../registry/storage-common.ts";
 import { objectKey } from "../store/keys.ts";
 import type { Change } from "../store/object-store.ts";

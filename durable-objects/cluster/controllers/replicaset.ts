@@ -6,7 +6,7 @@
 // controller with a conversion: only where the selector lives and the names differ.
 import { type LabelRequirement, matchesLabels, requirementsFromLabelSelector } from "../../../kube/labels.ts";
 import type { KubeObject, LabelSelector } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import type { Change } from "../store/object-store.ts";
 import { objectKey } from "../store/keys.ts";
 import { claim } from "./claim.ts";

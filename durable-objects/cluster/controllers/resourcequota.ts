@@ -5,7 +5,7 @@
 import { type Amounts, formatAmount, parseList } from "../admission/quantities.ts";
 import { namespaceUsage } from "../admission/resource-quota.ts";
 import { tracks } from "../admission/quota-usage.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import type { Change } from "../store/object-store.ts";
 import type { Controller, ReconcileResult } from "./types.ts";
 import { Writer } from "./writes.ts";

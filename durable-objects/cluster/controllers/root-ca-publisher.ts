@@ -2,7 +2,7 @@
 // `kube-root-ca.crt` in every active namespace holds the cluster CA's certificate as `ca.crt`, with upstream's
 // description annotation; an edited or deleted one is put back. Pods trust the in-cluster API endpoint with it.
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import type { Change } from "../store/object-store.ts";
 import type { Controller, ReconcileResult } from "./types.ts";
 import { Writer } from "./writes.ts";

@@ -5,7 +5,7 @@
 // (WebCrypto) and reconciles are not: a reconcile starts the signature and looks again once it is made.
 import type { KubeObject } from "../../../kube/types.ts";
 import { ROOT_CA_CONFIGMAP } from "../../../kube/service-account-volume.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import { base64Encode } from "../registry/secrets.ts";
 import { objectKey } from "../store/keys.ts";
 import type { Change } from "../store/object-store.ts";

@@ -1,8 +1,8 @@
 // The serviceaccount controller (upstream pkg/controller/serviceaccount/serviceaccounts_controller.go):
 // every namespace has a "default" ServiceAccount — made again when deleted. Namespaces created through the
-// API get theirs in the same write (api/side-effects.ts), so a pod created right after never races it;
+// API get theirs in the same write (the namespaces kind's afterCreate), so a pod created right after never races it;
 // this controller covers deletions and namespaces stored before that.
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import type { Change } from "../store/object-store.ts";
 import { DEFAULT_SERVICE_ACCOUNT, defaultServiceAccount, needsDefaultServiceAccount } from "./serviceaccount-plan.ts";
 import type { Controller, ReconcileResult } from "./types.ts";

@@ -3,20 +3,17 @@
 // `<template>-<set>-<ordinal>`, labelled with the set's selector, and owned as
 // persistentVolumeClaimRetentionPolicy says: by the set (whenDeleted: Delete) while the ordinal is in
 // range, by the pod (whenScaled: Delete) once it is scaled away, so the garbage collector removes them.
-import type { KubeObject, OwnerReference as OwnerRef } from "../../../kube/types.ts";
+import type { KubeObject, LooseObject, OwnerReference as OwnerRef } from "../../../kube/types.ts";
 
-// biome-ignore lint/suspicious/noExplicitAny: templates are plain JSON
-type Json = Record<string, any>;
-
-export const claimName = (template: Json, setName: string, ordinal: number) =>
+export const claimName = (template: LooseObject, setName: string, ordinal: number) =>
   `${template.metadata?.name}-${setName}-${ordinal}`;
 
 /** The claims the set's pod at `ordinal` uses, as they are created. */
 export function setClaims(set: KubeObject, ordinal: number): KubeObject[] {
-  const templates: Json[] = set.spec?.volumeClaimTemplates ?? [];
+  const templates: LooseObject[] = set.spec?.volumeClaimTemplates ?? [];
   const selectorLabels: Record<string, string> = set.spec?.selector?.matchLabels ?? {};
   return templates.map((t) => {
-    const metadata: Json = { ...structuredClone(t.metadata ?? {}) };
+    const metadata: LooseObject = { ...structuredClone(t.metadata ?? {}) };
     metadata.name = claimName(t, set.metadata.name!, ordinal);
     metadata.namespace = set.metadata.namespace;
     metadata.labels = { ...(metadata.labels ?? {}), ...selectorLabels };

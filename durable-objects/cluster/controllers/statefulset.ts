@@ -5,8 +5,8 @@
 // with each template kept as a ControllerRevision. volumeClaimTemplates become claims
 // `<template>-<pod>` made before the pod and kept across its replacements, owned as the
 // persistentVolumeClaimRetentionPolicy says (statefulset-claims.ts).
-import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { KubeObject, LooseObject } from "../../../kube/types.ts";
+import type { ApiContext } from "../context.ts";
 import type { Change } from "../store/object-store.ts";
 import { objectKey } from "../store/keys.ts";
 import { claim } from "./claim.ts";
@@ -39,12 +39,9 @@ import { Writer } from "./writes.ts";
 export const STATEFULSET_CONTROLLER = "statefulset-controller";
 export const STS = "statefulsets.apps";
 
-// biome-ignore lint/suspicious/noExplicitAny: templates are plain JSON
-type Json = Record<string, any>;
-
 /** The template a revision holds (its data without the replace directive). */
-export function templateOf(rev: KubeObject): Json {
-  const t = structuredClone((rev as Json).data?.spec?.template ?? {});
+export function templateOf(rev: KubeObject): LooseObject {
+  const t = structuredClone((rev as LooseObject).data?.spec?.template ?? {});
   delete t.$patch;
   return t;
 }
@@ -258,7 +255,7 @@ function identityLabels(name: string, ordinal: number): Record<string, string> {
 }
 
 /** newStatefulSetPod: the template under the set's name and ordinal, with its identity and claims. */
-export function statefulPod(set: KubeObject, template: Json, ordinal: number): KubeObject {
+export function statefulPod(set: KubeObject, template: LooseObject, ordinal: number): KubeObject {
   const name = `${set.metadata.name}-${ordinal}`;
   const pod = podFromTemplate(set, template);
   delete pod.metadata.generateName;
@@ -266,10 +263,10 @@ export function statefulPod(set: KubeObject, template: Json, ordinal: number): K
   pod.metadata.labels = { ...pod.metadata.labels, ...identityLabels(name, ordinal) };
   pod.spec.hostname = name;
   if (set.spec?.serviceName) pod.spec.subdomain = set.spec.serviceName;
-  const claims: Json[] = set.spec?.volumeClaimTemplates ?? [];
+  const claims: LooseObject[] = set.spec?.volumeClaimTemplates ?? [];
   if (claims.length > 0) {
     const named = new Set(claims.map((c) => c.metadata?.name));
-    const volumes = (pod.spec.volumes ?? []).filter((v: Json) => !named.has(v.name));
+    const volumes = (pod.spec.volumes ?? []).filter((v: LooseObject) => !named.has(v.name));
     for (const c of claims)
       volumes.push({ name: c.metadata?.name, persistentVolumeClaim: { claimName: `${c.metadata?.name}-${name}` } });
     pod.spec.volumes = volumes;

@@ -6,7 +6,7 @@
 // Terminating (no kubelet finishes them), as upstream; they are no longer active, so their
 // ReplicaSets replace them elsewhere.
 import type { KubeObject } from "../../../kube/types.ts";
-import { type ApiContext, timestamp } from "../api/context.ts";
+import { type ApiContext, timestamp } from "../context.ts";
 import type { Change } from "../store/object-store.ts";
 import { EVICT_NOW, evictionDeadline, type NoExecuteTaint, timeAddedMs } from "./taint-eviction-math.ts";
 import type { Controller, ReconcileResult } from "./types.ts";

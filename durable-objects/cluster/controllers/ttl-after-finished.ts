@@ -1,7 +1,7 @@
 // The TTL-after-finished controller (upstream pkg/controller/ttlafterfinished): a finished Job
 // with spec.ttlSecondsAfterFinished is deleted (background propagation, so its pods go too) that
 // many seconds after its Complete or Failed condition; until then its key waits for the expiry.
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import type { Change } from "../store/object-store.ts";
 import { finishedCondition } from "./job-status.ts";
 import type { Controller, ReconcileResult } from "./types.ts";

@@ -3,7 +3,7 @@
 // allowing expansion) gets the volume's capacity raised and its own status.capacity recorded, with the
 // resizer's events. A directory has no size to grow, so the resize is finished at once.
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import { PERSISTENT_VOLUME_CLAIMS, PERSISTENT_VOLUMES, storageBytes } from "../registry/storage-common.ts";
 import { LOCAL_PATH_PROVISIONER } from "../registry/storageclasses.ts";
 import type { Change } from "../store/object-store.ts";

@@ -3,11 +3,11 @@
 // and only when something changed (a reconcile that finds nothing to do writes nothing).
 import { jsonEqual } from "../../../kube/patch/json-values.ts";
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
-import { createObject } from "../api/create.ts";
-import { deleteObject } from "../api/delete.ts";
-import { type DeleteOptions, SYSTEM_WRITE, type WriteOptions } from "../api/options.ts";
-import { updateObject } from "../api/update.ts";
+import type { ApiContext } from "../context.ts";
+import { createObject } from "../writes/create.ts";
+import { deleteObject } from "../writes/delete.ts";
+import { type DeleteOptions, SYSTEM_WRITE, type WriteOptions } from "../writes/options.ts";
+import { updateObject } from "../writes/update.ts";
 import { EventRecorder } from "../events/record.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import type { StoredEntry } from "../store/object-store.ts";

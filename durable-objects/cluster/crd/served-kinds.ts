@@ -1,7 +1,7 @@
 // Keeps the cluster's kind table in step with its CustomResourceDefinitions: every Established
 // CRD's versions are served, from the moment its status says so until it is gone.
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import { CRDS } from "../registry/customresourcedefinitions.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import { customKinds } from "./custom-kinds.ts";

@@ -3,9 +3,9 @@
 // a series that grows on repeats) and the legacy core/v1 one (kube-controller-manager:
 // source.component, first/lastTimestamp and a count that grows on repeats).
 import type { KubeObject } from "../../../kube/types.ts";
-import { type ApiContext, timestamp } from "../api/context.ts";
-import { createObject } from "../api/create.ts";
-import type { WriteOptions } from "../api/options.ts";
+import { type ApiContext, timestamp } from "../context.ts";
+import { createObject } from "../writes/create.ts";
+import type { WriteOptions } from "../writes/options.ts";
 import type { ResourceKind } from "../registry/types.ts";
 
 /** Upstream aggregates isomorphic events seen within this window (series and counts). */

@@ -3,8 +3,8 @@
 import { discardBody } from "../../../kube/http/read-capped.ts";
 import type { MiddlewareHandler } from "hono";
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
-import { errorResponse } from "../api/respond.ts";
+import type { ApiContext } from "../context.ts";
+import { errorResponse } from "../../../kube/http/respond.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import type { ClusterGuard } from "./guard.ts";
 

@@ -13,7 +13,7 @@ import type {
 import type { ConfigMap, Pod, Secret } from "../../../kube/pod-types.ts";
 import { forbidden, notFound, unauthorized } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import type { Credentials } from "../auth/credentials.ts";
 import type { MetricsWindow } from "../metrics/window.ts";
 import { objectKey } from "../store/keys.ts";

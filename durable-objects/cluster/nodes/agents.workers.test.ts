@@ -3,9 +3,9 @@
 import { describe, expect, it } from "vitest";
 import type { AgentNodeStatus } from "../../../kube/agent-protocol.ts";
 import type { KubeObject } from "../../../kube/types.ts";
-import { createObject } from "../api/create.ts";
-import { deleteObject } from "../api/delete.ts";
-import { SYSTEM_WRITE } from "../api/options.ts";
+import { createObject } from "../writes/create.ts";
+import { deleteObject } from "../writes/delete.ts";
+import { SYSTEM_WRITE } from "../writes/options.ts";
 import { type AgentsSetup, boundPod as pod, joinRequest, syncRequest as sync, withAgents } from "./testing.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field

@@ -7,8 +7,8 @@
 import { describe, expect, it } from "vitest";
 import type { PodStatusUpdate, SyncRequest, SyncResponse } from "../../../kube/agent-protocol.ts";
 import type { PodStatus } from "../../../kube/pod-types.ts";
-import { deleteObject } from "../api/delete.ts";
-import { SYSTEM_WRITE } from "../api/options.ts";
+import { deleteObject } from "../writes/delete.ts";
+import { SYSTEM_WRITE } from "../writes/options.ts";
 import { createTestPod } from "../testing/pods.ts";
 import { joinRequest, withAgents } from "./testing.ts";
 

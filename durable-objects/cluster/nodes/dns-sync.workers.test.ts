@@ -4,9 +4,9 @@
 import { describe, expect, it } from "vitest";
 import type { SyncRequest } from "../../../kube/agent-protocol.ts";
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
-import { createObject } from "../api/create.ts";
-import { SYSTEM_WRITE } from "../api/options.ts";
+import type { ApiContext } from "../context.ts";
+import { createObject } from "../writes/create.ts";
+import { SYSTEM_WRITE } from "../writes/options.ts";
 import { joinRequest, syncRequest, withAgents } from "./testing.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field

@@ -3,8 +3,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { AgentEvent } from "../../../kube/agent-protocol.ts";
-import { deleteObject } from "../api/delete.ts";
-import { SYSTEM_WRITE } from "../api/options.ts";
+import { deleteObject } from "../writes/delete.ts";
+import { SYSTEM_WRITE } from "../writes/options.ts";
 import { type AgentsSetup, boundPod, joinRequest, syncRequest, withAgents } from "./testing.ts";
 
 const event = (podUID: string, namespace: string, podName: string, reason = "Started"): AgentEvent => ({

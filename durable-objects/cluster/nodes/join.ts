@@ -4,9 +4,9 @@
 import { HOST_SUBNETS_ANNOTATION, type JoinRequest, type JoinResponse } from "../../../kube/agent-protocol.ts";
 import { unauthorized } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
-import { createObject } from "../api/create.ts";
-import { updateObject } from "../api/update.ts";
+import type { ApiContext } from "../context.ts";
+import { createObject } from "../writes/create.ts";
+import { updateObject } from "../writes/update.ts";
 import type { Credentials } from "../auth/credentials.ts";
 import { heartbeatSeconds, leaseSeconds } from "./heartbeat.ts";
 import { joinLabels, parseJoinRequest } from "./parse.ts";

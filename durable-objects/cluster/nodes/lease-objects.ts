@@ -1,7 +1,7 @@
 // The kube-node-lease Lease objects, built at read time from the heartbeat table (renewals are
 // never stored as objects, so they cost no revision and no change-log entry).
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import { type LeaseRow, leaseObject } from "./heartbeat.ts";
 
 /**

@@ -6,7 +6,7 @@ import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import { describe, expect, it } from "vitest";
 import type { JoinRequest } from "../../../kube/agent-protocol.ts";
 import migrations from "../../../migrations/cluster/migrations.js";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import { kubernetesApi } from "../api/router.ts";
 import { Credentials } from "../auth/credentials.ts";
 import { kindIndex } from "../registry/index.ts";

@@ -2,11 +2,11 @@
 // Unknown once the grace period has passed, a syncing one stays Ready, and without nodes no alarm is due.
 import { describe, expect, it } from "vitest";
 import type { AgentNodeStatus, JoinRequest } from "../../../kube/agent-protocol.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import { Credentials } from "../auth/credentials.ts";
-import { createObject } from "../api/create.ts";
-import { SYSTEM_WRITE } from "../api/options.ts";
-import { updateObject } from "../api/update.ts";
+import { createObject } from "../writes/create.ts";
+import { SYSTEM_WRITE } from "../writes/options.ts";
+import { updateObject } from "../writes/update.ts";
 import { NodeLifecycleController } from "../controllers/node-lifecycle.ts";
 import { TaintEvictionController } from "../controllers/taint-eviction.ts";
 import { kindIndex } from "../registry/index.ts";

@@ -7,8 +7,8 @@ import { discardBody, readCapped } from "../../../kube/http/read-capped.ts";
 import type { PodSpec } from "../../../kube/pod-types.ts";
 import { DEFAULT_PROJECTED_TOKEN_SECONDS } from "../../../kube/service-account-volume.ts";
 import { badRequest, forbidden, methodNotAllowed, notFound, tooLarge, unauthorized } from "../../../kube/status.ts";
-import { type ApiContext, timestamp } from "../api/context.ts";
-import { errorResponse, json } from "../api/respond.ts";
+import { type ApiContext, timestamp } from "../context.ts";
+import { errorResponse, json } from "../../../kube/http/respond.ts";
 import type { Credentials } from "../auth/credentials.ts";
 import { grantToken } from "../auth/token-grant.ts";
 

@@ -9,7 +9,7 @@ import {
 } from "../../../kube/agent-protocol.ts";
 import { discardBody, readCapped } from "../../../kube/http/read-capped.ts";
 import { badRequest, methodNotAllowed, pathNotFound, tooLarge } from "../../../kube/status.ts";
-import { errorResponse, json } from "../api/respond.ts";
+import { errorResponse, json } from "../../../kube/http/respond.ts";
 import type { NodeAgents } from "./agents.ts";
 
 const bearer = (header: string | null) => /^Bearer\s+(.+)$/i.exec(header ?? "")?.[1].trim() ?? "";

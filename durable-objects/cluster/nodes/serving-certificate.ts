@@ -3,7 +3,7 @@
 // the fixed in-cluster names and the `kubernetes` Service's cluster IP.
 import type { ServingCertificateRequest, ServingCertificateResponse } from "../../../kube/agent-protocol.ts";
 import { badRequest, forbidden, notFound, unauthorized } from "../../../kube/status.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import type { ClusterCA } from "../auth/cluster-ca.ts";
 import type { Credentials } from "../auth/credentials.ts";
 import { base64Decode } from "../../../kube/x509.ts";

@@ -6,8 +6,7 @@ import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import type { JoinRequest, SyncRequest } from "../../../kube/agent-protocol.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import migrations from "../../../migrations/cluster/migrations.js";
-import type { ApiContext } from "../api/context.ts";
-import { runAfterCreate } from "../api/side-effects.ts";
+import type { ApiContext } from "../context.ts";
 import { createTestPod } from "../testing/pods.ts";
 import { Credentials } from "../auth/credentials.ts";
 import { kindIndex } from "../registry/index.ts";
@@ -51,7 +50,7 @@ export async function withAgents(namespaces: string[], fn: (s: AgentsSetup) => P
         "ADDED",
       );
       // Its "default" ServiceAccount, as for a namespace created through the API: pods are admitted with it.
-      runAfterCreate(ctx, kindIndex.byResource("namespaces")!, object);
+      kindIndex.byResource("namespaces")!.afterCreate?.(ctx, object);
     }
     const credentials = new Credentials(db);
     const join = await credentials.issue("join", Date.now());

@@ -4,11 +4,11 @@
 import type { AgentEvent, AgentNodeStatus, PodStatusUpdate } from "../../../kube/agent-protocol.ts";
 import type { Pod, PodStatus } from "../../../kube/pod-types.ts";
 import type { KubeObject } from "../../../kube/types.ts";
-import { type ApiContext, timestamp } from "../api/context.ts";
-import { createObject } from "../api/create.ts";
-import { deleteObject } from "../api/delete.ts";
-import { SYSTEM_WRITE, type WriteOptions } from "../api/options.ts";
-import { updateObject } from "../api/update.ts";
+import { type ApiContext, timestamp } from "../context.ts";
+import { createObject } from "../writes/create.ts";
+import { deleteObject } from "../writes/delete.ts";
+import { SYSTEM_WRITE, type WriteOptions } from "../writes/options.ts";
+import { updateObject } from "../writes/update.ts";
 import { ANN_VOLUME_DIR } from "../controllers/pv-binding-plan.ts";
 import { nodeStatusChanged, nodeStatusToStore, unknownConditions } from "./node-status.ts";
 import { mergePodStatus } from "./pod-sync.ts";

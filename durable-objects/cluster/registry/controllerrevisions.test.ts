@@ -1,12 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { fieldErrorText } from "../../../kube/field-errors.ts";
-import type { KubeObject } from "../../../kube/types.ts";
+import type { KubeObject, LooseObject } from "../../../kube/types.ts";
 import { controllerName, controllerRevisions } from "./controllerrevisions.ts";
 
-// biome-ignore lint/suspicious/noExplicitAny: test fixtures are loose JSON
-type Json = Record<string, any>;
-
-function make(fields: Json, meta: Json = {}): KubeObject {
+function make(fields: LooseObject, meta: LooseObject = {}): KubeObject {
   const o = { apiVersion: "apps/v1", kind: "ControllerRevision", metadata: { name: "web-5d8f", ...meta }, ...fields };
   controllerRevisions.defaults?.(o);
   return o;
@@ -34,7 +31,7 @@ describe("ControllerRevision validation", () => {
   });
 
   it("defaults an absent revision to 0", () => {
-    expect((make({ data: {} }) as Json).revision).toBe(0);
+    expect((make({ data: {} }) as LooseObject).revision).toBe(0);
   });
 
   it.each([

@@ -1,23 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { fieldErrorText } from "../../../kube/field-errors.ts";
-import type { KubeObject } from "../../../kube/types.ts";
+import type { KubeObject, LooseObject } from "../../../kube/types.ts";
 import { cronJobs, scheduleError } from "./cronjobs.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: test fixtures are loose JSON
-type Json = Record<string, any>;
 
 const jobTemplate = (restartPolicy = "OnFailure") => ({
   spec: { template: { spec: { containers: [{ name: "hello", image: "busybox" }], restartPolicy } } },
 });
 
-function make(spec: Json, name = "hello"): KubeObject {
+function make(spec: LooseObject, name = "hello"): KubeObject {
   const o: KubeObject = { apiVersion: "batch/v1", kind: "CronJob", metadata: { name, namespace: "default" }, spec };
   cronJobs.prepareForCreate?.(o);
   cronJobs.defaults?.(o);
   return o;
 }
 
-const texts = (spec: Json, name?: string) => (cronJobs.validate?.(make(spec, name)) ?? []).map(fieldErrorText);
+const texts = (spec: LooseObject, name?: string) => (cronJobs.validate?.(make(spec, name)) ?? []).map(fieldErrorText);
 
 describe("cron job defaults", () => {
   it("fills upstream's defaults, and only pod template defaults inside the job template", () => {
@@ -59,7 +56,7 @@ describe("schedule parsing (robfig/cron ParseStandard)", () => {
 });
 
 describe("cron job validation", () => {
-  it.each<[string, Json, string[]]>([
+  it.each<[string, LooseObject, string[]]>([
     ["a valid cron job", { schedule: "0 * * * *", jobTemplate: jobTemplate() }, []],
     ["no schedule", { jobTemplate: jobTemplate() }, ["spec.schedule: Required value"]],
     [

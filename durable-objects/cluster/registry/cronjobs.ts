@@ -4,7 +4,7 @@ import { type FieldError, invalid, notSupported, required } from "../../../kube/
 import { scheduleError } from "../../../kube/cron/schedule.ts";
 import { isKnownTimeZone } from "../../../kube/cron/zone.ts";
 import { timestampAge } from "../../../kube/duration.ts";
-import type { KubeObject } from "../../../kube/types.ts";
+import type { KubeObject, LooseObject } from "../../../kube/types.ts";
 import { ageColumn, column } from "./columns.ts";
 import { defaultPodTemplate } from "./pod-spec.ts";
 import type { ResourceKind } from "./types.ts";
@@ -13,16 +13,13 @@ import { containersColumn, imagesColumn, selectorColumn } from "./workload-colum
 import { nonNegative } from "./workload-validation.ts";
 import { jobTemplateSpec } from "./pod-templates.ts";
 
-// biome-ignore lint/suspicious/noExplicitAny: cron job specs are plain JSON from the client
-type Json = Record<string, any>;
-
 /** The job controller appends "-<11 digits>" to a CronJob's name, and job names are DNS labels. */
 const MAX_NAME_LENGTH = 52;
 
 /** cron.ParseStandard's error text for a schedule, or undefined when it parses. */
 export { scheduleError };
 
-function scheduleErrors(spec: Json): FieldError[] {
+function scheduleErrors(spec: LooseObject): FieldError[] {
   const field = "spec.schedule";
   const schedule: string | undefined = spec.schedule;
   if (!schedule) return [required(field)];
@@ -56,9 +53,9 @@ function timeZoneErrors(tz: unknown): FieldError[] {
 const CONCURRENCY = ["Allow", "Forbid", "Replace"];
 
 /** ValidateJobTemplateSpec: the job spec rules; its selector is always generated. */
-function jobTemplateErrors(template: Json | undefined): FieldError[] {
+function jobTemplateErrors(template: LooseObject | undefined): FieldError[] {
   const at = "spec.jobTemplate.spec";
-  const spec: Json = template?.spec ?? {};
+  const spec: LooseObject = template?.spec ?? {};
   const errs = validateJobSpecCommon(spec, at);
   if (spec.selector) errs.push(invalid(`${at}.selector`, spec.selector, "`selector` will be auto-generated"));
   if (spec.manualSelector === true) errs.push(notSupported(`${at}.manualSelector`, true, ["nil", "false"]));
@@ -66,7 +63,7 @@ function jobTemplateErrors(template: Json | undefined): FieldError[] {
 }
 
 function validateCronJob(o: KubeObject): FieldError[] {
-  const spec: Json = o.spec ?? {};
+  const spec: LooseObject = o.spec ?? {};
   const errs = [
     ...scheduleErrors(spec),
     ...nonNegative(spec.startingDeadlineSeconds, "spec.startingDeadlineSeconds"),
@@ -89,7 +86,7 @@ function validateCronJob(o: KubeObject): FieldError[] {
 
 function defaultCronJob(o: KubeObject): void {
   o.spec ??= {};
-  const spec: Json = o.spec;
+  const spec: LooseObject = o.spec;
   spec.concurrencyPolicy ||= "Allow";
   spec.suspend ??= false;
   spec.successfulJobsHistoryLimit ??= 3;

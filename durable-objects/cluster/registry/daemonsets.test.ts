@@ -1,27 +1,24 @@
 import { describe, expect, it } from "vitest";
 import { fieldErrorText } from "../../../kube/field-errors.ts";
-import type { KubeObject } from "../../../kube/types.ts";
+import type { KubeObject, LooseObject } from "../../../kube/types.ts";
 import { daemonSets } from "./daemonsets.ts";
 import { STATEFULSET_UPDATE_FORBIDDEN, statefulSets } from "./statefulsets.ts";
 import type { ResourceKind } from "./types.ts";
 
-// biome-ignore lint/suspicious/noExplicitAny: test fixtures are loose JSON
-type Json = Record<string, any>;
-
-const template = (extra: Json = {}) => ({
+const template = (extra: LooseObject = {}) => ({
   metadata: { labels: { app: "agent" } },
   spec: { containers: [{ name: "agent", image: "agent:1" }], ...extra },
 });
 const sel = { matchLabels: { app: "agent" } };
 
-function make(kind: ResourceKind, spec: Json): KubeObject {
+function make(kind: ResourceKind, spec: LooseObject): KubeObject {
   const o: KubeObject = { apiVersion: "apps/v1", kind: kind.kind, metadata: { name: "x", namespace: "default" }, spec };
   kind.prepareForCreate?.(o);
   kind.defaults?.(o);
   return o;
 }
 
-const texts = (kind: ResourceKind, spec: Json) => (kind.validate?.(make(kind, spec)) ?? []).map(fieldErrorText);
+const texts = (kind: ResourceKind, spec: LooseObject) => (kind.validate?.(make(kind, spec)) ?? []).map(fieldErrorText);
 
 describe("daemon sets", () => {
   it("defaults the update strategy", () => {
@@ -34,7 +31,7 @@ describe("daemon sets", () => {
     expect(ds.spec.template.spec.restartPolicy).toBe("Always");
   });
 
-  it.each<[string, Json, string[]]>([
+  it.each<[string, LooseObject, string[]]>([
     ["a valid daemon set", { selector: sel, template: template() }, []],
     [
       "no selector: it matches nothing",
@@ -115,7 +112,7 @@ describe("stateful sets", () => {
     });
   });
 
-  it.each<[string, Json, string[]]>([
+  it.each<[string, LooseObject, string[]]>([
     ["a valid stateful set", { selector: sel, template: template() }, []],
     [
       "mounting a claim template",

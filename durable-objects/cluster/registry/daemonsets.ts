@@ -1,7 +1,7 @@
 // apps/v1 DaemonSet: SetDefaults_DaemonSet, ValidateDaemonSetSpec / ValidateDaemonSetUpdateStrategy,
 // the apps/v1 immutable selector, and printDaemonSet's columns.
 import { type FieldError, invalid, notSupported, required } from "../../../kube/field-errors.ts";
-import type { KubeObject } from "../../../kube/types.ts";
+import type { KubeObject, LooseObject } from "../../../kube/types.ts";
 import { ageColumn, column } from "./columns.ts";
 import { immutable } from "./meta.ts";
 import { defaultPodTemplate, validatePodTemplate } from "./pod-spec.ts";
@@ -19,12 +19,9 @@ import {
 } from "./workload-validation.ts";
 import { templateSpec } from "./pod-templates.ts";
 
-// biome-ignore lint/suspicious/noExplicitAny: workload specs are plain JSON from the client
-type Json = Record<string, any>;
-
 function defaultDaemonSet(o: KubeObject): void {
   o.spec ??= {};
-  const spec: Json = o.spec;
+  const spec: LooseObject = o.spec;
   spec.updateStrategy ??= {};
   spec.updateStrategy.type ||= "RollingUpdate";
   if (spec.updateStrategy.type === "RollingUpdate") {
@@ -37,7 +34,7 @@ function defaultDaemonSet(o: KubeObject): void {
 }
 
 /** ValidateRollingUpdateDaemonSet: exactly one of maxUnavailable and maxSurge is non-zero. */
-function validateRollingUpdate(ru: Json, field: string): FieldError[] {
+function validateRollingUpdate(ru: LooseObject, field: string): FieldError[] {
   const errs = [
     ...intOrPercentErrors(ru.maxUnavailable, `${field}.maxUnavailable`),
     ...intOrPercentErrors(ru.maxSurge, `${field}.maxSurge`),
@@ -52,7 +49,7 @@ function validateRollingUpdate(ru: Json, field: string): FieldError[] {
   return errs;
 }
 
-function validateUpdateStrategy(strategy: Json | undefined): FieldError[] {
+function validateUpdateStrategy(strategy: LooseObject | undefined): FieldError[] {
   const field = "spec.updateStrategy";
   switch (strategy?.type) {
     case "OnDelete":
@@ -68,7 +65,7 @@ function validateUpdateStrategy(strategy: Json | undefined): FieldError[] {
 
 /** ValidateDaemonSetSpec, in upstream's order. */
 function validateDaemonSet(o: KubeObject): FieldError[] {
-  const spec: Json = o.spec ?? {};
+  const spec: LooseObject = o.spec ?? {};
   const sel = spec.selector;
   const labels = spec.template?.metadata?.labels;
   const errs = validateLabelSelector(sel, "spec.selector");

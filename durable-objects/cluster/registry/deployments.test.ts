@@ -1,19 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { fieldErrorText } from "../../../kube/field-errors.ts";
-import type { KubeObject } from "../../../kube/types.ts";
+import type { KubeObject, LooseObject } from "../../../kube/types.ts";
 import { deployments } from "./deployments.ts";
 import { replicaSets } from "./replicasets.ts";
 import type { ResourceKind } from "./types.ts";
 
-// biome-ignore lint/suspicious/noExplicitAny: test fixtures are loose JSON
-type Json = Record<string, any>;
-
-const template = (labels: Json = { app: "web" }) => ({
+const template = (labels: LooseObject = { app: "web" }) => ({
   metadata: { labels },
   spec: { containers: [{ name: "web", image: "nginx" }] },
 });
 
-function make(kind: ResourceKind, spec: Json): KubeObject {
+function make(kind: ResourceKind, spec: LooseObject): KubeObject {
   const o: KubeObject = {
     apiVersion: "apps/v1",
     kind: kind.kind,
@@ -25,7 +22,7 @@ function make(kind: ResourceKind, spec: Json): KubeObject {
   return o;
 }
 
-const texts = (kind: ResourceKind, spec: Json) => (kind.validate?.(make(kind, spec)) ?? []).map(fieldErrorText);
+const texts = (kind: ResourceKind, spec: LooseObject) => (kind.validate?.(make(kind, spec)) ?? []).map(fieldErrorText);
 
 describe("deployment defaults", () => {
   it("fills upstream's defaults", () => {
@@ -68,7 +65,7 @@ describe("deployment defaults", () => {
 
 describe("deployment validation", () => {
   const sel = { matchLabels: { app: "web" } };
-  it.each<[string, Json, string[]]>([
+  it.each<[string, LooseObject, string[]]>([
     ["a valid deployment", { selector: sel, template: template() }, []],
     [
       "no selector",

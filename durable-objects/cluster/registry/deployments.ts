@@ -1,7 +1,7 @@
 // apps/v1 Deployment: SetDefaults_Deployment, ValidateDeploymentSpec / ValidateDeploymentStrategy,
 // the apps/v1 immutable selector, and printDeployment's columns.
 import { type FieldError, forbidden, invalid, notSupported, required } from "../../../kube/field-errors.ts";
-import type { KubeObject } from "../../../kube/types.ts";
+import type { KubeObject, LooseObject } from "../../../kube/types.ts";
 import { ageColumn, column } from "./columns.ts";
 import { immutable } from "./meta.ts";
 import { defaultPodTemplate } from "./pod-spec.ts";
@@ -16,12 +16,9 @@ import {
 } from "./workload-validation.ts";
 import { templateSpec } from "./pod-templates.ts";
 
-// biome-ignore lint/suspicious/noExplicitAny: workload specs are plain JSON from the client
-type Json = Record<string, any>;
-
 function defaultDeployment(o: KubeObject): void {
   o.spec ??= {};
-  const spec: Json = o.spec;
+  const spec: LooseObject = o.spec;
   spec.replicas ??= 1;
   spec.strategy ??= {};
   spec.strategy.type ||= "RollingUpdate";
@@ -35,7 +32,7 @@ function defaultDeployment(o: KubeObject): void {
   spec.template = defaultPodTemplate(spec.template);
 }
 
-function validateRollingUpdate(ru: Json, field: string): FieldError[] {
+function validateRollingUpdate(ru: LooseObject, field: string): FieldError[] {
   const errs = [
     ...intOrPercentErrors(ru.maxUnavailable, `${field}.maxUnavailable`),
     ...intOrPercentErrors(ru.maxSurge, `${field}.maxSurge`),
@@ -46,7 +43,7 @@ function validateRollingUpdate(ru: Json, field: string): FieldError[] {
 }
 
 /** ValidateDeploymentStrategy. */
-function validateStrategy(strategy: Json | undefined): FieldError[] {
+function validateStrategy(strategy: LooseObject | undefined): FieldError[] {
   const field = "spec.strategy";
   switch (strategy?.type) {
     case "Recreate":
@@ -64,7 +61,7 @@ function validateStrategy(strategy: Json | undefined): FieldError[] {
 }
 
 function validateDeployment(o: KubeObject): FieldError[] {
-  const spec: Json = o.spec ?? {};
+  const spec: LooseObject = o.spec ?? {};
   const errs = [
     ...validateAppsSpec(spec, { empty: "deployment", template: "ReplicaSet" }),
     ...validateStrategy(spec.strategy),

@@ -2,12 +2,9 @@
 // objects (upstream pkg/apis/autoscaling/v1/conversion.go): targetCPUUtilizationPercentage is
 // the cpu Utilization metric, and what v1 cannot express (other metrics, behavior, conditions)
 // travels in annotations, so a v1 read-modify-write keeps it. kubectl 1.27–1.32 post v1.
-import type { KubeObject } from "../../../kube/types.ts";
+import type { KubeObject, LooseObject } from "../../../kube/types.ts";
 import { horizontalPodAutoscalers } from "./horizontalpodautoscalers.ts";
 import type { ResourceKind } from "./types.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: HPA specs are plain JSON from the client
-type Json = Record<string, any>;
 
 export const METRICS_ANNOTATION = "autoscaling.alpha.kubernetes.io/metrics";
 export const CURRENT_METRICS_ANNOTATION = "autoscaling.alpha.kubernetes.io/current-metrics";
@@ -15,7 +12,7 @@ export const CONDITIONS_ANNOTATION = "autoscaling.alpha.kubernetes.io/conditions
 export const BEHAVIOR_ANNOTATION = "autoscaling.alpha.kubernetes.io/behavior";
 const ANNOTATIONS = [METRICS_ANNOTATION, CURRENT_METRICS_ANNOTATION, CONDITIONS_ANNOTATION, BEHAVIOR_ANNOTATION];
 
-const isCpu = (m: Json | undefined) => m?.type === "Resource" && m.resource?.name === "cpu";
+const isCpu = (m: LooseObject | undefined) => m?.type === "Resource" && m.resource?.name === "cpu";
 
 function parsed(annotations: Record<string, string>, key: string): unknown {
   try {
@@ -35,21 +32,21 @@ function withAnnotations(meta: KubeObject["metadata"], extra: Record<string, unk
 
 /** v2 (stored) → v1. */
 export function hpaV2ToV1(obj: KubeObject): KubeObject {
-  const spec: Json = obj.spec ?? {};
-  const status: Json = obj.status ?? {};
-  const metrics: Json[] = spec.metrics ?? [];
+  const spec: LooseObject = obj.spec ?? {};
+  const status: LooseObject = obj.status ?? {};
+  const metrics: LooseObject[] = spec.metrics ?? [];
   const cpuIndex = metrics.findIndex((m) => isCpu(m) && m.resource.target?.averageUtilization !== undefined);
   const otherMetrics = metrics.filter((_, i) => i !== cpuIndex);
-  const current: Json[] = status.currentMetrics ?? [];
+  const current: LooseObject[] = status.currentMetrics ?? [];
   const cpuCurrent = current.find((m) => isCpu(m) && m.resource.current?.averageUtilization !== undefined);
   const otherCurrent = current.filter((m) => m !== cpuCurrent);
-  const v1Spec: Json = {
+  const v1Spec: LooseObject = {
     scaleTargetRef: spec.scaleTargetRef,
     minReplicas: spec.minReplicas,
     maxReplicas: spec.maxReplicas,
   };
   if (cpuIndex >= 0) v1Spec.targetCPUUtilizationPercentage = metrics[cpuIndex].resource.target.averageUtilization;
-  const v1Status: Json = {
+  const v1Status: LooseObject = {
     observedGeneration: status.observedGeneration,
     lastScaleTime: status.lastScaleTime,
     currentReplicas: status.currentReplicas ?? 0,
@@ -67,10 +64,10 @@ export function hpaV2ToV1(obj: KubeObject): KubeObject {
 
 /** v1 → v2 (stored). */
 export function hpaV1ToV2(obj: KubeObject): KubeObject {
-  const spec: Json = obj.spec ?? {};
-  const status: Json = obj.status ?? {};
+  const spec: LooseObject = obj.spec ?? {};
+  const status: LooseObject = obj.status ?? {};
   const annotations = obj.metadata?.annotations ?? {};
-  const metrics: Json[] = [];
+  const metrics: LooseObject[] = [];
   if (spec.targetCPUUtilizationPercentage !== undefined && spec.targetCPUUtilizationPercentage !== null)
     metrics.push({
       type: "Resource",
@@ -79,15 +76,15 @@ export function hpaV1ToV2(obj: KubeObject): KubeObject {
         target: { type: "Utilization", averageUtilization: spec.targetCPUUtilizationPercentage },
       },
     });
-  metrics.push(...((parsed(annotations, METRICS_ANNOTATION) as Json[] | undefined) ?? []));
-  const currentMetrics: Json[] = [];
+  metrics.push(...((parsed(annotations, METRICS_ANNOTATION) as LooseObject[] | undefined) ?? []));
+  const currentMetrics: LooseObject[] = [];
   if (status.currentCPUUtilizationPercentage !== undefined && status.currentCPUUtilizationPercentage !== null)
     currentMetrics.push({
       type: "Resource",
       resource: { name: "cpu", current: { averageUtilization: status.currentCPUUtilizationPercentage } },
     });
-  currentMetrics.push(...((parsed(annotations, CURRENT_METRICS_ANNOTATION) as Json[] | undefined) ?? []));
-  const v2Spec: Json = {
+  currentMetrics.push(...((parsed(annotations, CURRENT_METRICS_ANNOTATION) as LooseObject[] | undefined) ?? []));
+  const v2Spec: LooseObject = {
     scaleTargetRef: spec.scaleTargetRef,
     minReplicas: spec.minReplicas,
     maxReplicas: spec.maxReplicas,
@@ -95,7 +92,7 @@ export function hpaV1ToV2(obj: KubeObject): KubeObject {
   if (metrics.length) v2Spec.metrics = metrics;
   const behavior = parsed(annotations, BEHAVIOR_ANNOTATION);
   if (behavior) v2Spec.behavior = behavior;
-  const v2Status: Json = {
+  const v2Status: LooseObject = {
     observedGeneration: status.observedGeneration,
     lastScaleTime: status.lastScaleTime,
     currentReplicas: status.currentReplicas,

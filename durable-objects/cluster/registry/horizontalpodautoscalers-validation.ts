@@ -3,9 +3,7 @@
 import { type FieldError, forbidden, invalid, notSupported, required } from "../../../kube/field-errors.ts";
 import { isPathSegmentName } from "../../../kube/names.ts";
 import { quantityNanos } from "./pod-resources.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: HPA specs are plain JSON from the client
-type Json = Record<string, any>;
+import type { LooseObject } from "../../../kube/types.ts";
 
 const MAX_PERIOD_SECONDS = 1800;
 const MAX_STABILIZATION_WINDOW_SECONDS = 3600;
@@ -21,7 +19,7 @@ const SELECT_POLICIES = ["Disabled", "Max", "Min"];
 const POLICY_TYPES = ["Percent", "Pods"];
 const CONTAINER_RESOURCES = new Set(["cpu", "memory", "ephemeral-storage"]);
 
-function crossVersionReference(ref: Json | undefined, field: string): FieldError[] {
+function crossVersionReference(ref: LooseObject | undefined, field: string): FieldError[] {
   const errs: FieldError[] = [];
   for (const part of ["kind", "name"] as const) {
     const value = ref?.[part];
@@ -37,7 +35,7 @@ const positive = (q: unknown) => {
 };
 
 /** validateMetricTarget. */
-function metricTarget(t: Json | undefined, field: string): FieldError[] {
+function metricTarget(t: LooseObject | undefined, field: string): FieldError[] {
   const errs: FieldError[] = [];
   const type = t?.type;
   if (!type) errs.push(required(`${field}.type`, "must specify a metric target type"));
@@ -52,7 +50,7 @@ function metricTarget(t: Json | undefined, field: string): FieldError[] {
 }
 
 /** validateResourceSource (and the container variant, which also names a container). */
-function resourceSource(src: Json, field: string, container: boolean): FieldError[] {
+function resourceSource(src: LooseObject, field: string, container: boolean): FieldError[] {
   const errs: FieldError[] = [];
   if (!src.name) errs.push(required(`${field}.name`, "must specify a resource name"));
   else if (!String(src.name).includes("/") && !CONTAINER_RESOURCES.has(src.name) && !src.name.startsWith("hugepages-"))
@@ -72,7 +70,7 @@ function resourceSource(src: Json, field: string, container: boolean): FieldErro
 }
 
 /** validateMetricSpec: the type names exactly one populated source. */
-function metricSpec(spec: Json, field: string): FieldError[] {
+function metricSpec(spec: LooseObject, field: string): FieldError[] {
   const errs: FieldError[] = [];
   if (!spec.type) errs.push(required(`${field}.type`, "must specify a metric source type"));
   const present = Object.values(SOURCE_FIELD).filter((f) => spec[f] !== undefined && spec[f] !== null);
@@ -88,7 +86,7 @@ function metricSpec(spec: Json, field: string): FieldError[] {
   return errs;
 }
 
-function scalingPolicy(p: Json, field: string): FieldError[] {
+function scalingPolicy(p: LooseObject, field: string): FieldError[] {
   const errs: FieldError[] = [];
   if (!POLICY_TYPES.includes(p.type)) errs.push(notSupported(`${field}.type`, p.type ?? "", POLICY_TYPES));
   if (!(p.value > 0)) errs.push(invalid(`${field}.value`, p.value ?? 0, "must be greater than zero"));
@@ -101,7 +99,7 @@ function scalingPolicy(p: Json, field: string): FieldError[] {
   return errs;
 }
 
-function scalingRules(rules: Json | undefined, field: string): FieldError[] {
+function scalingRules(rules: LooseObject | undefined, field: string): FieldError[] {
   if (!rules) return [];
   const errs: FieldError[] = [];
   const window = rules.stabilizationWindowSeconds;
@@ -117,14 +115,14 @@ function scalingRules(rules: Json | undefined, field: string): FieldError[] {
     );
   if (rules.selectPolicy !== undefined && !SELECT_POLICIES.includes(rules.selectPolicy))
     errs.push(notSupported(`${field}.selectPolicy`, rules.selectPolicy, SELECT_POLICIES));
-  const policies: Json[] = rules.policies ?? [];
+  const policies: LooseObject[] = rules.policies ?? [];
   if (policies.length === 0) errs.push(required(`${field}.policies`, "must specify at least one Policy"));
   for (const [i, p] of policies.entries()) errs.push(...scalingPolicy(p, `${field}.policies[${i}]`));
   return errs;
 }
 
 /** ValidateHorizontalPodAutoscalerSpec at spec (the lower bound for minReplicas is 1 without HPAScaleToZero). */
-export function validateHpaSpec(spec: Json): FieldError[] {
+export function validateHpaSpec(spec: LooseObject): FieldError[] {
   const errs: FieldError[] = [];
   const { minReplicas, maxReplicas } = spec;
   if (minReplicas !== undefined && minReplicas < 1)
@@ -135,7 +133,7 @@ export function validateHpaSpec(spec: Json): FieldError[] {
   const refErrs = crossVersionReference(spec.scaleTargetRef, "spec.scaleTargetRef");
   if (refErrs.length) errs.push(...refErrs);
   else
-    for (const [i, m] of ((spec.metrics ?? []) as Json[]).entries())
+    for (const [i, m] of ((spec.metrics ?? []) as LooseObject[]).entries())
       errs.push(...metricSpec(m ?? {}, `spec.metrics[${i}]`));
   if (spec.behavior) {
     errs.push(...scalingRules(spec.behavior.scaleUp, "spec.behavior.scaleUp"));

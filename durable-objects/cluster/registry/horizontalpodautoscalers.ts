@@ -1,13 +1,10 @@
 // autoscaling/v2 HorizontalPodAutoscaler, the storage version: SetDefaults_HorizontalPodAutoscaler,
 // ValidateHorizontalPodAutoscaler (horizontalpodautoscalers-validation.ts) and
 // printHorizontalPodAutoscaler's columns.
-import type { KubeObject } from "../../../kube/types.ts";
+import type { KubeObject, LooseObject } from "../../../kube/types.ts";
 import { ageColumn, column } from "./columns.ts";
 import { validateHpaSpec } from "./horizontalpodautoscalers-validation.ts";
 import type { ResourceKind } from "./types.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: HPA specs are plain JSON from the client
-type Json = Record<string, any>;
 
 /** autoscaling.DefaultCPUUtilization: the target when an HPA names no metric. */
 export const DEFAULT_CPU_UTILIZATION = 80;
@@ -29,7 +26,7 @@ const defaultScaleDown = () => ({
 });
 
 /** copyHPAScalingRules: the user's fields over the defaults. */
-function rulesWithDefaults(rules: Json | undefined, defaults: Json): Json {
+function rulesWithDefaults(rules: LooseObject | undefined, defaults: LooseObject): LooseObject {
   if (!rules) return defaults;
   const out = { ...rules };
   for (const f of ["selectPolicy", "stabilizationWindowSeconds", "policies"])
@@ -40,7 +37,7 @@ function rulesWithDefaults(rules: Json | undefined, defaults: Json): Json {
 
 export function defaultHpa(o: KubeObject): void {
   o.spec ??= {};
-  const spec: Json = o.spec;
+  const spec: LooseObject = o.spec;
   spec.minReplicas ??= 1;
   if (!Array.isArray(spec.metrics) || spec.metrics.length === 0)
     spec.metrics = [
@@ -59,7 +56,7 @@ export function defaultHpa(o: KubeObject): void {
 const percent = (n: unknown) => `${n}%`;
 
 /** One metric as TARGETS shows it: `cpu: 12%/50%`, `memory: <unknown>/200Mi`. */
-function formatMetric(spec: Json, status: Json | undefined): string {
+function formatMetric(spec: LooseObject, status: LooseObject | undefined): string {
   const source =
     spec.type === "Resource" ? spec.resource : spec.type === "ContainerResource" ? spec.containerResource : undefined;
   const current = status?.resource ?? status?.containerResource;
@@ -82,7 +79,7 @@ function formatMetric(spec: Json, status: Json | undefined): string {
 }
 
 /** formatHPAMetrics: the first two metrics, then how many more. */
-export function formatHpaMetrics(specs: Json[] | undefined, statuses: Json[] | undefined): string {
+export function formatHpaMetrics(specs: LooseObject[] | undefined, statuses: LooseObject[] | undefined): string {
   if (!specs?.length) return "<none>";
   const list = specs.map((s, i) => formatMetric(s ?? {}, statuses?.[i]));
   const shown = list.slice(0, 2).join(", ");

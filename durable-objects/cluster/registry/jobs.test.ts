@@ -1,17 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { fieldErrorText } from "../../../kube/field-errors.ts";
-import type { KubeObject } from "../../../kube/types.ts";
+import type { KubeObject, LooseObject } from "../../../kube/types.ts";
 import { CONTROLLER_UID_LABEL, JOB_NAME_LABEL, jobs } from "./jobs.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: test fixtures are loose JSON
-type Json = Record<string, any>;
 
 const UID = "0d4f7c3e-1111-2222-3333-444455556666";
 const podTemplate = (restartPolicy = "Never") => ({
   spec: { containers: [{ name: "pi", image: "perl" }], ...(restartPolicy ? { restartPolicy } : {}) },
 });
 
-function make(spec: Json, metadata: Json = {}): KubeObject {
+function make(spec: LooseObject, metadata: LooseObject = {}): KubeObject {
   const o: KubeObject = {
     apiVersion: "batch/v1",
     kind: "Job",
@@ -72,7 +69,7 @@ describe("job defaults and the generated selector", () => {
 });
 
 describe("job validation", () => {
-  it.each<[string, Json, string[]]>([
+  it.each<[string, LooseObject, string[]]>([
     [
       "no restart policy (defaulted to Always)",
       { template: podTemplate("") },
@@ -138,7 +135,7 @@ describe("job validation", () => {
 
 describe("job updates", () => {
   const old = make({ template: podTemplate() });
-  const update = (change: (s: Json) => void, base = old) => {
+  const update = (change: (s: LooseObject) => void, base = old) => {
     const next = structuredClone(base);
     change(next.spec);
     return (jobs.validateUpdate?.(next, base) ?? []).map(fieldErrorText);
@@ -171,13 +168,13 @@ describe("job updates", () => {
 
 describe("job table", () => {
   const now = Date.parse("2024-05-01T12:00:00Z");
-  const row = (spec: Json, status: Json, metadata: Json = {}) => {
+  const row = (spec: LooseObject, status: LooseObject, metadata: LooseObject = {}) => {
     const j = make(spec, metadata);
     j.status = status;
     return jobs.columns.slice(0, 3).map((c) => c.cell(j, { now }));
   };
 
-  it.each<[string, Json, Json, unknown[]]>([
+  it.each<[string, LooseObject, LooseObject, unknown[]]>([
     ["a new job", {}, {}, ["Running", "0/1", ""]],
     [
       "a running job",

@@ -3,7 +3,7 @@
 import { humanDuration } from "../../../kube/duration.ts";
 import { type FieldError, invalid, notSupported, required } from "../../../kube/field-errors.ts";
 import { isDNS1123Label } from "../../../kube/names.ts";
-import type { KubeObject } from "../../../kube/types.ts";
+import type { KubeObject, LooseObject } from "../../../kube/types.ts";
 import { ageColumn, column } from "./columns.ts";
 import { immutable, sameJson } from "./meta.ts";
 import { defaultPodTemplate, validatePodTemplate } from "./pod-spec.ts";
@@ -11,9 +11,6 @@ import type { PrintContext, ResourceKind } from "./types.ts";
 import { containersColumn, imagesColumn, selectorColumn } from "./workload-columns.ts";
 import { SELECTOR_MISMATCH, nonNegative, selectorMatches, validateLabelSelector } from "./workload-validation.ts";
 import { templateSpec } from "./pod-templates.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: job specs are plain JSON from the client
-type Json = Record<string, any>;
 
 export const CONTROLLER_UID_LABEL = "batch.kubernetes.io/controller-uid";
 export const JOB_NAME_LABEL = "batch.kubernetes.io/job-name";
@@ -23,7 +20,7 @@ const MAX_PARALLELISM_FOR_INDEXED_JOB = 100000;
 
 function defaultJob(o: KubeObject): void {
   o.spec ??= {};
-  const spec: Json = o.spec;
+  const spec: LooseObject = o.spec;
   if (spec.completions == null && spec.parallelism == null) spec.completions = 1;
   spec.parallelism ??= 1;
   spec.backoffLimit ??= spec.backoffLimitPerIndex != null ? 2147483647 : 6;
@@ -38,7 +35,7 @@ function defaultJob(o: KubeObject): void {
 
 /** generateSelector: label the pods with the job's uid and name, and select by the uid. */
 function generateSelector(o: KubeObject): void {
-  const spec: Json = o.spec;
+  const spec: LooseObject = o.spec;
   spec.template ??= {};
   spec.template.metadata ??= {};
   spec.template.metadata.labels ??= {};
@@ -68,7 +65,7 @@ function hasLabel(labels: Record<string, string> | undefined, key: string, expec
 
 /** validateGeneratedSelector: the generated labels and selector must be intact. */
 function validateGeneratedSelector(o: KubeObject): FieldError[] {
-  const spec: Json = o.spec ?? {};
+  const spec: LooseObject = o.spec ?? {};
   if (spec.manualSelector === true || !spec.selector) return [];
   const { name = "", uid = "" } = o.metadata;
   const errs: FieldError[] = uid ? [] : [required("metadata.uid")];
@@ -85,7 +82,7 @@ function validateGeneratedSelector(o: KubeObject): FieldError[] {
   return errs;
 }
 
-function restartPolicyErrors(spec: Json, field: string): FieldError[] {
+function restartPolicyErrors(spec: LooseObject, field: string): FieldError[] {
   const policy = spec.template?.spec?.restartPolicy;
   if (!policy || policy === "Always") return [required(field, 'valid values: "OnFailure", "Never"')];
   if (policy !== "OnFailure" && policy !== "Never") return [notSupported(field, policy, ["OnFailure", "Never"])];
@@ -94,7 +91,7 @@ function restartPolicyErrors(spec: Json, field: string): FieldError[] {
   return [];
 }
 
-function completionModeErrors(spec: Json, at: string): FieldError[] {
+function completionModeErrors(spec: LooseObject, at: string): FieldError[] {
   const mode = spec.completionMode;
   if (mode == null) return [];
   if (mode !== "NonIndexed" && mode !== "Indexed")
@@ -113,7 +110,7 @@ function completionModeErrors(spec: Json, at: string): FieldError[] {
   return errs;
 }
 
-function podReplacementErrors(spec: Json, at: string): FieldError[] {
+function podReplacementErrors(spec: LooseObject, at: string): FieldError[] {
   const policy = spec.podReplacementPolicy;
   if (policy == null) return [];
   const allowed = spec.podFailurePolicy ? ["Failed"] : ["Failed", "TerminatingOrFailed"];
@@ -121,7 +118,7 @@ function podReplacementErrors(spec: Json, at: string): FieldError[] {
 }
 
 /** validateJobSpec: the part shared with CronJob job templates, under `at` ("spec" or "spec.jobTemplate.spec"). */
-export function validateJobSpecCommon(spec: Json | undefined, at: string): FieldError[] {
+export function validateJobSpecCommon(spec: LooseObject | undefined, at: string): FieldError[] {
   const s = spec ?? {};
   const numbers = ["parallelism", "completions", "activeDeadlineSeconds", "backoffLimit", "ttlSecondsAfterFinished"];
   return [
@@ -134,7 +131,7 @@ export function validateJobSpecCommon(spec: Json | undefined, at: string): Field
 }
 
 /** ValidateJobSpec: the common part plus the selector rules. */
-function validateJobSpec(spec: Json | undefined): FieldError[] {
+function validateJobSpec(spec: LooseObject | undefined): FieldError[] {
   const s = spec ?? {};
   const errs = validateJobSpecCommon(s, "spec");
   if (!s.selector) errs.push(required("spec.selector"));
@@ -163,7 +160,7 @@ function validateJob(o: KubeObject): FieldError[] {
 }
 
 /** validateCompletions: elastic Indexed Jobs may change completions together with parallelism. */
-function completionsUpdateErrors(spec: Json, old: Json): FieldError[] {
+function completionsUpdateErrors(spec: LooseObject, old: LooseObject): FieldError[] {
   if (spec.completionMode !== "Indexed") return immutable("spec.completions", spec.completions, old.completions);
   if (sameJson(spec.completions, old.completions) || spec.completions == null) return [];
   return spec.completions === spec.parallelism
@@ -173,8 +170,8 @@ function completionsUpdateErrors(spec: Json, old: Json): FieldError[] {
 
 /** validatePodTemplateUpdate: a suspended job that never started may change its scheduling directives. */
 function templateUpdateErrors(o: KubeObject, old: KubeObject): FieldError[] {
-  const template: Json = o.spec?.template ?? {};
-  let before: Json = old.spec?.template ?? {};
+  const template: LooseObject = o.spec?.template ?? {};
+  let before: LooseObject = old.spec?.template ?? {};
   if (old.spec?.suspend === true && !old.status?.startTime) {
     before = structuredClone(before);
     before.metadata = {
@@ -191,8 +188,8 @@ function templateUpdateErrors(o: KubeObject, old: KubeObject): FieldError[] {
 }
 
 function validateJobUpdate(o: KubeObject, old: KubeObject): FieldError[] {
-  const spec: Json = o.spec ?? {};
-  const before: Json = old.spec ?? {};
+  const spec: LooseObject = o.spec ?? {};
+  const before: LooseObject = old.spec ?? {};
   return [
     ...completionsUpdateErrors(spec, before),
     ...immutable("spec.selector", spec.selector, before.selector),

@@ -3,6 +3,7 @@
 import { type FieldError, invalid, notSupported, forbidden } from "../../../kube/field-errors.ts";
 import { isQualifiedName } from "../../../kube/names.ts";
 import type { KubeObject } from "../../../kube/types.ts";
+import type { ApiContext } from "../context.ts";
 import { ageColumn, column } from "./columns.ts";
 import type { ResourceKind } from "./types.ts";
 
@@ -28,6 +29,14 @@ function validateLease(o: KubeObject): FieldError[] {
   return errs;
 }
 
+const NODE_LEASE_NAMESPACE = "kube-node-lease";
+
+/** The node leases come from the heartbeat table (ctx.nodeLeases), never from the store. */
+function nodeLeases(ctx: ApiContext, namespace: string | undefined): KubeObject[] {
+  if (!ctx.nodeLeases || (namespace !== undefined && namespace !== NODE_LEASE_NAMESPACE)) return [];
+  return ctx.nodeLeases();
+}
+
 export const leases: ResourceKind = {
   group: "coordination.k8s.io",
   version: "v1",
@@ -46,4 +55,5 @@ export const leases: ResourceKind = {
     ageColumn,
   ],
   validate: validateLease,
+  unstoredObjects: nodeLeases,
 };

@@ -4,6 +4,8 @@ import { type FieldError, invalid } from "../../../kube/field-errors.ts";
 import { isQualifiedName } from "../../../kube/names.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import { forbiddenFor } from "../auth/forbidden.ts";
+import { type ApiContext, timestamp } from "../context.ts";
+import { beginNamespaceDeletion } from "../writes/namespace-lifecycle.ts";
 import { ageColumn, column } from "./columns.ts";
 import { kubeFinalizerErrors } from "./meta.ts";
 import type { ResourceKind } from "./types.ts";
@@ -22,6 +24,21 @@ function specFinalizerErrors(o: KubeObject): FieldError[] {
     ...isQualifiedName(f).map((msg) => invalid(field, f, msg)),
     ...kubeFinalizerErrors(f, field),
   ]);
+}
+
+/** Every namespace gets its "default" ServiceAccount in the write that creates it (upstream's serviceaccount controller). */
+function ensureDefaultServiceAccount(ctx: ApiContext, ns: KubeObject): void {
+  const namespace = ns.metadata.name!;
+  if (ctx.store.get("serviceaccounts", namespace, "default")) return;
+  ctx.store.put(
+    "serviceaccounts",
+    {
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata: { name: "default", namespace, uid: crypto.randomUUID(), creationTimestamp: timestamp(ctx.now()) },
+    },
+    "ADDED",
+  );
 }
 
 export const namespaces: ResourceKind = {
@@ -52,4 +69,6 @@ export const namespaces: ResourceKind = {
     const name = o.metadata.name ?? "";
     if (IMMORTAL.has(name)) throw forbiddenFor("", "namespaces", name, "this namespace may not be deleted");
   },
+  afterCreate: ensureDefaultServiceAccount,
+  beginDeletion: beginNamespaceDeletion,
 };

@@ -1,12 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { fieldErrorText } from "../../../kube/field-errors.ts";
-import type { KubeObject } from "../../../kube/types.ts";
+import type { KubeObject, LooseObject } from "../../../kube/types.ts";
 import { networkPolicies, parseAnyCIDR } from "./networkpolicies.ts";
 
-// biome-ignore lint/suspicious/noExplicitAny: test fixtures are loose JSON
-type Json = Record<string, any>;
-
-const policy = (spec: Json): KubeObject => {
+const policy = (spec: LooseObject): KubeObject => {
   const o: KubeObject = {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
@@ -16,7 +13,7 @@ const policy = (spec: Json): KubeObject => {
   networkPolicies.defaults?.(o);
   return o;
 };
-const errors = (spec: Json) => (networkPolicies.validate?.(policy(spec)) ?? []).map(fieldErrorText);
+const errors = (spec: LooseObject) => (networkPolicies.validate?.(policy(spec)) ?? []).map(fieldErrorText);
 
 describe("NetworkPolicy defaults (SetDefaults_NetworkPolicy)", () => {
   it.each([

@@ -1,13 +1,10 @@
 import { expect, it } from "vitest";
 import { fieldErrorText } from "../../../kube/field-errors.ts";
-import type { KubeObject } from "../../../kube/types.ts";
+import type { KubeObject, LooseObject } from "../../../kube/types.ts";
 import { validateEphemeralContainersUpdate } from "./pod-ephemeral.ts";
 import { pods } from "./pods.ts";
 
-// biome-ignore lint/suspicious/noExplicitAny: test fixtures are loose pod JSON
-type Json = Record<string, any>;
-
-function stored(ephemeral: Json[] = [], annotations?: Record<string, string>): KubeObject {
+function stored(ephemeral: LooseObject[] = [], annotations?: Record<string, string>): KubeObject {
   const p: KubeObject = {
     apiVersion: "v1",
     kind: "Pod",

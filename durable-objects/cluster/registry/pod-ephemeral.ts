@@ -2,12 +2,9 @@
 // validation, and ValidatePodEphemeralContainersUpdate for the pods/ephemeralcontainers subresource,
 // through which alone they are added.
 import { duplicate, type FieldError, forbidden, notFound } from "../../../kube/field-errors.ts";
-import type { KubeObject } from "../../../kube/types.ts";
+import type { KubeObject, LooseObject } from "../../../kube/types.ts";
 import { sameJson } from "./meta.ts";
 import { validateCommon, validateImagesOnlyForPod } from "./pod-containers.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: containers are plain JSON from the client
-type Json = Record<string, any>;
 
 const NOT_FOR_EPHEMERAL = "cannot be set for an Ephemeral Container";
 const MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror";
@@ -31,15 +28,17 @@ const FORBIDDEN_FIELDS = [
 function isZero(v: unknown): boolean {
   if (v === undefined || v === null || v === false || v === 0 || v === "") return true;
   if (Array.isArray(v)) return v.length === 0;
-  if (typeof v === "object") return Object.values(v as Json).every(isZero);
+  if (typeof v === "object") return Object.values(v as LooseObject).every(isZero);
   return false;
 }
 
 /** validateEphemeralContainers: at `field` (spec.ephemeralContainers) of a pod whose other containers are given. */
-export function validateEphemeralContainers(spec: Json, volumes: Set<string>, field: string): FieldError[] {
-  const list: Json[] = spec.ephemeralContainers ?? [];
+export function validateEphemeralContainers(spec: LooseObject, volumes: Set<string>, field: string): FieldError[] {
+  const list: LooseObject[] = spec.ephemeralContainers ?? [];
   if (list.length === 0) return [];
-  const others = new Set<string>([...(spec.containers ?? []), ...(spec.initContainers ?? [])].map((c: Json) => c.name));
+  const others = new Set<string>(
+    [...(spec.containers ?? []), ...(spec.initContainers ?? [])].map((c: LooseObject) => c.name),
+  );
   const names = new Set(others);
   const errs: FieldError[] = [];
   list.forEach((ec, i) => {
@@ -50,7 +49,7 @@ export function validateEphemeralContainers(spec: Json, volumes: Set<string>, fi
     if (ec.targetContainerName && !others.has(ec.targetContainerName))
       errs.push(notFound(`${at}.targetContainerName`, ec.targetContainerName));
     for (const f of FORBIDDEN_FIELDS) if (!isZero(ec[f])) errs.push(forbidden(`${at}.${f}`, NOT_FOR_EPHEMERAL));
-    (ec.volumeMounts ?? []).forEach((m: Json, j: number) => {
+    (ec.volumeMounts ?? []).forEach((m: LooseObject, j: number) => {
       for (const sub of ["subPath", "subPathExpr"])
         if (m[sub]) errs.push(forbidden(`${at}.volumeMounts[${j}].${sub}`, NOT_FOR_EPHEMERAL));
     });
@@ -67,10 +66,12 @@ export function validateEphemeralContainers(spec: Json, volumes: Set<string>, fi
 export function validateEphemeralContainersUpdate(pod: KubeObject, old: KubeObject): FieldError[] {
   if (old.metadata.annotations?.[MIRROR_POD_ANNOTATION] !== undefined)
     return [forbidden("", "static pods do not support ephemeral containers")];
-  const next = new Map<string, Json>(((pod.spec?.ephemeralContainers ?? []) as Json[]).map((c) => [c.name, c]));
+  const next = new Map<string, LooseObject>(
+    ((pod.spec?.ephemeralContainers ?? []) as LooseObject[]).map((c) => [c.name, c]),
+  );
   const errs: FieldError[] = [];
   const field = "spec.ephemeralContainers";
-  for (const before of (old.spec?.ephemeralContainers ?? []) as Json[]) {
+  for (const before of (old.spec?.ephemeralContainers ?? []) as LooseObject[]) {
     const after = next.get(before.name);
     if (!after) errs.push(forbidden(field, `existing ephemeral containers "${before.name}" may not be removed\n`));
     else if (!sameJson(before, after))

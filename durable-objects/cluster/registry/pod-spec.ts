@@ -10,9 +10,7 @@ import {
   validateImagesOnlyForPod,
   validateInitContainers,
 } from "./pod-containers.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: pod specs are plain JSON from the client
-type Json = Record<string, any>;
+import type { LooseObject } from "../../../kube/types.ts";
 
 // ---------------------------------------------------------------- defaults
 
@@ -27,13 +25,13 @@ export function defaultPullPolicy(image: string | undefined): "Always" | "IfNotP
   return tag === "" && !digest ? "Always" : "IfNotPresent";
 }
 
-function defaultHttpGet(action: Json | undefined): void {
+function defaultHttpGet(action: LooseObject | undefined): void {
   if (!action) return;
   action.path ||= "/";
   action.scheme ||= "HTTP";
 }
 
-function defaultProbe(probe: Json | undefined): void {
+function defaultProbe(probe: LooseObject | undefined): void {
   if (!probe) return;
   probe.timeoutSeconds ||= 1;
   probe.periodSeconds ||= 10;
@@ -42,7 +40,7 @@ function defaultProbe(probe: Json | undefined): void {
   defaultHttpGet(probe.httpGet);
 }
 
-function defaultEnv(env: Json[] | undefined): void {
+function defaultEnv(env: LooseObject[] | undefined): void {
   for (const ev of env ?? []) {
     const from = ev.valueFrom;
     if (from?.fieldRef) from.fieldRef.apiVersion ||= "v1";
@@ -50,7 +48,7 @@ function defaultEnv(env: Json[] | undefined): void {
   }
 }
 
-function defaultContainer(ctr: Json): void {
+function defaultContainer(ctr: LooseObject): void {
   ctr.imagePullPolicy ||= defaultPullPolicy(ctr.image);
   ctr.terminationMessagePath ||= "/dev/termination-log";
   ctr.terminationMessagePolicy ||= "File";
@@ -94,9 +92,9 @@ export const VOLUME_TYPES = [
   "image",
 ];
 
-const sourcesOf = (v: Json) => VOLUME_TYPES.filter((t) => v[t] !== undefined && v[t] !== null);
+const sourcesOf = (v: LooseObject) => VOLUME_TYPES.filter((t) => v[t] !== undefined && v[t] !== null);
 
-function defaultVolume(v: Json): void {
+function defaultVolume(v: LooseObject): void {
   if (sourcesOf(v).length === 0) v.emptyDir = {};
   for (const t of ["secret", "configMap", "downwardAPI", "projected"]) if (v[t]) v[t].defaultMode ??= 0o644;
   if (v.hostPath) v.hostPath.type ??= "";
@@ -108,7 +106,7 @@ function defaultVolume(v: Json): void {
 }
 
 /** SetDefaults_PodSpec plus the nested container, volume and probe defaults. */
-export function defaultPodSpec(spec: Json): void {
+export function defaultPodSpec(spec: LooseObject): void {
   spec.dnsPolicy ||= "ClusterFirst";
   spec.restartPolicy ||= "Always";
   spec.securityContext ??= {};
@@ -123,7 +121,7 @@ export function defaultPodSpec(spec: Json): void {
 }
 
 /** Defaults for an embedded PodTemplateSpec (creating missing spec objects as Go's zero values would). */
-export function defaultPodTemplate(template: Json | undefined): Json {
+export function defaultPodTemplate(template: LooseObject | undefined): LooseObject {
   const t = template ?? {};
   t.spec ??= {};
   defaultPodSpec(t.spec);
@@ -137,7 +135,7 @@ export interface PodSpecOptions {
   isPod: boolean;
 }
 
-function volumeSourceErrors(v: Json, at: string): FieldError[] {
+function volumeSourceErrors(v: LooseObject, at: string): FieldError[] {
   const sources = sourcesOf(v);
   if (sources.length === 0) return [required(at, "must specify a volume type")];
   const errs = sources.slice(1).map((t) => forbidden(`${at}.${t}`, "may not specify more than 1 volume type"));
@@ -146,7 +144,7 @@ function volumeSourceErrors(v: Json, at: string): FieldError[] {
   if (v.persistentVolumeClaim && !v.persistentVolumeClaim.claimName)
     errs.push(required(`${at}.persistentVolumeClaim.claimName`));
   if (v.hostPath && !v.hostPath.path) errs.push(required(`${at}.hostPath.path`));
-  (v.projected?.sources ?? []).forEach((src: Json, i: number) => {
+  (v.projected?.sources ?? []).forEach((src: LooseObject, i: number) => {
     const token = src?.serviceAccountToken;
     if (!token) return;
     const seconds = `${at}.projected.sources[${i}].serviceAccountToken.expirationSeconds`;
@@ -161,7 +159,7 @@ function volumeSourceErrors(v: Json, at: string): FieldError[] {
 }
 
 /** ValidateVolumes: returns the errors and the names of the volumes that passed. */
-function validateVolumes(volumes: Json[] | undefined, field: string): [FieldError[], Set<string>] {
+function validateVolumes(volumes: LooseObject[] | undefined, field: string): [FieldError[], Set<string>] {
   const errs: FieldError[] = [];
   const names = new Set<string>();
   (volumes ?? []).forEach((v, i) => {
@@ -188,7 +186,7 @@ function oneOf(value: string | undefined, allowed: string[], field: string): Fie
 const EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
 
 /** ValidateTolerations. */
-export function validateTolerations(tolerations: Json[] | undefined, field: string): FieldError[] {
+export function validateTolerations(tolerations: LooseObject[] | undefined, field: string): FieldError[] {
   const errs: FieldError[] = [];
   (tolerations ?? []).forEach((t, i) => {
     const at = `${field}[${i}]`;
@@ -213,7 +211,7 @@ export function validateTolerations(tolerations: Json[] | undefined, field: stri
   return errs;
 }
 
-function validateSchedulingGates(gates: Json[] | undefined, field: string): FieldError[] {
+function validateSchedulingGates(gates: LooseObject[] | undefined, field: string): FieldError[] {
   const errs: FieldError[] = [];
   const seen = new Set<string>();
   (gates ?? []).forEach((g, i) => {
@@ -225,12 +223,12 @@ function validateSchedulingGates(gates: Json[] | undefined, field: string): Fiel
 }
 
 /** validatePodHostNetworkDeps: with the host's network, a host port must equal its container port. */
-function hostNetworkErrors(spec: Json, field: string, opts: PodSpecOptions): FieldError[] {
+function hostNetworkErrors(spec: LooseObject, field: string, opts: PodSpecOptions): FieldError[] {
   if (!spec.hostNetwork) return [];
   const errs: FieldError[] = [];
   for (const list of ["containers", "initContainers"])
-    (spec[list] ?? []).forEach((ctr: Json, i: number) => {
-      (ctr.ports ?? []).forEach((p: Json, j: number) => {
+    (spec[list] ?? []).forEach((ctr: LooseObject, i: number) => {
+      (ctr.ports ?? []).forEach((p: LooseObject, j: number) => {
         const hostPort = p.hostPort ?? 0;
         if (hostPort === p.containerPort || (!opts.isPod && hostPort === 0)) return;
         const at = `${field}.${list}[${i}].ports[${j}].hostPort`;
@@ -240,7 +238,7 @@ function hostNetworkErrors(spec: Json, field: string, opts: PodSpecOptions): Fie
   return errs;
 }
 
-function validatePodLevel(spec: Json, field: string): FieldError[] {
+function validatePodLevel(spec: LooseObject, field: string): FieldError[] {
   const errs = [
     ...oneOf(spec.restartPolicy, ["Always", "OnFailure", "Never"], `${field}.restartPolicy`),
     ...oneOf(spec.dnsPolicy, ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"], `${field}.dnsPolicy`),
@@ -264,7 +262,7 @@ function validatePodLevel(spec: Json, field: string): FieldError[] {
 }
 
 /** ValidatePodSpec at `field` (e.g. "spec" or "spec.template.spec"). */
-export function validatePodSpec(spec: Json | undefined, field: string, opts: PodSpecOptions): FieldError[] {
+export function validatePodSpec(spec: LooseObject | undefined, field: string, opts: PodSpecOptions): FieldError[] {
   const s = spec ?? {};
   const [errs, volumes] = validateVolumes(s.volumes, `${field}.volumes`);
   errs.push(...validateContainers(s.containers, volumes, `${field}.containers`));
@@ -280,7 +278,7 @@ export function validatePodSpec(spec: Json | undefined, field: string, opts: Pod
 }
 
 /** ValidatePodTemplateSpec at `field` (e.g. "spec.template"). Upstream reports labels at `<field>.labels`. */
-export function validatePodTemplate(template: Json | undefined, field: string): FieldError[] {
+export function validatePodTemplate(template: LooseObject | undefined, field: string): FieldError[] {
   const meta = template?.metadata ?? {};
   const errs = [
     ...validateLabels(meta.labels, `${field}.labels`),

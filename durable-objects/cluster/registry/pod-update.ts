@@ -2,11 +2,8 @@
 // fields. Field-level rules come first; then the spec, with the mutable fields taken from the
 // old pod, must equal the old spec.
 import { type FieldError, forbidden, invalid } from "../../../kube/field-errors.ts";
-import type { KubeObject } from "../../../kube/types.ts";
+import type { KubeObject, LooseObject } from "../../../kube/types.ts";
 import { sameJson } from "./meta.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: pod specs are plain JSON from the client
-type Json = Record<string, any>;
 
 /**
  * Upstream's message. Upstream appends a newline and a Go cmp.Diff of the two specs; we leave the
@@ -18,7 +15,7 @@ export const POD_UPDATE_FORBIDDEN =
 const MAX_INT32 = 2147483647;
 const num = (v: unknown): number | undefined => (typeof v === "number" ? v : undefined);
 
-function activeDeadlineErrors(spec: Json, old: Json): FieldError[] {
+function activeDeadlineErrors(spec: LooseObject, old: LooseObject): FieldError[] {
   const field = "spec.activeDeadlineSeconds";
   const next = num(spec.activeDeadlineSeconds);
   const before = num(old.activeDeadlineSeconds);
@@ -31,7 +28,7 @@ function activeDeadlineErrors(spec: Json, old: Json): FieldError[] {
 }
 
 /** validateOnlyAddedTolerations: every old toleration must survive, except for its tolerationSeconds. */
-function tolerationErrors(next: Json[] | undefined, old: Json[] | undefined): FieldError[] {
+function tolerationErrors(next: LooseObject[] | undefined, old: LooseObject[] | undefined): FieldError[] {
   for (const o of old ?? []) {
     const kept = (next ?? []).some((n) => sameJson({ ...o, tolerationSeconds: n.tolerationSeconds }, n));
     if (!kept)
@@ -41,7 +38,7 @@ function tolerationErrors(next: Json[] | undefined, old: Json[] | undefined): Fi
 }
 
 /** validateOnlyDeletedSchedulingGates. */
-function schedulingGateErrors(next: Json[] | undefined, old: Json[] | undefined): FieldError[] {
+function schedulingGateErrors(next: LooseObject[] | undefined, old: LooseObject[] | undefined): FieldError[] {
   const before = new Set((old ?? []).map((g) => g.name));
   const errs: FieldError[] = [];
   (next ?? []).forEach((g, i) => {
@@ -57,10 +54,10 @@ function schedulingGateErrors(next: Json[] | undefined, old: Json[] | undefined)
 }
 
 /** The new spec with every field a pod update may change reset to the old pod's value. */
-function munged(spec: Json, old: Json): Json {
+function munged(spec: LooseObject, old: LooseObject): LooseObject {
   const m = structuredClone(spec);
   for (const list of ["containers", "initContainers"])
-    (m[list] ?? []).forEach((c: Json, i: number) => {
+    (m[list] ?? []).forEach((c: LooseObject, i: number) => {
       c.image = old[list][i].image;
     });
   m.activeDeadlineSeconds = old.activeDeadlineSeconds;
@@ -74,8 +71,8 @@ function munged(spec: Json, old: Json): Json {
 
 /** The update rules of a pod's spec (metadata and the new spec itself are validated elsewhere). */
 export function validatePodUpdate(pod: KubeObject, old: KubeObject): FieldError[] {
-  const spec: Json = pod.spec ?? {};
-  const before: Json = old.spec ?? {};
+  const spec: LooseObject = pod.spec ?? {};
+  const before: LooseObject = old.spec ?? {};
   for (const list of ["containers", "initContainers"])
     if ((spec[list] ?? []).length !== (before[list] ?? []).length)
       return [forbidden(`spec.${list}`, "pod updates may not add or remove containers")];

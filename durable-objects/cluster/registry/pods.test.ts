@@ -1,20 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { fieldErrorText } from "../../../kube/field-errors.ts";
-import type { KubeObject } from "../../../kube/types.ts";
+import type { KubeObject, LooseObject } from "../../../kube/types.ts";
 import { defaultPullPolicy } from "./pod-spec.ts";
 import { podQOSClass, quantityNanos } from "./pod-resources.ts";
 import { POD_UPDATE_FORBIDDEN } from "./pod-update.ts";
 import { podGracePeriod, pods } from "./pods.ts";
 
-// biome-ignore lint/suspicious/noExplicitAny: test fixtures are loose pod JSON
-type Json = Record<string, any>;
-
-function pod(spec: Json, metadata: Json = {}): KubeObject {
+function pod(spec: LooseObject, metadata: LooseObject = {}): KubeObject {
   return { apiVersion: "v1", kind: "Pod", metadata: { name: "p", namespace: "default", ...metadata }, spec };
 }
 
 /** A pod as the API stores it: prepared and defaulted. */
-function created(spec: Json, metadata: Json = {}): KubeObject {
+function created(spec: LooseObject, metadata: LooseObject = {}): KubeObject {
   const p = pod(structuredClone(spec), metadata);
   pods.prepareForCreate?.(p);
   pods.defaults?.(p);
@@ -140,7 +137,7 @@ describe("defaultPullPolicy", () => {
 });
 
 describe("QoS and quantities", () => {
-  it.each<[string, Json, string]>([
+  it.each<[string, LooseObject, string]>([
     ["no resources", { containers: [{ name: "a" }] }, "BestEffort"],
     [
       "equal requests and limits",
@@ -180,12 +177,12 @@ describe("QoS and quantities", () => {
 });
 
 describe("pod validation", () => {
-  const valid = (spec: Json) => created(spec);
+  const valid = (spec: LooseObject) => created(spec);
   it("accepts a defaulted pod", () => {
     expect(texts(valid(nginx))).toEqual([]);
   });
 
-  it.each<[string, Json, string[]]>([
+  it.each<[string, LooseObject, string[]]>([
     ["no containers", { containers: [] }, ["spec.containers: Required value"]],
     ["no image", { containers: [{ name: "web" }] }, ["spec.containers[0].image: Required value"]],
     [
@@ -349,14 +346,14 @@ describe("pod updates", () => {
     activeDeadlineSeconds: 100,
     tolerations: [{ key: "dedicated", operator: "Equal", value: "web", effect: "NoSchedule" }],
   });
-  const update = (change: (spec: Json) => void) => {
+  const update = (change: (spec: LooseObject) => void) => {
     const next = structuredClone(old);
     change(next.spec);
     pods.defaults?.(next);
     return (pods.validateUpdate?.(next, old) ?? []).map(fieldErrorText);
   };
 
-  it.each<[string, (s: Json) => void, string[]]>([
+  it.each<[string, (s: LooseObject) => void, string[]]>([
     ["nothing changed", () => {}, []],
     [
       "a new image",
@@ -482,7 +479,7 @@ describe("pod table and fields", () => {
 });
 
 describe("grace period", () => {
-  const bound = (extra: Json = {}, status: Json = { phase: "Running" }) => ({
+  const bound = (extra: LooseObject = {}, status: LooseObject = { phase: "Running" }) => ({
     ...pod({ ...nginx, nodeName: "n1", terminationGracePeriodSeconds: 30, ...extra }),
     status,
   });

@@ -2,7 +2,7 @@
 // Priority admission plugins), the strategy of pkg/registry/core/pod, and printPod's columns.
 import { TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE } from "../../../kube/well-known-taints.ts";
 import { type FieldError, forbidden } from "../../../kube/field-errors.ts";
-import type { KubeObject } from "../../../kube/types.ts";
+import type { KubeObject, LooseObject } from "../../../kube/types.ts";
 import { ageColumn, column, wide } from "./columns.ts";
 import { defaultPodSpec, validatePodSpec } from "./pod-spec.ts";
 import { defaultRequestsFromLimits, podQOSClass } from "./pod-resources.ts";
@@ -10,9 +10,6 @@ import { podCells, podIP, readinessGatesCell } from "./pod-status.ts";
 import { validateEphemeralContainersUpdate } from "./pod-ephemeral.ts";
 import { validatePodUpdate } from "./pod-update.ts";
 import type { PrintContext, ResourceKind } from "./types.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: pod specs are plain JSON from the client
-type Json = Record<string, any>;
 
 const MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror";
 const DEFAULT_TOLERATION_SECONDS = 300;
@@ -24,8 +21,8 @@ const SYSTEM_PRIORITIES: Record<string, number> = {
 };
 
 /** DefaultTolerationSeconds admission: tolerate not-ready/unreachable nodes for 5 minutes. */
-function defaultTolerations(spec: Json): void {
-  const tolerations: Json[] = spec.tolerations ?? [];
+function defaultTolerations(spec: LooseObject): void {
+  const tolerations: LooseObject[] = spec.tolerations ?? [];
   const covers = (key: string) =>
     tolerations.some((t) => (t.key === key || !t.key) && (t.effect === "NoExecute" || !t.effect));
   for (const key of [TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE])
@@ -35,7 +32,7 @@ function defaultTolerations(spec: Json): void {
 }
 
 /** SetDefaults_Pod: with the host's network, container ports are host ports too. */
-function defaultHostNetworkPorts(spec: Json): void {
+function defaultHostNetworkPorts(spec: LooseObject): void {
   if (!spec.hostNetwork) return;
   for (const ctr of [...(spec.containers ?? []), ...(spec.initContainers ?? [])])
     for (const port of ctr.ports ?? []) if (!port.hostPort) port.hostPort = port.containerPort;
@@ -43,7 +40,7 @@ function defaultHostNetworkPorts(spec: Json): void {
 
 function defaultPod(pod: KubeObject): void {
   pod.spec ??= {};
-  const spec: Json = pod.spec;
+  const spec: LooseObject = pod.spec;
   for (const ctr of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) defaultRequestsFromLimits(ctr);
   spec.enableServiceLinks ??= true;
   defaultHostNetworkPorts(spec);
@@ -67,7 +64,7 @@ function validatePodCreate(pod: KubeObject): FieldError[] {
 
 function prepareForCreate(pod: KubeObject): void {
   defaultPod(pod);
-  const status: Json = { phase: "Pending", qosClass: podQOSClass(pod.spec) };
+  const status: LooseObject = { phase: "Pending", qosClass: podQOSClass(pod.spec) };
   if ((pod.spec.schedulingGates ?? []).length > 0)
     status.conditions = [
       {

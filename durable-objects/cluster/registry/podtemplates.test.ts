@@ -1,12 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { fieldErrorText } from "../../../kube/field-errors.ts";
-import type { KubeObject } from "../../../kube/types.ts";
+import type { KubeObject, LooseObject } from "../../../kube/types.ts";
 import { podTemplates } from "./podtemplates.ts";
 
-// biome-ignore lint/suspicious/noExplicitAny: test fixtures are loose JSON
-type Json = Record<string, any>;
-
-function make(template: Json): KubeObject {
+function make(template: LooseObject): KubeObject {
   const o: KubeObject = { apiVersion: "v1", kind: "PodTemplate", metadata: { name: "t" }, template };
   podTemplates.defaults?.(o);
   return o;
@@ -15,7 +12,7 @@ function make(template: Json): KubeObject {
 describe("pod templates", () => {
   it("defaults the template's pod spec", () => {
     const t = make({ spec: { containers: [{ name: "c", image: "busybox" }] } });
-    expect((t.template as Json).spec).toMatchObject({ restartPolicy: "Always", dnsPolicy: "ClusterFirst" });
+    expect((t.template as LooseObject).spec).toMatchObject({ restartPolicy: "Always", dnsPolicy: "ClusterFirst" });
   });
 
   it("validates the template as a pod template (ValidatePodTemplate)", () => {

@@ -1,24 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { fieldErrorText } from "../../../kube/field-errors.ts";
-import type { KubeObject } from "../../../kube/types.ts";
+import type { KubeObject, LooseObject } from "../../../kube/types.ts";
 import { replicationControllers as rcs } from "./replicationcontrollers.ts";
 
-// biome-ignore lint/suspicious/noExplicitAny: test fixtures are loose JSON
-type Json = Record<string, any>;
-
-const template = (extra: Json = {}) => ({
+const template = (extra: LooseObject = {}) => ({
   metadata: { labels: { app: "nginx" } },
   spec: { containers: [{ name: "nginx", image: "nginx" }], ...extra },
 });
 
-function make(spec: Json, labels?: Record<string, string>): KubeObject {
+function make(spec: LooseObject, labels?: Record<string, string>): KubeObject {
   const o: KubeObject = { apiVersion: "v1", kind: "ReplicationController", metadata: { name: "x", labels }, spec };
   rcs.prepareForCreate?.(o);
   rcs.defaults?.(o);
   return o;
 }
 
-const texts = (spec: Json) => (rcs.validate?.(make(spec)) ?? []).map(fieldErrorText);
+const texts = (spec: LooseObject) => (rcs.validate?.(make(spec)) ?? []).map(fieldErrorText);
 
 describe("replication controllers", () => {
   it("defaults the selector, its own labels and replicas from the template (SetDefaults_ReplicationController)", () => {
@@ -35,7 +32,7 @@ describe("replication controllers", () => {
     expect([rc.spec.selector, rc.metadata.labels, rc.spec.replicas]).toEqual([{ app: "nginx" }, { tier: "web" }, 0]);
   });
 
-  it.each<[string, Json, string[]]>([
+  it.each<[string, LooseObject, string[]]>([
     ["a valid controller", { replicas: 3, template: template() }, []],
     [
       "no template labels: no selector to default",

@@ -4,6 +4,7 @@
 import { type FieldError, invalid } from "../../../kube/field-errors.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import { parseIP } from "../../../kube/ipv4.ts";
+import type { ApiContext } from "../context.ts";
 import { clusterIPsOf, needsHealthCheck, needsNodePorts, portsOf } from "./services.ts";
 
 export const SERVICE_CIDR = "10.96.0.0/12";
@@ -100,6 +101,20 @@ function checkOrAllocatePort(
   if (used.has(current)) return { errors: [invalid(field, current, "provided port is already allocated")] };
   used.add(current);
   return { port: current, errors: [] };
+}
+
+/** The cluster IPs and node ports every other Service holds. */
+export function usedByOtherServices(ctx: ApiContext, self: KubeObject): UsedAddresses {
+  const clusterIPs = new Set<string>();
+  const nodePorts = new Set<number>();
+  for (const entry of ctx.store.list("services")) {
+    const svc = entry.object;
+    if (svc.metadata.uid === self.metadata.uid) continue;
+    for (const ip of svc.spec?.clusterIPs ?? [svc.spec?.clusterIP]) if (ip && ip !== "None") clusterIPs.add(ip);
+    for (const p of svc.spec?.ports ?? []) if (p.nodePort) nodePorts.add(p.nodePort);
+    if (svc.spec?.healthCheckNodePort) nodePorts.add(svc.spec.healthCheckNodePort);
+  }
+  return { clusterIPs, nodePorts };
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   protocolErrors,
 } from "./endpoints.ts";
 import { validateLabels } from "./meta.ts";
+import { assignServiceAddresses, prepareServiceUpdate, usedByOtherServices } from "./services-alloc.ts";
 import type { ResourceKind } from "./types.ts";
 
 export interface ServicePort {
@@ -358,4 +359,8 @@ export const services: ResourceKind = {
   },
   validate: validateService,
   validateUpdate: validateServiceUpdate,
+  allocate(ctx, svc, old) {
+    if (old) prepareServiceUpdate(svc, old);
+    return assignServiceAddresses(svc, usedByOtherServices(ctx, svc));
+  },
 };

@@ -1,7 +1,7 @@
 // apps/v1 StatefulSet: SetDefaults_StatefulSet, ValidateStatefulSetSpec / ValidateStatefulSetUpdate,
 // and printStatefulSet's columns.
 import { type FieldError, forbidden, invalid, notSupported, required } from "../../../kube/field-errors.ts";
-import type { KubeObject } from "../../../kube/types.ts";
+import type { KubeObject, LooseObject } from "../../../kube/types.ts";
 import { ageColumn, column } from "./columns.ts";
 import { sameJson } from "./meta.ts";
 import { defaultPodTemplate, validatePodTemplate } from "./pod-spec.ts";
@@ -10,12 +10,9 @@ import { containersColumn, imagesColumn, readyOfDesired, selectorString } from "
 import { nonNegative, validateWorkloadSelector } from "./workload-validation.ts";
 import { templateSpec } from "./pod-templates.ts";
 
-// biome-ignore lint/suspicious/noExplicitAny: workload specs are plain JSON from the client
-type Json = Record<string, any>;
-
 function defaultStatefulSet(o: KubeObject): void {
   o.spec ??= {};
-  const spec: Json = o.spec;
+  const spec: LooseObject = o.spec;
   spec.podManagementPolicy ||= "OrderedReady";
   spec.updateStrategy ??= {};
   if (!spec.updateStrategy.type) {
@@ -34,7 +31,7 @@ function defaultStatefulSet(o: KubeObject): void {
 
 const RETENTION = ["Retain", "Delete"];
 
-function validateUpdateStrategy(strategy: Json | undefined): FieldError[] {
+function validateUpdateStrategy(strategy: LooseObject | undefined): FieldError[] {
   const field = "spec.updateStrategy";
   switch (strategy?.type) {
     case undefined:
@@ -51,7 +48,7 @@ function validateUpdateStrategy(strategy: Json | undefined): FieldError[] {
   }
 }
 
-function validateRetention(policy: Json | undefined): FieldError[] {
+function validateRetention(policy: LooseObject | undefined): FieldError[] {
   const field = "spec.persistentVolumeClaimRetentionPolicy";
   if (!policy) return [];
   return ["whenDeleted", "whenScaled"].flatMap((k) =>
@@ -61,7 +58,7 @@ function validateRetention(policy: Json | undefined): FieldError[] {
 
 /** ValidateStatefulSetSpec, in upstream's order. */
 function validateStatefulSet(o: KubeObject): FieldError[] {
-  const spec: Json = o.spec ?? {};
+  const spec: LooseObject = o.spec ?? {};
   const errs: FieldError[] = [];
   if (!["OrderedReady", "Parallel"].includes(spec.podManagementPolicy))
     errs.push(
@@ -79,7 +76,7 @@ function validateStatefulSet(o: KubeObject): FieldError[] {
   );
   errs.push(...validateWorkloadSelector(spec, { emptyWord: "statefulset" }));
   errs.push(...validatePodTemplate(templateWithClaims(spec), "spec.template"));
-  const tpl: Json = spec.template?.spec ?? {};
+  const tpl: LooseObject = spec.template?.spec ?? {};
   if (tpl.restartPolicy !== "Always")
     errs.push(notSupported("spec.template.spec.restartPolicy", tpl.restartPolicy ?? "", ["Always"]));
   if (tpl.activeDeadlineSeconds !== undefined && tpl.activeDeadlineSeconds !== null)
@@ -105,7 +102,7 @@ export const STATEFULSET_UPDATE_FORBIDDEN =
 
 /** ValidateStatefulSetUpdate: everything else in the spec is fixed at creation. */
 function validateStatefulSetUpdate(o: KubeObject, old: KubeObject): FieldError[] {
-  const next: Json = { ...(o.spec ?? {}) };
+  const next: LooseObject = { ...(o.spec ?? {}) };
   for (const k of MUTABLE) next[k] = old.spec?.[k];
   return sameJson(next, old.spec ?? {}) ? [] : [forbidden("spec", STATEFULSET_UPDATE_FORBIDDEN)];
 }
@@ -114,8 +111,8 @@ function validateStatefulSetUpdate(o: KubeObject, old: KubeObject): FieldError[]
  * The template as its pods will see it: each volume claim template becomes a volume, so mounts
  * of claims validate (upstream skips the pod spec here for that reason; we validate with them).
  */
-function templateWithClaims(spec: Json): Json | undefined {
-  const claims: Json[] = spec.volumeClaimTemplates ?? [];
+function templateWithClaims(spec: LooseObject): LooseObject | undefined {
+  const claims: LooseObject[] = spec.volumeClaimTemplates ?? [];
   if (!spec.template || claims.length === 0) return spec.template;
   const volumes = claims.map((c) => ({
     name: c.metadata?.name,

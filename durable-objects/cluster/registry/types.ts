@@ -4,6 +4,7 @@ import type { FieldError } from "../../../kube/field-errors.ts";
 import type { PodSpec } from "../../../kube/pod-types.ts";
 import type { JSONSchemaProps } from "../../../kube/schema/json-schema.ts";
 import type { KubeObject, TableColumnDefinition } from "../../../kube/types.ts";
+import type { ApiContext } from "../context.ts";
 
 export interface PrintContext {
   /** Milliseconds since the epoch, for AGE-style columns. */
@@ -79,6 +80,20 @@ export interface ResourceKind {
   gracePeriod?(obj: KubeObject, requested: number | undefined): number | undefined;
   /** Refuses a delete of this object by throwing a StatusError (upstream's delete admission). */
   admitDelete?(obj: KubeObject): void;
+  /**
+   * Values chosen against every other object of the cluster, which one object cannot see by itself
+   * (a Service's cluster IPs and node ports): filled in or checked on create and update (`old` set).
+   */
+  allocate?(ctx: ApiContext, obj: KubeObject, old?: KubeObject): FieldError[];
+  /** Writes that follow a create in its transaction, as upstream's controllers would make them at once. */
+  afterCreate?(ctx: ApiContext, created: KubeObject): void;
+  /**
+   * Deletion of the kind's own kind instead of the generic one (a namespace turns Terminating and goes
+   * once its contents have gone): returns the object's state; the kind also removes it when done.
+   */
+  beginDeletion?(ctx: ApiContext, obj: KubeObject): KubeObject;
+  /** Objects read from outside the store (node leases, from the heartbeat table), in `namespace` or all. */
+  unstoredObjects?(ctx: ApiContext, namespace: string | undefined): KubeObject[];
   /** The pod spec a workload makes its pods from (Pod Security warns about it as about a pod). */
   podTemplate?(obj: KubeObject): PodSpec | undefined;
   /**

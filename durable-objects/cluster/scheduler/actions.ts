@@ -2,9 +2,9 @@
 // the PodScheduled=False condition with FailedScheduling, and preemption's nomination,
 // DisruptionTarget condition, Preempted event and deletion of each victim.
 import type { KubeObject } from "../../../kube/types.ts";
-import { type ApiContext, timestamp } from "../api/context.ts";
-import { deleteObject } from "../api/delete.ts";
-import { bindPod } from "../api/subresources.ts";
+import { type ApiContext, timestamp } from "../context.ts";
+import { deleteObject } from "../writes/delete.ts";
+import { bindPod } from "../writes/subresources.ts";
 import { sameJson } from "../registry/meta.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import { type EventRecorder, SCHEDULER_NAME, SCHEDULER_WRITE } from "./events.ts";

@@ -1,7 +1,7 @@
 // The scheduler's events: upstream's scheduler records through the events.k8s.io/v1 recorder
 // (reportingController default-scheduler, an action, eventTime, a growing series).
-import type { ApiContext } from "../api/context.ts";
-import { SYSTEM_WRITE, type WriteOptions } from "../api/options.ts";
+import type { ApiContext } from "../context.ts";
+import { SYSTEM_WRITE, type WriteOptions } from "../writes/options.ts";
 import { EventRecorder as Recorder } from "../events/record.ts";
 
 export { type EventSpec, microTime } from "../events/record.ts";

@@ -1,12 +1,9 @@
 // PodInfo from a pod object: requests as upstream's resource.PodRequests computes them
 // (sum of containers, the larger of that and each init container plus the sidecars started
 // before it, plus overhead), host ports, and the scheduling fields read on every cycle.
-import type { KubeObject } from "../../../kube/types.ts";
+import type { KubeObject, LooseObject } from "../../../kube/types.ts";
 import { quantityNanos } from "../registry/pod-resources.ts";
 import type { HostPort, PodInfo, Resources } from "./types.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: pod specs are plain JSON read field by field
-type Json = Record<string, any>;
 
 /** Upstream's DefaultMilliCPURequest and DefaultMemoryRequest, used for scoring only. */
 export const DEFAULT_MILLI_CPU = 100;
@@ -55,10 +52,10 @@ function maxResources(a: Resources, b: Resources): Resources {
   return out;
 }
 
-const isSidecar = (c: Json) => c.restartPolicy === "Always";
+const isSidecar = (c: LooseObject) => c.restartPolicy === "Always";
 
 /** resource.PodRequests without pod-level resources. */
-export function podRequests(spec: Json | undefined): Resources {
+export function podRequests(spec: LooseObject | undefined): Resources {
   const sum = emptyResources();
   for (const c of spec?.containers ?? []) addResources(sum, resourcesOf(c.resources?.requests));
   const sidecars = emptyResources();
@@ -81,7 +78,7 @@ export function podRequests(spec: Json | undefined): Resources {
 }
 
 /** Non-zero requests (schedutil.GetNonzeroRequests): containers without a request count the defaults. */
-function nonZeroRequests(spec: Json | undefined): { cpu: number; memory: number } {
+function nonZeroRequests(spec: LooseObject | undefined): { cpu: number; memory: number } {
   let cpu = 0;
   let memory = 0;
   for (const c of spec?.containers ?? []) {
@@ -92,7 +89,7 @@ function nonZeroRequests(spec: Json | undefined): { cpu: number; memory: number 
   return { cpu, memory };
 }
 
-function hostPorts(spec: Json | undefined): HostPort[] {
+function hostPorts(spec: LooseObject | undefined): HostPort[] {
   const out: HostPort[] = [];
   for (const c of [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])])
     for (const p of c.ports ?? [])
@@ -113,7 +110,7 @@ export function normalizeImage(image: string): string {
 }
 
 export function podInfo(key: string, pod: KubeObject): PodInfo {
-  const spec: Json = pod.spec ?? {};
+  const spec: LooseObject = pod.spec ?? {};
   const meta = pod.metadata;
   const owner = meta.ownerReferences?.find((r) => r.controller) ?? meta.ownerReferences?.[0];
   return {
@@ -131,7 +128,7 @@ export function podInfo(key: string, pod: KubeObject): PodInfo {
     affinity: spec.affinity ?? {},
     spread: spec.topologySpreadConstraints ?? [],
     hostPorts: hostPorts(spec),
-    images: (spec.containers ?? []).map((c: Json) => normalizeImage(String(c.image ?? ""))),
+    images: (spec.containers ?? []).map((c: LooseObject) => normalizeImage(String(c.image ?? ""))),
     ownerUid: owner?.uid ?? "",
     nominatedNodeName: pod.status?.nominatedNodeName ?? "",
     nodeName: spec.nodeName ?? "",

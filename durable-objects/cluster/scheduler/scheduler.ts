@@ -2,7 +2,7 @@
 // and runs scheduling cycles in batches on a zero-delay timer only when pods are waiting; an
 // idle cluster has no timer armed. A back-off timer exists only while pods sit in back-off.
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import { PERSISTENT_VOLUME_CLAIMS, PERSISTENT_VOLUMES, STORAGE_CLASSES } from "../registry/storage-common.ts";
 import type { Change } from "../store/object-store.ts";
 import { Actions } from "./actions.ts";

@@ -1,11 +1,8 @@
 // Builders for unit tests: kwok-style node and pod objects turned into the scheduler's views.
-import type { KubeObject } from "../../../kube/types.ts";
+import type { KubeObject, LooseObject } from "../../../kube/types.ts";
 import { SchedulerCache } from "./cache.ts";
 import { podInfo } from "./pod-info.ts";
 import type { PodInfo } from "./types.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: specs in tests are plain JSON
-type Json = Record<string, any>;
 
 export interface TestNode {
   name: string;
@@ -13,7 +10,7 @@ export interface TestNode {
   memory?: string;
   pods?: string;
   labels?: Record<string, string>;
-  taints?: Json[];
+  taints?: LooseObject[];
   unschedulable?: boolean;
   ready?: string;
   images?: { names: string[]; sizeBytes: number }[];
@@ -44,13 +41,13 @@ export function testPod(
     cpu?: string;
     memory?: string;
     labels?: Record<string, string>;
-    spec?: Json;
+    spec?: LooseObject;
     namespace?: string;
     owner?: string;
     created?: number;
   } = {},
 ): PodInfo {
-  const requests: Json = {};
+  const requests: LooseObject = {};
   if (o.cpu) requests.cpu = o.cpu;
   if (o.memory) requests.memory = o.memory;
   const ns = o.namespace ?? "default";

@@ -2,7 +2,7 @@
 // VolumeBinding sees them, and the pre-bind write that hands a WaitForFirstConsumer claim to the
 // provisioner: upstream's volume.kubernetes.io/selected-node annotation naming the chosen node.
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import { ANN_SELECTED_NODE } from "../controllers/pv-binding-plan.ts";
 import {
   PERSISTENT_VOLUME_CLAIMS,

@@ -28,9 +28,17 @@ export interface Change {
 
 export type ChangeListener = (change: Change) => void;
 
+/**
+ * The one thing the store needs of DurableObjectStorage. Typed structurally because kind hooks take
+ * the cluster's context, so Node-side code reading the registry (scripts/, kube/) sees this file too.
+ */
+interface SyncTransactions {
+  transactionSync<T>(closure: () => T): T;
+}
+
 export class ObjectStore {
   #db: DrizzleSqliteDODatabase;
-  #storage: DurableObjectStorage;
+  #storage: SyncTransactions;
   #log: ChangeLog;
   #tables = new Map<string, ResourceTable>();
   #revision = 0;
@@ -42,7 +50,7 @@ export class ObjectStore {
   #upsert;
   #remove;
 
-  constructor(db: DrizzleSqliteDODatabase, storage: DurableObjectStorage, logLimit: number) {
+  constructor(db: DrizzleSqliteDODatabase, storage: SyncTransactions, logLimit: number) {
     this.#db = db;
     this.#storage = storage;
     this.#log = new ChangeLog(db, logLimit);

@@ -5,7 +5,7 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { type DrizzleSqliteDODatabase, drizzle } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import migrations from "../../../migrations/cluster/migrations.js";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import { Runner } from "../controllers/runner.ts";
 import type { Controller } from "../controllers/types.ts";
 import { kindIndex } from "../registry/index.ts";

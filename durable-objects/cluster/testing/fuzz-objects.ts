@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { type Definitions, resolve, type Schema } from "../../../kube/schema/dsl.ts";
 import { definitions } from "../../../kube/schema/registry.ts";
 import type { KubeObject } from "../../../kube/types.ts";
-import { definitionName } from "../api/openapi.ts";
+import { definitionName } from "../registry/definition-name.ts";
 import { apiVersionOf } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
 

@@ -3,7 +3,7 @@
 // tag, so the object finds it again after hibernating and an idle tunnel does not keep the object awake.
 import { TUNNEL_PING, TUNNEL_PONG } from "../../../kube/tunnel-protocol.ts";
 import { badRequest, notFound, unauthorized } from "../../../kube/status.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import type { Credentials } from "../auth/credentials.ts";
 import { newConnectionTag, type TunnelHub } from "./hub.ts";
 

@@ -4,7 +4,7 @@
 import { allContainers } from "../../../kube/pod-containers.ts";
 import type { Pod } from "../../../kube/pod-types.ts";
 import { type ChannelStatus, failureStatus } from "../../../kube/tunnel-protocol-channels.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import type { StreamEnd, TunnelHub } from "./hub.ts";
 import {
   interactivePod,

@@ -5,7 +5,7 @@
 // endpoint's node and relays bytes both ways, each direction within its stream's credit.
 import type { ConnectOpen, OpenRequest, PodConnectOpen } from "../../../kube/tunnel-protocol.ts";
 import { StatusError } from "../../../kube/status.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import { readyEndpoints } from "../nodes/services-sync.ts";
 import type { AgentOpenHandler, HubStream, TunnelHub } from "./hub.ts";
 import { openAccepted } from "./open.ts";

@@ -4,7 +4,7 @@
 // store on every request, so a deleted Ingress or unpublished Service stops answering at once.
 import { serviceHostPart } from "../../../kube/edge-hosts.ts";
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import { EDGE_INGRESS_CONTROLLER, INGRESS_CLASSES, INGRESSES } from "../registry/ingresses.ts";
 import { PUBLIC_ANNOTATION } from "./public.ts";
 

@@ -9,8 +9,8 @@ import { bareHost, EDGE_HEADER, parseEdgeHost } from "../../../kube/edge-hosts.t
 import { discardBody } from "../../../kube/http/read-capped.ts";
 import { methodNotAllowed, StatusError } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
-import { errorResponse } from "../api/respond.ts";
+import type { ApiContext } from "../context.ts";
+import { errorResponse } from "../../../kube/http/respond.ts";
 import { guardOf } from "../limits/hooks.ts";
 import { edgeIngresses, edgeServicePort, serviceOfHostPart } from "./edge-served.ts";
 import type { TunnelHub } from "./hub.ts";

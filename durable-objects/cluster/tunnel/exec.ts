@@ -3,7 +3,7 @@
 // becomes the error channel's Status with its exit code, and so does the node's refusal.
 import { badRequest } from "../../../kube/status.ts";
 import { exitStatus, failureStatus } from "../../../kube/tunnel-protocol-channels.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import type { TunnelHub } from "./hub.ts";
 import {
   interactivePod,

@@ -11,7 +11,7 @@ import {
   errorChannelMessage,
 } from "../../../kube/tunnel-protocol-channels.ts";
 import type { OpenRequest } from "../../../kube/tunnel-protocol.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import { acceptClientSocket, closeQuietly, messageBytes, pipeToClient, trySend } from "./client-socket.ts";
 import type { StreamEnd, TunnelHub } from "./hub.ts";
 import { logContainerName, stripScheme } from "./log-target.ts";

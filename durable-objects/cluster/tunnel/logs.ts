@@ -2,7 +2,7 @@
 // from its node through the tunnel as text/plain (identity-encoded, so every line is flushed as it comes).
 import type { Pod } from "../../../kube/pod-types.ts";
 import { notFound } from "../../../kube/status.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import type { TunnelHub } from "./hub.ts";
 import { logContainerID, logContainerName } from "./log-target.ts";
 import { parseLogOptions, sinceUnixSeconds } from "./log-options.ts";

@@ -5,7 +5,7 @@
 // the pod's IP. SPDY upgrades (kubectl ≤ 1.30's default) cannot pass through Workers and get a 400.
 import type { Pod } from "../../../kube/pod-types.ts";
 import { badRequest, notFound } from "../../../kube/status.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import { acceptClientSocket, closeQuietly, messageBytes, pipeToClient } from "./client-socket.ts";
 import type { TunnelHub } from "./hub.ts";
 import { openAccepted } from "./open.ts";

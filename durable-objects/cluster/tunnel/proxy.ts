@@ -3,7 +3,7 @@
 // and an endpoint that cannot be reached (connection refused, node not connected) is skipped for the next.
 import { readCapped } from "../../../kube/http/read-capped.ts";
 import { notFound, StatusError, tooLarge } from "../../../kube/status.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import type { TunnelHub } from "./hub.ts";
 import { openFirstReachable } from "./open.ts";
 import type { StreamReader } from "./reader.ts";

@@ -7,8 +7,8 @@
 import { discardBody, readCapped } from "../../../kube/http/read-capped.ts";
 import { methodNotAllowed, pathNotFound, tooLarge } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
-import { errorResponse } from "../api/respond.ts";
+import type { ApiContext } from "../context.ts";
+import { errorResponse } from "../../../kube/http/respond.ts";
 import type { ClusterGuard } from "../limits/guard.ts";
 import { guardOf } from "../limits/hooks.ts";
 import type { TunnelHub } from "./hub.ts";

@@ -3,8 +3,8 @@
 // (get pods/log, create pods/exec … whatever the method, get/create/… pods/proxy as the method says).
 import type { Hono } from "hono";
 import { discardBody } from "../../../kube/http/read-capped.ts";
-import type { ApiContext } from "../api/context.ts";
-import { errorResponse } from "../api/respond.ts";
+import type { ApiContext } from "../context.ts";
+import { errorResponse } from "../../../kube/http/respond.ts";
 import type { UserInfo } from "../../../kube/user-info.ts";
 import { podAttach } from "./attach.ts";
 import { podExec } from "./exec.ts";

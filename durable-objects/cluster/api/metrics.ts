@@ -5,16 +5,16 @@
 import { discardBody } from "../../../kube/http/read-capped.ts";
 import { methodNotAllowed, notFound, pathNotFound } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
-import { type ApiContext, timestamp } from "../api/context.ts";
-import { parseAccept, wantsTable } from "../api/negotiate.ts";
-import { listOptions } from "../api/options.ts";
-import { errorResponse, json } from "../api/respond.ts";
-import { selection } from "../api/selection.ts";
-import { includeObjectOption } from "../api/table.ts";
-import { METRICS_API_VERSION, METRICS_GROUP, METRICS_VERSION } from "./discovery.ts";
-import { cpuQuantity, goDuration, memoryQuantity } from "./format.ts";
-import { type MetricsItem, metricsTable, TABLE_CONTENT_TYPE } from "./table.ts";
-import { MetricsWindow, type RawNodeSample, type RawPodSample, type RawUsage } from "./window.ts";
+import { type ApiContext, timestamp } from "../context.ts";
+import { parseAccept, wantsTable } from "./negotiate.ts";
+import { listOptions } from "./options.ts";
+import { errorResponse, json } from "../../../kube/http/respond.ts";
+import { selection } from "./selection.ts";
+import { includeObjectOption } from "./table.ts";
+import { METRICS_API_VERSION, METRICS_GROUP, METRICS_VERSION } from "../metrics/discovery.ts";
+import { cpuQuantity, goDuration, memoryQuantity } from "../metrics/format.ts";
+import { type MetricsItem, metricsTable, TABLE_CONTENT_TYPE } from "./metrics-table.ts";
+import { MetricsWindow, type RawNodeSample, type RawPodSample, type RawUsage } from "../metrics/window.ts";
 
 interface MetricsTarget {
   resource: "nodes" | "pods";

@@ -10,7 +10,7 @@ import type { KubeObject } from "../../../kube/types.ts";
 import { apiVersionOf, resourceId } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import { allocate } from "./allocation.ts";
-import type { ApiContext } from "./context.ts";
+import type { ApiContext } from "../context.ts";
 import { finishDeletionIfReady } from "./delete.ts";
 import type { WriteOptions } from "./options.ts";
 import { validateAdmission } from "../admission/chain.ts";

@@ -3,7 +3,7 @@
 // namespace controller does, but driven by the deletions themselves.
 import type { KubeObject } from "../../../kube/types.ts";
 import { resourceId } from "../registry/lookup.ts";
-import { type ApiContext, timestamp } from "./context.ts";
+import { type ApiContext, timestamp } from "../context.ts";
 import { deleteObject } from "./delete.ts";
 import { SYSTEM_WRITE } from "./options.ts";
 

@@ -1,9 +1,9 @@
 // Server-side Tables for the metrics API, with metrics-server's columns: Name, then one column per resource
 // in the usage (cpu, memory; a pod's summed over its containers), then Window. An empty list has no columns.
 import type { Table, TableColumnDefinition } from "../../../kube/types.ts";
-import type { IncludeObject } from "../api/table.ts";
-import { cpuQuantity, memoryQuantity } from "./format.ts";
-import type { RawUsage } from "./window.ts";
+import type { IncludeObject } from "./table.ts";
+import { cpuQuantity, memoryQuantity } from "../metrics/format.ts";
+import type { RawUsage } from "../metrics/window.ts";
 
 export interface MetricsItem {
   metadata: { name?: string; namespace?: string; creationTimestamp?: string; labels?: Record<string, string> };

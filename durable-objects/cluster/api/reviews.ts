@@ -4,11 +4,11 @@
 import { type FieldError, invalid as invalidField } from "../../../kube/field-errors.ts";
 import { badRequest, invalid } from "../../../kube/status.ts";
 import type { TokenAuthenticator, UserInfo } from "../../../kube/user-info.ts";
-import { timestamp } from "../api/context.ts";
-import { mediaType, parseDocument, readBody } from "../api/decode.ts";
-import { json } from "../api/respond.ts";
-import type { RbacAuthorizer } from "./rbac-authorizer.ts";
-import type { RequestAttributes } from "./request-info.ts";
+import { timestamp } from "../context.ts";
+import { mediaType, parseDocument, readBody } from "./decode.ts";
+import { json } from "../../../kube/http/respond.ts";
+import type { RbacAuthorizer } from "../auth/rbac-authorizer.ts";
+import type { RequestAttributes } from "../auth/request-info.ts";
 
 export const AUTHORIZATION_GROUP = "authorization.k8s.io";
 export const AUTHENTICATION_GROUP = "authentication.k8s.io";

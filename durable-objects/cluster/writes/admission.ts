@@ -1,9 +1,8 @@
 // Checks a write must pass before it reaches a kind's own validation: the namespace exists
 // and is not terminating (upstream's NamespaceLifecycle admission).
 import { forbidden, groupResource, notFound } from "../../../kube/status.ts";
-import { resourceId } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
-import type { ApiContext } from "./context.ts";
+import type { ApiContext } from "../context.ts";
 
 export function admitIntoNamespace(
   ctx: ApiContext,
@@ -19,8 +18,4 @@ export function admitIntoNamespace(
       `${groupResource(kind.group, kind.plural)} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
       { name, group: kind.group || undefined, kind: kind.plural },
     );
-}
-
-export function storeResource(kind: ResourceKind): string {
-  return resourceId(kind);
 }

@@ -5,7 +5,7 @@ import { badRequest } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import { apiVersionOf, resourceId } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
-import type { ApiContext } from "./context.ts";
+import type { ApiContext } from "../context.ts";
 import { createObject } from "./create.ts";
 import { decodeObject } from "./decode.ts";
 import type { WriteOptions } from "./options.ts";

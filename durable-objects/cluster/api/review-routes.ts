@@ -4,7 +4,7 @@ import type { Hono } from "hono";
 import { discardBody } from "../../../kube/http/read-capped.ts";
 import { methodNotAllowed } from "../../../kube/status.ts";
 import type { UserInfo } from "../../../kube/user-info.ts";
-import { errorResponse } from "../api/respond.ts";
+import { errorResponse } from "../../../kube/http/respond.ts";
 import {
   AUTHENTICATION_GROUP,
   AUTHORIZATION_GROUP,

@@ -1,6 +1,6 @@
 // Writing responses: JSON bodies, Status errors with their HTTP code, and the headers
 // streaming responses need.
-import { internalError, StatusError } from "../../../kube/status.ts";
+import { internalError, StatusError } from "../status.ts";
 
 export function json(body: unknown, status = 200, contentType = "application/json"): Response {
   return new Response(typeof body === "string" ? body : JSON.stringify(body), {

@@ -4,7 +4,7 @@ import { badRequest, conflict, invalid, notFound, staleConflict } from "../../..
 import type { KubeObject } from "../../../kube/types.ts";
 import { resourceId } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
-import { type ApiContext, timestamp } from "./context.ts";
+import { type ApiContext, timestamp } from "../context.ts";
 import type { WriteOptions } from "./options.ts";
 import { updateObject } from "./update.ts";
 

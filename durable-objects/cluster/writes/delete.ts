@@ -6,9 +6,9 @@ import { conflict, notFound } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import { resourceId } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
-import { type ApiContext, timestamp } from "./context.ts";
+import { type ApiContext, timestamp } from "../context.ts";
 import { dependentsOf, orphanDependents, releaseOwners } from "./garbage-collector.ts";
-import { beginNamespaceDeletion, finishNamespaceIfEmpty } from "./namespace-lifecycle.ts";
+import { finishNamespaceIfEmpty } from "./namespace-lifecycle.ts";
 import { type DeleteOptions, SYSTEM_WRITE } from "./options.ts";
 
 export const FOREGROUND_FINALIZER = "foregroundDeletion";
@@ -55,7 +55,7 @@ export function deleteObject(
   const grace = kind.gracePeriod?.(obj, options.gracePeriodSeconds) ?? 0;
   if (options.dryRun) return { object: obj, removed: (obj.metadata.finalizers ?? []).length === 0 && grace === 0 };
   return ctx.store.transaction(() => {
-    if (resource === "namespaces") return { object: beginNamespaceDeletion(ctx, obj), removed: false };
+    if (kind.beginDeletion) return { object: kind.beginDeletion(ctx, obj), removed: false };
     if (options.propagationPolicy === "Orphan") orphanDependents(ctx, obj);
     if (options.propagationPolicy === "Foreground" && dependentsOf(ctx, obj).length > 0)
       obj.metadata.finalizers = [...new Set([...(obj.metadata.finalizers ?? []), FOREGROUND_FINALIZER])];
@@ -106,7 +106,8 @@ export function finishDeletionIfReady(ctx: ApiContext, kind: ResourceKind, obj: 
   const meta = obj.metadata;
   if (!meta.deletionTimestamp || (meta.finalizers ?? []).length > 0 || (meta.deletionGracePeriodSeconds ?? 0) > 0)
     return undefined;
-  if (resourceId(kind) === "namespaces") return undefined;
+  // A kind that deletes its own way also removes its objects itself.
+  if (kind.beginDeletion) return undefined;
   return removeObject(ctx, kind, obj);
 }
 

@@ -11,9 +11,8 @@ import { randomSuffix } from "../../../kube/generate-name.ts";
 import { admitBeforeDefaults, mutateOnCreate, validateAdmission } from "../admission/chain.ts";
 import { admitIntoNamespace } from "./admission.ts";
 import { allocate } from "./allocation.ts";
-import { type ApiContext, timestamp } from "./context.ts";
+import { type ApiContext, timestamp } from "../context.ts";
 import type { WriteOptions } from "./options.ts";
-import { runAfterCreate } from "./side-effects.ts";
 import { checkObjectSize, validateCreate } from "./validate.ts";
 
 /** Fills the metadata the server owns, as rest.FillObjectMetaSystemFields and BeforeCreate do. */
@@ -70,7 +69,7 @@ export function createObject(
   if (options.dryRun) return obj;
   return ctx.store.transaction(() => {
     const entry = ctx.store.put(resource, obj, "ADDED");
-    runAfterCreate(ctx, kind, entry.object);
+    kind.afterCreate?.(ctx, entry.object);
     return entry.object;
   });
 }

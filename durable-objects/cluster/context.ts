@@ -1,12 +1,12 @@
 // What every API operation works with: the store, the served kinds and a clock.
-import type { KindIndex } from "../registry/lookup.ts";
-import type { KubeObject } from "../../../kube/types.ts";
-import type { MetricsReader } from "../metrics/window.ts";
-import type { ObjectStore } from "../store/object-store.ts";
-import type { RunnerStats } from "../controllers/runner.ts";
-import type { ClusterSettings } from "../settings.ts";
-import type { ServiceAccountIssuer } from "../auth/service-account-issuer.ts";
-import type { RbacAuthorizer } from "../auth/rbac-authorizer.ts";
+import type { KindIndex } from "./registry/lookup.ts";
+import type { KubeObject } from "../../kube/types.ts";
+import type { MetricsReader } from "./metrics/window.ts";
+import type { ObjectStore } from "./store/object-store.ts";
+import type { RunnerStats } from "./controllers/runner.ts";
+import type { ClusterSettings } from "./settings.ts";
+import type { ServiceAccountIssuer } from "./auth/service-account-issuer.ts";
+import type { RbacAuthorizer } from "./auth/rbac-authorizer.ts";
 
 export interface ApiContext {
   store: ObjectStore;
