@@ -39,8 +39,9 @@ function walk(
   const isEmbedded = embedded || schema["x-kubernetes-embedded-resource"] === true;
   for (const key of Object.keys(v)) {
     const sub = schema.properties?.[key] ?? extra;
-    // The root's and an embedded object's metadata is ObjectMeta, validated as every object's is.
-    if (isEmbedded && TYPE_META.includes(key) && !schema.properties?.[key]) continue;
+    // The root's and an embedded object's metadata is ObjectMeta, validated as every object's is, even where
+    // the schema lists it (every generated CRD has `metadata: {type: object}`, which would prune its name).
+    if (isEmbedded && TYPE_META.includes(key)) continue;
     if (sub) walk(sub, v[key], child(path, key), prune, out, false);
     else if (!keepsUnknown && !anyKey) {
       out.push(child(path, key));

@@ -81,6 +81,16 @@ describe("pruning and defaults", () => {
     });
   });
 
+  it("keeps the metadata of a schema that lists it as a bare object, as every generated CRD does", () => {
+    const obj = { apiVersion: "x/v1", kind: "X", metadata: { name: "a", labels: { k: "v" } }, spec: { image: "a" } };
+    const root: JSONSchemaProps = {
+      type: "object",
+      properties: { apiVersion: { type: "string" }, kind: { type: "string" }, metadata: { type: "object" }, spec },
+    };
+    expect(unknownFields(root, obj, true)).toEqual([]);
+    expect(obj.metadata).toEqual({ name: "a", labels: { k: "v" } });
+  });
+
   it("fills defaults where fields are missing", () => {
     const obj: Record<string, unknown> = { image: "a" };
     applyDefaults(spec, obj);
