@@ -9,6 +9,8 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectDocker, findDockerHost } from "../../agent/runtime/docker/connect.ts";
 import { POD_NETWORK_NODE_LABEL } from "../../agent/runtime/docker/pod-network.ts";
+import { serviceHost } from "../../kube/edge-hosts.ts";
+import { LOCAL_EDGE_DOMAIN } from "../../scripts/local/flotilla.ts";
 import type { AgentProcess } from "../../scripts/local/local-agent.ts";
 import { podmanGate, removeNodeContainers } from "./containers.ts";
 import { clientPod, WEB_IMAGE, webAppList } from "./fixtures/web-app.ts";
@@ -216,13 +218,19 @@ describe.skipIf(podman.skip)("cluster networking: pod CIDRs, cluster IPs, node p
     ]);
   }, 240_000);
 
-  it("answers a NodePort on the node's host address, and gives a LoadBalancer node ports and an empty status", async () => {
+  it("answers a NodePort on the node's host address, and gives a LoadBalancer node ports and its edge host name", async () => {
     await h.kubectl(["apply", "-f", "-"], { stdin: exposed("web-np", "NodePort") });
     await h.kubectl(["apply", "-f", "-"], { stdin: exposed("web-lb", "LoadBalancer") });
     const np = await get(["service", "web-np"]);
     const lb = await get(["service", "web-lb"]);
     expect(lb.spec.ports[0].nodePort).toBeGreaterThanOrEqual(30000);
-    expect(lb.status).toEqual({ loadBalancer: {} });
+    // The edge is the cluster's load balancer (its controller fills the status; ingress.podman.test.ts serves it).
+    const host = serviceHost("web-lb", "default", h.flotilla.clusterId, LOCAL_EDGE_DOMAIN);
+    await until(
+      "the LoadBalancer's edge host name",
+      async () => (await get(["service", "web-lb"])).status?.loadBalancer?.ingress?.[0]?.hostname === host || undefined,
+      30_000,
+    );
     const node = (await get(["node", NODES[0] ?? ""])).status.addresses.find((a: Json) => a.type === "InternalIP");
     const nodePort = np.spec.ports[0].nodePort;
     // The node's agent learns of the Service with its next sync (it runs pods of the namespace).

@@ -7,20 +7,14 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, requireKubectl, startHarness } from "./harness.ts";
-import { runProcess } from "./kubectl.ts";
+import { HELMS, missingHelms, runHelm } from "./helm-tools.ts";
 import { until } from "./poll.ts";
 
-const TOOLS = path.resolve(import.meta.dirname, "../../.flotilla/tools");
-const HELMS = [
-  { version: "3.17", binary: path.join(TOOLS, "helm-3.17/helm"), plural: "gizmos", kind: "Gizmo" },
-  { version: "4.1", binary: path.join(TOOLS, "helm-4.1/helm"), plural: "doodads", kind: "Doodad" },
+const CHARTS = [
+  { ...HELMS[0], plural: "gizmos", kind: "Gizmo" },
+  { ...HELMS[1], plural: "doodads", kind: "Doodad" },
 ];
-const inCi = process.env.CI === "true" || process.env.CI === "1";
-const missing = HELMS.filter((h) => !fs.existsSync(h.binary)).map((h) => h.binary);
-if (missing.length > 0 && inCi)
-  throw new Error(`helm is missing (${missing.join(", ")}): .ci/run fetches it with .ci/helm-tools.sh`);
-if (missing.length > 0)
-  console.warn(`skipping the helm CRD tests: run .ci/helm-tools.sh first (missing ${missing.join(", ")})`);
+const missing = missingHelms("helm CRD tests");
 
 function writeChart(dir: string, plural: string, kind: string): void {
   fs.mkdirSync(path.join(dir, "crds"), { recursive: true });
@@ -70,21 +64,9 @@ describe.skipIf(missing.length > 0)("helm charts with crds/", () => {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  const helm = (binary: string, args: string[]) =>
-    runProcess(
-      binary,
-      {
-        ...process.env,
-        KUBECONFIG: h.flotilla.kubeconfigPath,
-        HELM_CONFIG_HOME: path.join(tmp, "config"),
-        HELM_CACHE_HOME: path.join(tmp, "cache"),
-        HELM_DATA_HOME: path.join(tmp, "data"),
-      },
-      args,
-      { timeoutMs: 90_000 },
-    );
+  const helm = (binary: string, args: string[]) => runHelm(h, tmp, binary, args);
 
-  it.each(HELMS)("helm $version installs the CRD and its object, and uninstalls the object", async (t) => {
+  it.each(CHARTS)("helm $version installs the CRD and its object, and uninstalls the object", async (t) => {
     const chart = path.join(tmp, t.plural);
     writeChart(chart, t.plural, t.kind);
     await helm(t.binary, ["install", "demo", chart, "-n", "default"]);

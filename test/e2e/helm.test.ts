@@ -7,22 +7,12 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, requireKubectl, startHarness } from "./harness.ts";
-import { runProcess } from "./kubectl.ts";
+import { HELMS, missingHelms, runHelm } from "./helm-tools.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: helm's and kubectl's JSON is checked field by field
 type Json = any;
 
-const TOOLS = path.resolve(import.meta.dirname, "../../.flotilla/tools");
-const HELMS = [
-  { version: "3.17", binary: path.join(TOOLS, "helm-3.17/helm") },
-  { version: "4.1", binary: path.join(TOOLS, "helm-4.1/helm") },
-];
-const inCi = process.env.CI === "true" || process.env.CI === "1";
-const missing = HELMS.filter((h) => !fs.existsSync(h.binary)).map((h) => h.binary);
-if (missing.length > 0 && inCi)
-  throw new Error(`helm is missing (${missing.join(", ")}): .ci/run fetches it with .ci/helm-tools.sh`);
-if (missing.length > 0)
-  console.warn(`skipping the helm tests: run .ci/helm-tools.sh first (missing ${missing.join(", ")})`);
+const missing = missingHelms("helm tests");
 
 describe.skipIf(missing.length > 0)("helm", () => {
   let h: Harness;
@@ -38,20 +28,7 @@ describe.skipIf(missing.length > 0)("helm", () => {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  /** Runs helm with its own config, cache and data homes (nothing of the machine's leaks in). */
-  const helm = (binary: string, args: string[]) =>
-    runProcess(
-      binary,
-      {
-        ...process.env,
-        KUBECONFIG: h.flotilla.kubeconfigPath,
-        HELM_CONFIG_HOME: path.join(tmp, "config"),
-        HELM_CACHE_HOME: path.join(tmp, "cache"),
-        HELM_DATA_HOME: path.join(tmp, "data"),
-      },
-      args,
-      { timeoutMs: 90_000 },
-    );
+  const helm = (binary: string, args: string[]) => runHelm(h, tmp, binary, args);
   const kubectlJson = async (...args: string[]): Promise<Json> =>
     JSON.parse((await h.kubectl([...args, "-o", "json"])).stdout);
 

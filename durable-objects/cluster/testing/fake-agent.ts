@@ -1,6 +1,6 @@
 // For workers tests of the edge (public URLs, host names, Ingresses): a cluster on a plan with a joined node
 // "n1", Services with ready Endpoints on it, and a fake agent answering the tunnel's http streams with
-// "<method> <host>:<port><path> <body>" (and an `x-pod` header naming the address).
+// "<method> <host>:<port><path> <body>" (and an `x-pod` header naming the address); the proxy tests use the agent too.
 import { exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import {
@@ -86,8 +86,14 @@ export interface Seen {
   body: string;
 }
 
-/** A fake agent answering every http open with "<method> <host>:<port><path> <body>". */
-export async function fakeAgent(s: Setup): Promise<{ ws: WebSocket; seen: Seen[] }> {
+/**
+ * A fake agent answering every http open with "<method> <host>:<port><path> <body>", refusing the addresses in
+ * `refuse` (connection refused) and hanging up on the path `/hang-up`.
+ */
+export async function fakeAgent(
+  s: Pick<Setup, "cluster" | "credential">,
+  refuse: ReadonlySet<string> = new Set(),
+): Promise<{ ws: WebSocket; seen: Seen[] }> {
   const res = await worker().fetch(`${BASE}/clusters/${s.cluster.id}/agent/tunnel`, {
     headers: { upgrade: "websocket", authorization: `Bearer ${s.credential}` },
   });
@@ -97,12 +103,28 @@ export async function fakeAgent(s: Setup): Promise<{ ws: WebSocket; seen: Seen[]
   ws.binaryType = "arraybuffer";
   const seen: Seen[] = [];
   const pending = new Map<number, Seen>();
+  const fail = (id: number, code: number, message: string) =>
+    ws.send(encodeFrame(FrameType.error, id, jsonPayload({ code, message })));
   const answer = async (id: number, request: Seen) => {
     seen.push(request);
     const { open } = request;
-    const head: HttpResponseHead = { status: 200, statusText: "OK", headers: [["x-pod", open.host]] };
+    if (open.path === "/hang-up") return fail(id, 502, "error trying to reach service: socket hang up");
+    if (refuse.has(open.host))
+      return fail(
+        id,
+        503,
+        `error trying to reach service: dial tcp ${open.host}:${open.port}: connect: connection refused`,
+      );
+    const headers: [string, string][] = [
+      ["content-type", "text/plain"],
+      ["x-pod", open.host],
+      ["connection", "keep-alive"],
+    ];
+    const head: HttpResponseHead = { status: 200, statusText: "OK", headers };
     const page = `${open.method} ${open.host}:${open.port}${open.path} ${request.body}`;
-    // One data frame for the whole answer and a close a little later (see proxy.workers.test.ts on ordering).
+    // Frames sent back to back from inside workerd were seen to reach the object out of order (a close
+    // overtaking data), which a real agent's single TCP connection does not do: the whole answer goes in one
+    // data frame and the close a little later.
     ws.send(encodeFrame(FrameType.data, id));
     ws.send(encodeFrame(FrameType.data, id, new TextEncoder().encode(`${JSON.stringify(head)}\n${page}`)));
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -116,8 +138,7 @@ export async function fakeAgent(s: Setup): Promise<{ ws: WebSocket; seen: Seen[]
       if ((open as { kind: string }).kind === "websocket") {
         // Upgrades are only recorded: every "pod" refuses them (the relay is proxy-websocket's to test).
         seen.push({ open, body: "" });
-        const message = `dial tcp ${open.host}:${open.port}: connect: connection refused`;
-        ws.send(encodeFrame(FrameType.error, frame.stream, jsonPayload({ code: 503, message })));
+        fail(frame.stream, 503, `dial tcp ${open.host}:${open.port}: connect: connection refused`);
       } else if (open.bodyLength === 0) void answer(frame.stream, { open, body: "" });
       else pending.set(frame.stream, { open, body: "" });
     } else if (frame.type === FrameType.data) {

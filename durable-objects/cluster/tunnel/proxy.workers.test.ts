@@ -3,15 +3,7 @@
 // over a service's ready endpoints with refused ones skipped, upstream's errors, and who may proxy.
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import {
-  decodeFrame,
-  encodeFrame,
-  FrameType,
-  type HttpOpen,
-  type HttpResponseHead,
-  jsonPayload,
-  parsePayload,
-} from "../../../kube/tunnel-protocol.ts";
+import { fakeAgent } from "../testing/fake-agent.ts";
 import {
   BASE,
   call,
@@ -53,78 +45,7 @@ async function makePod(s: Setup, name: string, ip: string, ports: unknown[]): Pr
   expect(put.status).toBe(200);
 }
 
-/** What the fake agent saw of one request. */
-interface Seen {
-  open: HttpOpen;
-  body: string;
-}
-
 const worker = () => (exports as unknown as { default: Fetcher }).default;
-const text = (s: string) => new TextEncoder().encode(s);
-
-/** A fake agent: answers each http open with a page naming the address, or refuses the addresses in `refuse`. */
-async function fakeAgent(s: Setup, refuse: Set<string> = new Set()): Promise<{ ws: WebSocket; seen: Seen[] }> {
-  const res = await worker().fetch(`${BASE}/clusters/${s.cluster.id}/agent/tunnel`, {
-    headers: { upgrade: "websocket", authorization: `Bearer ${s.credential}` },
-  });
-  expect(res.status).toBe(101);
-  const ws = res.webSocket!;
-  ws.accept();
-  ws.binaryType = "arraybuffer";
-  const seen: Seen[] = [];
-  const pending = new Map<number, { open: HttpOpen; body: string }>();
-  const answer = async (id: number, request: Seen) => {
-    seen.push(request);
-    // Frames sent back to back from inside workerd were seen to reach the object out of order (a close
-    // overtaking data), which a real agent's single TCP connection does not do: the fake sends the whole
-    // answer in one data frame and closes a little later.
-    const send = async (type: FrameType, payload?: Uint8Array, after = 1) => {
-      ws.send(encodeFrame(type, id, payload));
-      await new Promise((resolve) => setTimeout(resolve, after));
-    };
-    const { open } = request;
-    if (open.path === "/hang-up") {
-      const message = "error trying to reach service: socket hang up";
-      return send(FrameType.error, jsonPayload({ code: 502, message }));
-    }
-    if (refuse.has(open.host)) {
-      const message = `error trying to reach service: dial tcp ${open.host}:${open.port}: connect: connection refused`;
-      return send(FrameType.error, jsonPayload({ code: 503, message }));
-    }
-    const head: HttpResponseHead = {
-      status: 200,
-      statusText: "OK",
-      headers: [
-        ["content-type", "text/plain"],
-        ["x-pod", open.host],
-        ["connection", "keep-alive"],
-      ],
-    };
-    await send(FrameType.data);
-    const body = `${open.method} ${open.host}:${open.port}${open.path} ${request.body}`;
-    await send(FrameType.data, text(`${JSON.stringify(head)}\n${body}`), 20);
-    await send(FrameType.close);
-  };
-  ws.addEventListener("message", (event) => {
-    const frame = decodeFrame(event.data as ArrayBuffer);
-    if (!frame) return;
-    if (frame.type === FrameType.open) {
-      const open = parsePayload<HttpOpen>(frame.payload)!;
-      if (open.bodyLength === 0) void answer(frame.stream, { open, body: "" });
-      else pending.set(frame.stream, { open, body: "" });
-    } else if (frame.type === FrameType.data) {
-      const request = pending.get(frame.stream);
-      if (!request) return;
-      request.body += new TextDecoder().decode(frame.payload);
-      if (request.body.length >= request.open.bodyLength) {
-        pending.delete(frame.stream);
-        void answer(frame.stream, request);
-      }
-    }
-  });
-  return { ws, seen };
-}
-
 const PODS = "/api/v1/namespaces/default/pods";
 const SERVICES = "/api/v1/namespaces/default/services";
 
