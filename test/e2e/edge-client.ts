@@ -5,6 +5,8 @@ import { execFile } from "node:child_process";
 import type http from "node:http";
 import https from "node:https";
 import { promisify } from "node:util";
+import { httpsRequest } from "../../scripts/local/https-client.ts";
+import type { Harness } from "./harness.ts";
 
 const run = promisify(execFile);
 
@@ -46,4 +48,16 @@ export function edgeGet(
     );
     req.on("error", reject);
   });
+}
+
+/** A second cluster of the harness's account (its names must never reach the first); its id. */
+export async function otherCluster(h: Harness): Promise<string> {
+  const other = await httpsRequest(`${h.flotilla.url}/v1/clusters`, {
+    ca: h.flotilla.caPem,
+    method: "POST",
+    headers: { authorization: `Bearer ${h.flotilla.accountToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ name: "other" }),
+  });
+  if (other.status !== 201) throw new Error(`creating a second cluster: ${other.status} ${other.body}`);
+  return JSON.parse(other.body).id;
 }

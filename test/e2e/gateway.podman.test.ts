@@ -8,9 +8,8 @@
 import https from "node:https";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { httpsRequest } from "../../scripts/local/https-client.ts";
 import { podmanGate, removeNodeContainers } from "./containers.ts";
-import { edgeCurl, edgeGet } from "./edge-client.ts";
+import { edgeCurl, edgeGet, otherCluster } from "./edge-client.ts";
 import { type Harness, startHarness } from "./harness.ts";
 import { untilNodesReady } from "./nodes-ready.ts";
 import { until } from "./poll.ts";
@@ -96,14 +95,7 @@ describe.skipIf(podman.skip)("Gateway API at the edge: GatewayClass flotilla, we
     id = h.flotilla.clusterId;
     await h.flotilla.startAgent({ name: NODE, runtime: "docker" });
     await untilNodesReady(h, 1);
-    const other = await httpsRequest(`${h.flotilla.url}/v1/clusters`, {
-      ca: h.flotilla.caPem,
-      method: "POST",
-      headers: { authorization: `Bearer ${h.flotilla.accountToken}`, "content-type": "application/json" },
-      body: JSON.stringify({ name: "other" }),
-    });
-    expect(other.status).toBe(201);
-    otherId = JSON.parse(other.body).id;
+    otherId = await otherCluster(h);
     for (const name of ["foo-v1", "foo-v2", "foo-v3"]) {
       await h.kubectl(["create", "deployment", name, "--image=busybox:stable", "--port=8080", "--", ...httpd(name)]);
       await h.kubectl(["expose", "deployment", name, "--port=8080"]);

@@ -9,9 +9,8 @@ import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { httpsRequest } from "../../scripts/local/https-client.ts";
 import { podmanGate, removeNodeContainers } from "./containers.ts";
-import { edgeCurl, edgeGet } from "./edge-client.ts";
+import { edgeCurl, edgeGet, otherCluster } from "./edge-client.ts";
 import { type Harness, startHarness } from "./harness.ts";
 import { untilNodesReady } from "./nodes-ready.ts";
 import { until } from "./poll.ts";
@@ -75,14 +74,7 @@ describe.skipIf(podman.skip)("the edge as the cluster's load balancer: LoadBalan
     await Promise.all(NODES.map((name) => h.flotilla.startAgent({ name, runtime: "docker" })));
     await untilNodesReady(h, NODES.length);
     // A second cluster of the same account: its names must never reach the first.
-    const other = await httpsRequest(`${h.flotilla.url}/v1/clusters`, {
-      ca: h.flotilla.caPem,
-      method: "POST",
-      headers: { authorization: `Bearer ${h.flotilla.accountToken}`, "content-type": "application/json" },
-      body: JSON.stringify({ name: "other" }),
-    });
-    expect(other.status).toBe(201);
-    otherId = JSON.parse(other.body).id;
+    otherId = await otherCluster(h);
     cnames.set("shop.example", `${id}.${DOMAIN}`);
     cnames.set("other.example", `${id}.${DOMAIN}`);
     cnames.set("stranger.example", `${otherId}.${DOMAIN}`);
