@@ -5,20 +5,17 @@
 // the Host header (a user's domain found by its CNAME, here from a DNS-over-HTTPS stand-in of the test's
 // own); an Ingress of another class is not served, a deleted one stops at once; another cluster's names
 // never reach this one, and a ClusterIP Service nobody published stays unreachable.
-import { execFile } from "node:child_process";
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { httpsRequest } from "../../scripts/local/https-client.ts";
 import { podmanGate, removeNodeContainers } from "./containers.ts";
+import { edgeCurl, edgeGet, otherCluster } from "./edge-client.ts";
 import { type Harness, startHarness } from "./harness.ts";
 import { untilNodesReady } from "./nodes-ready.ts";
 import { until } from "./poll.ts";
 
 const podman = await podmanGate("ingress e2e");
-const run = promisify(execFile);
 
 const NODE = `e2e-i-${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
 const NODES = [`${NODE}-a`, `${NODE}-b`];
@@ -57,13 +54,7 @@ describe.skipIf(podman.skip)("the edge as the cluster's load balancer: LoadBalan
   let otherId = "";
 
   /** curl through the local edge: `url` under flotilla.localhost (resolved by curl), extra headers. */
-  const curl = async (url: string, headers: string[] = []) => {
-    const args = ["-sS", "--cacert", h.flotilla.caPath, "-o", "-", "-w", "\n%{http_code}", url];
-    for (const header of headers) args.push("-H", header);
-    const { stdout } = await run("curl", args);
-    const cut = stdout.lastIndexOf("\n");
-    return { status: Number(stdout.slice(cut + 1)), body: stdout.slice(0, cut) };
-  };
+  const curl = (url: string, headers: string[] = []) => edgeCurl(h.flotilla.caPath, url, headers);
   const edge = (host: string, path = "/") => `https://${host}:${h.port}${path}`;
   const getJson = async (...args: string[]): Promise<Json> =>
     JSON.parse((await h.kubectl(["get", ...args, "-o", "json"])).stdout);
@@ -83,14 +74,7 @@ describe.skipIf(podman.skip)("the edge as the cluster's load balancer: LoadBalan
     await Promise.all(NODES.map((name) => h.flotilla.startAgent({ name, runtime: "docker" })));
     await untilNodesReady(h, NODES.length);
     // A second cluster of the same account: its names must never reach the first.
-    const other = await httpsRequest(`${h.flotilla.url}/v1/clusters`, {
-      ca: h.flotilla.caPem,
-      method: "POST",
-      headers: { authorization: `Bearer ${h.flotilla.accountToken}`, "content-type": "application/json" },
-      body: JSON.stringify({ name: "other" }),
-    });
-    expect(other.status).toBe(201);
-    otherId = JSON.parse(other.body).id;
+    otherId = await otherCluster(h);
     cnames.set("shop.example", `${id}.${DOMAIN}`);
     cnames.set("other.example", `${id}.${DOMAIN}`);
     cnames.set("stranger.example", `${otherId}.${DOMAIN}`);
@@ -152,28 +136,7 @@ describe.skipIf(podman.skip)("the edge as the cluster's load balancer: LoadBalan
     expect(new Set(pods.map((p: { node: string }) => p.node))).toEqual(new Set(NODES));
     const agent = new https.Agent({ keepAlive: true, ca: h.flotilla.caPem, maxSockets: 4 });
     const counts = new Map<string, number>();
-    const get = () =>
-      new Promise<string>((resolve, reject) => {
-        const req = https.get(
-          {
-            host: "127.0.0.1",
-            port: h.port,
-            servername: host,
-            path: "/",
-            headers: { host: `${host}:${h.port}` },
-            agent,
-          },
-          (res) => {
-            let body = "";
-            res.setEncoding("utf8");
-            res.on("data", (d) => {
-              body += d;
-            });
-            res.on("end", () => resolve(`${res.statusCode} ${body}`));
-          },
-        );
-        req.on("error", reject);
-      });
+    const get = () => edgeGet(agent, h.port, host);
     for (let i = 0; i < SPREAD_TOTAL; i += 4) {
       for (const answer of await Promise.all([get(), get(), get(), get()])) {
         const pod = /<p>web (\S+)<\/p>/.exec(answer)?.[1] ?? answer.slice(0, 80);

@@ -12,6 +12,7 @@ import { EndpointsController } from "./endpoints.ts";
 import { EndpointSliceController } from "./endpointslice.ts";
 import { EdgeLoadBalancerController, type EdgeNames } from "./edge-load-balancer.ts";
 import { EphemeralVolumeController } from "./ephemeral-volume.ts";
+import { GatewayController } from "./gateway.ts";
 import { HorizontalPodAutoscalerController } from "./hpa.ts";
 import { JobController } from "./job.ts";
 import { NodeIpamController } from "./node-ipam.ts";
@@ -70,6 +71,7 @@ export function controllersFor(
     new VolumeExpansionController(ctx),
     new CrdController(ctx),
     ...(edge ? [new EdgeLoadBalancerController(ctx, edge)] : []),
+    new GatewayController(ctx, edge),
   ];
 }
 

@@ -4,7 +4,8 @@
 // `/` through the services proxy (round robin over ready endpoints on any node, WebSockets included) with
 // X-Forwarded-For/-Proto/-Host. No token: the plan's public rate and body limits apply, as to public URLs.
 // A Service that is missing or has no ready endpoint answers a short 503 page, a request nothing routes a
-// short 404 page; nothing of the edge's internals shows.
+// short 404 page; nothing of the edge's internals shows. HTTPRoutes of the edge's Gateways come before the
+// Ingresses at the ingress address (edge-gateway.ts); their invalid backends answer 500, as the spec says.
 import { bareHost, EDGE_HEADER, parseEdgeHost } from "../../../kube/edge-hosts.ts";
 import { discardBody } from "../../../kube/http/read-capped.ts";
 import { methodNotAllowed, StatusError } from "../../../kube/status.ts";
@@ -14,6 +15,8 @@ import { errorResponse } from "../../../kube/http/respond.ts";
 import { guardOf } from "../limits/hooks.ts";
 import { edgeIngresses, edgeServicePort, serviceOfHostPart } from "./edge-served.ts";
 import type { TunnelHub } from "./hub.ts";
+import { routeByGateway } from "./edge-gateway.ts";
+import { type HeaderFilter, modifyHeaders, WeightedPicker } from "./httproute-match.ts";
 import { type IngressBackendRef, matchIngress } from "./ingress-match.ts";
 import { RoundRobin, serviceProxy } from "./proxy.ts";
 import { boundedBody, innerRequest, METHODS } from "./public.ts";
@@ -24,6 +27,8 @@ interface Route {
   namespace: string;
   /** The services proxy's id: `[scheme:]name:port`. */
   id: string;
+  /** An HTTPRoute's RequestHeaderModifier filters, in order. */
+  headers?: HeaderFilter[];
 }
 
 const page = (status: number, title: string, text: string) =>
@@ -34,6 +39,7 @@ const page = (status: number, title: string, text: string) =>
 
 const notRouted = () => page(404, "Not Found", "Nothing is served at this address.");
 const unavailable = () => page(503, "Service Unavailable", "No backend is ready to answer this request.");
+const invalidBackend = () => page(500, "Internal Server Error", "The route's backend is not valid.");
 
 /** A host name's Service at its edge port; https to a port that says so. */
 function serviceRoute(service: KubeObject): Route | undefined {
@@ -61,9 +67,10 @@ export function edgeIngress(
   domain: string | undefined,
 ): (request: Request) => Promise<Response> {
   const balancer = new RoundRobin();
+  const picker = new WeightedPicker();
   return async (request) => {
     try {
-      return await serveEdge(ctx, hub, balancer, clusterId, domain, request);
+      return await serveEdge(ctx, hub, { balancer, picker }, clusterId, domain, request);
     } catch (error) {
       await discardBody(request);
       return errorResponse(error);
@@ -74,7 +81,7 @@ export function edgeIngress(
 async function serveEdge(
   ctx: ApiContext,
   hub: TunnelHub,
-  balancer: RoundRobin,
+  { balancer, picker }: { balancer: RoundRobin; picker: WeightedPicker },
   clusterId: string,
   domain: string | undefined,
   request: Request,
@@ -83,7 +90,16 @@ async function serveEdge(
   guard?.admitPublicRequest(ctx.now());
   if (!METHODS.has(request.method)) throw methodNotAllowed(`method ${request.method} is not allowed here`);
   const url = new URL(request.url);
-  const route = findRoute(ctx, request, url, clusterId, domain);
+  const viaGateway =
+    request.headers.get(EDGE_HEADER) === "service"
+      ? undefined
+      : routeByGateway(ctx, picker, request, url, bareHost(url.host));
+  if (viaGateway?.kind === "redirect") {
+    await discardBody(request);
+    return new Response(null, { status: viaGateway.status, headers: { location: viaGateway.location } });
+  }
+  if (viaGateway?.kind === "invalid") return discardBody(request).then(invalidBackend);
+  const route = viaGateway ?? findRoute(ctx, request, url, clusterId, domain);
   if (route === undefined) return discardBody(request).then(notRouted);
   if (route === null) return discardBody(request).then(unavailable);
   const { namespace, id } = route;
@@ -91,6 +107,7 @@ async function serveEdge(
   if (!service) return discardBody(request).then(unavailable);
   const body = await boundedBody(request, guard);
   const inner = innerRequest(request, url, { namespace, rest: url.pathname }, id, body);
+  for (const filter of route.headers ?? []) modifyHeaders(inner.headers, filter);
   try {
     return await serviceProxy(ctx, hub, balancer, namespace, id, inner);
   } catch (error) {
