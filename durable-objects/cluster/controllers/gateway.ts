@@ -7,8 +7,8 @@
 // the edge serves from; entries of other controllers are left as they are.
 import { ingressHost } from "../../../kube/edge-hosts.ts";
 import type { KubeObject } from "../../../kube/types.ts";
-import { timestamp } from "../api/context.ts";
-import type { ApiContext } from "../api/context.ts";
+import { timestamp } from "../context.ts";
+import type { ApiContext } from "../context.ts";
 import { isEstablished } from "../crd/served-kinds.ts";
 import { CRDS } from "../registry/customresourcedefinitions.ts";
 import {

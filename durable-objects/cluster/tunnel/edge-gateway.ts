@@ -5,7 +5,7 @@
 // An invalid backend (no such Service, another kind, another namespace) answers 500 as the spec says, for
 // its share of the weight; a rule without backends or filters too; a redirect answers itself.
 import type { KubeObject } from "../../../kube/types.ts";
-import type { ApiContext } from "../api/context.ts";
+import type { ApiContext } from "../context.ts";
 import { EDGE_GATEWAY_CONTROLLER, GATEWAY_CLASSES, GATEWAYS, HTTP_ROUTES } from "../registry/gateway-api.ts";
 import { attach, type ParentRef, refOf, unsupportedValue } from "./gateway-attach.ts";
 import {
