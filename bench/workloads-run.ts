@@ -239,7 +239,7 @@ export function printPhases(title: string, phases: Phase[]): void {
   const rows = phases.map((p) => [
     p.name,
     seconds(p.ms),
-    String(round(p.count / (p.ms / 1000), 1)),
+    p.reached ? String(round(p.count / (p.ms / 1000), 1)) : "-",
     p.reached ? "yes" : `no: ${p.state}`,
     `${p.ticks} (${round(p.ticks / (p.ms / 1000), 1)}/s)`,
     String(p.emptyTicks),
