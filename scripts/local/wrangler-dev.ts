@@ -6,6 +6,8 @@ export type { ExitInfo };
 
 /** The dev worker's own options (root: the checkout with wrangler.toml and node_modules), and how we run it. */
 export interface WranglerDevOptions extends DevWorkerOptions {
+  /** Which local server runs the Worker (default: localServer(), Miniflare's entry socket). */
+  server?: LocalServer;
   /** Only error lines reach the terminal; everything is still kept for error reports. */
   quiet: boolean;
   /** Where wrangler keeps state outside the worker's own: kept per home, not in ~/.config/.wrangler. */
@@ -17,6 +19,20 @@ export interface WranglerDirs {
   registry: string;
   /** wrangler's debug log files. */
   logs: string;
+}
+
+/**
+ * "miniflare": one workerd serving HTTPS on Miniflare's own entry socket (scripts/local/miniflare-worker.ts).
+ * "wrangler": wrangler's dev server (scripts/local/dev-worker.ts), a proxy workerd in front of that socket;
+ * kept to compare the two (bench/run.ts --compare-servers) and selectable with FLOTILLA_SERVER=wrangler.
+ */
+export type LocalServer = "miniflare" | "wrangler";
+
+export function localServer(env: NodeJS.ProcessEnv = process.env): LocalServer {
+  const chosen = env.FLOTILLA_SERVER ?? "miniflare";
+  if (chosen !== "miniflare" && chosen !== "wrangler")
+    throw new Error(`FLOTILLA_SERVER must be "miniflare" or "wrangler", not ${JSON.stringify(chosen)}`);
+  return chosen;
 }
 
 /** tsx runs the TypeScript dev-worker entry with the checkout's own toolchain. */
@@ -32,7 +48,8 @@ export function devWorkerCommand(root: string): string {
 export function devWorkerArgs(opts: WranglerDevOptions): string[] {
   const { root, ip, port, certPath, keyPath, persistTo, vars } = opts;
   const options: DevWorkerOptions = { root, ip, port, certPath, keyPath, persistTo, vars };
-  return [path.join(root, "scripts", "local", "dev-worker.ts"), JSON.stringify(options)];
+  const entry = (opts.server ?? localServer()) === "miniflare" ? "miniflare-worker.ts" : "dev-worker.ts";
+  return [path.join(root, "scripts", "local", entry), JSON.stringify(options)];
 }
 
 /**
