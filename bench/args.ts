@@ -15,6 +15,8 @@ export interface BenchArgs {
   compareServers: boolean;
   /** Profile the object's JavaScript during N creates (the inspector opens on FLOTILLA_INSPECTOR_PORT, default 9239). */
   cpuProfile: boolean;
+  /** With --compare-servers: compare this checkout against the one at this path, both on Miniflare's socket. */
+  baseline?: string;
 }
 
 export const USAGE = `usage: npm run bench -- [--pods N] [--concurrency N] [--keep] [--profile] [--live] [--direct]
@@ -53,6 +55,7 @@ export function parseArgs(argv: string[]): BenchArgs {
     else if (flag === "--direct") args.direct = true;
     else if (flag === "--compare-servers") args.compareServers = true;
     else if (flag === "--cpu-profile") args.cpuProfile = true;
+    else if (flag === "--baseline") args.baseline = argv[++i];
     else throw new Error(`unknown flag ${flag}\n${USAGE}`);
   }
   return args;

@@ -2,6 +2,7 @@
 // run, rounds alternating A/B/A/B so machine load hits both alike: Miniflare's own entry socket (what
 // `npm start` serves) and wrangler's dev server (its proxy workerd and Node process in front of the same
 // socket). Each server has its own home on the same snapshot of the sources. Prints medians per server.
+// With --baseline DIR: this checkout against the sources in DIR, both on Miniflare (before/after in one run).
 import { loadavg } from "node:os";
 import type { LocalServer } from "../scripts/local/wrangler-dev.ts";
 import type { BenchArgs } from "./args.ts";
@@ -12,7 +13,24 @@ import { printTable, type Row } from "./report.ts";
 import { startBenchServer } from "./server.ts";
 import { median } from "./stats.ts";
 
-const SERVERS: readonly LocalServer[] = ["miniflare", "wrangler"];
+interface Variant {
+  name: string;
+  server: LocalServer;
+  sources?: string;
+}
+
+/** The two local servers on this checkout, or (with --baseline) this checkout against another on Miniflare. */
+function variants(args: BenchArgs): Variant[] {
+  if (args.baseline)
+    return [
+      { name: "this checkout", server: "miniflare" },
+      { name: "baseline", server: "miniflare", sources: args.baseline },
+    ];
+  return [
+    { name: "miniflare", server: "miniflare" },
+    { name: "wrangler", server: "wrangler" },
+  ];
+}
 const ROUNDS = 3;
 const NOOP_REQUESTS = 1_000;
 
@@ -31,11 +49,11 @@ export async function compareServers(args: BenchArgs): Promise<void> {
   const podsPerRound = Math.max(100, Math.floor(args.pods / ROUNDS));
   const servers = [];
   try {
-    for (const server of SERVERS) {
-      log(`starting the ${server} server`);
-      servers.push({ name: server, bench: await startBenchServer({ keep: args.keep, live: args.live, server }) });
+    for (const { name, server, sources } of variants(args)) {
+      log(`starting ${name} (${server} server)`);
+      servers.push({ name, bench: await startBenchServer({ keep: args.keep, live: false, server, sources }) });
     }
-    const rounds = new Map<LocalServer, Round[]>(SERVERS.map((s) => [s, []]));
+    const rounds = new Map<string, Round[]>(servers.map((s) => [s.name, []]));
     for (let r = 0; r < ROUNDS; r++) {
       for (const { name, bench } of r % 2 ? [...servers].reverse() : servers) {
         const f = bench.flotilla;
@@ -48,14 +66,16 @@ export async function compareServers(args: BenchArgs): Promise<void> {
         try {
           const roles = workerdByRole(f.port, f.serverGroup);
           log(`round ${r + 1}, ${name}: ${NOOP_REQUESTS} no-ops, ${podsPerRound} creates (load ${load()})`);
-          const noop = await noopBaseline(roles, client, NOOP_REQUESTS, args.concurrency);
+          const step = <T>(what: string, p: Promise<T>) =>
+            p.catch((err: Error) => {
+              throw new Error(`round ${r + 1}, ${name}, ${what}: ${err.message}`);
+            });
+          const noop = await step("no-ops", noopBaseline(roles, client, NOOP_REQUESTS, args.concurrency));
           const namespace = `round-${r}`;
           const ns = JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } });
-          await client.request("POST", "/api/v1/namespaces", {
-            body: ns,
-            headers: { "content-type": "application/json" },
-          });
-          const create = await createPods(roles, client, podsPerRound, args.concurrency, namespace);
+          const headers = { "content-type": "application/json" };
+          await step("namespace", client.request("POST", "/api/v1/namespaces", { body: ns, headers }));
+          const create = await step("creates", createPods(roles, client, podsPerRound, args.concurrency, namespace));
           rounds.get(name)!.push({ noop, create });
         } finally {
           client.close();
@@ -68,7 +88,7 @@ export async function compareServers(args: BenchArgs): Promise<void> {
   }
 }
 
-function printComparison(rounds: Map<LocalServer, Round[]>, concurrency: number): void {
+function printComparison(rounds: Map<string, Round[]>, concurrency: number): void {
   const rows: Row[] = [];
   const med = (rs: Round[], pick: (r: Round) => number) => median(rs.map(pick));
   const out: Record<string, Record<string, number>> = {};

@@ -36,12 +36,14 @@ export interface ServerOptions {
   live: boolean;
   /** Which local server runs the Worker (default: FLOTILLA_SERVER, else Miniflare's entry socket). */
   server?: LocalServer;
+  /** Serve a snapshot of this checkout instead of the current one (bench --baseline). */
+  sources?: string;
 }
 
 export async function startBenchServer(opts: ServerOptions): Promise<BenchServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "flotilla-bench-"));
   const home = path.join(dir, "home");
-  const root = opts.live ? undefined : snapshotSources(dir);
+  const root = opts.live ? undefined : snapshotSources(dir, opts.sources);
   const port = await findFreePort();
   let flotilla: RunningFlotilla | undefined;
   let disposed = false;
