@@ -15,7 +15,7 @@ export interface BenchArgs {
   compareServers: boolean;
   /** Profile the object's JavaScript during N creates (the inspector opens on FLOTILLA_INSPECTOR_PORT, default 9239). */
   cpuProfile: boolean;
-  /** With --compare-servers: compare this checkout against the one at this path, both on Miniflare's socket. */
+  /** With --compare-servers: compare this checkout against the one at this path, both on npm start's server. */
   baseline?: string;
 }
 
@@ -26,7 +26,7 @@ export const USAGE = `usage: npm run bench -- [--pods N] [--concurrency N] [--ke
   --profile         1,000 creates; prints where a request's time goes, phase by phase
   --live            serve the checkout itself, not a snapshot of its sources (edits then reload workerd)
   --direct          load the user workerd's own HTTP socket, skipping wrangler's proxy (restart still uses it)
-  --compare-servers no-ops and creates (N/3 per round) against npm start's Miniflare server and wrangler dev, A/B/A`;
+  --compare-servers no-ops and creates (N/3 per round) against the Miniflare server and wrangler dev, A/B/A`;
 
 function positiveInt(flag: string, raw: string | undefined): number {
   const n = Number(raw);

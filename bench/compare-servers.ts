@@ -1,10 +1,10 @@
 // `npm run bench -- --compare-servers`: the same no-op and create loads against both local servers, one
-// run, rounds alternating A/B/A/B so machine load hits both alike: Miniflare's own entry socket (what
-// `npm start` serves) and wrangler's dev server (its proxy workerd and Node process in front of the same
+// run, rounds alternating A/B/A/B so machine load hits both alike: Miniflare's own entry socket
+// (FLOTILLA_SERVER=miniflare) and wrangler's dev server (its proxy workerd and Node process in front of the same
 // socket). Each server has its own home on the same snapshot of the sources. Prints medians per server.
-// With --baseline DIR: this checkout against the sources in DIR, both on Miniflare (before/after in one run).
+// With --baseline DIR: this checkout against the sources in DIR, both on npm start's server (before/after, one run).
 import { loadavg } from "node:os";
-import type { LocalServer } from "../scripts/local/wrangler-dev.ts";
+import { type LocalServer, localServer } from "../scripts/local/wrangler-dev.ts";
 import type { BenchArgs } from "./args.ts";
 import { createClient } from "./http.ts";
 import { createPods, type LoadFigures, noopBaseline } from "./phases.ts";
@@ -19,12 +19,12 @@ interface Variant {
   sources?: string;
 }
 
-/** The two local servers on this checkout, or (with --baseline) this checkout against another on Miniflare. */
+/** The two local servers on this checkout, or (with --baseline) this checkout against another on npm start's. */
 function variants(args: BenchArgs): Variant[] {
   if (args.baseline)
     return [
-      { name: "this checkout", server: "miniflare" },
-      { name: "baseline", server: "miniflare", sources: args.baseline },
+      { name: "this checkout", server: localServer() },
+      { name: "baseline", server: localServer(), sources: args.baseline },
     ];
   return [
     { name: "miniflare", server: "miniflare" },

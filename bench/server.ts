@@ -34,7 +34,7 @@ export interface ServerOptions {
   keep: boolean;
   /** Serve the checkout itself (live edits restart workerd) instead of a snapshot of it. */
   live: boolean;
-  /** Which local server runs the Worker (default: FLOTILLA_SERVER, else Miniflare's entry socket). */
+  /** Which local server runs the Worker (default: FLOTILLA_SERVER, else wrangler's dev server). */
   server?: LocalServer;
   /** Serve a snapshot of this checkout instead of the current one (bench --baseline). */
   sources?: string;

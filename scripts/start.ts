@@ -1,5 +1,5 @@
-// `npm start`: the whole system on this machine — workerd on Miniflare's own entry socket (FLOTILLA_SERVER=wrangler:
-// wrangler's dev server) over HTTPS with a local CA,
+// `npm start`: the whole system on this machine — wrangler dev (workerd; FLOTILLA_SERVER=miniflare: one workerd on
+// Miniflare's own entry socket) over HTTPS with a local CA,
 // a demo cluster, and a kubeconfig for the real kubectl. State lives in FLOTILLA_HOME (default .flotilla/).
 import path from "node:path";
 import { type RunningFlotilla, startFlotilla } from "./local/flotilla.ts";

@@ -23,7 +23,7 @@ export interface StartFlotillaOptions {
   signal?: AbortSignal;
   /** Directory with wrangler.toml and node_modules; the checkout unless a test runs a stand-in worker. */
   root?: string;
-  /** Which local server runs the Worker (default: FLOTILLA_SERVER, else Miniflare's entry socket). */
+  /** Which local server runs the Worker (default: FLOTILLA_SERVER, else wrangler's dev server). */
   server?: LocalServer;
   /** Start the local node agent (default true; end-to-end tests start their own). */
   agent?: boolean;

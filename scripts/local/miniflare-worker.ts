@@ -58,6 +58,13 @@ async function main(): Promise<void> {
     defaultPersistRoot: path.join(opts.persistTo, "v3"),
     // The cf object Miniflare would otherwise fetch from the internet; the Worker does not read it.
     cf: false,
+    // As wrangler runs its user worker: no per-request log line sent to this process.
+    logRequests: false,
+    // workerd's own output (uncaught errors, console.log), as wrangler shows it.
+    handleRuntimeStdio(stdout, stderr) {
+      stdout.pipe(process.stdout);
+      stderr.pipe(process.stderr);
+    },
     workers: [worker],
   });
   const url = await mf.ready;

@@ -39,8 +39,8 @@ describe("devWorkerArgs", () => {
 });
 
 describe("localServer", () => {
-  it("is Miniflare's entry socket unless FLOTILLA_SERVER says wrangler", () => {
-    expect(localServer({})).toBe("miniflare");
+  it("is wrangler's dev server unless FLOTILLA_SERVER says miniflare", () => {
+    expect(localServer({})).toBe("wrangler");
     expect(localServer({ FLOTILLA_SERVER: "wrangler" })).toBe("wrangler");
     expect(localServer({ FLOTILLA_SERVER: "miniflare" })).toBe("miniflare");
   });

@@ -6,7 +6,7 @@ export type { ExitInfo };
 
 /** The dev worker's own options (root: the checkout with wrangler.toml and node_modules), and how we run it. */
 export interface WranglerDevOptions extends DevWorkerOptions {
-  /** Which local server runs the Worker (default: localServer(), Miniflare's entry socket). */
+  /** Which local server runs the Worker (default: localServer(), FLOTILLA_SERVER or wrangler's). */
   server?: LocalServer;
   /** Only error lines reach the terminal; everything is still kept for error reports. */
   quiet: boolean;
@@ -22,14 +22,16 @@ export interface WranglerDirs {
 }
 
 /**
- * "miniflare": one workerd serving HTTPS on Miniflare's own entry socket (scripts/local/miniflare-worker.ts).
- * "wrangler": wrangler's dev server (scripts/local/dev-worker.ts), a proxy workerd in front of that socket;
- * kept to compare the two (bench/run.ts --compare-servers) and selectable with FLOTILLA_SERVER=wrangler.
+ * "wrangler": wrangler's dev server (scripts/local/dev-worker.ts), a proxy workerd in front of the user
+ * workerd's entry socket. "miniflare": one workerd serving HTTPS on Miniflare's own entry socket
+ * (scripts/local/miniflare-worker.ts), FLOTILLA_SERVER=miniflare: twice the no-op throughput here, but under
+ * a create load a few POSTs stall until the connection drops (~30 s; bench/run.ts --compare-servers), which
+ * wrangler's proxy does not show, so it is not the default yet.
  */
 export type LocalServer = "miniflare" | "wrangler";
 
 export function localServer(env: NodeJS.ProcessEnv = process.env): LocalServer {
-  const chosen = env.FLOTILLA_SERVER ?? "miniflare";
+  const chosen = env.FLOTILLA_SERVER ?? "wrangler";
   if (chosen !== "miniflare" && chosen !== "wrangler")
     throw new Error(`FLOTILLA_SERVER must be "miniflare" or "wrangler", not ${JSON.stringify(chosen)}`);
   return chosen;
