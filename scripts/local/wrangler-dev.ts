@@ -25,8 +25,9 @@ export interface WranglerDirs {
  * "wrangler": wrangler's dev server (scripts/local/dev-worker.ts), a proxy workerd in front of the user
  * workerd's entry socket. "miniflare": one workerd serving HTTPS on Miniflare's own entry socket
  * (scripts/local/miniflare-worker.ts), FLOTILLA_SERVER=miniflare: twice the no-op throughput here, but under
- * a create load a few POSTs stall until the connection drops (~30 s; bench/run.ts --compare-servers), which
- * wrangler's proxy does not show, so it is not the default yet.
+ * a create load a few POSTs stall until the connection drops (~30 s; bench/run.ts --compare-servers) in every
+ * such run so far, so it is not the default yet. wrangler's path showed the same once, as its proxy's 503 "Your
+ * worker restarted mid-request": likely the user workerd or the object resetting, which the proxy softens.
  */
 export type LocalServer = "miniflare" | "wrangler";
 
