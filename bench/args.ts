@@ -11,6 +11,12 @@ export interface BenchArgs {
   live: boolean;
   /** Send the load to the user workerd's own socket, skipping wrangler's proxy (local-dev plumbing). */
   direct: boolean;
+  /** The no-op and create loads against both local servers (Miniflare's entry socket, wrangler dev), alternating. */
+  compareServers: boolean;
+  /** Profile the object's JavaScript during N creates (the inspector opens on FLOTILLA_INSPECTOR_PORT, default 9239). */
+  cpuProfile: boolean;
+  /** With --compare-servers: compare this checkout against the one at this path, both on npm start's server. */
+  baseline?: string;
 }
 
 export const USAGE = `usage: npm run bench -- [--pods N] [--concurrency N] [--keep] [--profile] [--live] [--direct]
@@ -19,7 +25,8 @@ export const USAGE = `usage: npm run bench -- [--pods N] [--concurrency N] [--ke
   --keep            keep the temporary FLOTILLA_HOME
   --profile         1,000 creates; prints where a request's time goes, phase by phase
   --live            serve the checkout itself, not a snapshot of its sources (edits then reload workerd)
-  --direct          load the user workerd's own HTTP socket, skipping wrangler's proxy (restart still uses it)`;
+  --direct          load the user workerd's own HTTP socket, skipping wrangler's proxy (restart still uses it)
+  --compare-servers no-ops and creates (N/3 per round) against the Miniflare server and wrangler dev, A/B/A`;
 
 function positiveInt(flag: string, raw: string | undefined): number {
   const n = Number(raw);
@@ -28,7 +35,16 @@ function positiveInt(flag: string, raw: string | undefined): number {
 }
 
 export function parseArgs(argv: string[]): BenchArgs {
-  const args: BenchArgs = { pods: 10_000, concurrency: 16, keep: false, profile: false, live: false, direct: false };
+  const args: BenchArgs = {
+    pods: 10_000,
+    concurrency: 16,
+    keep: false,
+    profile: false,
+    live: false,
+    direct: false,
+    compareServers: false,
+    cpuProfile: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (flag === "--pods") args.pods = positiveInt(flag, argv[++i]);
@@ -37,6 +53,9 @@ export function parseArgs(argv: string[]): BenchArgs {
     else if (flag === "--profile") args.profile = true;
     else if (flag === "--live") args.live = true;
     else if (flag === "--direct") args.direct = true;
+    else if (flag === "--compare-servers") args.compareServers = true;
+    else if (flag === "--cpu-profile") args.cpuProfile = true;
+    else if (flag === "--baseline") args.baseline = argv[++i];
     else throw new Error(`unknown flag ${flag}\n${USAGE}`);
   }
   return args;

@@ -76,14 +76,16 @@ export async function createPods(
   client: BenchClient,
   pods: number,
   concurrency: number,
+  namespace = "default",
 ): Promise<CreateFigures> {
-  const empty = JSON.parse(expectStatus(await client.request("GET", PODS_PATH), 200, "list before creates").body) as {
+  const path = `/api/v1/namespaces/${namespace}/pods`;
+  const empty = JSON.parse(expectStatus(await client.request("GET", path), 200, "list before creates").body) as {
     metadata: { resourceVersion: string };
     items: unknown[];
   };
   if (empty.items.length !== 0) throw new Error(`expected no pods before the creates, found ${empty.items.length}`);
   const watch = countEvents(
-    await client.stream(`${PODS_PATH}?watch=true&resourceVersion=${empty.metadata.resourceVersion}`),
+    await client.stream(`${path}?watch=true&resourceVersion=${empty.metadata.resourceVersion}`),
   );
   try {
     const headers = { "content-type": "application/json" };
@@ -91,7 +93,7 @@ export async function createPods(
       roles,
       pods,
       concurrency,
-      (i) => client.request("POST", PODS_PATH, { body: podManifest(i), headers }),
+      (i) => client.request("POST", path, { body: podManifest(i, namespace), headers }),
       (res, i) => void expectStatus(res, 201, `create pod ${i}`),
     );
     await watch.addedReached(pods, 60_000).catch((err: Error) => console.error(`watch: ${err.message}`));

@@ -95,14 +95,19 @@ export interface WorkerdPids {
   tooling: number[];
 }
 
-/** wrangler dev runs two workerds; the proxy is the one listening on the public port. */
-export function workerdByRole(port: number): WorkerdPids {
+/**
+ * wrangler dev runs two workerds; the proxy is the one listening on the public port. The Miniflare server
+ * (scripts/local/miniflare-worker.ts) runs one, listening there itself: no proxy.
+ */
+export function workerdByRole(port: number, root = process.pid): WorkerdPids {
   const roles: WorkerdPids = {
     proxy: [],
     user: [],
-    tooling: [...descendantsNamed(process.pid, "node"), ...descendantsNamed(process.pid, "esbuild")],
+    tooling: [...descendantsNamed(root, "node"), ...descendantsNamed(root, "esbuild")],
   };
-  for (const pid of workerdPids()) {
+  const pids = descendantsNamed(root, "workerd");
+  if (pids.length === 1) return { ...roles, user: pids };
+  for (const pid of pids) {
     const args = readOrEmpty(`/proc/${pid}/cmdline`).split("\0");
     (args.includes(`--socket-addr=entry=127.0.0.1:${port}`) ? roles.proxy : roles.user).push(pid);
   }

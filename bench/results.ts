@@ -3,7 +3,7 @@ import type { BenchArgs } from "./args.ts";
 import type { Results } from "./collect.ts";
 import { mib, ms, perSec, printJson, printTable, type Row, us } from "./report.ts";
 
-const TARGETS = { createsPerSec: 1_000, p99Ms: 50, listMs: 200, firstListAfterRestartMs: 500, ratio: 0.5 };
+const TARGETS = { createsPerSec: 1_000, p99Ms: 50, listMs: 200, firstListAfterRestartMs: 500, ratio: 0.8 };
 
 export function printResults(args: BenchArgs, r: Results): void {
   const ratio = r.create.perSecond / r.noop.perSecond;

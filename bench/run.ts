@@ -1,4 +1,4 @@
-// `npm run bench`: one cluster object behind the Worker under wrangler dev (workerd, HTTPS):
+// `npm run bench`: one cluster object behind the Worker on the local server npm start uses (workerd, HTTPS):
 // no-op baseline, N pod creates with a watch counting them, full lists (JSON and Table),
 // workerd's memory, and a restart that reloads the pods from SQLite. Prints figures only.
 import { parseArgs } from "./args.ts";
@@ -7,12 +7,17 @@ import { createClient } from "./http.ts";
 import { workerdByRole } from "./procs.ts";
 import { runProfile } from "./profile.ts";
 import { collect } from "./collect.ts";
+import { compareServers } from "./compare-servers.ts";
+import { INSPECTOR_PORT_ENV } from "./cpu-profile.ts";
+import { profileCreates } from "./create-profile.ts";
 import { printResults } from "./results.ts";
 import { startBenchServer } from "./server.ts";
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  console.error(`starting wrangler dev (temporary FLOTILLA_HOME) …`);
+  if (args.compareServers) return compareServers(args);
+  if (args.cpuProfile) process.env[INSPECTOR_PORT_ENV] ??= "9239";
+  console.error(`starting the local server (temporary FLOTILLA_HOME) …`);
   const server = await startBenchServer({ keep: args.keep, live: args.live });
   try {
     const { url, clusterUrl, clusterId, adminToken, caPem } = server.flotilla;
@@ -22,7 +27,9 @@ async function main(): Promise<void> {
     if (args.direct)
       console.error(`--direct: requests go to the user workerd at ${root}, not through wrangler's proxy`);
     const cluster = () => newClient(`${root}/clusters/${clusterId}`);
-    if (args.profile)
+    if (args.cpuProfile)
+      await profileCreates(workerdByRole(server.flotilla.port), cluster(), args.pods, args.concurrency);
+    else if (args.profile)
       await runProfile(workerdByRole(server.flotilla.port), newClient(root), cluster(), args.concurrency);
     else printResults(args, await collect(server, { load: cluster, public: () => newClient(clusterUrl) }, args));
   } finally {

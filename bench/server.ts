@@ -1,4 +1,4 @@
-// The server under test: wrangler dev (workerd) on a temporary FLOTILLA_HOME and a free port,
+// The server under test: workerd (Miniflare's entry socket, or wrangler dev) on a temporary FLOTILLA_HOME and a free port,
 // started through the same startFlotilla the e2e tests use, stopped on exit, errors and Ctrl-C.
 import fs from "node:fs";
 import os from "node:os";
@@ -8,6 +8,7 @@ import { ensureCertificates } from "../scripts/local/ca.ts";
 import { findFreePort, type RunningFlotilla, startFlotilla } from "../scripts/local/flotilla.ts";
 import { ensureHome } from "../scripts/local/home.ts";
 import { httpsRequest } from "../scripts/local/https-client.ts";
+import type { LocalServer } from "../scripts/local/wrangler-dev.ts";
 import { snapshotSources } from "./snapshot.ts";
 
 export interface StartTimings {
@@ -33,12 +34,16 @@ export interface ServerOptions {
   keep: boolean;
   /** Serve the checkout itself (live edits restart workerd) instead of a snapshot of it. */
   live: boolean;
+  /** Which local server runs the Worker (default: FLOTILLA_SERVER, else wrangler's dev server). */
+  server?: LocalServer;
+  /** Serve a snapshot of this checkout instead of the current one (bench --baseline). */
+  sources?: string;
 }
 
 export async function startBenchServer(opts: ServerOptions): Promise<BenchServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "flotilla-bench-"));
   const home = path.join(dir, "home");
-  const root = opts.live ? undefined : snapshotSources(dir);
+  const root = opts.live ? undefined : snapshotSources(dir, opts.sources);
   const port = await findFreePort();
   let flotilla: RunningFlotilla | undefined;
   let disposed = false;
@@ -64,7 +69,7 @@ export async function startBenchServer(opts: ServerOptions): Promise<BenchServer
     const healthz = pollHealthz(port, caPem, stop);
     healthz.then(() => onHealthz?.()).catch(() => {});
     try {
-      flotilla = await startOnPort(home, port, root);
+      flotilla = await startOnPort(home, port, root, opts.server);
     } catch (err) {
       stop.stopped = true;
       throw err;
@@ -95,10 +100,15 @@ export async function startBenchServer(opts: ServerOptions): Promise<BenchServer
 }
 
 /** The old workerd may take a moment to release the port; only a busy port is retried. */
-async function startOnPort(home: string, port: number, root: string | undefined): Promise<RunningFlotilla> {
+async function startOnPort(
+  home: string,
+  port: number,
+  root: string | undefined,
+  server: LocalServer | undefined,
+): Promise<RunningFlotilla> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startFlotilla({ home, port, root, quiet: true, readyTimeoutMs: 120_000 });
+      return await startFlotilla({ home, port, root, server, quiet: true, readyTimeoutMs: 240_000 });
     } catch (err) {
       if (attempt >= RESTART_ATTEMPTS || !/already in use/.test((err as Error).message)) throw err;
       await new Promise((resolve) => setTimeout(resolve, 250));

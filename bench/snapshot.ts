@@ -18,14 +18,17 @@ const ENTRIES = [
   "scripts",
 ];
 
-/** Copies the sources into `<dir>/src` (node_modules linked, not copied) and returns that root. */
-export function snapshotSources(dir: string): string {
+/**
+ * Copies the sources into `<dir>/src` (node_modules linked, not copied) and returns that root. `from`: another
+ * checkout to serve instead of this one (a baseline to compare against; it runs with this node_modules).
+ */
+export function snapshotSources(dir: string, from = repoRoot): string {
   const root = path.join(dir, "src");
   fs.mkdirSync(root, { recursive: true });
   for (const entry of ENTRIES) {
-    const from = path.join(repoRoot, entry);
-    if (!fs.existsSync(from)) continue;
-    fs.cpSync(from, path.join(root, entry), {
+    const source = path.join(from, entry);
+    if (!fs.existsSync(source)) continue;
+    fs.cpSync(source, path.join(root, entry), {
       recursive: true,
       filter: (src) => !/\.test\.ts$/.test(src) && !src.includes(`${path.sep}node_modules`),
     });

@@ -1,4 +1,5 @@
-// `npm start`: the whole system on this machine — wrangler dev (workerd) over HTTPS with a local CA,
+// `npm start`: the whole system on this machine — wrangler dev (workerd; FLOTILLA_SERVER=miniflare: one workerd on
+// Miniflare's own entry socket) over HTTPS with a local CA,
 // a demo cluster, and a kubeconfig for the real kubectl. State lives in FLOTILLA_HOME (default .flotilla/).
 import path from "node:path";
 import { type RunningFlotilla, startFlotilla } from "./local/flotilla.ts";
@@ -31,7 +32,7 @@ function banner(f: RunningFlotilla): string {
   ].join("\n");
 }
 
-// Signals are handled from the start: during startup they abort it (stopping wrangler), afterwards they stop.
+// Signals are handled from the start: during startup they abort it (stopping the server), afterwards they stop.
 const starting = new AbortController();
 let started: Promise<RunningFlotilla> | undefined;
 let stopping = false;
@@ -44,12 +45,12 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`\n${signal}: stopping Flotilla…`);
     starting.abort();
-    // An aborted start stops wrangler itself before it rejects; a finished one is stopped here.
+    // An aborted start stops the server itself before it rejects; a finished one is stopped here.
     const flotilla = await started?.catch(() => undefined);
     await flotilla?.stop();
     process.exit(0);
   };
-  // SIGHUP: the terminal closed; wrangler sits in its own process group and would not get it.
+  // SIGHUP: the terminal closed; the server sits in its own process group and would not get it.
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, shutdown);
 
   // The dashboard is served from web/public; building it first means the page always matches the source.
@@ -62,7 +63,8 @@ async function main(): Promise<void> {
   const flotilla = await started;
   console.log(banner(flotilla));
 
-  // wrangler outlives a workerd that died (its proxy then holds every request, silently): watch workerd too.
+  // The server's Node process outlives a workerd that died (wrangler's proxy then holds every request,
+  // silently): watch workerd too.
   const workerd = firstExit(groupProcesses(flotilla.serverGroup, "workerd"));
   const outcome = await Promise.race([
     flotilla.exited.then((exit) => ({ exit })),
@@ -74,13 +76,14 @@ async function main(): Promise<void> {
   if ("pid" in outcome) {
     console.error(`workerd (pid ${outcome.pid}) exited on its own: Flotilla cannot serve without it. Stopping.`);
     await flotilla.stop();
-  } else console.error(`wrangler dev exited unexpectedly (code ${outcome.exit.code}, signal ${outcome.exit.signal})`);
+  } else
+    console.error(`the local server exited unexpectedly (code ${outcome.exit.code}, signal ${outcome.exit.signal})`);
   console.error("State is kept; run `npm start` again to restart.");
   process.exit(1);
 }
 
 main().catch((err: unknown) => {
-  if (stopping) return; // shutdown() exits once wrangler is down
+  if (stopping) return; // shutdown() exits once the server is down
   console.error(`npm start failed: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });

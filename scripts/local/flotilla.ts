@@ -9,7 +9,7 @@ import { ensureHome, repoRoot, writePrivateFile } from "./home.ts";
 import { waitForHealthz } from "./https-client.ts";
 import { renderKubeconfig } from "./kubeconfig.ts";
 import { type AgentProcess, chooseRuntime, hasJoined, spawnAgent, waitUntilSyncing } from "./local-agent.ts";
-import { type ExitInfo, spawnWranglerDev } from "./wrangler-dev.ts";
+import { type ExitInfo, type LocalServer, spawnWranglerDev } from "./wrangler-dev.ts";
 
 export interface StartFlotillaOptions {
   /** FLOTILLA_HOME: certificates, persisted state, demo cluster, kubeconfig. */
@@ -23,6 +23,8 @@ export interface StartFlotillaOptions {
   signal?: AbortSignal;
   /** Directory with wrangler.toml and node_modules; the checkout unless a test runs a stand-in worker. */
   root?: string;
+  /** Which local server runs the Worker (default: FLOTILLA_SERVER, else wrangler's dev server). */
+  server?: LocalServer;
   /** Start the local node agent (default true; end-to-end tests start their own). */
   agent?: boolean;
   /** Per-cluster settings for a newly created demo cluster (POST /v1/clusters `settings`). */
@@ -99,6 +101,7 @@ export async function startFlotilla(opts: StartFlotillaOptions): Promise<Running
   const url = `https://${LISTEN_IP}:${opts.port}`;
   const wrangler = spawnWranglerDev({
     root,
+    server: opts.server,
     ip: LISTEN_IP,
     port: opts.port,
     certPath: paths.serverCert,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { devWorkerArgs, isErrorLine, type WranglerDevOptions, wranglerDevEnv } from "./wrangler-dev.ts";
+import { devWorkerArgs, isErrorLine, localServer, type WranglerDevOptions, wranglerDevEnv } from "./wrangler-dev.ts";
 
 const opts: WranglerDevOptions = {
   root: "/repo",
@@ -13,10 +13,16 @@ const opts: WranglerDevOptions = {
 };
 
 describe("devWorkerArgs", () => {
-  const [script, json] = devWorkerArgs(opts);
+  const [script, json] = devWorkerArgs({ ...opts, server: "wrangler" });
 
-  it("runs the dev-worker entry of the checkout", () => {
+  it("runs the dev-worker entry of the checkout for wrangler's dev server", () => {
     expect(script).toBe("/repo/scripts/local/dev-worker.ts");
+  });
+
+  it("runs the Miniflare entry of the checkout for the Miniflare server, with the same options", () => {
+    const [miniflare, same] = devWorkerArgs({ ...opts, server: "miniflare" });
+    expect(miniflare).toBe("/repo/scripts/local/miniflare-worker.ts");
+    expect(same).toBe(json);
   });
 
   it("passes the server, persistence and vars as one JSON argument", () => {
@@ -29,6 +35,18 @@ describe("devWorkerArgs", () => {
       persistTo: "/home/state",
       vars: { FLOTILLA_LOCAL_BOOTSTRAP: "true", WITH_COLON: "a:b" },
     });
+  });
+});
+
+describe("localServer", () => {
+  it("is wrangler's dev server unless FLOTILLA_SERVER says miniflare", () => {
+    expect(localServer({})).toBe("wrangler");
+    expect(localServer({ FLOTILLA_SERVER: "wrangler" })).toBe("wrangler");
+    expect(localServer({ FLOTILLA_SERVER: "miniflare" })).toBe("miniflare");
+  });
+
+  it("refuses an unknown server instead of guessing", () => {
+    expect(() => localServer({ FLOTILLA_SERVER: "dev" })).toThrow(/FLOTILLA_SERVER must be/);
   });
 });
 

@@ -6,6 +6,8 @@ export type { ExitInfo };
 
 /** The dev worker's own options (root: the checkout with wrangler.toml and node_modules), and how we run it. */
 export interface WranglerDevOptions extends DevWorkerOptions {
+  /** Which local server runs the Worker (default: localServer(), FLOTILLA_SERVER or wrangler's). */
+  server?: LocalServer;
   /** Only error lines reach the terminal; everything is still kept for error reports. */
   quiet: boolean;
   /** Where wrangler keeps state outside the worker's own: kept per home, not in ~/.config/.wrangler. */
@@ -17,6 +19,23 @@ export interface WranglerDirs {
   registry: string;
   /** wrangler's debug log files. */
   logs: string;
+}
+
+/**
+ * "wrangler": wrangler's dev server (scripts/local/dev-worker.ts), a proxy workerd in front of the user
+ * workerd's entry socket. "miniflare": one workerd serving HTTPS on Miniflare's own entry socket
+ * (scripts/local/miniflare-worker.ts), FLOTILLA_SERVER=miniflare: twice the no-op throughput here, but under
+ * a create load a few POSTs stall until the connection drops (~30 s; bench/run.ts --compare-servers) in every
+ * such run so far, so it is not the default yet. wrangler's path showed the same once, as its proxy's 503 "Your
+ * worker restarted mid-request": likely the user workerd or the object resetting, which the proxy softens.
+ */
+export type LocalServer = "miniflare" | "wrangler";
+
+export function localServer(env: NodeJS.ProcessEnv = process.env): LocalServer {
+  const chosen = env.FLOTILLA_SERVER ?? "wrangler";
+  if (chosen !== "miniflare" && chosen !== "wrangler")
+    throw new Error(`FLOTILLA_SERVER must be "miniflare" or "wrangler", not ${JSON.stringify(chosen)}`);
+  return chosen;
 }
 
 /** tsx runs the TypeScript dev-worker entry with the checkout's own toolchain. */
@@ -32,7 +51,8 @@ export function devWorkerCommand(root: string): string {
 export function devWorkerArgs(opts: WranglerDevOptions): string[] {
   const { root, ip, port, certPath, keyPath, persistTo, vars } = opts;
   const options: DevWorkerOptions = { root, ip, port, certPath, keyPath, persistTo, vars };
-  return [path.join(root, "scripts", "local", "dev-worker.ts"), JSON.stringify(options)];
+  const entry = (opts.server ?? localServer()) === "miniflare" ? "miniflare-worker.ts" : "dev-worker.ts";
+  return [path.join(root, "scripts", "local", entry), JSON.stringify(options)];
 }
 
 /**

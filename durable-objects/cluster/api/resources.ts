@@ -25,6 +25,7 @@ import { json, stream } from "../../../kube/http/respond.ts";
 import { selection } from "./selection.ts";
 import { type Scale, scaleOf, updateScale } from "../writes/subresources.ts";
 import { buildTable, includeObjectOption } from "./table.ts";
+import { storedJson } from "../writes/stored-json.ts";
 import { updateObject } from "../writes/update.ts";
 import { watch } from "./watch.ts";
 import { notFound } from "../../../kube/status.ts";
@@ -74,7 +75,7 @@ function objectResponse(
       console.error("table row failed to render after a write", err);
     }
   }
-  return json(obj, status);
+  return json(storedJson(ctx, kind, obj) ?? obj, status);
 }
 
 /** Adds `Warning` headers computed (by warningHeaders) before the write; one the runtime refuses is left out. */
