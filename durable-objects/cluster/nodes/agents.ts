@@ -14,7 +14,7 @@ import type { ConfigMap, Pod, Secret } from "../../../kube/pod-types.ts";
 import { forbidden, notFound, unauthorized } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import type { ApiContext } from "../context.ts";
-import type { Credentials } from "../auth/credentials.ts";
+import type { Credential, Credentials } from "../auth/credentials.ts";
 import type { MetricsWindow } from "../metrics/window.ts";
 import { objectKey } from "../store/keys.ts";
 import type { Change } from "../store/object-store.ts";
@@ -79,7 +79,14 @@ export class NodeAgents {
   }
 
   async sync(token: string, body: unknown): Promise<SyncResponse> {
-    const credential = await this.credentials.verify(token, this.ctx.now());
+    return this.syncAs(await this.credentials.verify(token, this.ctx.now()), body);
+  }
+
+  /**
+   * A sync by a credential already looked up (a tunnel's, checked again by its hash). `cancel` ends the
+   * long-poll early: the agent sent a fresher sync on the same tunnel, and this answer will be dropped.
+   */
+  async syncAs(credential: Credential | undefined, body: unknown, cancel?: AbortSignal): Promise<SyncResponse> {
     if (credential?.role !== "node") throw unauthorized();
     const req = parseSyncRequest(body);
     if (credential.subject !== req.nodeName)
@@ -116,7 +123,7 @@ export class NodeAgents {
     let assignments = this.#assignments(diff.changed, known);
     const quiet = assignments.length === 0 && diff.stop.length === 0 && Object.keys(written).length === 0;
     if (quiet && req.waitSeconds > 0) {
-      await this.#wait(req.nodeName, Math.min(req.waitSeconds, interval, MAX_WAIT_SECONDS) * 1000);
+      await this.#wait(req.nodeName, Math.min(req.waitSeconds, interval, MAX_WAIT_SECONDS) * 1000, cancel);
       pods = this.#boundPods(req.nodeName);
       diff = diffNodePods(pods, known);
       assignments = this.#assignments(diff.changed, known);
@@ -275,16 +282,19 @@ export class NodeAgents {
     for (const node of this.#wantServices) if (node !== name) this.#wake(node);
   }
 
-  #wait(nodeName: string, ms: number): Promise<void> {
+  #wait(nodeName: string, ms: number, cancel?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
+      if (cancel?.aborted) return resolve();
       const waiters = this.#waiters.get(nodeName) ?? new Set<() => void>();
       this.#waiters.set(nodeName, waiters);
       const done = () => {
         clearTimeout(timer);
+        cancel?.removeEventListener("abort", done);
         waiters.delete(done);
         resolve();
       };
       const timer = setTimeout(done, ms);
+      cancel?.addEventListener("abort", done);
       waiters.add(done);
     });
   }
