@@ -89,6 +89,21 @@ function tunnelSync(tunnels: TunnelClient[]): SendSync {
   };
 }
 
+/**
+ * Waits until the revision stays put for 3 s: joins leave controllers work (node IPAM gives each new node a
+ * pod CIDR, events) that would otherwise be counted as the syncs' cost. Gives up after 10 minutes.
+ */
+async function quiet(admin: BenchClient): Promise<void> {
+  const deadline = Date.now() + 600_000;
+  let last = await revision(admin);
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 3_000));
+    const now = await revision(admin);
+    if (now === last) return;
+    last = now;
+  }
+}
+
 /** Every node syncs once per interval, spread evenly: open loop, so a slow object shows as latency. */
 async function steady(send: SendSync, nodes: number, seconds: number) {
   const latencies: number[] = [];
@@ -171,7 +186,10 @@ async function main(): Promise<void> {
       for (const [m, mode] of modes.entries()) {
         const send = mode === "http" ? httpSync(client, credentials) : tunnelSync(tunnels);
         // One round so every node has sent its first sync (node status) before measuring.
-        if (m === 0) await steady(send, target, INTERVAL_MS / 1000);
+        if (m === 0) {
+          await quiet(admin);
+          await steady(send, target, INTERVAL_MS / 1000);
+        }
         const before = await revision(admin);
         const pids = workerdPids();
         const profiling = profileFile && target === steps.at(-1);

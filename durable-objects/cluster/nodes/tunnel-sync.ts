@@ -29,11 +29,14 @@ export function syncOverTunnel(
   /** The credential a socket was opened with, as it stands now (undefined once revoked). */
   credentialOf: (socket: TunnelSocket) => Credential | undefined,
 ): AgentSyncHandler {
-  const polls = new WeakMap<TunnelSocket, AbortController>();
+  const polls = new WeakMap<TunnelSocket, { id: number; cancel: AbortController }>();
   return (socket, node, id, payload) => {
-    polls.get(socket)?.abort();
+    const current = polls.get(socket);
+    // The agent numbers its syncs upwards: one older than the poll held is stale already (it gave up on it).
+    if (current && id < current.id) return;
+    current?.cancel.abort();
     const cancel = new AbortController();
-    polls.set(socket, cancel);
+    polls.set(socket, { id, cancel });
     const answer = async (): Promise<Uint8Array> => {
       try {
         const credential = credentialOf(socket);
@@ -51,7 +54,7 @@ export function syncOverTunnel(
       }
     };
     void answer().then((frame) => {
-      if (polls.get(socket) === cancel) polls.delete(socket);
+      if (polls.get(socket)?.cancel === cancel) polls.delete(socket);
       if (cancel.signal.aborted) return;
       try {
         socket.send(frame);

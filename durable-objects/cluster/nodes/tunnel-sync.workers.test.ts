@@ -11,6 +11,7 @@ import { openTunnel } from "../testing/fake-agent.ts";
 
 const text = (s: string) => new TextEncoder().encode(s);
 const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+const pause = (ms = 50) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A fake agent's tunnel: sends sync frames and collects the sync answers by id. */
 class SyncingAgent {
@@ -137,6 +138,7 @@ describe("syncs on the node tunnel", () => {
   it("holds a long-poll until the node's pods change; a newer sync ends the older one unanswered", async () => {
     const { cluster, agent } = await setup();
     const held = agent.sync(idle("n1", { waitSeconds: 30 }));
+    await pause(); // frames sent back to back inside workerd may overtake each other (see proxy.workers.test.ts)
     const replaced = agent.sync(idle("n1", { waitSeconds: 30 }));
     const created = await kube(
       cluster.id,
