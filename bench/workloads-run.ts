@@ -14,9 +14,7 @@ import { type BenchClient, createClient } from "./http.ts";
 import { type CpuProfiler, printProfile } from "./cpu-profile.ts";
 import { cpuMs, selfCpuMs, workerdByRole } from "./procs.ts";
 import { round } from "./stats.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: API bodies are read field by field
-type Json = any;
+import type { AnyJson as Json } from "../kube/types.ts";
 
 const APPS = "/apis/apps/v1/namespaces/default";
 const NAME = "bench";

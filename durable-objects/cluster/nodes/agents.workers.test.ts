@@ -7,9 +7,7 @@ import { createObject } from "../writes/create.ts";
 import { deleteObject } from "../writes/delete.ts";
 import { SYSTEM_WRITE } from "../writes/options.ts";
 import { type AgentsSetup, boundPod as pod, joinRequest, syncRequest as sync, withAgents } from "./testing.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field
-type Json = any;
+import type { AnyJson as Json } from "../../../kube/types.ts";
 
 type Setup = AgentsSetup;
 
