@@ -54,8 +54,22 @@ const joinBody = (nodeName: string) =>
 const syncBody = (nodeName: string) =>
   JSON.stringify({ nodeName, podStatuses: [], terminated: [], events: [], known: [], waitSeconds: 0 });
 
+/**
+ * A request again after a dropped connection (a keep-alive socket the server closed as it was reused, seen
+ * on a loaded machine as "socket hang up"); a join is idempotent (a re-join replaces the credential).
+ */
+async function retried<T>(send: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await send();
+    } catch (error) {
+      if (i >= attempts) throw error;
+    }
+  }
+}
+
 async function revision(admin: BenchClient): Promise<string> {
-  const res = await admin.request("GET", "/api/v1/namespaces?limit=1");
+  const res = await retried(() => admin.request("GET", "/api/v1/namespaces?limit=1"));
   return JSON.parse(res.body).metadata.resourceVersion;
 }
 
@@ -176,7 +190,8 @@ async function main(): Promise<void> {
       await runLoad(
         target - from,
         16,
-        (i) => client.request("POST", AGENT_JOIN_PATH, { body: joinBody(`hb-${from + i}`), headers: json }),
+        (i) =>
+          retried(() => client.request("POST", AGENT_JOIN_PATH, { body: joinBody(`hb-${from + i}`), headers: json })),
         (res, i) => {
           if (res.status !== 200 && res.status !== 201) throw new Error(`join: ${res.status} ${res.body}`);
           credentials[from + i] = JSON.parse(res.body).nodeCredential;
