@@ -40,6 +40,7 @@ import { NetworkPolicyEnforcer } from "./network-policy/enforcer.ts";
 import { checkPolicyFirewall, PolicyFirewall } from "./network-policy/firewall.ts";
 import { ClusterDNS } from "./dns/start.ts";
 import { TunnelClient } from "./tunnel/client.ts";
+import { TunnelFirstTransport } from "./tunnel/sync-transport.ts";
 import { streamHandlers } from "./tunnel/handlers.ts";
 
 export type { AgentOptions } from "./args.ts";
@@ -202,7 +203,8 @@ async function runNode(
     });
   }
   const loop = new SyncLoop({
-    client,
+    // Syncs ride the tunnel once it is up (HTTP before that, and whenever it is down).
+    client: new TunnelFirstTransport(client, () => tunnel),
     credential: state.nodeCredential,
     nodeName: state.nodeName,
     runtime,
@@ -297,8 +299,7 @@ async function runNode(
   await placeDNS();
   await runtime.start(restored);
   if (restored.length > 0) log(`adopting ${restored.length} pod(s) from ${stateDir}`);
-  const done = loop.run();
-  // Logs, exec and later proxying reach the node through its tunnel, beside the sync loop.
+  // Logs, exec and later proxying reach the node through its tunnel, and so do its syncs once it is up.
   tunnel = new TunnelClient({
     server: options.server,
     credential: state.nodeCredential,
@@ -308,6 +309,7 @@ async function runNode(
     log,
   });
   tunnel.start();
+  const done = loop.run();
   return {
     nodeName: state.nodeName,
     done,

@@ -10,7 +10,13 @@
 
 export const AGENT_TUNNEL_PATH = "/agent/tunnel";
 
-export const FrameType = { open: 1, data: 2, window: 3, close: 4, error: 5 } as const;
+/**
+ * Besides streams, the tunnel carries the agent's syncs (one WebSocket message each way instead of an HTTP
+ * request per heartbeat): `sync` from the agent is a SyncRequest as JSON under an id of its choosing (its
+ * own numbering, apart from stream ids); the object answers `sync` with the SyncResponse as JSON, or
+ * `syncError` with a Kubernetes Status as JSON (its code as the HTTP sync would answer).
+ */
+export const FrameType = { open: 1, data: 2, window: 3, close: 4, error: 5, sync: 6, syncError: 7 } as const;
 export type FrameType = (typeof FrameType)[keyof typeof FrameType];
 
 /** Credit each direction of a new stream starts with. */
@@ -208,7 +214,7 @@ export function decodeFrame(message: ArrayBuffer | Uint8Array): Frame | undefine
   const bytes = message instanceof Uint8Array ? message : new Uint8Array(message);
   if (bytes.byteLength < HEADER_BYTES) return undefined;
   const type = bytes[0];
-  if (type < FrameType.open || type > FrameType.error) return undefined;
+  if (type < FrameType.open || type > FrameType.syncError) return undefined;
   const stream = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(1);
   return { type: type as FrameType, stream, payload: bytes.subarray(HEADER_BYTES) };
 }

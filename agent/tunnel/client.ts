@@ -15,6 +15,7 @@ import {
 import { retryDelay } from "../backoff.ts";
 import { ApiError } from "../client.ts";
 import { AgentStream, StreamError } from "./stream.ts";
+import { TunnelLostError, TunnelSyncCalls } from "./sync-calls.ts";
 import { connectWebSocket, type WsConnection } from "./ws-client.ts";
 
 /** Runs one stream; resolves with how it ended (exec: the exit code). Throw StreamError for a status. */
@@ -41,6 +42,7 @@ export class TunnelClient {
   #nextId = 2;
   #wake?: () => void;
   #done?: Promise<void>;
+  #syncs = new TunnelSyncCalls();
   /** Successful connections, for tests and diagnostics. */
   connections = 0;
 
@@ -105,10 +107,21 @@ export class TunnelClient {
       connection.onClose = () => {
         clearInterval(ping);
         this.#connection = undefined;
+        this.#syncs.lost();
         for (const stream of [...this.#streams.values()]) stream.end();
         resolve();
       };
     });
+  }
+
+  /**
+   * Sends a sync (its request's JSON) on the tunnel and resolves with the object's answer; fails with
+   * TunnelLostError when the tunnel is down or goes before the answer (send it over HTTP then).
+   */
+  sync<T>(body: string, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<T> {
+    const connection = this.#connection;
+    if (!connection) return Promise.reject(new TunnelLostError("the tunnel to the cluster is not connected"));
+    return this.#syncs.call<T>((frame) => connection.send(frame), body, options);
   }
 
   /**
@@ -133,6 +146,10 @@ export class TunnelClient {
   #frame(connection: WsConnection, data: Buffer): void {
     const frame = decodeFrame(data);
     if (!frame) return;
+    if (frame.type === FrameType.sync || frame.type === FrameType.syncError) {
+      this.#syncs.receive(frame);
+      return;
+    }
     if (frame.type !== FrameType.open) {
       this.#streams.get(frame.stream)?.receive(frame.type, frame.payload);
       return;

@@ -48,8 +48,9 @@ import { MetricsWindow, storePodBinding } from "./metrics/window.ts";
 import { handlePodTokenRequest } from "./nodes/pod-token.ts";
 import { handleAgentRequest, isAgentPath, type ServingCertificates } from "./nodes/routes.ts";
 import { servingCertificate } from "./nodes/serving-certificate.ts";
-import { acceptTunnel } from "./tunnel/accept.ts";
+import { acceptTunnel, tunnelCredentialHash } from "./tunnel/accept.ts";
 import { agentOpens } from "./tunnel/connect.ts";
+import { syncOverTunnel } from "./nodes/tunnel-sync.ts";
 import { TunnelHub } from "./tunnel/hub.ts";
 import { isPublicPath, publicIngress } from "./tunnel/public.ts";
 import { edgeIngress, isEdgeRequest } from "./tunnel/edge.ts";
@@ -194,6 +195,10 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
       tagsOf: (socket) => tagsOf(this.ctx, socket as WebSocket),
     });
     tunnels.onOpen = agentOpens(ctx, tunnels); // pods' connections to Services on other nodes
+    tunnels.onSync = syncOverTunnel(agents, (socket) => {
+      const hash = tunnelCredentialHash(socket as WebSocket);
+      return hash ? credentials.byHash(hash, ctx.now()) : undefined;
+    });
     const serviceAccounts = serviceAccountAuthenticator(
       issuer,
       (resource, ns, name) => store.get(resource, ns, name)?.object,

@@ -71,7 +71,15 @@ export class Credentials {
   /** The credential a bearer token stands for, if it exists and has not expired. */
   async verify(token: string, now: number): Promise<Credential | undefined> {
     if (!token) return undefined;
-    const found = this.#byHash.get(await sha256Hex(token));
+    return this.byHash(await sha256Hex(token), now);
+  }
+
+  /**
+   * The credential of a token already hashed (a tunnel keeps its agent's hash, so each sync on it is checked
+   * again without hashing): undefined once revoked, replaced by a re-join or expired.
+   */
+  byHash(hash: string, now: number): Credential | undefined {
+    const found = this.#byHash.get(hash);
     if (!found || (found.expiresAt !== null && found.expiresAt <= now)) return undefined;
     return found;
   }

@@ -10,13 +10,14 @@ import type {
   NetworkPolicyData,
   NodeCIDR,
   PodAssignment,
+  SyncRequest,
   SyncResponse,
 } from "../../../kube/agent-protocol.ts";
 import type { ConfigMap, Pod, Secret } from "../../../kube/pod-types.ts";
 import { forbidden, notFound, unauthorized } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import type { ApiContext } from "../context.ts";
-import type { Credentials } from "../auth/credentials.ts";
+import type { Credential, Credentials } from "../auth/credentials.ts";
 import type { MetricsWindow } from "../metrics/window.ts";
 import { objectKey } from "../store/keys.ts";
 import type { Change } from "../store/object-store.ts";
@@ -82,7 +83,14 @@ export class NodeAgents {
   }
 
   async sync(token: string, body: unknown): Promise<SyncResponse> {
-    const credential = await this.credentials.verify(token, this.ctx.now());
+    return this.syncAs(await this.credentials.verify(token, this.ctx.now()), body);
+  }
+
+  /**
+   * A sync by a credential already looked up (a tunnel's, checked again by its hash). `cancel` ends the
+   * long-poll early: the agent sent a fresher sync on the same tunnel, and this answer will be dropped.
+   */
+  async syncAs(credential: Credential | undefined, body: unknown, cancel?: AbortSignal): Promise<SyncResponse> {
     if (credential?.role !== "node") throw unauthorized();
     const req = parseSyncRequest(body);
     if (credential.subject !== req.nodeName)
@@ -102,16 +110,7 @@ export class NodeAgents {
     const interval = heartbeatSeconds(this.ctx.store.count("nodes"));
     this.#leases.renew(req.nodeName, this.ctx.now(), leaseSeconds(interval));
     if (req.metrics) this.metrics?.record(req.nodeName, req.metrics, interval);
-    const { before, written, refusedEvents } = this.ctx.store.transaction(() => {
-      if (req.nodeStatus) writeNodeStatus(this.ctx, req.nodeName, req.nodeStatus);
-      if (req.volumeDir) writeVolumeDir(this.ctx, req.nodeName, req.volumeDir);
-      const before = this.#versions(req.podStatuses);
-      const written = writePodStatuses(this.ctx, req.nodeName, req.podStatuses);
-      // Events before deletions: one about a pod whose deletion this sync finishes still finds its pod.
-      const refusedEvents = this.#events.record(req.nodeName, req.events);
-      finishDeletions(this.ctx, req.nodeName, req.terminated);
-      return { before, written, refusedEvents };
-    });
+    const { before, written, refusedEvents } = this.#report(req);
     // The object's own status writes count as known (they do not bounce back as changed pods) only when
     // nothing the agent has not seen happened to the pod before them.
     const { known, acknowledged } = knownAfterWrites(req.known, before, written);
@@ -120,7 +119,8 @@ export class NodeAgents {
     let assignments = this.#assignments(diff.changed, known);
     const quiet = assignments.length === 0 && diff.stop.length === 0 && Object.keys(written).length === 0;
     if (quiet && req.waitSeconds > 0) {
-      const superseded = await this.#wait(req.nodeName, Math.min(req.waitSeconds, interval, MAX_WAIT_SECONDS) * 1000);
+      const ms = Math.min(req.waitSeconds, interval, MAX_WAIT_SECONDS) * 1000;
+      const superseded = await this.#wait(req.nodeName, ms, cancel);
       // Nobody reads this answer: the pods go to the newer sync, not serialized twice.
       if (superseded) return { pods: [], stop: [], acknowledged, heartbeatSeconds: interval };
       pods = this.#boundPods(req.nodeName);
@@ -139,6 +139,34 @@ export class NodeAgents {
       ...(req.wantVolumes ? nodeVolumeDirs(this.ctx.store, req.nodeName) : {}),
       ...this.#podCIDR(req.nodeName),
     };
+  }
+
+  /**
+   * What the agent reported, written in one transaction. An idle heartbeat reports nothing: it opens no
+   * transaction (an empty one was the biggest part of an idle sync's JS: bench/heartbeats.ts --cpu-profile).
+   */
+  #report(req: SyncRequest): {
+    before: Record<string, string>;
+    written: Record<string, string>;
+    refusedEvents: number;
+  } {
+    const idle =
+      !req.nodeStatus &&
+      !req.volumeDir &&
+      req.podStatuses.length === 0 &&
+      req.events.length === 0 &&
+      req.terminated.length === 0;
+    if (idle) return { before: {}, written: {}, refusedEvents: 0 };
+    return this.ctx.store.transaction(() => {
+      if (req.nodeStatus) writeNodeStatus(this.ctx, req.nodeName, req.nodeStatus);
+      if (req.volumeDir) writeVolumeDir(this.ctx, req.nodeName, req.volumeDir);
+      const before = this.#versions(req.podStatuses);
+      const written = writePodStatuses(this.ctx, req.nodeName, req.podStatuses);
+      // Events before deletions: one about a pod whose deletion this sync finishes still finds its pod.
+      const refusedEvents = this.#events.record(req.nodeName, req.events);
+      finishDeletions(this.ctx, req.nodeName, req.terminated);
+      return { before, written, refusedEvents };
+    });
   }
 
   /** Nodes whose lease ran out (and `graceMs` passed) get Unknown conditions (the node lifecycle controller). */
@@ -286,18 +314,25 @@ export class NodeAgents {
     for (const node of this.#wantServices) if (node !== name) this.#wake(node);
   }
 
-  /** Parks a sync until the node is woken, a newer sync of the node supersedes it (true), or `ms` pass. */
-  #wait(nodeName: string, ms: number): Promise<boolean> {
+  /**
+   * Parks a sync until the node is woken, `ms` pass, or it is superseded (true): a newer sync of the node
+   * arrived, or `cancel` fired because the agent sent a fresher one on the same tunnel.
+   */
+  #wait(nodeName: string, ms: number, cancel?: AbortSignal): Promise<boolean> {
     return new Promise((resolve) => {
+      if (cancel?.aborted) return resolve(true);
       const waiters = this.#waiters.get(nodeName) ?? new Set<(superseded: boolean) => void>();
       this.#waiters.set(nodeName, waiters);
       const done = (superseded: boolean) => {
         clearTimeout(timer);
+        cancel?.removeEventListener("abort", aborted);
         waiters.delete(done);
         if (waiters.size === 0) this.#waiters.delete(nodeName);
         resolve(superseded);
       };
       const timer = setTimeout(() => done(false), ms);
+      const aborted = () => done(true);
+      cancel?.addEventListener("abort", aborted);
       waiters.add(done);
     });
   }

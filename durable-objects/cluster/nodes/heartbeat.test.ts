@@ -4,8 +4,9 @@ import { expiredLeases, heartbeatSeconds, leaseDeadline, leaseObject, leaseSecon
 it.each([
   [1, 10],
   [1000, 10],
-  [1001, 11],
-  [5000, 50],
+  [5000, 10],
+  [5001, 11],
+  [25_000, 50],
 ])("heartbeatSeconds(%d nodes) = %d", (nodes, seconds) => expect(heartbeatSeconds(nodes)).toBe(seconds));
 
 it.each([

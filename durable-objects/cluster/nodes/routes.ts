@@ -15,7 +15,7 @@ import type { NodeAgents } from "./agents.ts";
 const bearer = (header: string | null) => /^Bearer\s+(.+)$/i.exec(header ?? "")?.[1].trim() ?? "";
 
 /** Sync bodies carry statuses of up to 110 pods and their events: 3 MiB as the API's own limit. */
-const MAX_AGENT_BODY_BYTES = 3 * 1024 * 1024;
+export const MAX_AGENT_BODY_BYTES = 3 * 1024 * 1024;
 
 async function readJson(request: Request): Promise<unknown> {
   const bytes = request.body ? await readCapped(request.body, MAX_AGENT_BODY_BYTES) : new Uint8Array();

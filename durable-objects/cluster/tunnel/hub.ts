@@ -18,7 +18,7 @@ import {
   SendCredit,
   windowPayload,
 } from "../../../kube/tunnel-protocol.ts";
-import { StatusError } from "../../../kube/status.ts";
+import { StatusError, statusFailure } from "../../../kube/status.ts";
 
 /** How a stream ended: closed by the agent (with its info) or failed. */
 export type StreamEnd = { closed: CloseInfo } | { error: ErrorInfo };
@@ -161,6 +161,9 @@ export class HubStream {
 /** Runs a stream an agent opened; `node` is the agent's node (from its socket's tag, never from the request). */
 export type AgentOpenHandler = (stream: HubStream, node: string, request: OpenRequest) => void;
 
+/** Answers a sync the agent sent on its tunnel; `node` is the socket's node (from its tag). */
+export type AgentSyncHandler = (socket: TunnelSocket, node: string, id: number, payload: Uint8Array) => void;
+
 /** Agent-opened streams have even ids. */
 const isAgentId = (id: number) => id % 2 === 0;
 
@@ -169,6 +172,8 @@ export class TunnelHub {
   #streams = new Map<string, HubStream>();
   /** Where agent-opened streams go; without it they are refused. */
   onOpen?: AgentOpenHandler;
+  /** Where syncs sent on a tunnel go; without it they are refused (the agent falls back to HTTP). */
+  onSync?: AgentSyncHandler;
   // Random start: ids stay distinct from any stream an agent still remembers from before a restart.
   #next = (crypto.getRandomValues(new Uint32Array(1))[0] & 0x3fffffff) | 1;
 
@@ -195,6 +200,10 @@ export class TunnelHub {
     if (typeof message === "string") return; // pings are answered by the runtime's auto-response
     const frame = decodeFrame(message);
     if (!frame) return;
+    if (frame.type === FrameType.sync) {
+      this.#agentSync(socket, frame.stream, frame.payload);
+      return;
+    }
     const connection = this.#connectionOf(socket);
     const stream = connection && this.#streams.get(streamKey(connection, frame.stream));
     if (stream) {
@@ -209,8 +218,22 @@ export class TunnelHub {
       socket.send(encodeFrame(FrameType.close, frame.stream));
   }
 
+  #agentSync(socket: TunnelSocket, id: number, payload: Uint8Array): void {
+    const node = this.#nodeOf(socket);
+    if (node && this.onSync) {
+      this.onSync(socket, node, id, payload);
+      return;
+    }
+    const refused = statusFailure(501, "NotImplemented", "this cluster takes syncs over HTTP only");
+    socket.send(encodeFrame(FrameType.syncError, id, jsonPayload(refused)));
+  }
+
+  #nodeOf(socket: TunnelSocket): string | undefined {
+    return this.sockets.tagsOf(socket).find((t) => !t.startsWith(CONNECTION_TAG_PREFIX));
+  }
+
   #agentOpen(socket: TunnelSocket, connection: string, id: number, payload: Uint8Array): void {
-    const node = this.sockets.tagsOf(socket).find((t) => !t.startsWith(CONNECTION_TAG_PREFIX));
+    const node = this.#nodeOf(socket);
     const request = parsePayload<OpenRequest>(payload);
     if (!node || !request || !this.onOpen) {
       const message = `the cluster does not serve ${request?.kind ?? "unknown"} streams from nodes`;

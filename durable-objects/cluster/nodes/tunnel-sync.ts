@@ -1,0 +1,66 @@
+// Syncs carried on a node's tunnel (kube/tunnel-protocol.ts, `sync` frames): one WebSocket message each way
+// instead of an HTTP request through the Worker per heartbeat, and no hashing of the bearer token per sync.
+// Each sync is still authorized as the HTTP one is: the credential the tunnel was opened with is looked up
+// again by its hash (revoked, expired or replaced by a re-join: refused at once), it must be a node's, and
+// the node must be the socket's own and still exist. One long-poll per tunnel: a newer sync ends the
+// older one's wait and its answer is dropped (the agent gave up on it, as it aborts an HTTP poll).
+import { encodeFrame, FrameType, jsonPayload } from "../../../kube/tunnel-protocol.ts";
+import { badRequest, StatusError, tooLarge, unauthorized } from "../../../kube/status.ts";
+import type { Credential } from "../auth/credentials.ts";
+import type { AgentSyncHandler, TunnelSocket } from "../tunnel/hub.ts";
+import type { NodeAgents } from "./agents.ts";
+import { MAX_AGENT_BODY_BYTES } from "./routes.ts";
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+function parseFrame(payload: Uint8Array): unknown {
+  if (payload.byteLength > MAX_AGENT_BODY_BYTES)
+    throw tooLarge(`Request entity too large: limit is ${MAX_AGENT_BODY_BYTES}`);
+  try {
+    return JSON.parse(decoder.decode(payload));
+  } catch {
+    throw badRequest("a sync frame must carry a JSON sync request");
+  }
+}
+
+export function syncOverTunnel(
+  agents: NodeAgents,
+  /** The credential a socket was opened with, as it stands now (undefined once revoked). */
+  credentialOf: (socket: TunnelSocket) => Credential | undefined,
+): AgentSyncHandler {
+  const polls = new WeakMap<TunnelSocket, { id: number; cancel: AbortController }>();
+  return (socket, node, id, payload) => {
+    const current = polls.get(socket);
+    // The agent numbers its syncs upwards: one older than the poll held is stale already (it gave up on it).
+    if (current && id < current.id) return;
+    current?.cancel.abort();
+    const cancel = new AbortController();
+    polls.set(socket, { id, cancel });
+    const answer = async (): Promise<Uint8Array> => {
+      try {
+        const credential = credentialOf(socket);
+        // The socket's node tag came from the same credential; a mismatch means it is not that node's any more.
+        if (credential?.subject !== node) throw unauthorized();
+        const response = await agents.syncAs(credential, parseFrame(payload), cancel.signal);
+        return encodeFrame(FrameType.sync, id, encoder.encode(JSON.stringify(response)));
+      } catch (error) {
+        const status =
+          error instanceof StatusError
+            ? error
+            : new StatusError(500, "InternalError", `sync failed: ${(error as Error).message}`);
+        if (!(error instanceof StatusError)) console.error("sync over tunnel failed", error);
+        return encodeFrame(FrameType.syncError, id, jsonPayload(status.toStatus()));
+      }
+    };
+    void answer().then((frame) => {
+      if (polls.get(socket)?.cancel === cancel) polls.delete(socket);
+      if (cancel.signal.aborted) return;
+      try {
+        socket.send(frame);
+      } catch {
+        // the tunnel closed meanwhile: the agent resends on its next connection (or over HTTP)
+      }
+    });
+  };
+}
