@@ -137,6 +137,12 @@ describe("syncs on the node tunnel", () => {
 
   it("holds a long-poll until the node's pods change; a newer sync ends the older one unanswered", async () => {
     const { cluster, agent } = await setup();
+    // Node IPAM giving the new node its pod CIDR wakes a parked sync (its network needs it): let that pass first.
+    for (let i = 0; i < 100; i++) {
+      const node = await kube(cluster.id, cluster.adminToken, "GET", "/api/v1/nodes/n1");
+      if (node.body.spec?.podCIDR) break;
+      await pause();
+    }
     const held = agent.sync(idle("n1", { waitSeconds: 30 }));
     await pause(); // frames sent back to back inside workerd may overtake each other (see proxy.workers.test.ts)
     const replaced = agent.sync(idle("n1", { waitSeconds: 30 }));
