@@ -6,7 +6,7 @@ import { eq, sql } from "drizzle-orm";
 import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import type { KubeObject } from "../../../kube/types.ts";
 import { ChangeLog, type ChangeType } from "./change-log.ts";
-import { byOwnerUid, byUid, SecondaryIndex } from "./index-by.ts";
+import { byOwnerUid, byUid, orphansByNamespace, SecondaryIndex } from "./index-by.ts";
 import { objectKey, resourcePrefix } from "./keys.ts";
 import { objects } from "./schema.ts";
 import { SortedKeys } from "./sorted-keys.ts";
@@ -46,6 +46,7 @@ export class ObjectStore {
   #listeners = new Set<ChangeListener>();
   readonly owners = new SecondaryIndex(byOwnerUid, () => this.#allEntries());
   readonly uids = new SecondaryIndex(byUid, () => this.#allEntries());
+  readonly orphans = new SecondaryIndex(orphansByNamespace, () => this.#allEntries());
   /** Set while a transaction runs: how to undo memory, and the changes to announce on commit. */
   #txn: { undo: (() => void)[]; changes: Change[] } | null = null;
   #upsert;
@@ -221,6 +222,7 @@ export class ObjectStore {
     else table.delete(key);
     this.owners.update(table.resource, key, before?.object, after?.object);
     this.uids.update(table.resource, key, before?.object, after?.object);
+    this.orphans.update(table.resource, key, before?.object, after?.object);
   }
 
   #table(resource: string): ResourceTable {
