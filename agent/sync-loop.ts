@@ -130,9 +130,14 @@ export class SyncLoop {
 
   /** One request and its answer; on failure, waits out the back-off before returning. */
   async syncOnce(): Promise<void> {
+    const nodeStatus = await this.options.nodeStatus();
+    // From the drain to the request's abort controller nothing awaits: news after the drain finds this
+    // poll open and abandons it; news before rides on it, so a debounce armed for that news is dropped
+    // (it would abandon this very poll: one wasted poll per pod started).
     const sending = mergeReports(this.#pending, this.options.runtime.drain());
     this.#pending = emptyReport();
-    const nodeStatus = await this.options.nodeStatus();
+    clearTimeout(this.#debounce);
+    this.#debounce = undefined;
     const nodeStatusJson = JSON.stringify(nodeStatus);
     if (!this.#stopped) this.#metrics?.start();
     const metrics = this.#metrics?.take();

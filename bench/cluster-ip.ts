@@ -24,14 +24,12 @@ import { getStatus, measure } from "../test/e2e/load.ts";
 import { startBenchFlotilla } from "./flotilla.ts";
 import { median, round } from "./stats.ts";
 import { numberFlag } from "./args.ts";
+import type { AnyJson as Json } from "../kube/types.ts";
 
 const exec = promisify(execFile);
 const NODE = `bench-net-${process.pid.toString(36)}`;
 const NODES = [`${NODE}-a`, `${NODE}-b`];
 const BULK_BYTES = 32 * 1024 * 1024;
-
-// biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
-type Json = any;
 
 const sideService = (side: string) => ({
   apiVersion: "v1",

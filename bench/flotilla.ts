@@ -9,7 +9,7 @@ export async function startBenchFlotilla(dir: string): Promise<RunningFlotilla> 
     home: path.join(dir, "home"),
     port: await findFreePort(),
     root: snapshotSources(dir),
-    quiet: true,
+    quiet: !process.env.BENCH_WRANGLER_OUTPUT,
     agent: false,
     readyTimeoutMs: 120_000,
   });

@@ -13,9 +13,7 @@ import { printJson } from "./report.ts";
 import { summarize } from "./stats.ts";
 import { removeNodeContainers } from "../test/e2e/containers.ts";
 import { numberFlag } from "./args.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: API bodies are read field by field
-type Json = any;
+import type { AnyJson as Json } from "../kube/types.ts";
 
 const NS = "/api/v1/namespaces/default";
 const IMAGE = "busybox:stable";

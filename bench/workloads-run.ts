@@ -14,13 +14,12 @@ import { type BenchClient, createClient } from "./http.ts";
 import { type CpuProfiler, printProfile } from "./cpu-profile.ts";
 import { cpuMs, selfCpuMs, workerdByRole } from "./procs.ts";
 import { round } from "./stats.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: API bodies are read field by field
-type Json = any;
+import type { AnyJson as Json } from "../kube/types.ts";
 
 const APPS = "/apis/apps/v1/namespaces/default";
 const NAME = "bench";
 const POLL_MS = 500;
+const PROGRESS_MS = 5_000;
 const JSON_HEADERS = { "content-type": "application/json" };
 export const log = (m: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
 
@@ -35,6 +34,8 @@ interface Counters {
 
 export interface Phase {
   name: string;
+  /** What the phase moves (nodes joined, replicas made Ready or rolled): "per s" is this over the time. */
+  count: number;
   /** Wall time to the goal, or to the timeout when it was not reached. */
   ms: number;
   reached: boolean;
@@ -72,10 +73,12 @@ function counterReader(client: BenchClient, port: number, agentPids: () => numbe
 /** Polls `check` until it says done or the timeout passes; logs progress every 10 s. */
 async function phase(
   name: string,
+  count: number,
   read: () => Promise<Counters>,
   timeoutMs: number,
   check: () => Promise<{ done: boolean; state: string }>,
   start: () => Promise<void> = async () => {},
+  progress?: () => Promise<string>,
 ): Promise<Phase> {
   const before = await read();
   await start();
@@ -85,8 +88,10 @@ async function phase(
     result = await check();
     const now = performance.now();
     if (result.done || now - before.at > timeoutMs) break;
-    if (now - lastLog > 10_000) {
-      log(`${name}: ${result.state} after ${((now - before.at) / 1000).toFixed(0)} s`);
+    if (now - lastLog > PROGRESS_MS) {
+      // Progress is for the log only: a failed read must not end the phase.
+      const detail = progress ? `; ${await progress().catch((e: Error) => `progress: ${e.message}`)}` : "";
+      log(`${name}: ${result.state}${detail} after ${((now - before.at) / 1000).toFixed(0)} s`);
       lastLog = now;
     }
     await new Promise((r) => setTimeout(r, POLL_MS));
@@ -99,6 +104,7 @@ async function phase(
   if (restarted) result.state += " (the worker restarted during the phase: counters and CPU since then)";
   const p: Phase = {
     name,
+    count,
     ms: after.at - before.at,
     reached: result.done,
     state: result.state,
@@ -199,13 +205,43 @@ async function rolloutState(client: BenchClient, replicas: number): Promise<{ do
 
 export const seconds = (ms: number) => `${round(ms / 1000, 1)} s`;
 
+/** How many objects match a field selector (one item listed: the rest is metadata.remainingItemCount). */
+async function countOf(client: BenchClient, resource: string, fieldSelector: string): Promise<number> {
+  const query = `limit=1&fieldSelector=${encodeURIComponent(fieldSelector)}`;
+  const list = await getJson(client, `/api/v1/namespaces/default/${resource}?${query}`);
+  return list.items.length + (list.metadata?.remainingItemCount ?? 0);
+}
+
+/** Where the replicas are on their way: created, still unbound, reported Running by their agents; scheduling failures. */
+async function podProgress(client: BenchClient): Promise<string> {
+  const [all, unbound, running, failed] = await Promise.all([
+    countOf(client, "pods", ""),
+    countOf(client, "pods", "spec.nodeName="),
+    countOf(client, "pods", "status.phase=Running"),
+    countOf(client, "events", "reason=FailedScheduling"),
+  ]);
+  return `pods ${all}, unbound ${unbound}, Running ${running}, FailedScheduling events ${failed}`;
+}
+
 export function printPhases(title: string, phases: Phase[]): void {
-  const head = ["phase", "time", "reached", "ticks", "empty", "reconciles", "workerd CPU", "CPU/tick", "agents CPU"];
+  const head = [
+    "phase",
+    "time",
+    "per s",
+    "reached",
+    "ticks",
+    "empty",
+    "reconciles",
+    "workerd CPU",
+    "CPU/tick",
+    "agents CPU",
+  ];
   const rows = phases.map((p) => [
     p.name,
     seconds(p.ms),
+    p.reached ? String(round(p.count / (p.ms / 1000), 1)) : "-",
     p.reached ? "yes" : `no: ${p.state}`,
-    String(p.ticks),
+    `${p.ticks} (${round(p.ticks / (p.ms / 1000), 1)}/s)`,
     String(p.emptyTicks),
     String(p.reconciles),
     seconds(p.workerdCpuMs),
@@ -245,6 +281,7 @@ export async function runWorkloads(f: RunningFlotilla, opts: WorkloadOptions): P
     phases.push(
       await phase(
         `join ${nodes} nodes`,
+        nodes,
         read,
         timeoutMs,
         async () => {
@@ -260,6 +297,7 @@ export async function runWorkloads(f: RunningFlotilla, opts: WorkloadOptions): P
     phases.push(
       await phase(
         `create ${replicas} → all ready`,
+        replicas,
         read,
         timeoutMs,
         async () => {
@@ -274,6 +312,7 @@ export async function runWorkloads(f: RunningFlotilla, opts: WorkloadOptions): P
           });
           if (res.status !== 201) throw new Error(`create: ${res.status} ${res.body}`);
         },
+        () => podProgress(client),
       ),
     );
     const profile = await opts.profiler?.stop();
@@ -285,6 +324,7 @@ export async function runWorkloads(f: RunningFlotilla, opts: WorkloadOptions): P
       phases.push(
         await phase(
           `rolling update #${i}`,
+          replicas,
           read,
           timeoutMs,
           () => rolloutState(client, replicas),
@@ -295,6 +335,7 @@ export async function runWorkloads(f: RunningFlotilla, opts: WorkloadOptions): P
             });
             if (res.status !== 200) throw new Error(`patch: ${res.status} ${res.body}`);
           },
+          () => podProgress(client),
         ),
       );
     }

@@ -1,14 +1,15 @@
 // Issue 7's workload benchmark (phases in bench/workloads-run.ts): simulated nodes join wrangler dev, a
 // Deployment of R replicas is created and timed to all Ready/Available, then rolled.
 // Run: `npx tsx bench/workloads.ts [--replicas 5000] [--nodes 1000] [--agent-processes 1]
-//       [--rollouts 1] [--timeout-s 600] [--cpu-profile]` (the last: where workerd's CPU goes while the
-//       replicas are created, per replica).
+//       [--rollouts 1] [--timeout-s 600] [--cpu-profile] [--hog]` (--cpu-profile: where workerd's CPU goes
+//       while the replicas are created, per replica; --hog: a busy loop takes one core for the whole run).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { numberFlag } from "./args.ts";
 import { CpuProfiler, INSPECTOR_PORT_ENV } from "./cpu-profile.ts";
 import { startBenchFlotilla } from "./flotilla.ts";
+import { startHog } from "./hog.ts";
 import { printJson } from "./report.ts";
 import { median } from "./stats.ts";
 import { log, printPhases, runWorkloads, seconds } from "./workloads-run.ts";
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "flotilla-bench-workloads-"));
   log(`starting wrangler dev (snapshot of the sources in ${dir}) …`);
   if (process.argv.includes("--cpu-profile")) process.env[INSPECTOR_PORT_ENV] ??= "9239";
+  const hog = process.argv.includes("--hog") ? startHog() : undefined;
+  if (hog) log("a CPU hog (a busy loop in a child process) takes one core for the whole run");
   const f = await startBenchFlotilla(dir);
   const port = Number(process.env[INSPECTOR_PORT_ENV]);
   const profiler = port ? await CpuProfiler.connect(port) : undefined;
@@ -33,11 +36,19 @@ async function main(): Promise<void> {
       phases,
     );
     if (rolls.length > 1) console.log(`median rolling update: ${seconds(median(rolls.map((p) => p.ms)))}`);
+    if (hog) console.log(`CPU hog: ${seconds(hog.cpuMs())} of CPU over the run`);
+    console.log(
+      `load average: ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")}`,
+    );
     console.log(
       "CPU/tick is all of workerd's CPU in the phase (API, agent syncs, scheduler and controllers) over the alarm ticks: an upper bound.",
     );
-    printJson({ bench: "workloads", replicas, nodes, processes, phases });
+    printJson({ bench: "workloads", replicas, nodes, processes, hog: !!hog, loadavg: os.loadavg(), phases });
   } finally {
+    hog?.stop();
     profiler?.close();
     await f.stop();
     fs.rmSync(dir, { recursive: true, force: true });

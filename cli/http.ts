@@ -2,6 +2,8 @@
 // JSON in and out, API errors turned into one readable line.
 import http from "node:http";
 import https from "node:https";
+import type { AnyJson as Json } from "../kube/types.ts";
+export type { Json };
 
 export interface ApiTarget {
   server: string;
@@ -18,9 +20,6 @@ export class CliError extends Error {
     super(message);
   }
 }
-
-// biome-ignore lint/suspicious/noExplicitAny: API replies are read field by field
-export type Json = any;
 
 export function request(
   target: ApiTarget,

@@ -37,6 +37,13 @@ export interface ObjectMeta {
 // biome-ignore lint/suspicious/noExplicitAny: see above
 export type LooseObject = Record<string, any>;
 
+/**
+ * Parsed JSON read by code that checks its shape by assertion rather than by type — tests reading API answers
+ * and kubectl's output — so one declaration serves them all instead of a local `any` in each file.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the reader asserts the shape it expects
+export type AnyJson = any;
+
 export interface KubeObject {
   apiVersion: string;
   kind: string;

@@ -1,6 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SETTINGS, parseSettings, settingsOf } from "./settings.ts";
+import type { AnyJson as Json } from "../../kube/types.ts";
 
 describe("parseSettings", () => {
   it.each([
@@ -50,8 +51,6 @@ describe("settingsOf", () => {
 });
 
 // The public API through the real Worker (the object's boundary forbids importing worker/ helpers).
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field
-type Json = any;
 const worker = () => (exports as unknown as { default: Fetcher }).default;
 
 async function call(method: string, path: string, token?: string, body?: unknown, ip = "10.9.8.7") {

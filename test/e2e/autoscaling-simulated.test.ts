@@ -5,9 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "./harness.ts";
 import { until } from "./poll.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
-type Json = any;
+import type { AnyJson as Json } from "../../kube/types.ts";
 
 const USAGE = "sim.flotilla.dev/usage";
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { podmanGate, removeNodeContainers } from "./containers.ts";
 import { type Harness, type KubectlBinary, kubectlBinaries, startHarness } from "./harness.ts";
 import { until } from "./poll.ts";
+import type { AnyJson as Json } from "../../kube/types.ts";
 
 const podman = await podmanGate("autoscaling e2e");
 
@@ -12,9 +13,6 @@ const IMAGE = "busybox:stable";
 const suffix = `${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
 const NODE = `hpa-${suffix}`;
 const HPA_HEADER = /^NAME\s+REFERENCE\s+TARGETS\s+MINPODS\s+MAXPODS\s+REPLICAS\s+AGE$/m;
-
-// biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
-type Json = any;
 
 /** A deployment whose one container runs `command`; a small CPU request so a busy loop is many times it. */
 const deployment = (command: string) => ({

@@ -17,15 +17,13 @@ import { clientPod, WEB_IMAGE, webAppList } from "./fixtures/web-app.ts";
 import { type Harness, startHarness } from "./harness.ts";
 import { untilNodesReady } from "./nodes-ready.ts";
 import { until } from "./poll.ts";
+import type { AnyJson as Json } from "../../kube/types.ts";
 
 const podman = await podmanGate("cluster network e2e");
 const exec = promisify(execFile);
 
 const NODE = `e2e-n-${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
 const NODES = [`${NODE}-a`, `${NODE}-b`];
-
-// biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
-type Json = any;
 
 const CLIENT = JSON.stringify(clientPod(NODES[0] ?? ""));
 

@@ -115,6 +115,38 @@ describe("custom resources with kubectl", () => {
     expect(v2.metadata.uid).toBe(v1.metadata.uid);
   });
 
+  it("is listed by `kubectl get all` (category all) and scaled by an HPA through its scale subresource", async () => {
+    const all = await h.kubectl(["get", "all"]);
+    expect(all.stdout).toMatch(/^widget\.example\.com\/alpha\s/m);
+    await h.kubectl(["create", "-f", "-"], { stdin: widget("scaled", "  image: x\n  replicas: 1\n") });
+    // kubectl autoscale only knows the built-in workloads, so the HPA is written as users write it for a CR.
+    const hpa = `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: scaled
+spec:
+  scaleTargetRef: {apiVersion: example.com/v1, kind: Widget, name: scaled}
+  minReplicas: 3
+  maxReplicas: 5
+  metrics:
+    - type: Resource
+      resource: {name: cpu, target: {type: Utilization, averageUtilization: 50}}
+`;
+    await h.kubectl(["apply", "-f", "-"], { stdin: hpa });
+    await until("the HPA to raise the widget to minReplicas", async () => {
+      const obj = JSON.parse((await h.kubectl(["get", "widget", "scaled", "-o", "json"])).stdout);
+      return obj.spec.replicas === 3 ? true : undefined;
+    });
+    const events = await h.kubectl([
+      "get",
+      "events",
+      "--field-selector",
+      "involvedObject.kind=HorizontalPodAutoscaler",
+    ]);
+    expect(events.stdout).toContain("New size: 3; reason: Current number of replicas below Spec.MinReplicas");
+    await h.kubectl(["delete", "hpa", "scaled"]);
+  });
+
   it("server-side apply by two managers conflicts as upstream", async () => {
     await h.kubectl(["apply", "--server-side", "--field-manager=one", "-f", "-"], {
       stdin: widget("ssa", "  image: a\n"),

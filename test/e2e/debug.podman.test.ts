@@ -8,14 +8,12 @@ import { podmanGate, removeNodeContainers } from "./containers.ts";
 import { type Harness, startHarness } from "./harness.ts";
 import { until } from "./poll.ts";
 import { Terminal } from "./terminal.ts";
+import type { AnyJson as Json } from "../../kube/types.ts";
 
 const podman = await podmanGate("debug e2e");
 
 const IMAGE = "busybox:stable";
 const NODE = `e2e-dbg-${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
-
-// biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
-type Json = any;
 
 const MANIFEST = JSON.stringify({
   apiVersion: "v1",

@@ -6,12 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { podmanGate, removeNodeContainers } from "./containers.ts";
 import { type Harness, startHarness } from "./harness.ts";
 import { until } from "./poll.ts";
+import type { AnyJson as Json } from "../../kube/types.ts";
 
 const podman = await podmanGate("deletion e2e");
 const NODE = `e2e-del-${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
-
-// biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
-type Json = any;
 
 describe.skipIf(podman.skip)("deleting pods whose containers never started", () => {
   let h: Harness;

@@ -14,6 +14,7 @@ import { podmanGate, removeNodeContainers } from "./containers.ts";
 import { webAppList } from "./fixtures/web-app.ts";
 import { type Harness, startHarness } from "./harness.ts";
 import { until } from "./poll.ts";
+import type { AnyJson as Json } from "../../kube/types.ts";
 
 const podman = await podmanGate("dns e2e");
 
@@ -21,9 +22,6 @@ const IMAGE = "busybox:stable";
 const NODE = `e2e-dns-${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
 /** A loopback address of its own for the upstream resolver (port 53: resolv.conf names no ports). */
 const UPSTREAM = "127.53.0.1";
-
-// biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
-type Json = any;
 
 const DB = {
   apiVersion: "v1",

@@ -13,6 +13,7 @@ import { edgeCurl, edgeGet, otherCluster } from "./edge-client.ts";
 import { type Harness, startHarness } from "./harness.ts";
 import { untilNodesReady } from "./nodes-ready.ts";
 import { until } from "./poll.ts";
+import type { AnyJson as Json } from "../../kube/types.ts";
 
 const podman = await podmanGate("gateway e2e");
 
@@ -20,9 +21,6 @@ const NODE = `e2e-g-${process.pid.toString(36)}${Date.now().toString(36).slice(-
 const DOMAIN = "flotilla.localhost";
 const CRDS = path.join(import.meta.dirname, "fixtures", "gateway-api-crds.yaml");
 const TOTAL = 1000;
-
-// biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
-type Json = any;
 
 /** A busybox httpd answering `<name> <pod>` at every path it is asked for here, on 8080. */
 const httpd = (name: string) => [

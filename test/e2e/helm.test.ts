@@ -8,9 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, requireKubectl, startHarness } from "./harness.ts";
 import { HELMS, missingHelms, runHelm } from "./helm-tools.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: helm's and kubectl's JSON is checked field by field
-type Json = any;
+import type { AnyJson as Json } from "../../kube/types.ts";
 
 const missing = missingHelms("helm tests");
 

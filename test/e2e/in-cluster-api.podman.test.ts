@@ -12,6 +12,7 @@ import { podmanGate, removeNodeContainers } from "./containers.ts";
 import { httpsRequest } from "../../scripts/local/https-client.ts";
 import { WEB_IMAGE } from "./fixtures/web-app.ts";
 import { type Harness, requireKubectl, startHarness } from "./harness.ts";
+import type { AnyJson as Json } from "../../kube/types.ts";
 
 const podman = await podmanGate("in-cluster API e2e");
 
@@ -19,9 +20,6 @@ const NODE = `e2e-api-${process.pid.toString(36)}${Date.now().toString(36).slice
 const SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 /** A real kubectl build (static Go), beside the dispatcher on PATH. */
 const KUBECTL_BUILD = "kubectl.1.32";
-
-// biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
-type Json = any;
 
 function apiClientPod(binDir: string) {
   return {

@@ -14,6 +14,7 @@ import { edgeCurl, edgeGet, otherCluster } from "./edge-client.ts";
 import { type Harness, startHarness } from "./harness.ts";
 import { untilNodesReady } from "./nodes-ready.ts";
 import { until } from "./poll.ts";
+import type { AnyJson as Json } from "../../kube/types.ts";
 
 const podman = await podmanGate("ingress e2e");
 
@@ -21,9 +22,6 @@ const NODE = `e2e-i-${process.pid.toString(36)}${Date.now().toString(36).slice(-
 const NODES = [`${NODE}-a`, `${NODE}-b`];
 const DOMAIN = "flotilla.localhost";
 const SPREAD_TOTAL = 200;
-
-// biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
-type Json = any;
 
 /** A busybox httpd serving `files` (path → content, `$(hostname)` expanded in the pod) on 8080. */
 const httpd = (files: Record<string, string>) => {

@@ -15,6 +15,7 @@ import { type Harness, startHarness } from "./harness.ts";
 import { findKubectl } from "./kubectl.ts";
 import { until } from "./poll.ts";
 import { Terminal } from "./terminal.ts";
+import type { AnyJson as Json } from "../../kube/types.ts";
 
 const podman = await podmanGate("interactive e2e");
 
@@ -29,9 +30,6 @@ const KUBECTL_133 = (() => {
 const BINARIES = ["kubectl", ...(KUBECTL_133 ? [KUBECTL_133] : [])];
 
 const ECHO_SCRIPT = fileURLToPath(new URL("./fixtures/ws-echo.mjs", import.meta.url));
-
-// biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
-type Json = any;
 
 const pod = (name: string, container: Json, extra: Json = {}) => ({
   apiVersion: "v1",

@@ -5,9 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, requireKubectl, startHarness } from "./harness.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: objects read back from kubectl -o json are checked field by field
-type Json = any;
+import type { AnyJson as Json } from "../../kube/types.ts";
 
 describe("kubectl create <kind> (protobuf bodies)", () => {
   let h: Harness;

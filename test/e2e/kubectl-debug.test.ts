@@ -5,11 +5,9 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type Harness, kubectlBinaries, startHarness } from "./harness.ts";
 import { until } from "./poll.ts";
+import type { AnyJson as Json } from "../../kube/types.ts";
 
 let h: Harness;
-
-// biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
-type Json = any;
 
 const getPod = async (name: string): Promise<Json> =>
   JSON.parse((await h.kubectl(["get", "pod", name, "-o", "json"])).stdout);

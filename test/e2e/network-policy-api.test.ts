@@ -3,9 +3,7 @@
 // refused with upstream's 422 messages, leaving nothing behind.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, requireKubectl, startHarness } from "./harness.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
-type Json = any;
+import type { AnyJson as Json } from "../../kube/types.ts";
 
 // https://kubernetes.io/docs/concepts/services-networking/network-policies/ (networkpolicy.yaml)
 const EXAMPLE = `apiVersion: networking.k8s.io/v1

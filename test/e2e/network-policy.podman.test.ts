@@ -9,14 +9,12 @@ import { WEB_IMAGE } from "./fixtures/web-app.ts";
 import { type Harness, startHarness } from "./harness.ts";
 import { untilNodesReady } from "./nodes-ready.ts";
 import { until } from "./poll.ts";
+import type { AnyJson as Json } from "../../kube/types.ts";
 
 const podman = await podmanGate("network policy e2e");
 
 const NODE = `e2e-np-${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
 const [A, B] = [`${NODE}-a`, `${NODE}-b`];
-
-// biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
-type Json = any;
 
 const pod = (name: string, node: string, labels: Record<string, string>, command: string[]) => ({
   apiVersion: "v1",

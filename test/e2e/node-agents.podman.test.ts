@@ -12,6 +12,7 @@ import { httpsRequest } from "../../scripts/local/https-client.ts";
 import { nodeContainers, podmanGate, removeNodeContainers } from "./containers.ts";
 import { type Harness, startHarness } from "./harness.ts";
 import { until } from "./poll.ts";
+import type { AnyJson as Json } from "../../kube/types.ts";
 
 const podman = await podmanGate("node agent e2e");
 
@@ -19,9 +20,6 @@ const IMAGE = "busybox:stable";
 const suffix = `${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
 const NODE_A = `e2e-a-${suffix}`;
 const NODE_B = `e2e-b-${suffix}`;
-
-// biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
-type Json = any;
 
 function pod(name: string, node: string, spec: Json): string {
   return JSON.stringify({

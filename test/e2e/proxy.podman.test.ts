@@ -17,14 +17,12 @@ import { untilNodesReady } from "./nodes-ready.ts";
 import { webAppList, webService } from "./fixtures/web-app.ts";
 import { getStatus, measure } from "./load.ts";
 import { until } from "./poll.ts";
+import type { AnyJson as Json } from "../../kube/types.ts";
 
 const podman = await podmanGate("proxy e2e");
 
 const NODE = `e2e-p-${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
 const NODES = [`${NODE}-a`, `${NODE}-b`];
-
-// biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
-type Json = any;
 
 const MANIFEST = JSON.stringify(
   // Two pods on one node and one on the other: the load balancing crosses nodes.

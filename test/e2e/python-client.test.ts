@@ -8,9 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, requireKubectl, startHarness } from "./harness.ts";
 import { runProcess } from "./kubectl.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: the script's reports and kubectl's JSON are checked field by field
-type Json = any;
+import type { AnyJson as Json } from "../../kube/types.ts";
 
 // Debian's package installs into the system Python; a python3 earlier on PATH (pyenv) does not see it.
 const PYTHON = "/usr/bin/python3";

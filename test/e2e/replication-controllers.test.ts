@@ -4,9 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, kubectlBinaries, requireKubectl, startHarness } from "./harness.ts";
 import { until } from "./poll.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
-type Json = any;
+import type { AnyJson as Json } from "../../kube/types.ts";
 
 // https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller/ (replication.yaml)
 const REPLICATION_YAML = `apiVersion: v1

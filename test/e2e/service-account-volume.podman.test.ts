@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { podmanGate, removeNodeContainers } from "./containers.ts";
 import { type Harness, requireKubectl, startHarness } from "./harness.ts";
 import { until } from "./poll.ts";
+import type { AnyJson as Json } from "../../kube/types.ts";
 
 const podman = await podmanGate("service account volume e2e");
 
@@ -19,9 +20,6 @@ const MOUNT = "/var/run/secrets/kubernetes.io/serviceaccount";
 const USER = "system:serviceaccount:default:default";
 /** A real kubectl build (static Go), beside the dispatcher on PATH, run inside a pod. */
 const KUBECTL_BUILD = "kubectl.1.32";
-
-// biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
-type Json = any;
 
 /** A sleeping busybox pod on the agent's node. */
 const sleeper = (name: string, spec: Json = {}) =>

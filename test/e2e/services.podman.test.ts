@@ -10,14 +10,12 @@ import { type Harness, startHarness } from "./harness.ts";
 import { untilNodesReady } from "./nodes-ready.ts";
 import { clientPod, webAppList } from "./fixtures/web-app.ts";
 import { until } from "./poll.ts";
+import type { AnyJson as Json } from "../../kube/types.ts";
 
 const podman = await podmanGate("services e2e");
 
 const NODE = `e2e-s-${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
 const NODES = [`${NODE}-a`, `${NODE}-b`];
-
-// biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
-type Json = any;
 
 // One pod per node: node a's client reaches node b's pod only through the tunnel.
 const WEB = JSON.stringify(webAppList({ replicas: 2, spread: true }));

@@ -8,9 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, requireKubectl, startHarness } from "./harness.ts";
 import { until } from "./poll.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
-type Json = any;
+import type { AnyJson as Json } from "../../kube/types.ts";
 
 const NODES = ["sim-a", "sim-b"];
 

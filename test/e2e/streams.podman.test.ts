@@ -7,14 +7,12 @@ import { podmanGate, removeNodeContainers } from "./containers.ts";
 import { type Harness, startHarness } from "./harness.ts";
 import { findKubectl } from "./kubectl.ts";
 import { until } from "./poll.ts";
+import type { AnyJson as Json } from "../../kube/types.ts";
 
 const podman = await podmanGate("streams e2e");
 
 const IMAGE = "busybox:stable";
 const NODE = `e2e-s-${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
-
-// biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
-type Json = any;
 
 /** kubectl.1.33 beside the dispatcher, when there. */
 function kubectl133(): string | undefined {

@@ -16,6 +16,7 @@ import { type Harness, startHarness } from "./harness.ts";
 import { findKubectl, kubectlEnv, requireKubectl } from "./kubectl.ts";
 import { until } from "./poll.ts";
 import { startTcpRelay, type TcpRelay } from "./tcp-relay.ts";
+import type { AnyJson as Json } from "../../kube/types.ts";
 
 const podman = await podmanGate("tunnel drop e2e");
 
@@ -27,9 +28,6 @@ const PROMPT_MS = 15_000;
 const BACK_IN_MS = 20_000;
 const GRACE_S = 20;
 const LOST = `the connection to node "${NODE}" was lost`;
-
-// biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
-type Json = any;
 
 /** The must-show names kubectl 1.33: its build beside the dispatcher when there (the dispatcher picks 1.32). */
 function kubectl133(): string | undefined {

@@ -6,15 +6,13 @@ import type { AgentProcess } from "../../scripts/local/local-agent.ts";
 import { podmanGate, removeNodeContainers } from "./containers.ts";
 import { type Harness, startHarness } from "./harness.ts";
 import { until } from "./poll.ts";
+import type { AnyJson as Json } from "../../kube/types.ts";
 
 const podman = await podmanGate("workload e2e");
 
 const IMAGE = "busybox:stable";
 const suffix = `${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
 const NODES = ["a", "b", "c"].map((n) => `wl-${n}-${suffix}`);
-
-// biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON output is read field by field
-type Json = any;
 
 const isReady = (p: Json) =>
   !p.metadata.deletionTimestamp &&

@@ -1,9 +1,7 @@
 // For workers tests of the public API: tenants made through /v1 (sign-up, clusters), calls to
 // /v1 and to a cluster's Kubernetes API, and plans written straight into D1.
 import { env, exports } from "cloudflare:workers";
-
-// biome-ignore lint/suspicious/noExplicitAny: test bodies are read field by field, untyped on purpose
-type Json = any;
+import type { AnyJson as Json } from "../../kube/types.ts";
 
 export interface Reply {
   status: number;

@@ -5,6 +5,8 @@ import { parseDocument as parseYamlDoc } from "yaml";
 import { readCapped } from "../../../kube/http/read-capped.ts";
 import { decodeKubernetesProtobuf, ProtobufError } from "../../../kube/protobuf/decode.ts";
 import { badRequest, tooLarge, unsupportedMediaType } from "../../../kube/status.ts";
+import { type BodyType, decodeAs } from "../writes/decode.ts";
+import type { FieldValidationMode } from "../writes/field-validation.ts";
 
 /** Upstream's limit on a request body (apiserver MaxRequestBodyBytes). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -116,4 +118,10 @@ function nonJson(value: unknown): string | undefined {
     return `cannot convert a ${v instanceof Uint8Array ? "binary" : (v?.constructor?.name ?? typeof v)} value to JSON`;
   }
   return undefined;
+}
+
+/** Reads a body and decodes it typed as `type` (wrong types refused, unknown fields as `mode` says). */
+export async function readTyped(request: Request, type: BodyType, mode: FieldValidationMode) {
+  const text = await readBody(request);
+  return decodeAs(type, parseDocument(text, mediaType(request)), text, mode);
 }

@@ -4,9 +4,7 @@ import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { JoinRequest, MetricsReport, SyncRequest } from "../../../kube/agent-protocol.ts";
 import { syncRequest } from "../nodes/testing.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field
-type Json = any;
+import type { AnyJson as Json } from "../../../kube/types.ts";
 
 const worker = () => (exports as unknown as { default: Fetcher }).default;
 const hex = () => [...crypto.getRandomValues(new Uint8Array(8))].map((b) => b.toString(16).padStart(2, "0")).join("");

@@ -1,37 +1,35 @@
 // The verbs on /api/v1/... and /apis/<group>/<version>/...: get, list, watch, create,
 // update, patch, delete and deletecollection, on objects and their subresources.
 import { discardBody } from "../../../kube/http/read-capped.ts";
-import { methodNotAllowed, pathNotFound, statusSuccess } from "../../../kube/status.ts";
+import { methodNotAllowed, pathNotFound } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import { resourceId } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import type { StoredEntry } from "../store/object-store.ts";
 import type { ApiContext } from "../context.ts";
 import { createObject } from "../writes/create.ts";
-import { mediaType, parseDocument, readBody } from "./decode.ts";
-import { type BodyType, bodyTypeOf, decodeAs } from "../writes/decode.ts";
+import { mediaType, parseDocument, readBody, readTyped } from "./decode.ts";
+import { type BodyType, bodyTypeOf } from "../writes/decode.ts";
 import { handleConverted } from "./conversion.ts";
 import { deleteObject } from "../writes/delete.ts";
-import { evictPod } from "./eviction.ts";
-import { createToken } from "./token-request.ts";
+import { subresourcePost } from "./subresource-posts.ts";
 import { listEntries, listJson } from "./list.ts";
 import { unstoredEntry } from "./unstored.ts";
 import { parseAccept, wantsTable } from "./negotiate.ts";
 import { deleteOptions, listOptions, writeOptions } from "./options.ts";
 import { serverSideApply } from "../writes/apply.ts";
-import { type FieldValidationMode, warningHeaders } from "../writes/field-validation.ts";
+import { warningHeaders } from "../writes/field-validation.ts";
 import { APPLY_PATCH_TYPE, checkPatchType, patchObject } from "../writes/patch.ts";
 import type { ResourceTarget } from "./paths.ts";
 import { json, stream } from "../../../kube/http/respond.ts";
 import { selection } from "./selection.ts";
-import { bindPod, type Scale, scaleOf, updateScale } from "../writes/subresources.ts";
+import { type Scale, scaleOf, updateScale } from "../writes/subresources.ts";
 import { buildTable, includeObjectOption } from "./table.ts";
 import { updateObject } from "../writes/update.ts";
 import { watch } from "./watch.ts";
 import { notFound } from "../../../kube/status.ts";
 
 const TABLE_TYPE = "application/json;as=Table;v=v1;g=meta.k8s.io";
-const BINDING: BodyType = { apiVersion: "v1", kind: "Binding", definition: "io.k8s.api.core.v1.Binding" };
 const SCALE: BodyType = { apiVersion: "autoscaling/v1", kind: "Scale", definition: "io.k8s.api.autoscaling.v1.Scale" };
 
 function current(ctx: ApiContext, kind: ResourceKind, t: ResourceTarget): StoredEntry {
@@ -77,12 +75,6 @@ function objectResponse(
     }
   }
   return json(obj, status);
-}
-
-/** Reads a body and decodes it typed as `type` (wrong types refused, unknown fields as `mode` says). */
-async function readTyped(request: Request, type: BodyType, mode: FieldValidationMode) {
-  const text = await readBody(request);
-  return decodeAs(type, parseDocument(text, mediaType(request)), text, mode);
 }
 
 /** Adds `Warning` headers computed (by warningHeaders) before the write; one the runtime refuses is left out. */
@@ -135,13 +127,8 @@ async function create(ctx: ApiContext, request: Request, t: ResourceTarget): Pro
     ...writeOptions(new URL(request.url).searchParams, request.headers.get("user-agent")),
     user: t.user,
   };
-  if (t.subresource === "binding") {
-    const { obj } = await readTyped(request, BINDING, options.fieldValidation);
-    bindPod(ctx, t.kind, t.namespace!, t.name!, obj, options);
-    return json({ ...statusSuccess(), code: 201 }, 201);
-  }
-  if (t.subresource === "eviction") return evictPod(ctx, t.kind, t.namespace!, t.name!, request);
-  if (t.subresource === "token") return createToken(ctx, request, t.namespace!, t.name!);
+  const post = subresourcePost(t.subresource);
+  if (post) return post(ctx, request, t, options);
   if (t.name !== undefined) throw methodNotAllowed(`the server does not allow this method on the requested resource`);
   const { obj, warnings } = await readTyped(request, bodyTypeOf(t.kind), options.fieldValidation);
   const created = createObject(ctx, t.kind, t.namespace, obj, { ...options, warnings });

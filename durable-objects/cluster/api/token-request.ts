@@ -7,8 +7,8 @@ import { badRequest, invalid, notFound } from "../../../kube/status.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import { type BoundObjectRef, grantToken, type TokenRequestSpec } from "../auth/token-grant.ts";
 import { type ApiContext, timestamp } from "../context.ts";
-import { mediaType, parseDocument, readBody } from "./decode.ts";
-import { type BodyType, decodeAs } from "../writes/decode.ts";
+import { readTyped } from "./decode.ts";
+import type { BodyType } from "../writes/decode.ts";
 import { warningHeaders } from "../writes/field-validation.ts";
 import { writeOptions } from "./options.ts";
 import { json } from "../../../kube/http/respond.ts";
@@ -50,8 +50,7 @@ export async function createToken(
   const issuer = ctx.serviceAccountIssuer;
   if (!issuer) throw notFound("", "serviceaccounts/token", name);
   const options = writeOptions(new URL(request.url).searchParams, request.headers.get("user-agent"));
-  const text = await readBody(request);
-  const { obj } = decodeAs(TOKEN_REQUEST, parseDocument(text, mediaType(request)), text, options.fieldValidation);
+  const { obj } = await readTyped(request, TOKEN_REQUEST, options.fieldValidation);
   if (obj.metadata.name && obj.metadata.name !== name)
     throw invalid(GROUP, "TokenRequest", name, [
       invalidField("metadata.name", obj.metadata.name, "must match the service account name if specified"),

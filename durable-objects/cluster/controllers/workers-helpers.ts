@@ -2,9 +2,8 @@
 // Running and Ready (or not) through the status subresource, and polling.
 import { expect } from "vitest";
 import type { ClusterClient } from "../testing/cluster-client.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: test bodies are read field by field
-export type Json = any;
+import type { AnyJson as Json } from "../../../kube/types.ts";
+export type { Json };
 
 export const NS = "/api/v1/namespaces/default";
 export const APPS = "/apis/apps/v1/namespaces/default";

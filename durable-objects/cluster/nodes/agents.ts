@@ -1,5 +1,7 @@
 // The cluster object's side of the agent protocol: join, and sync as a long-poll that answers at once
 // when a pod bound to the node changes (an index of pods by node, kept by the store's change feed).
+// A node's agent runs one sync at a time, so a new sync from a node releases the node's older parked
+// one (its agent gave up on it) with an empty answer rather than holding it to the interval.
 // A node credential acts only as its own node: its pods, its status.
 import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import type {
@@ -44,7 +46,8 @@ const MAX_WAIT_SECONDS = 60;
 
 export class NodeAgents {
   #podsByNode = new Map<string, Set<string>>();
-  #waiters = new Map<string, Set<() => void>>();
+  /** Parked syncs per node; a waiter is told whether a newer sync of its node superseded it. */
+  #waiters = new Map<string, Set<(superseded: boolean) => void>>();
   /** Nodes whose agent runs a service proxy (said so in its last sync). */
   #wantServices = new Set<string>();
   /** nodeCIDRs() of the current nodes; dropped when any node changes. */
@@ -88,6 +91,7 @@ export class NodeAgents {
         name: req.nodeName,
       });
     if (!this.ctx.store.get("nodes", undefined, req.nodeName)) throw notFound("", "nodes", req.nodeName);
+    this.#supersede(req.nodeName);
 
     // An agent holding older DNS or policy data is answered at once rather than held for the long-poll.
     const staleDNS = this.#dns.note(req.nodeName, req.wantDNS === true, req.dnsVersion);
@@ -116,7 +120,9 @@ export class NodeAgents {
     let assignments = this.#assignments(diff.changed, known);
     const quiet = assignments.length === 0 && diff.stop.length === 0 && Object.keys(written).length === 0;
     if (quiet && req.waitSeconds > 0) {
-      await this.#wait(req.nodeName, Math.min(req.waitSeconds, interval, MAX_WAIT_SECONDS) * 1000);
+      const superseded = await this.#wait(req.nodeName, Math.min(req.waitSeconds, interval, MAX_WAIT_SECONDS) * 1000);
+      // Nobody reads this answer: the pods go to the newer sync, not serialized twice.
+      if (superseded) return { pods: [], stop: [], acknowledged, heartbeatSeconds: interval };
       pods = this.#boundPods(req.nodeName);
       diff = diffNodePods(pods, known);
       assignments = this.#assignments(diff.changed, known);
@@ -141,6 +147,11 @@ export class NodeAgents {
     for (const node of expiredLeases(this.#leases.rows(), this.ctx.now(), graceMs))
       if (markNodeUnknown(this.ctx, node)) marked.push(node);
     return marked;
+  }
+
+  /** Syncs of the node held open now (tests and diagnostics). */
+  parkedSyncs(nodeName: string): number {
+    return this.#waiters.get(nodeName)?.size ?? 0;
   }
 
   /** The kube-node-lease rows, for serving Lease objects. */
@@ -275,18 +286,29 @@ export class NodeAgents {
     for (const node of this.#wantServices) if (node !== name) this.#wake(node);
   }
 
-  #wait(nodeName: string, ms: number): Promise<void> {
+  /** Parks a sync until the node is woken, a newer sync of the node supersedes it (true), or `ms` pass. */
+  #wait(nodeName: string, ms: number): Promise<boolean> {
     return new Promise((resolve) => {
-      const waiters = this.#waiters.get(nodeName) ?? new Set<() => void>();
+      const waiters = this.#waiters.get(nodeName) ?? new Set<(superseded: boolean) => void>();
       this.#waiters.set(nodeName, waiters);
-      const done = () => {
+      const done = (superseded: boolean) => {
         clearTimeout(timer);
         waiters.delete(done);
-        resolve();
+        if (waiters.size === 0) this.#waiters.delete(nodeName);
+        resolve(superseded);
       };
-      const timer = setTimeout(done, ms);
+      const timer = setTimeout(() => done(false), ms);
       waiters.add(done);
     });
+  }
+
+  /**
+   * Releases the node's parked syncs: its agent sent a newer one, so it abandoned them (it runs one at a
+   * time, and drops a poll when it has news). Held, each would be answered again at every later wake with
+   * the node's pods serialized for a connection nobody reads, and keep its request open to the interval.
+   */
+  #supersede(nodeName: string): void {
+    for (const release of this.#waiters.get(nodeName) ?? []) release(true);
   }
 
   /** Nodes running a pod of the namespace hear of its services' changes at once. */
@@ -304,7 +326,7 @@ export class NodeAgents {
   }
 
   #wake(nodeName: string): void {
-    for (const wake of this.#waiters.get(nodeName) ?? []) wake();
+    for (const wake of this.#waiters.get(nodeName) ?? []) wake(false);
   }
 }
 

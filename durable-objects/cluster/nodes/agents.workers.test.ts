@@ -7,13 +7,16 @@ import { createObject } from "../writes/create.ts";
 import { deleteObject } from "../writes/delete.ts";
 import { SYSTEM_WRITE } from "../writes/options.ts";
 import { type AgentsSetup, boundPod as pod, joinRequest, syncRequest as sync, withAgents } from "./testing.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field
-type Json = any;
+import type { AnyJson as Json } from "../../../kube/types.ts";
 
 type Setup = AgentsSetup;
 
 const withCluster = (fn: (s: Setup) => Promise<void>) => withAgents(["default", "kube-node-lease"], fn);
+
+/** Polls a condition (a parked request is reached through I/O turns, not at a known time). */
+async function until(condition: () => boolean, turns = 2000): Promise<void> {
+  for (let i = 0; i < turns && !condition(); i++) await new Promise((r) => setTimeout(r, 5));
+}
 
 const readyStatus = (status: "True" | "False" = "True"): AgentNodeStatus => ({
   ...joinRequest("x"),
@@ -151,6 +154,31 @@ describe("node agents", () => {
       const woken = (await held).body;
       expect(Date.now() - started).toBeLessThan(2000);
       expect(woken.pods.map((x: Json) => x.pod.metadata.name)).toEqual(["second"]);
+    });
+  });
+
+  it("a newer sync of a node releases its older parked one, which is never answered with the node's pods", async () => {
+    await withCluster(async ({ ctx, call, joinToken, agents }) => {
+      const cred = (await call("/agent/join", joinToken, joinRequest("n1"))).body.nodeCredential;
+      const other = (await call("/agent/join", joinToken, joinRequest("n2"))).body.nodeCredential;
+      const otherNode = call("/agent/sync", other, sync("n2", { waitSeconds: 60 }));
+      // The agent abandons this poll (news arrived while it was open) and sends the next one.
+      let released = false;
+      const abandoned = call("/agent/sync", cred, sync("n1", { waitSeconds: 60 }));
+      void abandoned.then(() => (released = true));
+      await until(() => agents.parkedSyncs("n1") === 1);
+      const current = call("/agent/sync", cred, sync("n1", { waitSeconds: 60 }));
+      // Counted, not timed: the old poll is released by the newer sync, before any wake or its interval.
+      await until(() => released || agents.parkedSyncs("n1") === 2);
+      expect(released).toBe(true);
+      expect((await abandoned).body.pods).toEqual([]);
+      await until(() => agents.parkedSyncs("n1") === 1);
+      pod(ctx, "web", "n1");
+      expect((await current).body.pods.map((x: Json) => x.pod.metadata.name)).toEqual(["web"]);
+      // Another node's parked sync is not released by n1's.
+      expect(agents.parkedSyncs("n2")).toBe(1);
+      pod(ctx, "db", "n2");
+      expect((await otherNode).body.pods.map((x: Json) => x.pod.metadata.name)).toEqual(["db"]);
     });
   });
 

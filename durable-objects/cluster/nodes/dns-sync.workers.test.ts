@@ -8,9 +8,7 @@ import type { ApiContext } from "../context.ts";
 import { createObject } from "../writes/create.ts";
 import { SYSTEM_WRITE } from "../writes/options.ts";
 import { joinRequest, syncRequest, withAgents } from "./testing.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field
-type Json = any;
+import type { AnyJson as Json } from "../../../kube/types.ts";
 
 const sync = (extra: Partial<SyncRequest> = {}) => syncRequest("a", extra);
 

@@ -6,6 +6,7 @@ import type { AgentEvent } from "../../../kube/agent-protocol.ts";
 import { deleteObject } from "../writes/delete.ts";
 import { SYSTEM_WRITE } from "../writes/options.ts";
 import { type AgentsSetup, boundPod, joinRequest, syncRequest, withAgents } from "./testing.ts";
+import type { AnyJson as Json } from "../../../kube/types.ts";
 
 const event = (podUID: string, namespace: string, podName: string, reason = "Started"): AgentEvent => ({
   podUID,
@@ -80,9 +81,6 @@ describe("events a node reports", () => {
     });
   });
 });
-
-// biome-ignore lint/suspicious/noExplicitAny: hostile bodies are JSON of any shape
-type Json = any;
 
 /** A sync an honest agent might send about `podUid` ("p" in default, bound to "n1"): every part filled in. */
 function fullSync(podUid: string): Json {

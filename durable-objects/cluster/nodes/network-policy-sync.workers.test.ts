@@ -8,9 +8,8 @@ import { createObject } from "../writes/create.ts";
 import { SYSTEM_WRITE } from "../writes/options.ts";
 import { updateObject } from "../writes/update.ts";
 import { joinRequest, syncRequest as sync, withAgents } from "./testing.ts";
+import type { AnyJson as Json } from "../../../kube/types.ts";
 
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field
-type Json = any;
 type Call = (body: SyncRequest) => Promise<Json>;
 
 async function withNode(fn: (ctx: ApiContext, a: Call) => Promise<void>): Promise<void> {

@@ -14,9 +14,7 @@ import { ObjectStore } from "../store/object-store.ts";
 import { NodeAgents } from "./agents.ts";
 import { nodeLeaseObjects } from "./lease-objects.ts";
 import { handleAgentRequest } from "./routes.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field
-type Json = any;
+import type { AnyJson as Json } from "../../../kube/types.ts";
 
 const joinRequest = (nodeName: string): JoinRequest => ({
   nodeName,

@@ -8,9 +8,7 @@ import { createObject } from "../writes/create.ts";
 import { updateObject } from "../writes/update.ts";
 import { SYSTEM_WRITE } from "../writes/options.ts";
 import { joinRequest, syncRequest as sync, withAgents } from "./testing.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field
-type Json = any;
+import type { AnyJson as Json } from "../../../kube/types.ts";
 
 type Call = (body: SyncRequest) => Promise<Json>;
 

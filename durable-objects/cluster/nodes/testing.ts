@@ -13,9 +13,7 @@ import { kindIndex } from "../registry/index.ts";
 import { ObjectStore } from "../store/object-store.ts";
 import { NodeAgents } from "./agents.ts";
 import { handleAgentRequest } from "./routes.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field
-type Json = any;
+import type { AnyJson as Json } from "../../../kube/types.ts";
 
 export interface AgentsSetup {
   ctx: ApiContext;

@@ -5,9 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../../kube/types.ts";
 import { createTestPod } from "../testing/pods.ts";
 import { joinRequest, syncRequest as sync, withAgents } from "./testing.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field
-type Json = any;
+import type { AnyJson as Json } from "../../../kube/types.ts";
 
 const DIR = "/var/lib/agent/n1/volumes";
 

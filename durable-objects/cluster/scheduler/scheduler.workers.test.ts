@@ -2,9 +2,7 @@
 // API, pods created through the API, placements, events and conditions read back.
 import { describe, expect, it } from "vitest";
 import { type ClusterClient, newCluster, pod } from "../testing/cluster-client.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: test bodies are read field by field
-type Json = any;
+import type { AnyJson as Json } from "../../../kube/types.ts";
 
 const PODS = "/api/v1/namespaces/default/pods";
 

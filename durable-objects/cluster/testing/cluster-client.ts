@@ -1,9 +1,7 @@
 // For workers tests: a fresh cluster behind the real Worker, and a small client that speaks
 // to its Kubernetes API the way kubectl does.
 import { exports } from "cloudflare:workers";
-
-// biome-ignore lint/suspicious/noExplicitAny: test bodies are read field by field, untyped on purpose
-type Json = any;
+import type { AnyJson as Json } from "../../../kube/types.ts";
 
 export interface ApiResponse<T = Json> {
   status: number;

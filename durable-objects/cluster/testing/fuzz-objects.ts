@@ -9,9 +9,7 @@ import type { KubeObject } from "../../../kube/types.ts";
 import { definitionName } from "../registry/definition-name.ts";
 import { apiVersionOf } from "../registry/lookup.ts";
 import type { ResourceKind } from "../registry/types.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: fuzz bodies are arbitrary JSON, walked and changed by path
-type Json = any;
+import type { AnyJson as Json } from "../../../kube/types.ts";
 
 const containers = [{ name: "c", image: "busybox:stable", command: ["sleep", "1"], ports: [{ containerPort: 80 }] }];
 const labels = { app: "fuzz" };

@@ -16,9 +16,7 @@ import {
   SEED,
   SEED_NAMESPACE,
 } from "./fuzz-basics.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: fuzz bodies are arbitrary JSON
-type Json = any;
+import type { AnyJson as Json } from "../../../kube/types.ts";
 
 const kindOf = (k: string) => kinds.find((x) => x.kind === k && !x.conversion)!;
 export const subresourceBody = fc.oneof(

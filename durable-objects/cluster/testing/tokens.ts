@@ -2,9 +2,7 @@
 // (a SelfSubjectReview, which every authenticated user may create), and RBAC grants to a ServiceAccount.
 import { expect } from "vitest";
 import type { ClusterClient } from "./cluster-client.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: test bodies are read field by field, untyped on purpose
-type Json = any;
+import type { AnyJson as Json } from "../../../kube/types.ts";
 
 /** The claims of a JWT, unverified. */
 export function claims(token: string): Json {

@@ -13,9 +13,7 @@ import {
   type OpenRequest,
   parsePayload,
 } from "../../../kube/tunnel-protocol.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field
-type Json = any;
+import type { AnyJson as Json } from "../../../kube/types.ts";
 
 const worker = () => (exports as unknown as { default: Fetcher }).default;
 const hex = () => [...crypto.getRandomValues(new Uint8Array(8))].map((b) => b.toString(16).padStart(2, "0")).join("");
