@@ -21,8 +21,11 @@ export interface StartTimings {
 export interface BenchServer {
   readonly home: string;
   readonly flotilla: RunningFlotilla;
-  /** Stops and starts again on the same home and port; `onHealthz` runs as soon as /healthz answers. */
-  restart(onHealthz?: () => void): Promise<StartTimings>;
+  /**
+   * Stops and starts again on the same home and port; `onHealthz` runs as soon as /healthz answers,
+   * `whileStopped` between the stop and the start (e.g. writing to the stopped object's database).
+   */
+  restart(onHealthz?: () => void, whileStopped?: () => void): Promise<StartTimings>;
   timings: StartTimings;
   /** Stops wrangler and removes the home unless kept. Safe to call twice. */
   dispose(): Promise<void>;
@@ -86,9 +89,10 @@ export async function startBenchServer(opts: ServerOptions): Promise<BenchServer
         return flotilla!;
       },
       timings,
-      restart: async (onHealthz) => {
+      restart: async (onHealthz, whileStopped) => {
         await flotilla!.stop();
         flotilla = undefined;
+        whileStopped?.();
         return start(onHealthz);
       },
       dispose,

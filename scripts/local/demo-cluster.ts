@@ -84,6 +84,8 @@ async function call(baseUrl: string, caPem: string, method: string, path: string
   return httpsRequest(new URL(path, baseUrl), {
     method,
     ca: caPem,
+    // A cluster object waking with many objects loads them before it answers (100,000 pods: seconds).
+    timeoutMs: 120_000,
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });

@@ -40,7 +40,11 @@ function decodeContinue(text: string): ContinueToken {
 /**
  * The page of matching objects. Pages after the first continue from the last key returned;
  * they show the current state (not a snapshot at the first page's revision), and carry that
- * first revision so a client sees one resourceVersion for the whole list.
+ * first revision so a client sees one resourceVersion for the whole list. A page reads the
+ * store from its continue key and stops one match past its limit, so it costs its own size
+ * (issue 22: it used to visit every object of the resource). remainingItemCount is counted
+ * only without selectors, as upstream's storage does ("Instead of returning inaccurate count
+ * for non-empty selectors, we return nil"), and then by rank, without visiting the objects.
  */
 export function listEntries(
   ctx: ApiContext,
@@ -51,24 +55,31 @@ export function listEntries(
   const matches = selection(kind, options.labelSelector, options.fieldSelector);
   const token = options.continueToken ? decodeContinue(options.continueToken) : undefined;
   const revision = token?.rv ?? ctx.store.revision;
-  const all = withUnstored(ctx, kind, namespace, ctx.store.list(resourceId(kind), namespace));
+  const resource = resourceId(kind);
+  const all = kind.unstoredObjects
+    ? withUnstored(ctx, kind, namespace, ctx.store.list(resource, namespace)).filter(
+        (e) => !token || e.key > token.start,
+      )
+    : ctx.store.scan(resource, namespace, token?.start);
   const entries: StoredEntry[] = [];
-  let remaining = 0;
+  let more = false;
   let lastKey = "";
   for (const entry of all) {
-    if (token && entry.key <= token.start) continue;
     if (!matches(entry.object)) continue;
     if (options.limit > 0 && entries.length >= options.limit) {
-      remaining++;
-      continue;
+      more = true;
+      break;
     }
     entries.push(entry);
     lastKey = entry.key;
   }
   const metadata: ListMeta = { resourceVersion: String(revision) };
-  if (remaining > 0) {
+  if (more) {
     metadata.continue = encodeContinue({ v: "meta.k8s.io/v1", rv: revision, start: lastKey });
-    metadata.remainingItemCount = remaining;
+    if (!options.labelSelector && !options.fieldSelector)
+      metadata.remainingItemCount = Array.isArray(all)
+        ? all.filter((e) => e.key > lastKey).length
+        : ctx.store.countAfter(resource, namespace, lastKey);
   }
   return { entries, metadata };
 }

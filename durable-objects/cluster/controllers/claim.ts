@@ -4,6 +4,8 @@
 import { type LabelRequirement, matchesLabels } from "../../../kube/labels.ts";
 import type { KubeObject } from "../../../kube/types.ts";
 import { controllerRef, newControllerRef } from "./pods.ts";
+import { resourcePrefix } from "../store/keys.ts";
+import type { StoredEntry } from "../store/object-store.ts";
 import type { Writer } from "./writes.ts";
 
 export interface ClaimOptions {
@@ -20,7 +22,7 @@ export function claim(
 ): KubeObject[] {
   const uid = owner.metadata.uid;
   const claimed: KubeObject[] = [];
-  for (const entry of writer.ctx.store.list(options.resource, owner.metadata.namespace)) {
+  for (const entry of candidates(writer, owner, options.resource)) {
     const obj = entry.object;
     if (options.filter && !options.filter(obj)) continue;
     const ref = controllerRef(obj);
@@ -35,6 +37,23 @@ export function claim(
     claimed.push(adopt(writer, options.resource, owner, obj));
   }
   return claimed;
+}
+
+/**
+ * What the owner may claim: the objects that name it as owner and the orphans of its namespace, in key
+ * order, read through the store's indexes: a claim per pod write used to walk the whole namespace
+ * (issue 22: with 100,000 pods each ReplicaSet sync visited all of them).
+ */
+function candidates(writer: Writer, owner: KubeObject, resource: string): readonly StoredEntry[] {
+  const store = writer.ctx.store;
+  const ns = owner.metadata.namespace;
+  if (ns === undefined || !owner.metadata.uid) return store.list(resource, ns);
+  const prefix = resourcePrefix(resource, ns);
+  const keys = new Set([...store.owners.keys(owner.metadata.uid), ...store.orphans.keys(`${resource}/${ns}`)]);
+  return [...keys]
+    .filter((k) => k.startsWith(prefix))
+    .sort()
+    .flatMap((k) => store.getByKey(k) ?? []);
 }
 
 function adopt(writer: Writer, resource: string, owner: KubeObject, obj: KubeObject): KubeObject {

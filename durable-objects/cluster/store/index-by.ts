@@ -62,3 +62,11 @@ export const byOwnerUid: IndexFunction = (_resource, object) =>
 
 /** Every object by its own uid, to find an owner from a dependent's reference. */
 export const byUid: IndexFunction = (_resource, object) => (object.metadata.uid ? [object.metadata.uid] : []);
+
+/**
+ * Objects no controller owns, by `<resource>/<namespace>`: what an owner may adopt. With byOwnerUid it
+ * lets a claim read its own objects and the orphans instead of its whole namespace (upstream's
+ * FilterPodsByOwner over the controller-uid and orphan indexes).
+ */
+export const orphansByNamespace: IndexFunction = (resource, object) =>
+  object.metadata.ownerReferences?.some((r) => r.controller) ? [] : [`${resource}/${object.metadata.namespace ?? ""}`];

@@ -6,9 +6,10 @@ import { eq, sql } from "drizzle-orm";
 import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import type { KubeObject } from "../../../kube/types.ts";
 import { ChangeLog, type ChangeType } from "./change-log.ts";
-import { byOwnerUid, byUid, SecondaryIndex } from "./index-by.ts";
-import { objectKey } from "./keys.ts";
+import { byOwnerUid, byUid, orphansByNamespace, SecondaryIndex } from "./index-by.ts";
+import { objectKey, resourcePrefix } from "./keys.ts";
 import { objects } from "./schema.ts";
+import { SortedKeys } from "./sorted-keys.ts";
 
 export interface StoredEntry {
   readonly key: string;
@@ -45,6 +46,7 @@ export class ObjectStore {
   #listeners = new Set<ChangeListener>();
   readonly owners = new SecondaryIndex(byOwnerUid, () => this.#allEntries());
   readonly uids = new SecondaryIndex(byUid, () => this.#allEntries());
+  readonly orphans = new SecondaryIndex(orphansByNamespace, () => this.#allEntries());
   /** Set while a transaction runs: how to undo memory, and the changes to announce on commit. */
   #txn: { undo: (() => void)[]; changes: Change[] } | null = null;
   #upsert;
@@ -113,9 +115,21 @@ export class ObjectStore {
 
   /** Objects of a resource in key order (namespace, then name), optionally in one namespace. */
   list(resource: string, namespace?: string): readonly StoredEntry[] {
-    const table = this.#tables.get(resource);
-    if (!table) return [];
-    return namespace === undefined ? table.sorted() : table.sortedIn(`${resource}/${namespace}/`);
+    return [...this.scan(resource, namespace)];
+  }
+
+  /**
+   * Objects of a resource in key order, optionally in one namespace and only those after the key
+   * `after`, read lazily: a list page costs what it returns, not what the resource holds. No writes
+   * between two reads of one scan.
+   */
+  scan(resource: string, namespace?: string, after?: string): Iterable<StoredEntry> {
+    return this.#tables.get(resource)?.scan(resourcePrefix(resource, namespace), after) ?? [];
+  }
+
+  /** How many objects `scan` would still read after the key `after` (O(chunks), no object visited). */
+  countAfter(resource: string, namespace: string | undefined, after: string): number {
+    return this.#tables.get(resource)?.countAfter(resourcePrefix(resource, namespace), after) ?? 0;
   }
 
   count(resource?: string): number {
@@ -208,6 +222,7 @@ export class ObjectStore {
     else table.delete(key);
     this.owners.update(table.resource, key, before?.object, after?.object);
     this.uids.update(table.resource, key, before?.object, after?.object);
+    this.orphans.update(table.resource, key, before?.object, after?.object);
   }
 
   #table(resource: string): ResourceTable {
@@ -241,11 +256,11 @@ class LoadedEntry implements StoredEntry {
   }
 }
 
-/** One resource's objects with a lazily rebuilt sorted key order (rebuilt only when keys come or go). */
+/** One resource's objects and their keys in order (built on the first ordered read, then kept current). */
 class ResourceTable {
   readonly resource: string;
   #entries = new Map<string, StoredEntry>();
-  #sortedKeys: string[] | null = null;
+  #sorted: SortedKeys | null = null;
 
   constructor(resource: string) {
     this.resource = resource;
@@ -261,31 +276,28 @@ class ResourceTable {
     return this.#entries.values();
   }
   set(entry: StoredEntry): void {
-    if (!this.#entries.has(entry.key)) this.#sortedKeys = null;
+    if (!this.#entries.has(entry.key)) this.#sorted?.insert(entry.key);
     this.#entries.set(entry.key, entry);
   }
   delete(key: string): void {
-    if (this.#entries.delete(key)) this.#sortedKeys = null;
+    if (this.#entries.delete(key)) this.#sorted?.delete(key);
   }
-  #keys(): string[] {
-    if (!this.#sortedKeys) this.#sortedKeys = [...this.#entries.keys()].sort();
-    return this.#sortedKeys;
+  #keys(): SortedKeys {
+    this.#sorted ??= SortedKeys.of(this.#entries.keys());
+    return this.#sorted;
   }
-  sorted(): StoredEntry[] {
-    return this.#keys().map((k) => this.#entries.get(k)!);
-  }
-  /** The entries whose keys start with prefix, found by binary search in the sorted order. */
-  sortedIn(prefix: string): StoredEntry[] {
-    const keys = this.#keys();
-    let lo = 0;
-    let hi = keys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (keys[mid] < prefix) lo = mid + 1;
-      else hi = mid;
+  /** Entries whose keys start with prefix, from just after `after` when given, read lazily in key order. */
+  *scan(prefix: string, after?: string): Generator<StoredEntry> {
+    const start = after !== undefined && after > prefix ? after : prefix;
+    for (const key of this.#keys().from(start, start === after)) {
+      if (!key.startsWith(prefix)) return;
+      yield this.#entries.get(key)!;
     }
-    const out: StoredEntry[] = [];
-    for (let i = lo; i < keys.length && keys[i].startsWith(prefix); i++) out.push(this.#entries.get(keys[i])!);
-    return out;
+  }
+  /** How many keys start with prefix and sort after `after`: by rank, without visiting them. */
+  countAfter(prefix: string, after: string): number {
+    const keys = this.#keys();
+    // Every key with the prefix sorts before prefix + U+FFFF (no key holds that character).
+    return Math.max(0, keys.rank(`${prefix}\uffff`) - keys.rank(after > prefix ? after : prefix, after > prefix));
   }
 }
