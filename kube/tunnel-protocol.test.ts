@@ -37,7 +37,7 @@ describe("frame codec", () => {
   it.each([
     ["too short", new Uint8Array([2, 0, 0])],
     ["unknown type 0", new Uint8Array([0, 0, 0, 0, 1])],
-    ["unknown type 6", new Uint8Array([6, 0, 0, 0, 1])],
+    ["unknown type 8", new Uint8Array([8, 0, 0, 0, 1])],
   ])("refuses a message that is no frame: %s", (_, bytes) => {
     expect(decodeFrame(bytes)).toBeUndefined();
   });
