@@ -7,7 +7,7 @@ import { apiVersionOf, resourceId } from "../registry/lookup.ts";
 import { checkCreateQuota } from "../limits/hooks.ts";
 import type { ResourceKind } from "../registry/types.ts";
 import { checkEscalation } from "../auth/escalation.ts";
-import { randomSuffix } from "../../../kube/generate-name.ts";
+import { generateName } from "../../../kube/generate-name.ts";
 import { admitBeforeDefaults, mutateOnCreate, validateAdmission } from "../admission/chain.ts";
 import { admitIntoNamespace } from "./admission.ts";
 import { allocate } from "./allocation.ts";
@@ -26,7 +26,10 @@ function prepareMetadata(ctx: ApiContext, kind: ResourceKind, obj: KubeObject, n
     delete meta.namespace;
   }
   if (meta.resourceVersion) throw badRequest("resourceVersion should not be set on objects to be created");
-  if (!meta.name && meta.generateName) meta.name = meta.generateName + randomSuffix();
+  if (!meta.name && meta.generateName) {
+    const taken = (name: string) => ctx.store.get(resourceId(kind), meta.namespace, name) !== undefined;
+    meta.name = generateName(meta.generateName, taken);
+  }
   meta.uid = crypto.randomUUID();
   meta.creationTimestamp = timestamp(ctx.now());
   delete meta.deletionTimestamp;
