@@ -86,11 +86,8 @@ export class NodeAgents {
     return this.syncAs(await this.credentials.verify(token, this.ctx.now()), body);
   }
 
-  /**
-   * A sync by a credential already looked up (a tunnel's, checked again by its hash). `cancel` ends the
-   * long-poll early: the agent sent a fresher sync on the same tunnel, and this answer will be dropped.
-   */
-  async syncAs(credential: Credential | undefined, body: unknown, cancel?: AbortSignal): Promise<SyncResponse> {
+  /** A sync by a credential already looked up (a tunnel's, checked again by its hash). */
+  async syncAs(credential: Credential | undefined, body: unknown): Promise<SyncResponse> {
     if (credential?.role !== "node") throw unauthorized();
     const req = parseSyncRequest(body);
     if (credential.subject !== req.nodeName)
@@ -120,7 +117,7 @@ export class NodeAgents {
     const quiet = assignments.length === 0 && diff.stop.length === 0 && Object.keys(written).length === 0;
     if (quiet && req.waitSeconds > 0) {
       const ms = Math.min(req.waitSeconds, interval, MAX_WAIT_SECONDS) * 1000;
-      const superseded = await this.#wait(req.nodeName, ms, cancel);
+      const superseded = await this.#wait(req.nodeName, ms);
       // Nobody reads this answer: the pods go to the newer sync, not serialized twice.
       if (superseded) return { pods: [], stop: [], acknowledged, heartbeatSeconds: interval };
       pods = this.#boundPods(req.nodeName);
@@ -314,25 +311,18 @@ export class NodeAgents {
     for (const node of this.#wantServices) if (node !== name) this.#wake(node);
   }
 
-  /**
-   * Parks a sync until the node is woken, `ms` pass, or it is superseded (true): a newer sync of the node
-   * arrived, or `cancel` fired because the agent sent a fresher one on the same tunnel.
-   */
-  #wait(nodeName: string, ms: number, cancel?: AbortSignal): Promise<boolean> {
+  /** Parks a sync until the node is woken, `ms` pass, or a newer sync of the node supersedes it (true). */
+  #wait(nodeName: string, ms: number): Promise<boolean> {
     return new Promise((resolve) => {
-      if (cancel?.aborted) return resolve(true);
       const waiters = this.#waiters.get(nodeName) ?? new Set<(superseded: boolean) => void>();
       this.#waiters.set(nodeName, waiters);
       const done = (superseded: boolean) => {
         clearTimeout(timer);
-        cancel?.removeEventListener("abort", aborted);
         waiters.delete(done);
         if (waiters.size === 0) this.#waiters.delete(nodeName);
         resolve(superseded);
       };
       const timer = setTimeout(() => done(false), ms);
-      const aborted = () => done(true);
-      cancel?.addEventListener("abort", aborted);
       waiters.add(done);
     });
   }

@@ -2,8 +2,9 @@
 // instead of an HTTP request through the Worker per heartbeat, and no hashing of the bearer token per sync.
 // Each sync is still authorized as the HTTP one is: the credential the tunnel was opened with is looked up
 // again by its hash (revoked, expired or replaced by a re-join: refused at once), it must be a node's, and
-// the node must be the socket's own and still exist. One long-poll per tunnel: a newer sync ends the
-// older one's wait and its answer is dropped (the agent gave up on it, as it aborts an HTTP poll).
+// the node must be the socket's own and still exist. One long-poll per tunnel: a newer sync of the node
+// releases the older one's wait (NodeAgents does, for HTTP polls too) and only the newest answer is sent
+// (the agent gave up on the older, as it aborts an HTTP poll).
 import { encodeFrame, FrameType, jsonPayload } from "../../../kube/tunnel-protocol.ts";
 import { badRequest, StatusError, tooLarge, unauthorized } from "../../../kube/status.ts";
 import type { Credential } from "../auth/credentials.ts";
@@ -29,20 +30,18 @@ export function syncOverTunnel(
   /** The credential a socket was opened with, as it stands now (undefined once revoked). */
   credentialOf: (socket: TunnelSocket) => Credential | undefined,
 ): AgentSyncHandler {
-  const polls = new WeakMap<TunnelSocket, { id: number; cancel: AbortController }>();
+  /** The newest sync id each socket sent: an answer to any other is dropped. */
+  const newest = new WeakMap<TunnelSocket, number>();
   return (socket, node, id, payload) => {
-    const current = polls.get(socket);
-    // The agent numbers its syncs upwards: one older than the poll held is stale already (it gave up on it).
-    if (current && id < current.id) return;
-    current?.cancel.abort();
-    const cancel = new AbortController();
-    polls.set(socket, { id, cancel });
+    // The agent numbers its syncs upwards: one older than the newest seen is stale already (it gave up on it).
+    if (id < (newest.get(socket) ?? -1)) return;
+    newest.set(socket, id);
     const answer = async (): Promise<Uint8Array> => {
       try {
         const credential = credentialOf(socket);
         // The socket's node tag came from the same credential; a mismatch means it is not that node's any more.
         if (credential?.subject !== node) throw unauthorized();
-        const response = await agents.syncAs(credential, parseFrame(payload), cancel.signal);
+        const response = await agents.syncAs(credential, parseFrame(payload));
         return encodeFrame(FrameType.sync, id, encoder.encode(JSON.stringify(response)));
       } catch (error) {
         const status =
@@ -54,8 +53,7 @@ export function syncOverTunnel(
       }
     };
     void answer().then((frame) => {
-      if (polls.get(socket)?.cancel === cancel) polls.delete(socket);
-      if (cancel.signal.aborted) return;
+      if (newest.get(socket) !== id) return;
       try {
         socket.send(frame);
       } catch {
