@@ -15,14 +15,21 @@ export interface TunnelAttachment {
   credentialHash: string;
 }
 
+/** Hashes already read off their sockets: every sync on a tunnel asks, the attachment is decoded once per socket. */
+const readHashes = new WeakMap<WebSocket, string | undefined>();
+
 /** The credential hash a tunnel was opened with; none for a socket accepted before tunnels carried syncs. */
 export function tunnelCredentialHash(socket: WebSocket): string | undefined {
+  if (readHashes.has(socket)) return readHashes.get(socket);
+  let hash: string | undefined;
   try {
     const attachment = socket.deserializeAttachment() as Partial<TunnelAttachment> | null;
-    return typeof attachment?.credentialHash === "string" ? attachment.credentialHash : undefined;
+    hash = typeof attachment?.credentialHash === "string" ? attachment.credentialHash : undefined;
   } catch {
-    return undefined;
+    hash = undefined;
   }
+  readHashes.set(socket, hash);
+  return hash;
 }
 
 export async function acceptTunnel(
