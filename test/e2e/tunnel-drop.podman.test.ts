@@ -1,7 +1,7 @@
 // Issue 8 must-show: dropping an agent's connection mid-stream gives the client a clean error, and the
 // tunnel comes back on its own. The agent (on Podman) reaches the server through a TCP relay this test
 // controls; with `kubectl logs -f` and `kubectl exec -i` running, every relayed connection is cut at once
-// (tunnel and sync long-poll alike). Both kubectl processes must end promptly, non-zero, naming the lost
+// (the tunnel, which also carries the node's syncs, and any HTTPS connection the agent holds open). Both kubectl processes must end promptly, non-zero, naming the lost
 // node connection; then the agent's tunnel is back within its back-off, with no restart, and the node
 // never went NotReady. Then the same with only the tunnel's connection cut (the relay tells it apart by
 // the agent's writes while a log follows).
@@ -171,7 +171,7 @@ describe.skipIf(podman.skip)("an agent's connection dropped mid-stream", () => {
 
   it("all of the agent's connections cut: logs -f and exec -i end with a clear error, tunnel and sync come back", async () => {
     const { logs, exec } = await startStreams();
-    // The node's Ready condition is watched all along: the sync long-poll is cut too and must recover in time.
+    // The node's Ready condition is watched all along: its syncs are cut with the tunnel and must recover in time.
     const readiness: string[] = [];
     let watching = true;
     const watchReady = (async () => {
@@ -183,12 +183,14 @@ describe.skipIf(podman.skip)("an agent's connection dropped mid-stream", () => {
 
     const acceptedBefore = relay.accepted;
     const cutAt = Date.now();
-    expect(relay.sever()).toBeGreaterThanOrEqual(2); // the tunnel and the sync long-poll at least
+    // The tunnel at least; an HTTPS keep-alive connection too when the agent made a request lately (syncs
+    // ride the tunnel once it is up, so there may be none).
+    expect(relay.sever()).toBeGreaterThanOrEqual(1);
     await expectCleanEnds(logs, exec, cutAt);
     await expectTunnelBack(cutAt, acceptedBefore);
     expect(agent.recentOutput()).toMatch(/tunnel: connection lost; reconnecting/);
 
-    // The sync long-poll came back through the relay too: the node's lease is renewed after the cut …
+    // The syncs came back through the relay too: the node's lease is renewed after the cut …
     await until(
       "the node's lease renewed after the cut",
       async () => {
@@ -216,7 +218,7 @@ describe.skipIf(podman.skip)("an agent's connection dropped mid-stream", () => {
   it("only the tunnel's connection cut: the same clean ends, and the tunnel comes back", async () => {
     const { logs, exec } = await startStreams();
     // The relay cannot read TLS, but while the log follows, the tunnel is the connection the agent keeps
-    // writing to (a line every 0.3 s); the sync long-poll sends a request once in 10 s or so.
+    // writing to (a line every 0.3 s); an HTTPS connection, if any, sends a request once in 10 s or so.
     relay.mark();
     await new Promise((r) => setTimeout(r, 3000));
     const byWrites = relay.connections().sort((a, b) => b.chunksFromAgent - a.chunksFromAgent);
@@ -230,7 +232,7 @@ describe.skipIf(podman.skip)("an agent's connection dropped mid-stream", () => {
     expect(relay.sever((c) => c.id === tunnel.id)).toBe(1);
     await expectCleanEnds(logs, exec, cutAt);
     await expectTunnelBack(cutAt, acceptedBefore);
-    // The other connections (the sync long-poll's) were left alone and the node is still Ready.
+    // While the tunnel was down the node's syncs went over HTTPS, so the node is still Ready.
     expect(await nodeReady()).toBe("True");
   }, 120_000);
 });
