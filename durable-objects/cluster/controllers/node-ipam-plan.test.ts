@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseCIDR } from "../../../kube/ipv4.ts";
-import { allocateNext, CIDRSet, occupied, overlapping } from "./node-ipam-plan.ts";
+import { allocateNext, CIDRSet, HeldRanges, overlapping } from "./node-ipam-plan.ts";
 
 describe("node IPAM plan", () => {
   const set = new CIDRSet();
@@ -19,15 +19,32 @@ describe("node IPAM plan", () => {
   });
 
   it("allocates from the candidate on, skipping ranges nodes hold, wrapping round", () => {
-    const used = occupied(set, [
+    const used = new HeldRanges(set);
+    for (const node of [
       { name: "a", podCIDRs: ["10.244.0.0/24"] },
       { name: "b", podCIDRs: ["10.244.1.0/24"] },
       { name: "c", podCIDRs: [] },
-    ]);
+    ])
+      used.hold(node);
     expect(allocateNext(set, used, 0)).toEqual({ cidr: "10.244.2.0/24", index: 2 });
     expect(allocateNext(set, used, 255)).toEqual({ cidr: "10.244.255.0/24", index: 255 });
     const almost = new Set(Array.from({ length: 255 }, (_, i) => i + 1));
     expect(allocateNext(set, almost, 9)).toEqual({ cidr: "10.244.0.0/24", index: 0 });
+  });
+
+  it("keeps what nodes hold as they change: a range is free once no node names it", () => {
+    const held = new HeldRanges(set);
+    held.hold({ name: "a", podCIDRs: ["10.244.5.0/24"] });
+    held.hold({ name: "b", podCIDRs: ["10.244.5.0/24"] }); // claimed twice, by hand
+    held.hold({ name: "c", podCIDRs: ["garbage"] });
+    expect(held.has(5)).toBe(true);
+    held.release("a");
+    expect(held.has(5)).toBe(true);
+    held.hold({ name: "b", podCIDRs: ["10.244.6.0/24"] }); // b's range changed: 5 is nobody's now
+    expect([held.has(5), held.has(6)]).toEqual([false, true]);
+    held.release("b");
+    held.release("nobody");
+    expect(held.has(6)).toBe(false);
   });
 
   it("finds nothing when every range is held", () => {

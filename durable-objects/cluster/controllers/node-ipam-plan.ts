@@ -64,20 +64,44 @@ export interface NodeRanges {
   podCIDRs: readonly string[];
 }
 
-/** The ranges the nodes hold (each node's first CIDR: the cluster is single-stack IPv4). */
-export function occupied(set: CIDRSet, nodes: readonly NodeRanges[]): Set<number> {
-  const used = new Set<number>();
-  for (const node of nodes) {
-    const index = set.indexOf(node.podCIDRs[0] ?? "");
-    if (index !== undefined) used.add(index);
+/**
+ * The ranges nodes hold, kept up to date as nodes change rather than read off every node per allocation
+ * (that made a join of N nodes cost N² parses). A range is held while any node names it: two nodes that
+ * claim the same one (set by hand) both have to go before it is free.
+ */
+export class HeldRanges {
+  readonly #byNode = new Map<string, number>();
+  readonly #holders = new Map<number, number>();
+
+  constructor(private readonly set: CIDRSet) {}
+
+  /** Records what a node holds now (its first CIDR: the cluster is single-stack IPv4); none is fine. */
+  hold(node: NodeRanges): void {
+    this.release(node.name);
+    const index = this.set.indexOf(node.podCIDRs[0] ?? "");
+    if (index === undefined) return;
+    this.#byNode.set(node.name, index);
+    this.#holders.set(index, (this.#holders.get(index) ?? 0) + 1);
   }
-  return used;
+
+  release(name: string): void {
+    const index = this.#byNode.get(name);
+    if (index === undefined) return;
+    this.#byNode.delete(name);
+    const left = (this.#holders.get(index) ?? 1) - 1;
+    if (left > 0) this.#holders.set(index, left);
+    else this.#holders.delete(index);
+  }
+
+  has(index: number): boolean {
+    return this.#holders.has(index);
+  }
 }
 
 /** AllocateNext: the first free range from `candidate` on, wrapping; undefined when all are taken. */
 export function allocateNext(
   set: CIDRSet,
-  used: ReadonlySet<number>,
+  used: { has(index: number): boolean },
   candidate: number,
 ): { cidr: string; index: number } | undefined {
   for (let k = 0; k < set.size; k++) {

@@ -7,7 +7,7 @@
 import { HOST_SUBNETS_ANNOTATION } from "../../../kube/agent-protocol.ts";
 import type { ApiContext } from "../context.ts";
 import type { Change } from "../store/object-store.ts";
-import { allocateNext, CIDR_SET_FULL, CIDRSet, occupied, overlapping } from "./node-ipam-plan.ts";
+import { allocateNext, CIDR_SET_FULL, CIDRSet, HeldRanges, overlapping } from "./node-ipam-plan.ts";
 import type { Controller, ReconcileResult } from "./types.ts";
 import { Writer } from "./writes.ts";
 
@@ -34,6 +34,8 @@ export class NodeIpamController implements Controller {
   #candidate = Math.floor(Math.random() * this.#set.size);
   /** Nodes already told that no range is left (one event each until one is). */
   #flagged = new Set<string>();
+  /** What the nodes hold, read from the store on first use and then kept from the changes seen. */
+  #held: HeldRanges | undefined;
 
   constructor(private readonly ctx: ApiContext) {
     this.#w = new Writer(ctx, EVENT_COMPONENT);
@@ -41,8 +43,13 @@ export class NodeIpamController implements Controller {
 
   keysFor(change: Change): string[] {
     if (change.entry.resource !== "nodes") return [];
-    if (change.type !== "DELETED") return cidrsOf(change.entry.object).length === 0 ? [change.entry.key] : [];
-    this.#flagged.delete(change.entry.object.metadata.name ?? "");
+    const name = change.entry.object.metadata.name ?? "";
+    if (change.type !== "DELETED") {
+      this.#held?.hold({ name, podCIDRs: cidrsOf(change.entry.object) });
+      return cidrsOf(change.entry.object).length === 0 ? [change.entry.key] : [];
+    }
+    this.#held?.release(name);
+    this.#flagged.delete(name);
     // A range came free: nodes waiting for one try again.
     return cidrsOf(change.entry.object).length > 0 ? this.initialKeys() : [];
   }
@@ -57,12 +64,9 @@ export class NodeIpamController implements Controller {
   reconcile(key: string): ReconcileResult | undefined {
     const node = this.#w.entry(key)?.object;
     if (!node || node.metadata.deletionTimestamp || cidrsOf(node).length > 0) return undefined;
-    const nodes = this.ctx.store
-      .list("nodes")
-      .map((e) => ({ name: e.object.metadata.name ?? "", podCIDRs: cidrsOf(e.object) }));
-    const used = occupied(this.#set, nodes);
-    const onHost = node.metadata.annotations?.[HOST_SUBNETS_ANNOTATION]?.split(",") ?? [];
-    for (const index of overlapping(this.#set, onHost)) used.add(index);
+    const held = this.#heldRanges();
+    const onHost = overlapping(this.#set, node.metadata.annotations?.[HOST_SUBNETS_ANNOTATION]?.split(",") ?? []);
+    const used = { has: (index: number) => held.has(index) || onHost.has(index) };
     const next = allocateNext(this.#set, used, this.#candidate);
     const name = node.metadata.name ?? "";
     if (!next) {
@@ -86,5 +90,14 @@ export class NodeIpamController implements Controller {
     updated.spec = { ...updated.spec, podCIDR: next.cidr, podCIDRs: [next.cidr] };
     this.#w.update("nodes", node, updated);
     return undefined;
+  }
+
+  #heldRanges(): HeldRanges {
+    if (this.#held) return this.#held;
+    const held = new HeldRanges(this.#set);
+    for (const e of this.ctx.store.list("nodes"))
+      held.hold({ name: e.object.metadata.name ?? "", podCIDRs: cidrsOf(e.object) });
+    this.#held = held;
+    return held;
   }
 }
