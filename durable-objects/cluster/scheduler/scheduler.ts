@@ -25,6 +25,12 @@ const BATCH_BUDGET_MS = 50;
  * agents' syncs its placements woke, so binding fell to a few pods a second — far below the CPU share.
  */
 export const MIN_BATCH = 32;
+/**
+ * Pods one batch places at most, whatever the clock says: deployed workerd (and the local one without its
+ * inspector) stops the clock while code runs without I/O, so a wall-clock budget never ends a batch there,
+ * and one batch placed every waiting pod (thousands: seconds in which no request was answered).
+ */
+export const MAX_BATCH = 64;
 /** Plugins whose verdict a newly placed pod may change (affinity and spread count pods). */
 const POD_SENSITIVE = new Set(["InterPodAffinity", "PodTopologySpread"]);
 /** Claims, volumes and classes change only VolumeBinding's verdict. */
@@ -166,7 +172,7 @@ export class Scheduler {
     for (let key = this.queue.pop(); key !== undefined; key = this.queue.pop()) {
       this.scheduleOne(key);
       n++;
-      if (n >= MIN_BATCH && Date.now() >= deadline) break;
+      if (n >= MAX_BATCH || (n >= MIN_BATCH && Date.now() >= deadline)) break;
     }
     this.#armDrain();
     this.#armBackoff();
