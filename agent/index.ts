@@ -52,6 +52,8 @@ export interface AgentHandle {
   done: Promise<void>;
   /** Stops syncing; pods keep running (a restarted agent adopts them). */
   stop(): Promise<void>;
+  /** Syncs answered so far, over all of its nodes (benchmarks count them per phase). */
+  syncs(): number;
 }
 
 export interface RunOptions {
@@ -313,6 +315,7 @@ async function runNode(
   return {
     nodeName: state.nodeName,
     done,
+    syncs: () => loop.syncs,
     stop: async () => {
       loop.stop();
       await tunnel.stop();
@@ -337,6 +340,7 @@ export async function runAgent(options: AgentOptions, run: RunOptions = {}): Pro
   return {
     nodeNames: nodes.map((n) => n.nodeName),
     done: Promise.all(nodes.map((n) => n.done)).then(() => {}),
+    syncs: () => nodes.reduce((sum, n) => sum + n.syncs(), 0),
     stop: async () => {
       await Promise.all(nodes.map((n) => n.stop()));
       client.close();

@@ -11,6 +11,7 @@ import { repoRoot } from "../scripts/local/home.ts";
 import { spawnGroup } from "../scripts/local/process-group.ts";
 import { agentArgs } from "../scripts/local/local-agent.ts";
 import { type BenchClient, createClient } from "./http.ts";
+import { startProbe } from "./probe.ts";
 import { type CpuProfiler, printProfile } from "./cpu-profile.ts";
 import { cpuMs, selfCpuMs, workerdByRole } from "./procs.ts";
 import { round } from "./stats.ts";
@@ -30,6 +31,8 @@ interface Counters {
   reconciles: number;
   workerdCpuMs: number;
   agentCpuMs: number;
+  /** Syncs the agents got answers to (in-process agents only; 0 with --agent-processes > 1). */
+  syncs: number;
 }
 
 export interface Phase {
@@ -46,6 +49,8 @@ export interface Phase {
   reconciles: number;
   workerdCpuMs: number;
   agentCpuMs: number;
+  /** Syncs the agents got answers to (in-process agents only; 0 with --agent-processes > 1). */
+  syncs: number;
 }
 
 async function getJson(client: BenchClient, p: string): Promise<Json> {
@@ -55,10 +60,10 @@ async function getJson(client: BenchClient, p: string): Promise<Json> {
 }
 
 /** Snapshots of everything a phase is charged with. */
-function counterReader(client: BenchClient, port: number, agentPids: () => number[]) {
+function counterReader(client: BenchClient, port: number, fleet: () => Fleet | undefined) {
   return async (): Promise<Counters> => {
     const stats = await getJson(client, "/debug/controllers");
-    const pids = agentPids();
+    const pids = fleet()?.pids() ?? [];
     return {
       at: performance.now(),
       ticks: stats.ticks,
@@ -66,6 +71,7 @@ function counterReader(client: BenchClient, port: number, agentPids: () => numbe
       reconciles: stats.reconciles,
       workerdCpuMs: cpuMs(workerdByRole(port).user),
       agentCpuMs: pids.length ? cpuMs(pids) : selfCpuMs(),
+      syncs: fleet()?.syncs() ?? 0,
     };
   };
 }
@@ -86,7 +92,12 @@ async function phase(
   let result = { done: false, state: "" };
   let reading = false;
   for (;;) {
-    result = await check();
+    // A check that got no answer in time is logged and tried again: the phase's clock, not one request, ends it.
+    result = await check().catch((e: Error) => {
+      if (!/timed out/.test(e.message)) throw e;
+      log(`${name}: ${e.message}`);
+      return result;
+    });
     const now = performance.now();
     if (result.done || now - before.at > timeoutMs) break;
     if (now - lastLog > PROGRESS_MS && !reading) {
@@ -120,6 +131,7 @@ async function phase(
     reconciles: after.reconciles - before.reconciles,
     workerdCpuMs: after.workerdCpuMs - before.workerdCpuMs,
     agentCpuMs: after.agentCpuMs - before.agentCpuMs,
+    syncs: after.syncs - before.syncs,
   };
   log(`${name}: ${p.reached ? "done" : "TIMED OUT"} in ${(p.ms / 1000).toFixed(1)} s (${p.state})`);
   return p;
@@ -140,7 +152,13 @@ function deploymentManifest(replicas: number): string {
 }
 
 /** Nodes: in this process (one runAgent call), or split over child `flotilla agent` processes. */
-async function startNodes(f: RunningFlotilla, nodes: number, processes: number, dir: string) {
+interface Fleet {
+  pids(): number[];
+  syncs(): number;
+  stop(): Promise<void>;
+}
+
+async function startNodes(f: RunningFlotilla, nodes: number, processes: number, dir: string): Promise<Fleet> {
   const joinToken = await f.createJoinToken(3600);
   if (processes <= 1) {
     const handle: AgentHandle = await runAgent(
@@ -157,7 +175,7 @@ async function startNodes(f: RunningFlotilla, nodes: number, processes: number, 
       },
       { log: () => {} },
     );
-    return { pids: () => [] as number[], stop: () => handle.stop() };
+    return { pids: () => [] as number[], syncs: () => handle.syncs(), stop: () => handle.stop() };
   }
   const groups = Array.from({ length: processes }, (_, p) => {
     const count = Math.floor(nodes / processes) + (p < nodes % processes ? 1 : 0);
@@ -180,6 +198,7 @@ async function startNodes(f: RunningFlotilla, nodes: number, processes: number, 
   });
   return {
     pids: () => groups.map((g) => g.pid),
+    syncs: () => 0,
     stop: async () => void (await Promise.all(groups.map((g) => g.stop(10_000)))),
   };
 }
@@ -253,6 +272,7 @@ export function printPhases(title: string, phases: Phase[]): void {
     "workerd CPU",
     "CPU/tick",
     "agents CPU",
+    "syncs",
   ];
   const rows = phases.map((p) => [
     p.name,
@@ -265,6 +285,7 @@ export function printPhases(title: string, phases: Phase[]): void {
     seconds(p.workerdCpuMs),
     p.ticks ? `${round(p.workerdCpuMs / p.ticks, 1)} ms` : "-",
     seconds(p.agentCpuMs),
+    String(p.syncs),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ");
@@ -291,11 +312,13 @@ export interface WorkloadOptions {
 /** Runs the phases against a running server; stops its nodes before returning. */
 export async function runWorkloads(f: RunningFlotilla, opts: WorkloadOptions): Promise<Phase[]> {
   const { replicas, nodes, processes, rollouts, timeoutMs, dir } = opts;
-  let fleet: Awaited<ReturnType<typeof startNodes>> | undefined;
+  let fleet: Fleet | undefined;
+  let probe: ReturnType<typeof startProbe> | undefined;
   try {
     const client = createClient({ baseUrl: f.clusterUrl, token: f.adminToken, caPem: f.caPem, maxSockets: 4 });
+    probe = process.env.BENCH_PROBE ? startProbe(f, log) : undefined;
     const phases: Phase[] = [];
-    const read = counterReader(client, f.port, () => fleet?.pids() ?? []);
+    const read = counterReader(client, f.port, () => fleet);
     phases.push(
       await phase(
         `join ${nodes} nodes`,
@@ -360,6 +383,7 @@ export async function runWorkloads(f: RunningFlotilla, opts: WorkloadOptions): P
     client.close();
     return phases;
   } finally {
+    if (probe) log(`probes:\n${probe.stop()}`);
     await fleet?.stop();
   }
 }
