@@ -7,6 +7,7 @@ import { type ApiContext, timestamp } from "../context.ts";
 import { createObject } from "../writes/create.ts";
 import type { WriteOptions } from "../writes/options.ts";
 import type { ResourceKind } from "../registry/types.ts";
+import { EventCorrelator } from "./correlator.ts";
 
 /** Upstream aggregates isomorphic events seen within this window (series and counts). */
 const SERIES_WINDOW_MS = 6 * 60 * 1000;
@@ -86,18 +87,28 @@ export class EventRecorder {
   #kind: ResourceKind;
   #options: RecorderOptions;
   #recent = new Map<string, Seen>();
+  /** The legacy recorder's aggregation and spam filter (the events.k8s.io one has neither upstream). */
+  readonly #correlator?: EventCorrelator;
 
   constructor(ctx: ApiContext, options: RecorderOptions) {
     this.#ctx = ctx;
     this.#kind = ctx.kinds.byResource("events")!;
     this.#options = options;
+    if (options.style === "legacy") this.#correlator = new EventCorrelator(options.component);
   }
 
-  record(obj: KubeObject, spec: EventSpec): void {
+  record(obj: KubeObject, recorded: EventSpec): void {
     const now = this.#ctx.now();
-    const id = `${obj.metadata.uid}\u0000${spec.type}\u0000${spec.reason}\u0000${spec.message}`;
+    let spec = recorded;
+    let id = `${obj.metadata.uid}\u0000${spec.type}\u0000${spec.reason}\u0000${spec.message}`;
+    if (this.#correlator) {
+      const correlated = this.#correlator.correlate(obj, spec.type, spec.reason, spec.message, now);
+      if (!correlated) return;
+      spec = { ...spec, message: correlated.message };
+      id = correlated.countKey;
+    }
     const seen = this.#recent.get(id);
-    if (seen && now - seen.at < SERIES_WINDOW_MS && this.#repeat(seen, now)) return;
+    if (seen && now - seen.at < SERIES_WINDOW_MS && this.#repeat(seen, spec.message, now)) return;
     const event = eventFor(obj, spec, now, this.#options);
     try {
       createObject(this.#ctx, this.#kind, event.metadata.namespace, event, this.#options.write);
@@ -108,13 +119,14 @@ export class EventRecorder {
     this.#recent.set(id, { name: event.metadata.name!, namespace: event.metadata.namespace!, at: now });
   }
 
-  /** Counts a repeat on the stored event; false when it is gone (then a new one is made). */
-  #repeat(seen: Seen, now: number): boolean {
+  /** Counts a repeat on the stored event (a combined one takes the latest message); false when it is gone. */
+  #repeat(seen: Seen, message: string, now: number): boolean {
     const current = this.#ctx.store.get("events", seen.namespace, seen.name);
     if (!current) return false;
     // biome-ignore lint/suspicious/noExplicitAny: event fields beyond KubeObject's typed ones
     const next = structuredClone(current.object) as any;
     if (this.#options.style === "legacy") {
+      next.message = message;
       next.count = (next.count ?? 1) + 1;
       next.lastTimestamp = timestamp(now);
     } else next.series = { count: (next.series?.count ?? 1) + 1, lastObservedTime: microTime(now) };
