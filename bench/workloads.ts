@@ -4,7 +4,8 @@
 //       [--rollouts 1] [--timeout-s 600] [--cpu-profile] [--hog]` (--cpu-profile: where workerd's CPU goes
 //       while the replicas are created, per replica; --hog: a busy loop takes one core for the whole run).
 // BENCH_PROGRESS=1 adds a pod breakdown (created, unbound, Running) to the progress lines, at the cost of listing
-// every pod three times every 5 s.
+// every pod three times every 5 s. BENCH_PROBE=1 times a GET once a second on each hop (bench/probe.ts) and prints
+// their latencies at the end: how long a user's request waits while the nodes are busy.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
