@@ -2,6 +2,7 @@
 // forwarding to an upstream (its NXDOMAIN passed through; none reachable: a prompt SERVFAIL), sources
 // outside the allowed ones ignored, and random bytes never crashing it (fast-check).
 import dgram from "node:dgram";
+import net from "node:net";
 import dnsPacket from "dns-packet";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
@@ -55,6 +56,19 @@ async function blackhole(): Promise<Upstream> {
 }
 
 describe("DNSServer", () => {
+  it("on port 0 binds UDP and TCP on one port; a named port whose TCP is taken is refused, nothing left bound", async () => {
+    const { port } = await serve([]);
+    expect(port).toBeGreaterThan(0);
+    const tcp = net.createServer();
+    await new Promise<void>((resolve) => tcp.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise((resolve) => tcp.close(() => resolve(undefined))));
+    const taken = (tcp.address() as net.AddressInfo).port;
+    const context = { zone: () => new ClusterZone(data), forward: async () => undefined };
+    const server = new DNSServer({ host: "127.0.0.1", port: taken, context });
+    await expect(server.listen()).rejects.toMatchObject({ code: "EADDRINUSE" });
+    expect(server.address).toBeUndefined();
+  });
+
   it("answers the cluster zone over UDP and TCP, authoritatively", async () => {
     const { port } = await serve([]);
     for (const ask of [askUdp, askTcp]) {

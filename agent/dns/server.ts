@@ -17,6 +17,9 @@ export interface DNSServerOptions {
 const TCP_IDLE_MS = 10_000;
 const MAX_TCP_CONNECTIONS = 256;
 
+/** Ports tried when any free port will do (port 0). */
+const ANY_PORT_ATTEMPTS = 8;
+
 export class DNSServer {
   #udp?: dgram.Socket;
   #tcp?: net.Server;
@@ -29,8 +32,23 @@ export class DNSServer {
     return a ? { host: a.address, port: a.port } : undefined;
   }
 
-  /** Binds UDP then TCP on the same port; on failure nothing stays bound. */
+  /**
+   * Binds UDP then TCP on the same port; on failure nothing stays bound. Port 0 picks a port free for both:
+   * the one UDP got may be some TCP socket's, so another is tried (parallel test runs met that).
+   */
   async listen(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#bind();
+        return;
+      } catch (error) {
+        const taken = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
+        if (!taken || this.options.port !== 0 || attempt >= ANY_PORT_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  async #bind(): Promise<void> {
     const { host } = this.options;
     const udp = dgram.createSocket({ type: net.isIPv6(host) ? "udp6" : "udp4", reuseAddr: false });
     await new Promise<void>((resolve, reject) => {
