@@ -6,6 +6,7 @@
 // Usage: tsx scripts/local/dev-worker.ts '<json of DevWorkerOptions>'
 import path from "node:path";
 import { unstable_startWorker } from "wrangler";
+import { disposeOnSignals } from "./signals.ts";
 
 export interface DevWorkerOptions {
   root: string;
@@ -44,11 +45,7 @@ async function main(): Promise<void> {
   });
   await worker.ready;
   console.log(`Ready on https://${opts.ip}:${opts.port}`);
-  const stop = async () => {
-    await worker.dispose().catch(() => {});
-    process.exit(0);
-  };
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void stop());
+  disposeOnSignals(() => worker.dispose());
 }
 
 main().catch((err) => {

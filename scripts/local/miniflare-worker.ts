@@ -10,6 +10,7 @@ import { build } from "esbuild";
 import { Miniflare, type WorkerOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
 import type { DevWorkerOptions } from "./dev-worker.ts";
+import { disposeOnSignals } from "./signals.ts";
 
 /** Bundles the Worker the way wrangler's own esbuild step does for a modules Worker (no Node.js compat). */
 async function bundle(root: string, main: string, outdir: string): Promise<string> {
@@ -69,14 +70,7 @@ async function main(): Promise<void> {
   });
   const url = await mf.ready;
   console.log(`Ready on ${url.origin}`);
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    await mf.dispose().catch(() => {});
-    process.exit(0);
-  };
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void stop());
+  disposeOnSignals(() => mf.dispose());
 }
 
 main().catch((err) => {

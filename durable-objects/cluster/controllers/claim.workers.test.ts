@@ -9,6 +9,7 @@ import migrations from "../../../migrations/cluster/migrations.js";
 import type { KubeObject } from "../../../kube/types.ts";
 import { ObjectStore } from "../store/object-store.ts";
 import { claim } from "./claim.ts";
+import { newControllerRef } from "./pods.ts";
 import type { Writer } from "./writes.ts";
 
 const rs = (name: string): KubeObject => ({
@@ -25,19 +26,7 @@ const pod = (name: string, app: string, owner?: KubeObject): KubeObject => ({
     namespace: "default",
     uid: `uid-${name}`,
     labels: { app },
-    ...(owner
-      ? {
-          ownerReferences: [
-            {
-              apiVersion: "apps/v1",
-              kind: "ReplicaSet",
-              name: owner.metadata.name!,
-              uid: owner.metadata.uid!,
-              controller: true,
-            },
-          ],
-        }
-      : {}),
+    ...(owner ? { ownerReferences: [newControllerRef(owner)] } : {}),
   },
 });
 

@@ -45,8 +45,9 @@ export class NodeIpamController implements Controller {
     if (change.entry.resource !== "nodes") return [];
     const name = change.entry.object.metadata.name ?? "";
     if (change.type !== "DELETED") {
-      this.#held?.hold({ name, podCIDRs: cidrsOf(change.entry.object) });
-      return cidrsOf(change.entry.object).length === 0 ? [change.entry.key] : [];
+      const podCIDRs = cidrsOf(change.entry.object);
+      this.#held?.hold({ name, podCIDRs });
+      return podCIDRs.length === 0 ? [change.entry.key] : [];
     }
     this.#held?.release(name);
     this.#flagged.delete(name);

@@ -99,14 +99,10 @@ export class EventRecorder {
 
   record(obj: KubeObject, recorded: EventSpec): void {
     const now = this.#ctx.now();
-    let spec = recorded;
-    let id = `${obj.metadata.uid}\u0000${spec.type}\u0000${spec.reason}\u0000${spec.message}`;
-    if (this.#correlator) {
-      const correlated = this.#correlator.correlate(obj, spec.type, spec.reason, spec.message, now);
-      if (!correlated) return;
-      spec = { ...spec, message: correlated.message };
-      id = correlated.countKey;
-    }
+    const correlated = this.#correlator?.correlate(obj, recorded.type, recorded.reason, recorded.message, now);
+    if (this.#correlator && !correlated) return; // the spam filter's
+    const spec = correlated ? { ...recorded, message: correlated.message } : recorded;
+    const id = correlated?.countKey ?? `${obj.metadata.uid}\u0000${spec.type}\u0000${spec.reason}\u0000${spec.message}`;
     const seen = this.#recent.get(id);
     if (seen && now - seen.at < SERIES_WINDOW_MS && this.#repeat(seen, spec.message, now)) return;
     const event = eventFor(obj, spec, now, this.#options);

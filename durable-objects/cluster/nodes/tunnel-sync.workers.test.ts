@@ -3,11 +3,12 @@
 // node's name: refused on the open tunnel at once), bad frames answered with a Status while the object goes
 // on serving, and one long-poll per tunnel (a newer sync ends the older one, whose answer is dropped).
 import { describe, expect, it } from "vitest";
-import type { SyncResponse } from "../../../kube/agent-protocol.ts";
+import type { SyncRequest, SyncResponse } from "../../../kube/agent-protocol.ts";
 import type { Status } from "../../../kube/types.ts";
 import { decodeFrame, encodeFrame, type Frame, FrameType } from "../../../kube/tunnel-protocol.ts";
 import { createCluster, joinNode, kube, signup, type TenantCluster } from "../../../worker/testing/tenants.ts";
 import { openTunnel } from "../testing/fake-agent.ts";
+import { syncRequest as idle } from "./testing.ts";
 
 const text = (s: string) => new TextEncoder().encode(s);
 const decode = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -34,7 +35,7 @@ class SyncingAgent {
     return id;
   }
 
-  sync(request: Record<string, unknown>): number {
+  sync(request: SyncRequest): number {
     return this.send(text(JSON.stringify(request)));
   }
 
@@ -49,16 +50,6 @@ class SyncingAgent {
     }
   }
 }
-
-const idle = (nodeName: string, extra: Record<string, unknown> = {}) => ({
-  nodeName,
-  podStatuses: [],
-  terminated: [],
-  events: [],
-  known: [],
-  waitSeconds: 0,
-  ...extra,
-});
 
 async function setup(): Promise<{ cluster: TenantCluster; credential: string; agent: SyncingAgent }> {
   const cluster = await createCluster(await signup());
@@ -92,7 +83,7 @@ describe("syncs on the node tunnel", () => {
     expect(first.body.heartbeatSeconds).toBe(10);
     expect(first.body.pods.map((a) => a.pod.metadata.name)).toEqual(["web"]);
     const uid = first.body.pods[0].pod.metadata.uid ?? "";
-    const status = { phase: "Running", conditions: [], containerStatuses: [] };
+    const status = { phase: "Running" as const, conditions: [], containerStatuses: [] };
     const known = [{ uid, resourceVersion: first.body.pods[0].pod.metadata.resourceVersion ?? "" }];
     const second = await agent.answer(
       agent.sync(idle("n1", { known, podStatuses: [{ uid, namespace: "default", name: "web", status }] })),
@@ -128,7 +119,7 @@ describe("syncs on the node tunnel", () => {
     const { agent } = await setup();
     const notJson = await agent.answer(agent.send(text("{not json")));
     expect(notJson.ok ? 200 : notJson.status).toMatchObject({ kind: "Status", code: 400, reason: "BadRequest" });
-    const badShape = await agent.answer(agent.sync({ nodeName: "n1", known: "everything" }));
+    const badShape = await agent.answer(agent.send(text(JSON.stringify({ nodeName: "n1", known: "everything" }))));
     expect(badShape.ok ? 200 : badShape.status.code).toBe(400);
     const empty = await agent.answer(agent.send(new Uint8Array()));
     expect(empty.ok ? 200 : empty.status.code).toBe(400);
