@@ -62,14 +62,14 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       clusterSettings: opts.clusterSettings,
       vars: opts.vars,
     });
-  let port = await findFreePort();
   let flotilla: RunningFlotilla;
   try {
-    flotilla = await start(port);
+    flotilla = await startOnFreePort(start);
   } catch (err) {
     fs.rmSync(home, { recursive: true, force: true });
     throw err;
   }
+  let port = flotilla.port;
   const env = () => kubectlEnv(flotilla.kubeconfigPath, homePaths(home).kubeCache);
   let stopped = false;
 
@@ -105,6 +105,20 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
 }
 
 /** The old workerd may need a moment to release the port; only a busy port is retried, other errors are real. */
+/**
+ * A port found free can be taken before workerd binds it (another test file's server or agent, in parallel: CI met
+ * "Address already in use"); then another free port is tried.
+ */
+async function startOnFreePort(start: (port: number) => Promise<RunningFlotilla>): Promise<RunningFlotilla> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(await findFreePort());
+    } catch (err) {
+      if (attempt >= RESTART_ATTEMPTS || !/already in use/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
 async function restartOnPort(
   start: (port: number) => Promise<RunningFlotilla>,
   port: number,
