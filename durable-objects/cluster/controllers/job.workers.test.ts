@@ -2,7 +2,7 @@
 // fake kubelet finishes them through the status subresource, and the status follows.
 import { describe, expect, it } from "vitest";
 import { type ClusterClient, newCluster } from "../testing/cluster-client.ts";
-import { addNode, type Json, listPods, NS, until } from "./workers-helpers.ts";
+import { addNode, type Json, listPods, NS, putPodStatus, until } from "./workers-helpers.ts";
 
 const JOBS = "/apis/batch/v1/namespaces/default/jobs";
 
@@ -19,10 +19,8 @@ function job(name: string, spec: Json = {}): Json {
 }
 
 /** What a kubelet writes when the pod's container exits. */
-async function finish(c: ClusterClient, pod: Json, phase: "Succeeded" | "Failed"): Promise<void> {
-  const res = await c.request("PUT", `${NS}/pods/${pod.metadata.name}/status`, { ...pod, status: { phase } });
-  if (res.status !== 200) throw new Error(`status of ${pod.metadata.name}: ${res.status} ${res.text}`);
-}
+const finish = (c: ClusterClient, pod: Json, phase: "Succeeded" | "Failed") =>
+  putPodStatus(c, pod.metadata.name, { phase });
 
 const getJob = async (c: ClusterClient, name: string) => (await c.request("GET", `${JOBS}/${name}`)).body;
 const live = (pods: Json[]) =>

@@ -63,8 +63,20 @@ export async function markPod(c: ClusterClient, pod: Json, ready = true): Promis
       { ...cond("PodScheduled"), status: "True" },
     ],
   };
-  const res = await c.request("PUT", `${NS}/pods/${pod.metadata.name}/status`, { ...pod, status });
-  if (res.status !== 200) throw new Error(`status of ${pod.metadata.name}: ${res.status} ${res.text}`);
+  await putPodStatus(c, pod.metadata.name, status);
+}
+
+/**
+ * Writes a pod's status as a kubelet does: on the latest version, reading it again on a conflict
+ * (client-go's RetryOnConflict), since the scheduler or a controller may write the pod in between.
+ */
+export async function putPodStatus(c: ClusterClient, name: string, status: Json): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const pod = (await c.request("GET", `${NS}/pods/${name}`)).body;
+    const res = await c.request("PUT", `${NS}/pods/${name}/status`, { ...pod, status });
+    if (res.status === 200) return;
+    if (res.status !== 409 || attempt === 4) throw new Error(`status of ${name}: ${res.status} ${res.text}`);
+  }
 }
 
 /** Marks every bound, not-yet-ready, live pod matching the selector Running and Ready. */
