@@ -45,6 +45,12 @@ import {
 /** The longest a sync is held open, whatever the agent asks. */
 const MAX_WAIT_SECONDS = 60;
 
+/**
+ * Other nodes' ranges reach the service proxies this long after the first change, together: a join of N
+ * nodes would otherwise answer every proxy's long-poll N times, each with all N ranges (N² syncs, N³ bytes).
+ */
+const PEER_CIDRS_WAKE_MS = 250;
+
 export class NodeAgents {
   #podsByNode = new Map<string, Set<string>>();
   /** Parked syncs per node; a waiter is told whether a newer sync of its node superseded it. */
@@ -58,6 +64,8 @@ export class NodeAgents {
   #dns: VersionedFeed<ClusterDNSData>;
   #policies: VersionedFeed<NetworkPolicyData>;
   #leases: LeaseTable;
+  /** Pending wake of the service proxies for ranges that changed (one per PEER_CIDRS_WAKE_MS). */
+  #peerCIDRsWake?: ReturnType<typeof setTimeout>;
 
   constructor(
     private readonly ctx: ApiContext,
@@ -299,16 +307,19 @@ export class NodeAgents {
   }
 
   /**
-   * A node's pod CIDR set (node IPAM) wakes it: its agent waits for it to build its pod network. Agents with
-   * a service proxy also hear at once of any node's range coming or going (where other nodes' pods live).
+   * A node's pod CIDR set (node IPAM) wakes it at once: its agent waits for it to build its pod network.
+   * Agents with a service proxy hear of any node's range coming or going (where other nodes' pods live)
+   * shortly after, with the other ranges that changed meanwhile.
    */
   #onNodeChange(change: Change): void {
     const before = change.previous?.object.spec?.podCIDR;
     const after = change.type === "DELETED" ? undefined : change.entry.object.spec?.podCIDR;
     if (before === after) return;
-    const name = change.entry.object.metadata.name ?? "";
-    if (change.type !== "DELETED") this.#wake(name);
-    for (const node of this.#wantServices) if (node !== name) this.#wake(node);
+    if (change.type !== "DELETED") this.#wake(change.entry.object.metadata.name ?? "");
+    this.#peerCIDRsWake ??= setTimeout(() => {
+      this.#peerCIDRsWake = undefined;
+      for (const node of this.#wantServices) this.#wake(node);
+    }, PEER_CIDRS_WAKE_MS);
   }
 
   /** Parks a sync until the node is woken, `ms` pass, or a newer sync of the node supersedes it (true). */

@@ -120,4 +120,31 @@ describe("services in sync", () => {
       expect(other.nodeCIDRs).toEqual([{ nodeName: "a", podCIDR: "10.244.7.0/24" }]);
     });
   });
+
+  it("tell a service proxy of other nodes' ranges once for a burst of changes, not once per change", async () => {
+    await withNodes(async (ctx, a, b) => {
+      await a(sync("a"));
+      await b(sync("b", { wantServices: true }));
+      const addNode = (name: string, cidr: string) =>
+        create(ctx, "nodes", "", {
+          apiVersion: "v1",
+          kind: "Node",
+          metadata: { name },
+          spec: { podCIDR: cidr, podCIDRs: [cidr] },
+        });
+      const started = Date.now();
+      const waiting = b(sync("b", { wantServices: true, waitSeconds: 5 }));
+      await new Promise((r) => setTimeout(r, 50));
+      addNode("c", "10.244.7.0/24");
+      await new Promise((r) => setTimeout(r, 50));
+      addNode("d", "10.244.8.0/24");
+      // One answer, after the burst, carrying its last state (answered at the first change, it had only c's).
+      const woken = await waiting;
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(woken.nodeCIDRs).toEqual([
+        { nodeName: "c", podCIDR: "10.244.7.0/24" },
+        { nodeName: "d", podCIDR: "10.244.8.0/24" },
+      ]);
+    });
+  });
 });
