@@ -10,15 +10,14 @@ import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import type { Hono } from "hono";
 import { pathNotFound, unauthorized } from "../../kube/status.ts";
 import migrations from "../../migrations/cluster/migrations.js";
-import type { ApiContext } from "./context.ts";
 import { type ContextParts, clusterContext } from "./cluster-context.ts";
-import { createObject } from "./writes/create.ts";
-import { SYSTEM_WRITE } from "./writes/options.ts";
+import type { ApiContext } from "./context.ts";
 import { errorResponse } from "../../kube/http/respond.ts";
+import { discardBody } from "../../kube/http/read-capped.ts";
+import { ensureSystemObjects } from "./system-objects.ts";
 import { kubernetesApi } from "./api/router.ts";
 import { ObjectAlarm, startControllers } from "./controllers/index.ts";
 import { publishRootCA } from "./controllers/root-ca-publisher.ts";
-import { ensureKubernetesService } from "./kubernetes-service.ts";
 import type { Runner } from "./controllers/runner.ts";
 import { ensureBootstrapPolicy } from "./auth/bootstrap.ts";
 import { ClusterCA } from "./auth/cluster-ca.ts";
@@ -38,9 +37,6 @@ import {
 } from "./limits/lifecycle.ts";
 import { type ClusterPlan, type ClusterUsage, isClusterPlan } from "./limits/types.ts";
 import { serveCustomResources } from "./crd/served-kinds.ts";
-import { EDGE_INGRESS_CLASS, INGRESS_CLASSES, ingressClasses } from "./registry/ingresses.ts";
-import { STORAGE_CLASSES } from "./registry/storage-common.ts";
-import { DEFAULT_STORAGE_CLASS, storageClasses } from "./registry/storageclasses.ts";
 import { Scheduler } from "./scheduler/scheduler.ts";
 import { ObjectStore } from "./store/object-store.ts";
 import { NodeAgents } from "./nodes/agents.ts";
@@ -50,7 +46,8 @@ import { handleAgentRequest, isAgentPath, type ServingCertificates } from "./nod
 import { servingCertificate } from "./nodes/serving-certificate.ts";
 import { acceptTunnel, tunnelCredentialHash } from "./tunnel/accept.ts";
 import { agentOpens } from "./tunnel/connect.ts";
-import { syncOverTunnel } from "./nodes/tunnel-sync.ts";
+import { SYNCS_PER_TURN, syncOverTunnel } from "./nodes/tunnel-sync.ts";
+import { TurnQueue } from "./nodes/turn-queue.ts";
 import { TunnelHub } from "./tunnel/hub.ts";
 import { isPublicPath, publicIngress } from "./tunnel/public.ts";
 import { edgeIngress, isEdgeRequest } from "./tunnel/edge.ts";
@@ -64,9 +61,6 @@ export { parseSettings };
 
 /** How many changes the watch log keeps (watches older than that relist); tests set less. */
 const DEFAULT_CHANGE_LOG_LIMIT = 50_000;
-
-/** Namespaces every cluster starts with, as upstream's apiserver creates them. */
-const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
 /** Roles the owner may hand out; node credentials come only from the join protocol, users with a name. */
 export type IssuableRole = Exclude<Role, "node" | "user">;
@@ -126,8 +120,8 @@ interface Live {
   guard: ClusterGuard;
   agents: NodeAgents;
   tunnels: TunnelHub;
-  /** POST /agent/serving-certificate: the cluster CA certifies a node's in-cluster API endpoint. */
-  serving: ServingCertificates;
+  /** The agent protocol over HTTP: join, sync, serving certificates. */
+  agentRequests: (request: Request) => Promise<Response>;
   /** `/public/…`: published Services, without a token. */
   publicIngress: (request: Request) => Promise<Response>;
   /** Requests for the cluster's host names: LoadBalancer and published Services, Ingresses. */
@@ -195,10 +189,16 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
       tagsOf: (socket) => tagsOf(this.ctx, socket as WebSocket),
     });
     tunnels.onOpen = agentOpens(ctx, tunnels); // pods' connections to Services on other nodes
-    tunnels.onSync = syncOverTunnel(agents, (socket) => {
-      const hash = tunnelCredentialHash(socket as WebSocket);
-      return hash ? credentials.byHash(hash, ctx.now()) : undefined;
-    });
+    // Agents' syncs and joins, by tunnel or HTTP, take turns with users' requests.
+    const agentTurns = new TurnQueue(SYNCS_PER_TURN);
+    tunnels.onSync = syncOverTunnel(
+      agents,
+      (socket) => {
+        const hash = tunnelCredentialHash(socket as WebSocket);
+        return hash ? credentials.byHash(hash, ctx.now()) : undefined;
+      },
+      agentTurns,
+    );
     const serviceAccounts = serviceAccountAuthenticator(
       issuer,
       (resource, ns, name) => store.get(resource, ns, name)?.object,
@@ -206,14 +206,15 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     const api = kubernetesApi(ctx, credentials, tunnels, [serviceAccounts]);
     const live = { record, ctx, credentials, scheduler, controllers, alarm, activity, guard, api, agents, tunnels };
     const serving: ServingCertificates = (token, body) => servingCertificate(ctx, credentials, ca, token, body);
+    const agentRequests = (request: Request) => handleAgentRequest(agents, request, serving, () => agentTurns.turn());
     const edge = edgeIngress(ctx, tunnels, record.id, this.env.EDGE_DOMAIN);
-    this.#live = { ...live, serving, publicIngress: publicIngress(ctx, tunnels), edge };
+    this.#live = { ...live, agentRequests, publicIngress: publicIngress(ctx, tunnels), edge };
     return this.#live;
   }
 
   override async fetch(request: Request): Promise<Response> {
     if (!this.#live) {
-      await drain(request);
+      await discardBody(request);
       // A public URL or host name of no cluster answers as one of an unpublished Service does.
       const isPublic = isPublicPath(new URL(request.url).pathname) || isEdgeRequest(request);
       return errorResponse(isPublic ? pathNotFound() : unauthorized());
@@ -223,7 +224,7 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
     // Node agents speak their own protocol (join, sync); heartbeats skip the API's rate limit
     // and do not count as use, so an idle cluster with nodes still expires.
     const { pathname } = new URL(request.url);
-    if (isAgentPath(pathname)) return handleAgentRequest(this.#live.agents, request, this.#live.serving);
+    if (isAgentPath(pathname)) return this.#live.agentRequests(request);
     if (pathname === AGENT_POD_TOKEN_PATH)
       return handlePodTokenRequest(this.#live.ctx, this.#live.credentials, request);
     if (isPublicPath(pathname)) return this.#live.publicIngress(request);
@@ -375,43 +376,4 @@ function tagsOf(state: DurableObjectState, socket: WebSocket): string[] {
   } catch {
     return [];
   }
-}
-
-/** Upstream's request body limit; reading stops there. */
-const MAX_DRAIN_BYTES = 3 * 1024 * 1024;
-
-/**
- * Reads (up to a limit) a body nobody wants. Cancelling it instead makes the Worker that streams
- * it here fail with "Can't read from request stream after response has been sent".
- */
-async function drain(request: Request): Promise<void> {
-  const reader = request.body?.getReader();
-  if (!reader) return;
-  let read = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      read += value.byteLength;
-      if (read > MAX_DRAIN_BYTES) return void (await reader.cancel());
-    }
-  } catch {
-    // the client went away: nothing left to drain
-  }
-}
-
-/** The objects upstream's apiserver creates for itself (system namespaces, the `kubernetes` service), the default StorageClass and IngressClass. */
-function ensureSystemObjects(ctx: ApiContext): void {
-  const namespaces = ctx.kinds.byResource("namespaces")!;
-  for (const name of SYSTEM_NAMESPACES) {
-    if (ctx.store.get("namespaces", undefined, name)) continue;
-    createObject(ctx, namespaces, undefined, { apiVersion: "v1", kind: "Namespace", metadata: { name } }, SYSTEM_WRITE);
-  }
-  ensureKubernetesService(ctx);
-  // Recreated at start when missing, as the addon manager's EnsureExists mode does; a class the user
-  // changed is left as it is.
-  if (!ctx.store.get(STORAGE_CLASSES, undefined, DEFAULT_STORAGE_CLASS.metadata.name!))
-    createObject(ctx, storageClasses, undefined, structuredClone(DEFAULT_STORAGE_CLASS), SYSTEM_WRITE);
-  if (!ctx.store.get(INGRESS_CLASSES, undefined, EDGE_INGRESS_CLASS.metadata.name!))
-    createObject(ctx, ingressClasses, undefined, structuredClone(EDGE_INGRESS_CLASS), SYSTEM_WRITE);
 }

@@ -38,6 +38,8 @@ export async function handleAgentRequest(
   agents: NodeAgents,
   request: Request,
   serving?: ServingCertificates,
+  /** Waits for the request's turn (nodes/turn-queue.ts): a thousand joining agents do not queue users behind them. */
+  turn?: () => Promise<void>,
 ): Promise<Response> {
   try {
     const { pathname } = new URL(request.url);
@@ -45,6 +47,7 @@ export async function handleAgentRequest(
     if (request.method !== "POST") throw methodNotAllowed(`the agent protocol accepts POST, not ${request.method}`);
     const token = bearer(request.headers.get("authorization"));
     const body = await readJson(request);
+    await turn?.();
     if (pathname === AGENT_JOIN_PATH) return json(await agents.join(token, body), 201);
     if (pathname === AGENT_SERVING_CERT_PATH) {
       if (!serving) throw pathNotFound();

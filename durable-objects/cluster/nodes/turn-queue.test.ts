@@ -59,4 +59,18 @@ describe("TurnQueue", () => {
     expect(ran.length).toBe(2000);
     expect(q.size).toBe(0);
   });
+
+  it("lets a request wait for its turn behind those before it", async () => {
+    const l = loop();
+    const q = new TurnQueue(1, l.later);
+    const ran: string[] = [];
+    q.push(() => ran.push("sync"));
+    const request = q.turn().then(() => ran.push("join"));
+    l.turn();
+    await Promise.resolve();
+    expect(ran).toEqual(["sync"]);
+    l.turn();
+    await request;
+    expect(ran).toEqual(["sync", "join"]);
+  });
 });

@@ -21,6 +21,11 @@ export class TurnQueue {
     return this.#jobs.length - this.#head;
   }
 
+  /** Resolves in the caller's turn: for a request that may run once it is its turn (an agent's HTTP call). */
+  turn(): Promise<void> {
+    return new Promise((resolve) => this.push(resolve));
+  }
+
   push(job: () => void): void {
     this.#jobs.push(job);
     this.#arm();
