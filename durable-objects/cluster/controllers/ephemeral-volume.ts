@@ -8,6 +8,7 @@ import { PERSISTENT_VOLUME_CLAIMS, podClaims } from "../registry/storage-common.
 import { objectKey } from "../store/keys.ts";
 import type { Change } from "../store/object-store.ts";
 import type { Controller, ReconcileResult } from "./types.ts";
+import { newControllerRef } from "./pods.ts";
 import { Writer } from "./writes.ts";
 
 export const EPHEMERAL_VOLUME_CONTROLLER = "ephemeral-volume-controller";
@@ -29,16 +30,7 @@ export function ephemeralClaim(pod: KubeObject, volume: EphemeralVolume): KubeOb
       ...(meta.annotations ? { annotations: meta.annotations as Record<string, string> } : {}),
       name: `${pod.metadata.name}-${volume.name}`,
       namespace: pod.metadata.namespace,
-      ownerReferences: [
-        {
-          apiVersion: "v1",
-          kind: "Pod",
-          name: pod.metadata.name!,
-          uid: pod.metadata.uid!,
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
+      ownerReferences: [newControllerRef(pod)],
     },
     spec: structuredClone(template.spec ?? {}),
   };
