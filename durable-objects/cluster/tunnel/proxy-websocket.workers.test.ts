@@ -149,7 +149,9 @@ describe("WebSocket upgrades through the proxy subresources", () => {
     expect(client.res.status).toBe(101);
     expect(client.res.headers.get("sec-websocket-protocol")).toBe("chat");
     await client.waitFor(1);
+    // One at a time: workerd's test runtime was seen to reorder messages a client sends back to back.
     client.ws!.send("one");
+    await client.waitFor(2);
     client.ws!.send(new Uint8Array([1, 2, 3]));
     await client.waitFor(3);
     expect(client.messages).toEqual(["hello from 10.88.0.5", "echo:one", [3, 2, 1]]);
