@@ -54,16 +54,29 @@ async function echoAgent(s: Setup) {
   const ws = await openTunnel(s);
   const opens: OpenRequest[] = [];
   const closed: number[] = [];
+  // Frames sent back to back from inside workerd were seen to reach the object out of order (CI: two echoes
+  // swapped, twice in a row), which a real agent's single connection never does: the fake spaces them out.
+  let sending = Promise.resolve();
+  const send = (frame: Uint8Array) => {
+    sending = sending.then(async () => {
+      try {
+        ws.send(frame);
+      } catch {
+        return; // the test closed the tunnel already
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    });
+  };
   ws.addEventListener("message", (event) => {
     const frame = decodeFrame(event.data as ArrayBuffer);
     if (!frame) return;
     if (frame.type === FrameType.open) {
       opens.push(parsePayload<OpenRequest>(frame.payload)!);
-      ws.send(encodeFrame(FrameType.data, frame.stream));
+      send(encodeFrame(FrameType.data, frame.stream));
     } else if (frame.type === FrameType.data && frame.payload.byteLength > 0) {
       const bytes = frame.payload.slice();
-      if (new TextDecoder().decode(bytes) === "bye") ws.send(encodeFrame(FrameType.close, frame.stream));
-      else ws.send(encodeFrame(FrameType.data, frame.stream, bytes));
+      if (new TextDecoder().decode(bytes) === "bye") send(encodeFrame(FrameType.close, frame.stream));
+      else send(encodeFrame(FrameType.data, frame.stream, bytes));
     } else if (frame.type === FrameType.close) closed.push(frame.stream);
   });
   return { ws, opens, closed };
