@@ -118,7 +118,6 @@ interface Live {
   alarm: ObjectAlarm;
   activity: Activity;
   guard: ClusterGuard;
-  agents: NodeAgents;
   tunnels: TunnelHub;
   /** The agent protocol over HTTP: join, sync, serving certificates. */
   agentRequests: (request: Request) => Promise<Response>;
@@ -204,7 +203,7 @@ export class ClusterObject extends DurableObject<ClusterEnv> {
       (resource, ns, name) => store.get(resource, ns, name)?.object,
     );
     const api = kubernetesApi(ctx, credentials, tunnels, [serviceAccounts]);
-    const live = { record, ctx, credentials, scheduler, controllers, alarm, activity, guard, api, agents, tunnels };
+    const live = { record, ctx, credentials, scheduler, controllers, alarm, activity, guard, api, tunnels };
     const serving: ServingCertificates = (token, body) => servingCertificate(ctx, credentials, ca, token, body);
     const agentRequests = (request: Request) => handleAgentRequest(agents, request, serving, () => agentTurns.turn());
     const edge = edgeIngress(ctx, tunnels, record.id, this.env.EDGE_DOMAIN);
