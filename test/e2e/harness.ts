@@ -104,7 +104,6 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   };
 }
 
-/** The old workerd may need a moment to release the port; only a busy port is retried, other errors are real. */
 /**
  * A port found free can be taken before workerd binds it (another test file's server or agent, in parallel: CI met
  * "Address already in use"); then another free port is tried.
@@ -119,6 +118,7 @@ async function startOnFreePort(start: (port: number) => Promise<RunningFlotilla>
   }
 }
 
+/** The old workerd may need a moment to release the port; only a busy port is retried, other errors are real. */
 async function restartOnPort(
   start: (port: number) => Promise<RunningFlotilla>,
   port: number,
